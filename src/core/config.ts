@@ -1,0 +1,138 @@
+import type { NodeId } from './messages.ts';
+
+/**
+ * Timers and membership. All durations are milliseconds of the node's own monotonic clock.
+ * docs/protocol.md ("Timers") justifies every default.
+ */
+export interface ElectionConfig {
+  /** Number of voters; the quorum is floor(clusterSize / 2) + 1. */
+  clusterSize: number;
+  /** The voter IDs, sorted ascending. Defaults to 1..clusterSize. */
+  voters: readonly NodeId[];
+  /** Every node sends a heartbeat this often; a leader's heartbeat is also a lease round. */
+  heartbeatMs: number;
+  /** Silence after which a peer counts as dead, and how long a follower's lease promise lasts. */
+  timeoutMs: number;
+  /** How long a quorum-acknowledged lease round lets the leader lead. */
+  leaseMs: number;
+  /** Bound on how far any two clocks' rates may differ from real time, in parts per million. */
+  maxClockDriftPpm: number;
+  /** A higher ID must be continuously connected this long before it preempts a healthy leader. */
+  dampingMs: number;
+  /** How long a Bully challenger waits for an answer from a higher ID. */
+  answerTimeoutMs: number;
+  /** When false, a healthy leader keeps leading when a higher ID appears (sticky leadership). */
+  preempt: boolean;
+  /** Suspicion level (phi) at which a peer is shown as suspect before its timeout. */
+  suspectPhi: number;
+}
+
+/** Defaults for a LAN; see docs/protocol.md for the reasoning behind each number. */
+export const DEFAULT_LAN_TIMINGS = {
+  heartbeatMs: 100, // 10 rounds per timeout: a false failover needs 10 losses in a row
+  timeoutMs: 1000, // failover in about a second, tolerant of a loaded lab PC's pauses
+  leaseMs: 900, // 10% below the timeout: covers the drift bound and a late step-down timer
+  maxClockDriftPpm: 1000, // 0.1%: ten times what a commodity crystal drifts
+  dampingMs: 3000, // a returning higher ID must stay up three timeouts before it takes over
+  answerTimeoutMs: 200, // two heartbeats: a LAN round trip plus a busy event loop
+  preempt: true,
+  suspectPhi: 8, // Akka/Cassandra's usual threshold: about one false suspicion in 10^8
+} as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+export type ElectionConfigInput = Partial<ElectionConfig> & Pick<ElectionConfig, 'clusterSize'>;
+
+const MAX_NODE_ID = 0xffff_ffff;
+
+/** The longest lease that stays inside every follower's promise given the drift bound. */
+export function maxSafeLeaseMs(timeoutMs: number, maxClockDriftPpm: number): number {
+  const drift = maxClockDriftPpm / 1_000_000;
+  return (timeoutMs * (1 - drift)) / (1 + drift);
+}
+
+/** Fills in defaults and checks every rule; throws ConfigError naming the first bad field. */
+export function resolveConfig(input: ElectionConfigInput): ElectionConfig {
+  const clusterSize = input.clusterSize;
+  if (!Number.isInteger(clusterSize) || clusterSize < 1 || clusterSize > 255) {
+    throw new ConfigError('clusterSize', `must be an integer from 1 to 255, got ${clusterSize}`);
+  }
+  const voters = [...(input.voters ?? Array.from({ length: clusterSize }, (_, i) => i + 1))].sort(
+    (a, b) => a - b,
+  );
+  const config: ElectionConfig = { ...DEFAULT_LAN_TIMINGS, ...input, clusterSize, voters };
+  checkConfig(config);
+  return config;
+}
+
+function checkConfig(c: ElectionConfig): void {
+  if (c.voters.length !== c.clusterSize) {
+    throw new ConfigError('voters', `lists ${c.voters.length} IDs but clusterSize is ${c.clusterSize}`);
+  }
+  for (const [i, id] of c.voters.entries()) {
+    if (!Number.isInteger(id) || id < 1 || id > MAX_NODE_ID) {
+      throw new ConfigError('voters', `${id} is not a node ID (an integer from 1 to ${MAX_NODE_ID})`);
+    }
+    if (i > 0 && c.voters[i - 1] === id) throw new ConfigError('voters', `${id} is listed twice`);
+  }
+  positive(c, 'heartbeatMs');
+  positive(c, 'timeoutMs');
+  positive(c, 'leaseMs');
+  positive(c, 'answerTimeoutMs');
+  if (!(c.dampingMs >= 0) || !Number.isFinite(c.dampingMs)) {
+    throw new ConfigError('dampingMs', `must be 0 or more, got ${c.dampingMs}`);
+  }
+  if (!(c.maxClockDriftPpm >= 0 && c.maxClockDriftPpm < 100_000)) {
+    throw new ConfigError('maxClockDriftPpm', `must be from 0 to 99999, got ${c.maxClockDriftPpm}`);
+  }
+  if (c.timeoutMs < 2 * c.heartbeatMs) {
+    throw new ConfigError(
+      'timeoutMs',
+      `${c.timeoutMs} must be at least twice heartbeatMs (${c.heartbeatMs}), or one lost heartbeat fails over`,
+    );
+  }
+  const safeLeaseMs = maxSafeLeaseMs(c.timeoutMs, c.maxClockDriftPpm);
+  if (c.leaseMs >= safeLeaseMs) {
+    throw new ConfigError(
+      'leaseMs',
+      `${c.leaseMs} must be below the election timeout shortened by the clock drift bound ` +
+        `(${safeLeaseMs.toFixed(1)} for timeoutMs ${c.timeoutMs} and ${c.maxClockDriftPpm} ppm), ` +
+        'or two leaders could hold a lease at once',
+    );
+  }
+  if (c.leaseMs <= c.heartbeatMs) {
+    throw new ConfigError('leaseMs', `${c.leaseMs} must be longer than heartbeatMs (${c.heartbeatMs})`);
+  }
+  if (c.answerTimeoutMs >= c.timeoutMs) {
+    throw new ConfigError('answerTimeoutMs', `${c.answerTimeoutMs} must be below timeoutMs (${c.timeoutMs})`);
+  }
+  if (!(c.suspectPhi > 0)) throw new ConfigError('suspectPhi', `must be above 0, got ${c.suspectPhi}`);
+}
+
+function positive(c: ElectionConfig, field: 'heartbeatMs' | 'timeoutMs' | 'leaseMs' | 'answerTimeoutMs'): void {
+  const value = c[field];
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new ConfigError(field, `must be a positive number of milliseconds, got ${value}`);
+  }
+}
+
+/**
+ * A 32-bit FNV-1a hash of everything that must agree cluster-wide for the safety argument to
+ * hold (voter set, timeout, lease, drift bound). Peers whose config differs are not counted.
+ */
+export function configId(c: ElectionConfig): number {
+  const text = [c.voters.join(','), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm].join('|');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}

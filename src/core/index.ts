@@ -1,0 +1,12 @@
+/** The pure election core: no I/O, no clocks, no randomness of its own. */
+export { ConfigError, DEFAULT_LAN_TIMINGS, configId, maxSafeLeaseMs, resolveConfig } from './config.ts';
+export type { ElectionConfig, ElectionConfigInput } from './config.ts';
+export { ArrivalWindow, phiOf } from './detector.ts';
+export type { CoreEvent, DemotionReason } from './events.ts';
+export * from './messages.ts';
+export { ElectionNode } from './node.ts';
+export type { NodeOptions, PersistentState, Random, Ready } from './node.ts';
+export { PeerState } from './peers.ts';
+export { VoteResult, hasQuorum, quorumSize, voteResult } from './quorum.ts';
+export type { NodeStatus, PeerStatus } from './status.ts';
+export type { VoteDecision } from './voting.ts';

@@ -1,0 +1,132 @@
+/**
+ * The one tagged message type the core understands, for the network and for local input alike
+ * (etcd raft's pb.Message). The wire codec maps it to and from the protobuf Envelope.
+ */
+
+/** A node ID: an integer in 1..4294967295. 0 is never an ID (the wire uses it for "none"). */
+export type NodeId = number;
+
+export const Role = { Follower: 'follower', Candidate: 'candidate', Leader: 'leader' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+export const ElectionCause = {
+  ColdStart: 'cold-start',
+  Failover: 'failover',
+  Resignation: 'resignation',
+  Preemption: 'preemption',
+} as const;
+export type ElectionCause = (typeof ElectionCause)[keyof typeof ElectionCause];
+
+export const RejectReason = {
+  StaleTerm: 'stale-term',
+  AlreadyVoted: 'already-voted',
+  LeaseHeld: 'lease-held',
+  HigherNode: 'higher-node',
+  Quarantine: 'quarantine',
+  NotEligible: 'not-eligible',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+export const ResignReason = {
+  Stopping: 'stopping',
+  Preempted: 'preempted',
+  Requested: 'requested',
+  DuplicateId: 'duplicate-id',
+  Suspending: 'suspending',
+} as const;
+export type ResignReason = (typeof ResignReason)[keyof typeof ResignReason];
+
+/** Fields every message carries. `term` is always the sender's current term. */
+export interface Header {
+  from: NodeId;
+  bootId: number;
+  term: number;
+  /** Addressee; 0 = every node. */
+  to: NodeId;
+}
+
+export interface Heartbeat extends Header {
+  type: 'heartbeat';
+  role: Role;
+  leader: NodeId | null;
+  /** Lease round to acknowledge when the sender is the leader, 0 otherwise. */
+  round: number;
+  hears: NodeId[];
+  canLead: boolean;
+}
+
+export interface Election extends Header {
+  type: 'election';
+  cause: ElectionCause;
+}
+
+export interface Answer extends Header {
+  type: 'answer';
+  leader: NodeId | null;
+}
+
+export interface VoteRequest extends Header {
+  type: 'vote-request';
+  preVote: boolean;
+  /** The term the vote is for: the sender's term + 1 for a pre-vote, its term for a real vote. */
+  voteTerm: number;
+  skip: NodeId[];
+  /** The candidate saw the coordinator of this term resign; 0 = none. */
+  resignedTerm: number;
+  cause: ElectionCause;
+}
+
+export interface Vote extends Header {
+  type: 'vote';
+  preVote: boolean;
+  voteTerm: number;
+  granted: boolean;
+  reason: RejectReason | null;
+  retryAfterMs: number;
+  prefer: NodeId | null;
+}
+
+export interface Coordinator extends Header {
+  type: 'coordinator';
+  round: number;
+  cause: ElectionCause;
+  votedBy: NodeId[];
+}
+
+export interface LeaseAck extends Header {
+  type: 'lease-ack';
+  round: number;
+}
+
+export interface Resign extends Header {
+  type: 'resign';
+  reason: ResignReason;
+  successor: NodeId | null;
+}
+
+export interface Leave extends Header {
+  type: 'leave';
+}
+
+export type Message =
+  | Heartbeat
+  | Election
+  | Answer
+  | VoteRequest
+  | Vote
+  | Coordinator
+  | LeaseAck
+  | Resign
+  | Leave;
+
+export type MessageType = Message['type'];
+
+/** A message body as the core writes it; the node fills in the header. */
+export type Body<M extends Message = Message> = M extends Message ? Omit<M, keyof Header> : never;
+
+/** What the core asks the driver to send. */
+export interface Outgoing {
+  /** A node ID for a direct message, 'all' for the multicast group. */
+  to: NodeId | 'all';
+  message: Message;
+}

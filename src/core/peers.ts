@@ -1,0 +1,140 @@
+import { ArrivalWindow } from './detector.ts';
+import type { Message, NodeId, Role } from './messages.ts';
+
+export const PeerState = { Alive: 'alive', Suspect: 'suspect', Dead: 'dead', Left: 'left' } as const;
+export type PeerState = (typeof PeerState)[keyof typeof PeerState];
+
+/** What this node knows about one other voter. */
+export interface Peer {
+  readonly id: NodeId;
+  bootId: number;
+  /** Last time any message of the current boot arrived. */
+  lastHeardMs: number;
+  /** Start of the current unbroken stretch of liveness; preemption damping counts from here. */
+  aliveSinceMs: number;
+  role: Role;
+  term: number;
+  leader: NodeId | null;
+  /** Voters the peer said it hears, from its last heartbeat. */
+  hears: ReadonlySet<NodeId>;
+  canLead: boolean;
+  left: boolean;
+  arrivals: ArrivalWindow;
+  /** State as of the last refresh, to report transitions once. */
+  state: PeerState;
+}
+
+export type PeerChange = 'joined' | 'restarted' | 'suspected' | 'recovered' | 'dead' | 'left';
+
+export interface PeerTableOptions {
+  timeoutMs: number;
+  heartbeatMs: number;
+  suspectPhi: number;
+}
+
+/** Liveness and reported views of the other voters. Bounded by the voter set. */
+export class PeerTable {
+  private readonly peers = new Map<NodeId, Peer>();
+  private readonly options: PeerTableOptions;
+
+  constructor(options: PeerTableOptions) {
+    this.options = options;
+  }
+
+  get(id: NodeId): Peer | undefined {
+    return this.peers.get(id);
+  }
+
+  all(): IterableIterator<Peer> {
+    return this.peers.values();
+  }
+
+  isAlive(peer: Peer, nowMs: number): boolean {
+    return !peer.left && nowMs - peer.lastHeardMs < this.options.timeoutMs;
+  }
+
+  /** IDs of the peers heard within the timeout. */
+  aliveIds(nowMs: number): NodeId[] {
+    const ids: NodeId[] = [];
+    for (const peer of this.peers.values()) if (this.isAlive(peer, nowMs)) ids.push(peer.id);
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** Records that `message` arrived; returns a change worth reporting, if any. */
+  observe(message: Message, nowMs: number): PeerChange | null {
+    let peer = this.peers.get(message.from);
+    let change: PeerChange | null = null;
+    if (peer === undefined) {
+      peer = this.newPeer(message, nowMs);
+      this.peers.set(peer.id, peer);
+      change = 'joined';
+    } else if (peer.bootId !== message.bootId) {
+      Object.assign(peer, this.newPeer(message, nowMs));
+      change = 'restarted';
+    } else if (!this.isAlive(peer, nowMs)) {
+      peer.aliveSinceMs = nowMs;
+      peer.left = false;
+      peer.arrivals = new ArrivalWindow(this.options.heartbeatMs);
+      change = 'joined';
+    }
+    peer.lastHeardMs = nowMs;
+    peer.term = message.term;
+    if (message.type === 'heartbeat') {
+      peer.arrivals.record(nowMs);
+      peer.role = message.role;
+      peer.leader = message.leader;
+      peer.hears = new Set(message.hears);
+      peer.canLead = message.canLead;
+    } else if (message.type === 'leave') {
+      peer.left = true;
+      peer.canLead = false;
+      peer.state = PeerState.Left;
+      return 'left';
+    } else if (message.type === 'resign') {
+      peer.canLead = false; // until its next heartbeat says otherwise
+    }
+    if (change !== null) peer.state = PeerState.Alive;
+    return change;
+  }
+
+  /** Moves peers between alive, suspect and dead as time passes; returns the transitions. */
+  refresh(nowMs: number): Array<{ peer: NodeId; change: PeerChange }> {
+    const changes: Array<{ peer: NodeId; change: PeerChange }> = [];
+    for (const peer of this.peers.values()) {
+      const state = this.stateOf(peer, nowMs);
+      if (state === peer.state) continue;
+      const previous = peer.state;
+      peer.state = state;
+      if (state === PeerState.Suspect) changes.push({ peer: peer.id, change: 'suspected' });
+      else if (state === PeerState.Dead) changes.push({ peer: peer.id, change: 'dead' });
+      else if (state === PeerState.Alive && previous === PeerState.Suspect) {
+        changes.push({ peer: peer.id, change: 'recovered' });
+      }
+    }
+    return changes;
+  }
+
+  stateOf(peer: Peer, nowMs: number): PeerState {
+    if (peer.left) return PeerState.Left;
+    if (!this.isAlive(peer, nowMs)) return PeerState.Dead;
+    if (peer.arrivals.phi(nowMs) >= this.options.suspectPhi) return PeerState.Suspect;
+    return PeerState.Alive;
+  }
+
+  private newPeer(message: Message, nowMs: number): Peer {
+    return {
+      id: message.from,
+      bootId: message.bootId,
+      lastHeardMs: nowMs,
+      aliveSinceMs: nowMs,
+      role: 'follower',
+      term: message.term,
+      leader: null,
+      hears: new Set(),
+      canLead: false,
+      left: false,
+      arrivals: new ArrivalWindow(this.options.heartbeatMs),
+      state: PeerState.Alive,
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
+import type { ElectionNode } from '../node.ts';
+import { VoteResult, voteResult } from '../quorum.ts';
+import type { ElectionCause } from '../messages.ts';
+import { followLeader } from './follower.ts';
+import { becomeLeaderNow } from './leader.ts';
+
+/** One election attempt: a pre-vote phase, then (if a quorum would vote) the real vote. */
+export interface Campaign {
+  phase: 'pre-vote' | 'vote';
+  voteTerm: number;
+  cause: ElectionCause;
+  skip: NodeId[];
+  resignedTerm: number;
+  granted: Set<NodeId>;
+  /** Rejections that stand for this phase. */
+  rejected: Map<NodeId, RejectReason>;
+  /** Voters bound by a lease or quarantine, and when to ask them again. */
+  deferred: Map<NodeId, number>;
+  deadlineMs: number;
+  resendAtMs: number;
+}
+
+export function startCampaign(node: ElectionNode, nowMs: number): void {
+  node.becomeCandidate();
+  node.campaign = {
+    phase: 'pre-vote',
+    voteTerm: node.term + 1,
+    cause: node.electionCause,
+    skip: [...node.skip].sort((a, b) => a - b),
+    resignedTerm: node.releasedTerm === node.term ? node.term : 0,
+    granted: new Set([node.id]),
+    rejected: new Map(),
+    deferred: new Map(),
+    deadlineMs: nowMs + phaseMs(node),
+    resendAtMs: nowMs + node.config.heartbeatMs,
+  };
+  node.emit({ type: 'election-started', term: node.term + 1, preVote: true, cause: node.electionCause });
+  requestVotes(node, 'all');
+  evaluate(node, nowMs);
+}
+
+export function tickCandidate(node: ElectionNode, nowMs: number): void {
+  const campaign = node.campaign!;
+  if (nowMs >= campaign.deadlineMs) {
+    abandon(node, nowMs);
+    return;
+  }
+  for (const [id, atMs] of campaign.deferred) {
+    if (nowMs < atMs) continue;
+    campaign.deferred.delete(id);
+    requestVotes(node, id);
+  }
+  if (nowMs >= campaign.resendAtMs) {
+    campaign.resendAtMs = nowMs + node.config.heartbeatMs;
+    const answered = campaign.granted.size + campaign.rejected.size + campaign.deferred.size;
+    if (answered < node.config.voters.length) requestVotes(node, 'all'); // requests or votes lost
+  }
+}
+
+export function stepCandidate(node: ElectionNode, message: Message, nowMs: number): void {
+  switch (message.type) {
+    case 'vote':
+      onVote(node, message, nowMs);
+      return;
+    case 'heartbeat':
+      if (message.role === 'leader' && message.round > 0) {
+        followLeader(node, message.from, message.round, message.term, nowMs);
+      }
+      return;
+    case 'coordinator':
+      followLeader(node, message.from, message.round, message.term, nowMs);
+      return;
+    default:
+      return;
+  }
+}
+
+function onVote(node: ElectionNode, vote: Vote, nowMs: number): void {
+  const campaign = node.campaign!;
+  if (vote.voteTerm !== campaign.voteTerm || vote.preVote !== (campaign.phase === 'pre-vote')) return;
+  const voter = vote.from;
+  // The latest answer of a voter stands.
+  campaign.granted.delete(voter);
+  campaign.rejected.delete(voter);
+  campaign.deferred.delete(voter);
+  if (vote.granted) campaign.granted.add(voter);
+  else if (vote.reason === RejectReason.LeaseHeld || vote.reason === RejectReason.Quarantine) {
+    campaign.deferred.set(voter, nowMs + Math.max(1, vote.retryAfterMs));
+  } else campaign.rejected.set(voter, vote.reason ?? RejectReason.NotEligible);
+  evaluate(node, nowMs);
+}
+
+function evaluate(node: ElectionNode, nowMs: number): void {
+  const campaign = node.campaign!;
+  const result = voteResult(node.config.voters.length, campaign.granted.size, campaign.rejected.size);
+  if (result === VoteResult.Lost) abandon(node, nowMs);
+  else if (result === VoteResult.Won && campaign.phase === 'pre-vote') startRealVote(node, nowMs);
+  else if (result === VoteResult.Won) becomeLeaderNow(node, campaign, nowMs);
+}
+
+function startRealVote(node: ElectionNode, nowMs: number): void {
+  const campaign = node.campaign!;
+  node.enterTerm(campaign.voteTerm);
+  Object.assign(campaign, {
+    phase: 'vote',
+    granted: new Set([node.id]),
+    rejected: new Map(),
+    deferred: new Map(),
+    deadlineMs: nowMs + phaseMs(node),
+    resendAtMs: nowMs + node.config.heartbeatMs,
+  } satisfies Partial<Campaign>);
+  node.emit({ type: 'election-started', term: campaign.voteTerm, preVote: false, cause: campaign.cause });
+  requestVotes(node, 'all');
+  evaluate(node, nowMs);
+}
+
+/** Lost or timed out: defer to a higher ID if a voter named one, else back off a little. */
+function abandon(node: ElectionNode, nowMs: number): void {
+  const outranked = [...node.campaign!.rejected.values()].includes(RejectReason.HigherNode);
+  node.becomeFollower(node.term, 'lease-expired');
+  if (outranked) node.waitCoordinatorUntilMs = nowMs + node.config.timeoutMs;
+  // Random back-off only separates the rare equal-rank collisions (a split real vote).
+  else node.campaignNotBeforeMs = nowMs + node.config.heartbeatMs * (1 + node.random());
+}
+
+function requestVotes(node: ElectionNode, to: NodeId | 'all'): void {
+  const { phase, voteTerm, skip, resignedTerm, cause } = node.campaign!;
+  const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, cause } as const;
+  if (to === 'all') node.broadcast(body);
+  else node.send(to, body);
+}
+
+/** A phase lasts long enough for every lease promise given before it to run out. */
+function phaseMs(node: ElectionNode): number {
+  return node.config.timeoutMs + node.config.answerTimeoutMs;
+}

@@ -1,0 +1,117 @@
+import { ElectionCause, ResignReason, Role, type Message, type NodeId, type Resign } from '../messages.ts';
+import type { ElectionNode } from '../node.ts';
+import { releasePromise } from '../voting.ts';
+import { startCampaign } from './candidate.ts';
+
+/** A Bully challenge in flight: the higher IDs asked, and those that answered. */
+export interface Challenge {
+  deadlineMs: number;
+  challenged: ReadonlySet<NodeId>;
+  answered: Set<NodeId>;
+}
+
+export function tickFollower(node: ElectionNode, nowMs: number): void {
+  if (node.leader !== null && nowMs >= node.promiseUntilMs) {
+    node.leader = null;
+    node.electionCause = ElectionCause.Failover;
+  }
+  if (node.challenge !== null && nowMs >= node.challenge.deadlineMs) resolveChallenge(node, nowMs);
+  if (node.waitCoordinatorUntilMs !== 0 && nowMs >= node.waitCoordinatorUntilMs) {
+    node.waitCoordinatorUntilMs = 0;
+    node.skip.clear(); // start the next attempt from a fresh view
+  }
+  maybeCampaign(node, nowMs);
+}
+
+export function stepFollower(node: ElectionNode, message: Message, nowMs: number): void {
+  switch (message.type) {
+    case 'heartbeat':
+      if (message.role === Role.Leader && message.round > 0) {
+        followLeader(node, message.from, message.round, message.term, nowMs);
+      }
+      return;
+    case 'coordinator':
+      if (followLeader(node, message.from, message.round, message.term, nowMs)) {
+        const { term, from: leader, cause, votedBy } = message;
+        node.lastElection = { term, leader, cause, votedBy };
+      }
+      return;
+    case 'answer':
+      node.challenge?.answered.add(message.from);
+      return;
+    case 'resign':
+      onResign(node, message, nowMs);
+      return;
+    case 'leave':
+      // A leaving coordinator resigns first; this covers a lost Resign.
+      if (message.from === node.leader) {
+        onResign(node, { ...message, type: 'resign', reason: ResignReason.Stopping, successor: null }, nowMs);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * A lease round from the coordinator of our term: follow it, promise not to vote for anyone for
+ * a timeout, and acknowledge. Returns false when the round is ignored.
+ */
+export function followLeader(node: ElectionNode, leader: NodeId, round: number, term: number, nowMs: number): boolean {
+  if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
+  if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
+  if (node.role !== Role.Follower) node.becomeFollower(term, 'higher-term');
+  node.leader = leader;
+  node.promiseUntilMs = nowMs + node.config.timeoutMs;
+  node.promisedLeader = leader;
+  node.promisedTerm = term;
+  node.challenge = null;
+  node.waitCoordinatorUntilMs = 0;
+  node.skip.clear();
+  node.send(leader, { type: 'lease-ack', round });
+  return true;
+}
+
+function onResign(node: ElectionNode, resign: Resign, nowMs: number): void {
+  if (resign.term !== node.promisedTerm && resign.from !== node.leader) return;
+  releasePromise(node, resign.term);
+  node.electionCause =
+    resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation;
+  if (resign.successor === node.id && node.canLead(nowMs) && !node.holdsPromise(nowMs)) {
+    startCampaign(node, nowMs);
+  } else {
+    maybeCampaign(node, nowMs);
+  }
+}
+
+/**
+ * Bully: with no coordinator, the highest eligible ID campaigns at once; a lower one first asks
+ * the higher ones and campaigns itself only if none answers in time.
+ */
+export function maybeCampaign(node: ElectionNode, nowMs: number): void {
+  if (node.role !== Role.Follower || node.challenge !== null) return;
+  if (nowMs < node.waitCoordinatorUntilMs || nowMs < node.campaignNotBeforeMs) return;
+  if (node.holdsPromise(nowMs) || !node.canLead(nowMs)) return;
+  const higher = node.higherEligible(nowMs, node.id, node.skip);
+  if (higher.length === 0) {
+    startCampaign(node, nowMs);
+    return;
+  }
+  node.challenge = {
+    deadlineMs: nowMs + node.config.answerTimeoutMs,
+    challenged: new Set(higher),
+    answered: new Set(),
+  };
+  for (const id of higher) node.send(id, { type: 'election', cause: node.electionCause });
+  node.emit({ type: 'challenge-sent', to: higher });
+}
+
+function resolveChallenge(node: ElectionNode, nowMs: number): void {
+  const { challenged, answered } = node.challenge!;
+  node.challenge = null;
+  if (answered.size > 0) {
+    node.waitCoordinatorUntilMs = nowMs + node.config.timeoutMs;
+    return;
+  }
+  for (const id of challenged) node.skip.add(id);
+}

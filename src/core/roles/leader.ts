@@ -1,0 +1,105 @@
+import { ElectionCause, ResignReason, Role, type Message, type NodeId } from '../messages.ts';
+import type { ElectionNode } from '../node.ts';
+import type { Campaign } from './candidate.ts';
+
+/** A coordinator's term: its lease rounds and who acknowledged them. */
+export interface Leadership {
+  cause: ElectionCause;
+  votedBy: NodeId[];
+  electedAtMs: number;
+  round: number;
+  /** Rounds recent enough to still extend the lease, by number. */
+  rounds: Map<number, { sentAtMs: number; acks: Set<NodeId> }>;
+  /** The lease is valid while now < leaseUntilMs; 0 until a quorum first acknowledges. */
+  leaseUntilMs: number;
+  lastAckMs: Map<NodeId, number>;
+}
+
+/** Won a quorum of votes: announce (Bully's coordinator message), which is also lease round 1. */
+export function becomeLeaderNow(node: ElectionNode, campaign: Campaign, nowMs: number): void {
+  const votedBy = [...campaign.granted].sort((a, b) => a - b);
+  node.becomeLeader({
+    cause: campaign.cause,
+    votedBy,
+    electedAtMs: nowMs,
+    round: 0,
+    rounds: new Map(),
+    leaseUntilMs: 0,
+    lastAckMs: new Map(),
+  });
+  node.lastElection = { term: node.term, leader: node.id, cause: campaign.cause, votedBy };
+  const round = openRound(node, nowMs);
+  node.broadcast({ type: 'coordinator', round, cause: campaign.cause, votedBy });
+  node.nextHeartbeatMs = nowMs + node.config.heartbeatMs;
+}
+
+export function tickLeader(node: ElectionNode, nowMs: number): void {
+  const leadership = node.leadership!;
+  const expired =
+    leadership.leaseUntilMs > 0
+      ? nowMs >= leadership.leaseUntilMs
+      : nowMs >= leadership.electedAtMs + node.config.timeoutMs;
+  if (expired) {
+    // Check-quorum: no majority acknowledged a round within the lease.
+    node.becomeFollower(node.term, 'lease-expired');
+    node.leader = null;
+    node.electionCause = ElectionCause.Failover;
+    return;
+  }
+  maybePreempt(node, nowMs);
+}
+
+export function stepLeader(node: ElectionNode, message: Message, nowMs: number): void {
+  if (message.type !== 'lease-ack') return;
+  const leadership = node.leadership!;
+  const round = leadership.rounds.get(message.round);
+  if (round === undefined) return;
+  round.acks.add(message.from);
+  leadership.lastAckMs.set(message.from, nowMs);
+  extendLease(node, round);
+}
+
+/** Every node's periodic heartbeat; a coordinator's opens a new lease round. */
+export function sendHeartbeat(node: ElectionNode, nowMs: number): void {
+  const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
+  node.broadcast({
+    type: 'heartbeat',
+    role: node.role,
+    leader: node.knownLeader(nowMs),
+    round,
+    hears: node.peers.aliveIds(nowMs),
+    canLead: node.canLead(nowMs),
+  });
+}
+
+function openRound(node: ElectionNode, nowMs: number): number {
+  const leadership = node.leadership!;
+  const round = ++leadership.round;
+  const entry = { sentAtMs: nowMs, acks: new Set<NodeId>() };
+  leadership.rounds.set(round, entry);
+  for (const [number, { sentAtMs }] of leadership.rounds) {
+    if (sentAtMs + node.config.leaseMs <= nowMs) leadership.rounds.delete(number);
+  }
+  extendLease(node, entry); // a cluster of one is its own quorum
+  return round;
+}
+
+/**
+ * A quorum (this node included) acknowledged a round sent at `sentAtMs`: each of them promised
+ * not to vote for a timeout from when it received it, which outlasts `sentAtMs + leaseMs`.
+ */
+function extendLease(node: ElectionNode, round: { sentAtMs: number; acks: Set<NodeId> }): void {
+  if (round.acks.size + 1 < node.quorum) return;
+  const leadership = node.leadership!;
+  leadership.leaseUntilMs = Math.max(leadership.leaseUntilMs, round.sentAtMs + node.config.leaseMs);
+}
+
+/** Bully preemption, damped: hand over to a higher ID that has been connected long enough. */
+function maybePreempt(node: ElectionNode, nowMs: number): void {
+  if (!node.config.preempt || !node.hasLease(nowMs)) return;
+  const successor = node.higherEligible(nowMs, node.id).find((id) => {
+    const peer = node.peers.get(id);
+    return peer !== undefined && nowMs - peer.aliveSinceMs >= node.config.dampingMs;
+  });
+  if (successor !== undefined) node.resignLeadership(ResignReason.Preempted, successor);
+}

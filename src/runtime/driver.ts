@@ -1,0 +1,159 @@
+import { ElectionNode, type CoreEvent, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
+import { decodeDatagram, encodeMessage, type DecodeFailure } from '../wire/codec.ts';
+import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
+
+/** Why a datagram was dropped before it reached the core. */
+export type DropReason = DecodeFailure | 'foreign-cluster' | 'config-mismatch';
+
+export interface DriverOptions {
+  core: ElectionNode;
+  clock: Clock;
+  transport: Transport;
+  store: StateStore;
+  cluster: string;
+  configId: number;
+  onEvent?: (event: CoreEvent) => void;
+  onDrop?: (reason: DropReason, detail: string) => void;
+  /** Called for every message as it leaves, after its state was persisted. */
+  onSend?: (outgoing: Outgoing) => void;
+  /** Called after each input's outputs were handled; the simulator checks invariants here. */
+  afterInput?: () => void;
+  /** Saving the state failed: the driver has halted, since it may not send what it decided. */
+  onFatal?: (error: unknown) => void;
+}
+
+/**
+ * Runs the pure core in a world: feeds it datagrams and timer ticks one at a time, and carries
+ * out each Ready in order: persist, then send, then report. One input at a time: while a save is
+ * in flight, later inputs wait, so nothing is sent before the state it depends on is durable.
+ */
+export class Driver {
+  readonly core: ElectionNode;
+  private readonly options: DriverOptions;
+  private seq = 0;
+  private saving = false;
+  private draining = false;
+  private readonly queue: Array<{ apply: () => void; done: (() => void) | undefined }> = [];
+  private cancelTimer: Cancel | null = null;
+  private halted = false;
+
+  constructor(options: DriverOptions) {
+    this.options = options;
+    this.core = options.core;
+  }
+
+  start(): void {
+    this.input(() => this.core.tick(this.options.clock.nowMs()));
+  }
+
+  /** A datagram arrived. Bad bytes are dropped and reported, never thrown. */
+  receive(bytes: Uint8Array): void {
+    if (this.halted) return;
+    const decoded = decodeDatagram(bytes);
+    if (!decoded.ok) {
+      this.options.onDrop?.(decoded.error.reason, decoded.error.message);
+      return;
+    }
+    const { cluster, configId, message } = decoded.value;
+    if (cluster !== this.options.cluster) {
+      this.options.onDrop?.('foreign-cluster', `cluster "${cluster}"`);
+      return;
+    }
+    if (configId !== this.options.configId) {
+      this.options.onDrop?.('config-mismatch', `node ${message.from} has config ${configId.toString(16)}`);
+      return;
+    }
+    this.input(() => this.core.step(message, this.options.clock.nowMs()));
+  }
+
+  resign(reason: ResignReason): void {
+    this.input(() => this.core.resign(reason, this.options.clock.nowMs()));
+  }
+
+  /** Resigns if leading, says goodbye, and stops; resolves once the goodbye was handed over. */
+  leave(): Promise<void> {
+    return new Promise((resolve) => {
+      this.input(
+        () => this.core.leave(this.options.clock.nowMs()),
+        () => {
+          this.halt();
+          resolve();
+        },
+      );
+    });
+  }
+
+  /** Stops at once, like a crash: no goodbye, no further input. */
+  halt(): void {
+    this.halted = true;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.queue.length = 0;
+  }
+
+  private input(apply: () => void, done?: () => void): void {
+    if (this.halted) return;
+    this.queue.push({ apply, done });
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return; // an event handler gave input: it joins the queue
+    this.draining = true;
+    try {
+      while (!this.saving && !this.halted && this.queue.length > 0) {
+        const { apply, done } = this.queue.shift()!;
+        apply();
+        const ready = this.core.ready();
+        const saved = ready.persist === null ? undefined : this.options.store.save(ready.persist);
+        if (saved instanceof Promise) {
+          this.saving = true;
+          saved.then(
+            () => {
+              this.saving = false;
+              this.draining = true;
+              try {
+                this.deliver(ready);
+                done?.();
+              } finally {
+                this.draining = false;
+              }
+              this.drain();
+            },
+            (error: unknown) => {
+              // Sending votes or claims that are not durable would break the one-vote rule.
+              this.halt();
+              this.options.onFatal?.(error);
+            },
+          );
+          return;
+        }
+        this.deliver(ready);
+        done?.();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private deliver(ready: Ready): void {
+    const { transport, cluster, configId } = this.options;
+    for (const outgoing of ready.messages) {
+      const bytes = encodeMessage(outgoing.message, { cluster, seq: ++this.seq, configId });
+      this.options.onSend?.(outgoing);
+      transport.send(outgoing.to, bytes);
+    }
+    for (const event of ready.events) this.options.onEvent?.(event);
+    this.options.afterInput?.();
+    if (!this.halted) this.arm();
+  }
+
+  private arm(): void {
+    this.cancelTimer?.();
+    const { clock } = this.options;
+    this.cancelTimer = clock.schedule(this.core.nextDeadlineMs(), () => {
+      this.cancelTimer = null;
+      this.input(() => this.core.tick(clock.nowMs()));
+    });
+  }
+}

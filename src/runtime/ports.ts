@@ -1,0 +1,26 @@
+import type { NodeId, PersistentState } from '../core/index.ts';
+
+/**
+ * The three things the driver needs from a world: a clock, a network and a disk. The real
+ * runtime and the simulator each implement them; nothing else differs.
+ */
+
+/** The node's local monotonic clock, in milliseconds. */
+export interface Clock {
+  nowMs(): number;
+  /** Calls `fire` once, at local time `atMs` or as soon after as the world allows. */
+  schedule(atMs: number, fire: () => void): Cancel;
+}
+
+export type Cancel = () => void;
+
+/** A datagram network: best effort, unordered, possibly duplicated. */
+export interface Transport {
+  /** A node ID for a direct datagram, 'all' for the multicast group. */
+  send(to: NodeId | 'all', bytes: Uint8Array): void;
+}
+
+/** Durable term and vote. `save` must not resolve before the state would survive a crash. */
+export interface StateStore {
+  save(state: PersistentState): void | Promise<void>;
+}

@@ -1,0 +1,182 @@
+import type { CoreEvent, NodeId, Outgoing, PersistentState } from '../core/index.ts';
+import type { SimHost } from './host.ts';
+
+export const Check = {
+  OneLeaderPerTerm: 'S1',
+  OneLease: 'S2',
+  DurableTermAndVote: 'S3',
+  Elects: 'L1',
+  Stable: 'L2',
+  /** Every datagram the simulation sends decodes: the codec round-trips the protocol. */
+  WireIntact: 'W1',
+} as const;
+export type Check = (typeof Check)[keyof typeof Check];
+
+const MAX_REPORTED_PER_CHECK = 5;
+
+export interface Violation {
+  check: Check;
+  atMs: number;
+  message: string;
+}
+
+/** S1, S2 and S3, checked after every input of every node. */
+export class SafetyChecker {
+  readonly violations: Violation[] = [];
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  /** Real time until which each node's lease is valid (by its own drifting clock). */
+  private readonly leaseEndMs = new Map<NodeId, number>();
+  private readonly votes = new Map<NodeId, Map<number, NodeId>>();
+  private readonly maxTerm = new Map<NodeId, number>();
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  onEvent(host: SimHost, event: CoreEvent): void {
+    if (event.type === 'term-changed' && event.term < event.previous) {
+      this.fail(Check.DurableTermAndVote, `n${host.id}'s term went back from ${event.previous} to ${event.term}`);
+    }
+  }
+
+  /**
+   * S1: one leader per term. S2: at no instant do two nodes hold a valid lease; a lease only
+   * begins or grows on an input, so checking after each input covers every instant.
+   */
+  afterInput(host: SimHost, hosts: readonly SimHost[]): void {
+    const core = host.core;
+    const now = this.now();
+    if (core !== null && core.role === 'leader') {
+      const other = this.leaderOfTerm.get(core.term);
+      if (other !== undefined && other !== host.id) {
+        this.fail(Check.OneLeaderPerTerm, `n${host.id} leads term ${core.term}, which n${other} already led`);
+      }
+      this.leaderOfTerm.set(core.term, host.id);
+    }
+    if (core !== null && core.leadership !== null && core.hasLease(host.localNowMs())) {
+      for (const other of hosts) {
+        const end = this.leaseEndMs.get(other.id);
+        if (other !== host && end !== undefined && end > now) {
+          this.fail(
+            Check.OneLease,
+            `n${host.id} holds a lease (term ${core.term}) while n${other.id}'s lease lasts ` +
+              `${(end - now).toFixed(3)} ms more`,
+          );
+        }
+      }
+      this.leaseEndMs.set(host.id, host.realAtMs(core.leadership.leaseUntilMs));
+    } else {
+      this.endLease(host);
+    }
+  }
+
+  /** A node that stepped down or crashed holds no lease from now on. */
+  endLease(host: SimHost): void {
+    const end = this.leaseEndMs.get(host.id);
+    if (end !== undefined && end > this.now()) this.leaseEndMs.set(host.id, this.now());
+  }
+
+  /** S3 on the disk: the persisted term never decreases; a persisted vote never changes. */
+  onSave(host: SimHost, next: PersistentState): void {
+    const max = this.maxTerm.get(host.id) ?? 0;
+    if (next.term < max) this.fail(Check.DurableTermAndVote, `n${host.id} persisted term ${next.term} after ${max}`);
+    this.maxTerm.set(host.id, Math.max(max, next.term));
+    if (next.votedFor === null) return;
+    let votes = this.votes.get(host.id);
+    if (votes === undefined) this.votes.set(host.id, (votes = new Map()));
+    const earlier = votes.get(next.term);
+    if (earlier !== undefined && earlier !== next.votedFor) {
+      this.fail(
+        Check.DurableTermAndVote,
+        `n${host.id} voted for n${next.votedFor} in term ${next.term} after voting for n${earlier}`,
+      );
+    }
+    votes.set(next.term, next.votedFor);
+  }
+
+  /** Persist before send: a vote or a claim on the wire is already on the disk. */
+  onSend(host: SimHost, { message }: Outgoing): void {
+    const disk = host.disk;
+    let claim: { term: number; votedFor: NodeId } | null = null;
+    if (message.type === 'vote' && message.granted && !message.preVote) {
+      claim = { term: message.voteTerm, votedFor: message.to };
+    } else if (message.type === 'vote-request' && !message.preVote) {
+      claim = { term: message.voteTerm, votedFor: host.id };
+    }
+    if (claim === null) return;
+    if (disk === null || disk.term !== claim.term || disk.votedFor !== claim.votedFor) {
+      this.fail(
+        Check.DurableTermAndVote,
+        `n${host.id} sent ${message.type} for term ${claim.term} before persisting it (disk: ${JSON.stringify(disk)})`,
+      );
+    }
+  }
+
+  fail(check: Check, message: string): void {
+    // One broken rule can fail on every input; the first few tell the story.
+    const sameCheck = this.violations.filter((v) => v.check === check).length;
+    if (sameCheck < MAX_REPORTED_PER_CHECK) this.violations.push({ check, atMs: this.now(), message });
+  }
+}
+
+/**
+ * L1 and L2 for the calm phase: after `fromMs` the nodes in `connected` must agree on one
+ * coordinator with a valid lease (the highest of them when preemption is on) within `boundMs`,
+ * and then keep it.
+ */
+export class LivenessChecker {
+  convergedAtMs: number | null = null;
+  private readonly options: {
+    fromMs: number;
+    boundMs: number;
+    settleMs: number;
+    connected: ReadonlySet<NodeId>;
+    expectHighest: boolean;
+    now: () => number;
+    safety: SafetyChecker;
+  };
+
+  constructor(options: LivenessChecker['options']) {
+    this.options = options;
+  }
+
+  get convergenceMs(): number | null {
+    return this.convergedAtMs === null ? null : this.convergedAtMs - this.options.fromMs;
+  }
+
+  afterInput(hosts: readonly SimHost[]): void {
+    const { fromMs, connected, expectHighest, now, settleMs } = this.options;
+    // Until a timeout has passed, nodes may still count the ones kept down as alive.
+    if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
+    const members = hosts.filter((h) => connected.has(h.id));
+    const leader = members.find((h) => h.core?.hasLease(h.localNowMs()));
+    if (leader === undefined) return;
+    if (expectHighest && leader.id !== Math.max(...connected)) return;
+    if (members.every((h) => h.core?.knownLeader(h.localNowMs()) === leader.id)) this.convergedAtMs = now();
+  }
+
+  onEvent(host: SimHost, event: CoreEvent): void {
+    if (this.convergedAtMs === null || !this.options.connected.has(host.id)) return;
+    const changed =
+      event.type === 'leader-changed' || event.type === 'demoted' || event.type === 'term-changed';
+    if (changed) {
+      this.options.safety.fail(
+        Check.Stable,
+        `n${host.id}: ${event.type} after the cluster agreed (calm network, nothing failed)`,
+      );
+    }
+  }
+
+  finish(): void {
+    const { fromMs, boundMs, safety } = this.options;
+    if (this.convergedAtMs === null || this.convergedAtMs > fromMs + boundMs) {
+      const highest = this.options.expectHighest ? ` on n${Math.max(...this.options.connected)}` : '';
+      safety.fail(
+        Check.Elects,
+        `no agreed coordinator${highest} within ${boundMs} ms of the faults stopping ` +
+          `(${this.convergedAtMs === null ? 'never' : `after ${this.convergedAtMs - fromMs} ms`})`,
+      );
+    }
+  }
+}

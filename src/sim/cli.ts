@@ -1,0 +1,110 @@
+/**
+ * npm run sim -- --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace]
+ * npm run demo   (one narrated run, then a short batch)
+ */
+import { randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { narrate } from './narrate.ts';
+import { formatFailure } from './report.ts';
+import type { RunResult } from './run.ts';
+import type { WorkerJob } from './worker.ts';
+
+const USAGE = `usage: npm run sim -- [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace]
+       npm run sim -- --demo [--seed <S>] [--nodes <N>]
+
+Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
+partitions, one-way links, loss, duplication, reordering, clock drift) and then a calm phase.
+Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
+L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes.
+
+  --runs <R>    number of runs (default 100)
+  --seed <S>    first seed (default: random, printed)
+  --nodes <N>   cluster size for every run, 1 to 25 (default: 3 to 9, drawn from each seed)
+  --jobs <J>    worker threads (default: one per core)
+  --trace       print the trace of every failing run, not just the first three
+  --demo        narrate one run as it happens, then run a short batch
+Ends with the line "R runs, V violations" (V: runs with at least one); exits 1 if V > 0.`;
+
+function fail(message: string): never {
+  console.error(`sim: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function integerFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      nodes: { type: 'string' },
+      jobs: { type: 'string' },
+      trace: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+const flags = parsed.values;
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
+const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
+const nodes = integerFlag(flags.nodes, 'nodes', 1, 25);
+const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
+
+if (flags.demo) narrate(firstSeed, nodes);
+
+console.log(`sim: ${runs} runs from seed ${firstSeed}${nodes === undefined ? '' : `, ${nodes} nodes`}, ${jobs} worker(s)`);
+const startedMs = performance.now();
+const failures: RunResult[] = [];
+const convergence: number[] = [];
+let simulatedMs = 0;
+let done = 0;
+
+function report(result: RunResult): void {
+  done++;
+  simulatedMs += result.simulatedMs;
+  if (result.convergenceMs !== null) convergence.push(result.convergenceMs);
+  if (result.violations.length === 0) return;
+  failures.push(result);
+  console.log(`\n${formatFailure(result, nodes, flags.trace || failures.length <= 3)}`);
+}
+
+const seeds = Array.from({ length: runs }, (_, i) => firstSeed + i);
+await Promise.all(
+  Array.from({ length: jobs }, (_, j) => {
+    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes };
+    return new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
+      worker.on('message', report);
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
+    });
+  }),
+);
+
+const wallMs = performance.now() - startedMs;
+convergence.sort((a, b) => a - b);
+const pick = (q: number): string => (convergence.length === 0 ? '-' : `${convergence[Math.min(convergence.length - 1, Math.floor(q * convergence.length))]!.toFixed(0)} ms`);
+console.log(
+  `\n${(simulatedMs / 1000).toFixed(0)} simulated s in ${(wallMs / 1000).toFixed(1)} wall s: ` +
+    `${(simulatedMs / wallMs).toFixed(0)} simulated seconds per wall second`,
+);
+console.log(`calm → agreed coordinator: p50 ${pick(0.5)}, p99 ${pick(0.99)}, max ${pick(1)} (${convergence.length} runs)`);
+console.log(`${done} runs, ${failures.length} violations`);
+process.exitCode = failures.length > 0 ? 1 : 0;

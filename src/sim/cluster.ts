@@ -1,0 +1,210 @@
+import {
+  ElectionNode,
+  resolveConfig,
+  type CoreEvent,
+  type ElectionConfig,
+  type ElectionConfigInput,
+  type NodeId,
+  type NodeStatus,
+  type ResignReason,
+} from '../core/index.ts';
+import { Check, SafetyChecker } from './checkers.ts';
+import { SimHost, type CoreFactory, type HostObserver } from './host.ts';
+import { CALM_LAN, SimNetwork } from './network.ts';
+import { SimRandom } from './prng.ts';
+import { Scheduler } from './scheduler.ts';
+import { Trace } from './trace.ts';
+
+export interface SimClusterOptions {
+  /** The voter IDs. */
+  voters: readonly NodeId[];
+  config?: Partial<ElectionConfigInput>;
+  seed?: number;
+  createCore?: CoreFactory;
+}
+
+export type Watcher = (atMs: number, node: NodeId, item: CoreEvent | string) => void;
+
+/**
+ * A simulated LAN of hosts running the real driver, codec and core, checked for safety after
+ * every input. The randomized runs and the scripted scenario tests both build on it.
+ */
+export class SimCluster {
+  readonly config: ElectionConfig;
+  readonly scheduler = new Scheduler();
+  readonly network: SimNetwork;
+  readonly hosts: SimHost[] = [];
+  readonly trace = new Trace();
+  readonly safety: SafetyChecker;
+  /** Every core event so far, in order. */
+  readonly events: Array<{ atMs: number; node: NodeId; event: CoreEvent }> = [];
+  private readonly watchers: Watcher[] = [];
+  private readonly inputListeners: Array<(host: SimHost) => void> = [];
+  private traceAtViolation: string | null = null;
+  readonly random: SimRandom;
+
+  constructor(options: SimClusterOptions) {
+    this.random = new SimRandom(options.seed ?? 1);
+    const netRandom = this.random.fork();
+    const hostRandom = this.random.fork();
+    this.config = resolveConfig({ clusterSize: options.voters.length, ...options.config, voters: options.voters });
+    this.network = new SimNetwork(this.scheduler, netRandom, this.config.voters);
+    this.safety = new SafetyChecker(() => this.nowMs);
+    const createCore: CoreFactory = options.createCore ?? ((o) => new ElectionNode(o));
+    const observer = this.observer();
+    for (const id of this.config.voters) {
+      this.hosts.push(
+        new SimHost({
+          id,
+          config: this.config,
+          cluster: 'sim',
+          scheduler: this.scheduler,
+          network: this.network,
+          random: hostRandom.fork(),
+          createCore,
+          observer,
+        }),
+      );
+    }
+  }
+
+  get nowMs(): number {
+    return this.scheduler.nowMs;
+  }
+
+  /** The trace as it was at the first violation (or now, if there was none). */
+  get violationTrace(): string {
+    return this.traceAtViolation ?? this.trace.format();
+  }
+
+  host(id: NodeId): SimHost {
+    const host = this.hosts.find((h) => h.id === id);
+    if (host === undefined) throw new RangeError(`no node ${id}`);
+    return host;
+  }
+
+  core(id: NodeId): ElectionNode {
+    const core = this.host(id).core;
+    if (core === null) throw new Error(`node ${id} is down`);
+    return core;
+  }
+
+  status(id: NodeId): NodeStatus {
+    const host = this.host(id);
+    return this.core(id).status(host.localNowMs());
+  }
+
+  watch(watcher: Watcher): void {
+    this.watchers.push(watcher);
+  }
+
+  onInput(listener: (host: SimHost) => void): void {
+    this.inputListeners.push(listener);
+  }
+
+  note(text: string, node: NodeId = 0): void {
+    this.trace.record(this.nowMs, node, text);
+    for (const watcher of this.watchers) watcher(this.nowMs, node, text);
+  }
+
+  // ---- Actions ----
+
+  boot(...ids: NodeId[]): void {
+    for (const id of ids.length > 0 ? ids : this.config.voters) this.host(id).boot();
+  }
+
+  crash(id: NodeId): void {
+    const host = this.host(id);
+    host.crash();
+    this.safety.endLease(host);
+  }
+
+  stall(id: NodeId, durationMs: number): void {
+    this.host(id).stall(durationMs);
+  }
+
+  resign(id: NodeId, reason: ResignReason): void {
+    this.host(id).driver?.resign(reason);
+  }
+
+  /** A graceful stop: resign if leading, say goodbye, go down. */
+  async stop(id: NodeId): Promise<void> {
+    const host = this.host(id);
+    await host.driver?.leave();
+    host.crash();
+    this.safety.endLease(host);
+  }
+
+  partition(...groups: NodeId[][]): void {
+    this.network.partition(groups);
+  }
+
+  isolate(id: NodeId): void {
+    this.partition([id], this.config.voters.filter((v) => v !== id));
+  }
+
+  heal(): void {
+    this.network.heal();
+    this.network.conditions = CALM_LAN;
+  }
+
+  runFor(durationMs: number): void {
+    this.scheduler.runUntil(this.nowMs + durationMs);
+  }
+
+  /** Runs until `done` holds after some input, for at most `maxMs`; says whether it held. */
+  runUntil(done: () => boolean, maxMs: number): boolean {
+    let held = done();
+    this.scheduler.runUntil(this.nowMs + maxMs, () => held || (held = done()));
+    return held;
+  }
+
+  // ---- Queries ----
+
+  /** Nodes holding a valid lease now (at most one, by S2). */
+  leaseHolders(): NodeId[] {
+    return this.hosts.filter((h) => h.core?.hasLease(h.localNowMs())).map((h) => h.id);
+  }
+
+  /** The coordinator every given node (default: every running one) knows, if they agree on one. */
+  agreedLeader(ids: readonly NodeId[] = this.hosts.filter((h) => h.up).map((h) => h.id)): NodeId | null {
+    const [holder] = this.leaseHolders();
+    if (holder === undefined || !ids.includes(holder)) return null;
+    const agree = ids.every((id) => {
+      const host = this.host(id);
+      return host.core?.knownLeader(host.localNowMs()) === holder;
+    });
+    return agree ? holder : null;
+  }
+
+  eventsOf(id: NodeId, type?: CoreEvent['type']): CoreEvent[] {
+    return this.events.filter((e) => e.node === id && (type === undefined || e.event.type === type)).map((e) => e.event);
+  }
+
+  private observer(): HostObserver {
+    return {
+      onEvent: (host, event) => {
+        this.events.push({ atMs: this.nowMs, node: host.id, event });
+        this.trace.record(this.nowMs, host.id, event);
+        this.safety.onEvent(host, event);
+        for (const watcher of this.watchers) watcher(this.nowMs, host.id, event);
+      },
+      onSend: (host, outgoing) => {
+        const { message } = outgoing;
+        if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
+        this.safety.onSend(host, outgoing);
+      },
+      onSave: (host, _previous, next) => this.safety.onSave(host, next),
+      onDrop: (host, reason, detail) => {
+        this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
+      },
+      afterInput: (host) => {
+        this.safety.afterInput(host, this.hosts);
+        for (const listener of this.inputListeners) listener(host);
+        if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
+          this.traceAtViolation = this.trace.format();
+        }
+      },
+    };
+  }
+}

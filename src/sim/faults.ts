@@ -1,0 +1,79 @@
+import type { NodeId } from '../core/index.ts';
+import type { LinkConditions } from './network.ts';
+import type { SimRandom } from './prng.ts';
+
+export type Fault =
+  | { kind: 'crash'; node: NodeId; downMs: number }
+  | { kind: 'stall'; node: NodeId; durationMs: number }
+  | { kind: 'partition'; groups: NodeId[][] }
+  | { kind: 'one-way'; from: NodeId; to: NodeId }
+  /** Both directions of one link: a partition that is not transitive. */
+  | { kind: 'cut-link'; a: NodeId; b: NodeId }
+  | { kind: 'heal' }
+  | { kind: 'conditions'; conditions: LinkConditions };
+
+export interface TimedFault {
+  atMs: number;
+  fault: Fault;
+}
+
+/**
+ * The whole fault schedule of a run, drawn up front from its own PRNG stream, so that a replay
+ * meets the same faults at the same instants whatever the nodes do.
+ */
+export function planFaults(
+  random: SimRandom,
+  ids: readonly NodeId[],
+  fromMs: number,
+  untilMs: number,
+  timeoutMs: number,
+): TimedFault[] {
+  const faults: TimedFault[] = [];
+  for (let atMs = fromMs + random.between(0, 1000); atMs < untilMs; atMs += random.between(100, 2500)) {
+    // Every fault ends before the calm phase begins.
+    const room = untilMs - atMs;
+    const roll = random.float();
+    let fault: Fault;
+    if (roll < 0.2) {
+      // Half the restarts are quick: within a lease, when a lost promise would matter.
+      const downMs = random.chance(0.5) ? random.between(10, timeoutMs) : random.between(timeoutMs, 3 * timeoutMs);
+      fault = { kind: 'crash', node: random.pick(ids), downMs: Math.min(room, downMs) };
+    } else if (roll < 0.35) {
+      fault = { kind: 'stall', node: random.pick(ids), durationMs: Math.min(room, random.between(10, 2.5 * timeoutMs)) };
+    } else if (roll < 0.55) {
+      fault = { kind: 'partition', groups: split(random, ids) };
+    } else if (roll < 0.62) {
+      const [from, to] = random.shuffle(ids);
+      fault = { kind: 'one-way', from: from!, to: to! };
+    } else if (roll < 0.7) {
+      const [a, b] = random.shuffle(ids);
+      fault = { kind: 'cut-link', a: a!, b: b! };
+    } else if (roll < 0.82) {
+      fault = { kind: 'heal' };
+    } else {
+      fault = { kind: 'conditions', conditions: roughLan(random) };
+    }
+    faults.push({ atMs, fault });
+  }
+  return faults;
+}
+
+/** Two or three non-empty groups. */
+function split(random: SimRandom, ids: readonly NodeId[]): NodeId[][] {
+  const shuffled = random.shuffle(ids);
+  const groupCount = ids.length >= 3 && random.chance(0.3) ? 3 : 2;
+  const groups: NodeId[][] = Array.from({ length: groupCount }, () => []);
+  shuffled.forEach((id, i) => groups[i < groupCount ? i : random.int(0, groupCount - 1)]!.push(id));
+  return groups;
+}
+
+function roughLan(random: SimRandom): LinkConditions {
+  const delayMinMs = random.between(0.05, 3);
+  return {
+    lossRate: random.pick([0, 0.05, 0.2, 0.4]),
+    duplicateRate: random.pick([0, 0.05, 0.2]),
+    delayMinMs,
+    // A wide spread reorders datagrams, sometimes by more than a heartbeat.
+    delayMaxMs: delayMinMs + random.pick([1, 10, 50, 150]),
+  };
+}

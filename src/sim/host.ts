@@ -1,0 +1,164 @@
+import type { ElectionConfig, ElectionNode, NodeId, NodeOptions, Outgoing, PersistentState } from '../core/index.ts';
+import type { CoreEvent } from '../core/index.ts';
+import { configId } from '../core/index.ts';
+import { Driver, type DropReason } from '../runtime/driver.ts';
+import type { Clock } from '../runtime/ports.ts';
+import type { SimNetwork } from './network.ts';
+import type { SimRandom } from './prng.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export type CoreFactory = (options: NodeOptions) => ElectionNode;
+
+/** What the simulator observes of a host, for its checkers and its trace. */
+export interface HostObserver {
+  onEvent(host: SimHost, event: CoreEvent): void;
+  onSend(host: SimHost, outgoing: Outgoing): void;
+  onSave(host: SimHost, previous: PersistentState | null, next: PersistentState): void;
+  onDrop(host: SimHost, reason: DropReason, detail: string): void;
+  afterInput(host: SimHost): void;
+}
+
+export interface SimHostOptions {
+  id: NodeId;
+  config: ElectionConfig;
+  cluster: string;
+  scheduler: Scheduler;
+  network: SimNetwork;
+  random: SimRandom;
+  createCore: CoreFactory;
+  observer: HostObserver;
+}
+
+/**
+ * One simulated machine: a drifting clock, a disk that survives crashes, and a process (driver
+ * and core) that can crash, restart and stall.
+ */
+export class SimHost {
+  readonly id: NodeId;
+  /** Rate of this host's clock relative to real time, minus one. */
+  readonly driftRatio: number;
+  private readonly offsetMs: number;
+  /** The persisted state: kept across crashes, like a file. */
+  disk: PersistentState | null = null;
+  driver: Driver | null = null;
+  boots = 0;
+  /** Real time until which the process is stalled (a GC pause), or 0. */
+  stalledUntilMs = 0;
+  private generation = 0;
+  private floorLocalMs = 0;
+  private backlog: Array<() => void> = [];
+  private readonly options: SimHostOptions;
+
+  constructor(options: SimHostOptions) {
+    this.options = options;
+    this.id = options.id;
+    const driftBound = options.config.maxClockDriftPpm / 1_000_000;
+    this.driftRatio = options.random.between(-driftBound, driftBound);
+    this.offsetMs = options.random.between(0, 1e6);
+  }
+
+  get core(): ElectionNode | null {
+    return this.driver?.core ?? null;
+  }
+
+  get up(): boolean {
+    return this.driver !== null;
+  }
+
+  get stalled(): boolean {
+    return this.stalledUntilMs > this.options.scheduler.nowMs;
+  }
+
+  /** The host's monotonic clock now. */
+  localNowMs(): number {
+    const local = this.offsetMs + this.options.scheduler.nowMs * (1 + this.driftRatio);
+    this.floorLocalMs = Math.max(this.floorLocalMs, local);
+    return this.floorLocalMs;
+  }
+
+  /** The real time at which this host's clock reads `localMs`. */
+  realAtMs(localMs: number): number {
+    return (localMs - this.offsetMs) / (1 + this.driftRatio);
+  }
+
+  boot(): void {
+    if (this.up) return;
+    const { id, config, cluster, network, random, createCore, observer } = this.options;
+    const generation = ++this.generation;
+    this.boots++;
+    const core = createCore({
+      id,
+      config,
+      bootId: random.int(1, 2 ** 31) * 2 ** 21 + random.int(0, 2 ** 21 - 1),
+      nowMs: this.localNowMs(),
+      persisted: this.disk,
+      random: () => random.float(),
+    });
+    const clock: Clock = {
+      nowMs: () => this.localNowMs(),
+      schedule: (atMs, fire) => {
+        let cancelled = false;
+        this.options.scheduler.at(this.realAtMs(atMs), () => {
+          if (cancelled || generation !== this.generation) return;
+          this.run(() => {
+            // Float rounding may put the real instant a hair before the local deadline.
+            this.floorLocalMs = Math.max(this.floorLocalMs, atMs);
+            fire();
+          });
+        });
+        return () => {
+          cancelled = true;
+        };
+      },
+    };
+    this.driver = new Driver({
+      core,
+      clock,
+      cluster,
+      configId: configId(config),
+      transport: { send: (to, bytes) => network.send(id, to, bytes) },
+      store: {
+        save: (state) => {
+          observer.onSave(this, this.disk, state);
+          this.disk = { ...state };
+        },
+      },
+      onEvent: (event) => observer.onEvent(this, event),
+      onSend: (outgoing) => observer.onSend(this, outgoing),
+      onDrop: (reason, detail) => observer.onDrop(this, reason, detail),
+      afterInput: () => observer.afterInput(this),
+    });
+    network.attach(id, (bytes) => this.run(() => this.driver?.receive(bytes)));
+    this.driver.start();
+  }
+
+  /** The process dies: memory and timers are gone, the disk stays. */
+  crash(): void {
+    if (!this.up) return;
+    this.driver!.halt();
+    this.driver = null;
+    this.generation++;
+    this.backlog = [];
+    this.stalledUntilMs = 0;
+    this.options.network.detach(this.id);
+  }
+
+  /** The process stops working for `durationMs` (a GC pause); its inputs wait in order. */
+  stall(durationMs: number): void {
+    if (!this.up || this.stalled) return;
+    const generation = this.generation;
+    this.stalledUntilMs = this.options.scheduler.nowMs + durationMs;
+    this.options.scheduler.at(this.stalledUntilMs, () => {
+      if (generation !== this.generation) return;
+      this.stalledUntilMs = 0;
+      const backlog = this.backlog;
+      this.backlog = [];
+      for (const input of backlog) input();
+    });
+  }
+
+  private run(input: () => void): void {
+    if (this.stalled) this.backlog.push(input);
+    else input();
+  }
+}

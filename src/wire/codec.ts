@@ -1,0 +1,292 @@
+/**
+ * Message ⇄ protobuf Envelope ⇄ bytes. The only place that knows the wire format. Decoding never
+ * throws: bad bytes come back as a DecodeError with a reason the runtime counts.
+ */
+import {
+  ElectionCause,
+  RejectReason,
+  ResignReason,
+  Role,
+  type Message,
+  type NodeId,
+} from '../core/messages.ts';
+import { conclave } from './generated/conclave.js';
+
+const pb = conclave.v1;
+
+export const PROTOCOL_VERSION = 1;
+/** Below a 1500-byte Ethernet MTU after IP and UDP headers, so a datagram is never fragmented. */
+export const MAX_DATAGRAM_BYTES = 1400;
+const MAX_NODE_ID = 0xffff_ffff;
+
+export const DecodeFailure = {
+  Empty: 'empty',
+  Oversized: 'oversized',
+  Truncated: 'truncated',
+  Malformed: 'malformed',
+  BadVersion: 'bad-version',
+  MissingBody: 'missing-body',
+  BadField: 'bad-field',
+} as const;
+export type DecodeFailure = (typeof DecodeFailure)[keyof typeof DecodeFailure];
+
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  readonly reason: DecodeFailure;
+  constructor(reason: DecodeFailure, detail: string) {
+    super(`${reason}: ${detail}`);
+    this.reason = reason;
+  }
+}
+
+export class EncodeError extends Error {
+  override readonly name = 'EncodeError';
+}
+
+/** Envelope fields the core does not see: they belong to the transport and the runtime. */
+export interface WireMeta {
+  cluster: string;
+  seq: number;
+  configId: number;
+}
+
+export interface Decoded extends WireMeta {
+  message: Message;
+}
+
+export type DecodeResult = { ok: true; value: Decoded } | { ok: false; error: DecodeError };
+
+// Enum tables: the core's names against the protocol's numbers (proto/conclave.proto).
+const ROLES = [Role.Follower, Role.Candidate, Role.Leader] as const;
+const CAUSES = [
+  ElectionCause.ColdStart,
+  ElectionCause.Failover,
+  ElectionCause.Resignation,
+  ElectionCause.Preemption,
+] as const;
+const REJECTS = [
+  RejectReason.StaleTerm,
+  RejectReason.AlreadyVoted,
+  RejectReason.LeaseHeld,
+  RejectReason.HigherNode,
+  RejectReason.Quarantine,
+  RejectReason.NotEligible,
+] as const;
+const RESIGNS = [
+  ResignReason.Stopping,
+  ResignReason.Preempted,
+  ResignReason.Requested,
+  ResignReason.DuplicateId,
+  ResignReason.Suspending,
+] as const;
+
+/** Wire number of a core enum value: its index in the table + 1 (0 is "unspecified"). */
+function toWire<T>(table: readonly T[], value: T): number {
+  return table.indexOf(value) + 1;
+}
+
+function fromWire<T>(table: readonly T[], value: number | null | undefined, field: string): T {
+  const name = table[(value ?? 0) - 1];
+  if (name === undefined) throw new DecodeError(DecodeFailure.BadField, `${field} = ${value}`);
+  return name;
+}
+
+const idOrZero = (id: NodeId | null): number => id ?? 0;
+
+export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
+  const envelope: conclave.v1.Envelope.$Properties = {
+    version: PROTOCOL_VERSION,
+    cluster: meta.cluster,
+    from: message.from,
+    bootId: message.bootId,
+    seq: meta.seq,
+    term: message.term,
+    to: message.to,
+    configId: meta.configId,
+  };
+  switch (message.type) {
+    case 'heartbeat':
+      envelope.heartbeat = {
+        role: toWire(ROLES, message.role),
+        leader: idOrZero(message.leader),
+        round: message.round,
+        hears: message.hears,
+        canLead: message.canLead,
+      };
+      break;
+    case 'election':
+      envelope.election = { cause: toWire(CAUSES, message.cause) };
+      break;
+    case 'answer':
+      envelope.answer = { leader: idOrZero(message.leader) };
+      break;
+    case 'vote-request':
+      envelope.voteRequest = {
+        preVote: message.preVote,
+        term: message.voteTerm,
+        skip: message.skip,
+        resignedTerm: message.resignedTerm,
+        cause: toWire(CAUSES, message.cause),
+      };
+      break;
+    case 'vote':
+      envelope.vote = {
+        preVote: message.preVote,
+        term: message.voteTerm,
+        granted: message.granted,
+        reason: message.reason === null ? 0 : toWire(REJECTS, message.reason),
+        retryAfterMs: message.retryAfterMs,
+        prefer: idOrZero(message.prefer),
+      };
+      break;
+    case 'coordinator':
+      envelope.coordinator = { round: message.round, cause: toWire(CAUSES, message.cause), votedBy: message.votedBy };
+      break;
+    case 'lease-ack':
+      envelope.leaseAck = { round: message.round };
+      break;
+    case 'resign':
+      envelope.resign = { reason: toWire(RESIGNS, message.reason), successor: idOrZero(message.successor) };
+      break;
+    case 'leave':
+      envelope.leave = {};
+      break;
+  }
+  const bytes = pb.Envelope.encode(envelope).finish();
+  if (bytes.length > MAX_DATAGRAM_BYTES) {
+    throw new EncodeError(`${message.type} encodes to ${bytes.length} bytes, above ${MAX_DATAGRAM_BYTES}`);
+  }
+  return bytes;
+}
+
+export function decodeDatagram(bytes: Uint8Array): DecodeResult {
+  try {
+    return { ok: true, value: decodeOrThrow(bytes) };
+  } catch (error) {
+    if (error instanceof DecodeError) return { ok: false, error };
+    const text = error instanceof Error ? error.message : String(error);
+    // protobufjs reports a read past the end as "index out of range".
+    const reason = /index out of range/.test(text) ? DecodeFailure.Truncated : DecodeFailure.Malformed;
+    return { ok: false, error: new DecodeError(reason, text) };
+  }
+}
+
+function decodeOrThrow(bytes: Uint8Array): Decoded {
+  if (bytes.length === 0) throw new DecodeError(DecodeFailure.Empty, 'no bytes');
+  if (bytes.length > MAX_DATAGRAM_BYTES) {
+    throw new DecodeError(DecodeFailure.Oversized, `${bytes.length} bytes, above ${MAX_DATAGRAM_BYTES}`);
+  }
+  const e = pb.Envelope.decode(bytes);
+  if (e.version !== PROTOCOL_VERSION) {
+    throw new DecodeError(DecodeFailure.BadVersion, `version ${e.version}, this node speaks ${PROTOCOL_VERSION}`);
+  }
+  const message = decodeBody(e);
+  // Header fields are assigned after the body so that every message object has one shape.
+  message.from = nodeId(e.from, 'from');
+  message.bootId = safeInteger(e.bootId, 'bootId', 1);
+  message.term = safeInteger(e.term, 'term', 0);
+  message.to = e.to;
+  return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, message };
+}
+
+/** Placeholder header fields, filled in by the caller once the body decoded. */
+function header(): { from: number; bootId: number; term: number; to: number } {
+  return { from: 0, bootId: 0, term: 0, to: 0 };
+}
+
+function decodeBody(e: conclave.v1.Envelope): Message {
+  switch (e.body) {
+    case 'heartbeat': {
+      const b = e.heartbeat!;
+      return {
+        ...header(),
+        type: 'heartbeat',
+        role: fromWire(ROLES, b.role, 'heartbeat.role'),
+        leader: optionalId(b.leader, 'heartbeat.leader'),
+        round: safeInteger(b.round, 'heartbeat.round', 0),
+        hears: idList(b.hears, 'heartbeat.hears'),
+        canLead: b.canLead ?? false,
+      };
+    }
+    case 'election':
+      return { ...header(), type: 'election', cause: fromWire(CAUSES, e.election!.cause, 'election.cause') };
+    case 'answer':
+      return { ...header(), type: 'answer', leader: optionalId(e.answer!.leader, 'answer.leader') };
+    case 'voteRequest': {
+      const b = e.voteRequest!;
+      return {
+        ...header(),
+        type: 'vote-request',
+        preVote: b.preVote ?? false,
+        voteTerm: safeInteger(b.term, 'voteRequest.term', 1),
+        skip: idList(b.skip, 'voteRequest.skip'),
+        resignedTerm: safeInteger(b.resignedTerm, 'voteRequest.resignedTerm', 0),
+        cause: fromWire(CAUSES, b.cause, 'voteRequest.cause'),
+      };
+    }
+    case 'vote': {
+      const b = e.vote!;
+      const granted = b.granted ?? false;
+      return {
+        ...header(),
+        type: 'vote',
+        preVote: b.preVote ?? false,
+        voteTerm: safeInteger(b.term, 'vote.term', 1),
+        granted,
+        reason: granted ? null : fromWire(REJECTS, b.reason, 'vote.reason'),
+        retryAfterMs: b.retryAfterMs ?? 0,
+        prefer: optionalId(b.prefer, 'vote.prefer'),
+      };
+    }
+    case 'coordinator': {
+      const b = e.coordinator!;
+      return {
+        ...header(),
+        type: 'coordinator',
+        round: safeInteger(b.round, 'coordinator.round', 1),
+        cause: fromWire(CAUSES, b.cause, 'coordinator.cause'),
+        votedBy: idList(b.votedBy, 'coordinator.votedBy'),
+      };
+    }
+    case 'leaseAck':
+      return { ...header(), type: 'lease-ack', round: safeInteger(e.leaseAck!.round, 'leaseAck.round', 1) };
+    case 'resign': {
+      const b = e.resign!;
+      return {
+        ...header(),
+        type: 'resign',
+        reason: fromWire(RESIGNS, b.reason, 'resign.reason'),
+        successor: optionalId(b.successor, 'resign.successor'),
+      };
+    }
+    case 'leave':
+      return { ...header(), type: 'leave' };
+    default:
+      throw new DecodeError(DecodeFailure.MissingBody, 'the envelope carries no message body');
+  }
+}
+
+/** A uint64 as protobufjs decodes it: a number, or a Long when the value needs 64 bits. */
+type Uint64 = number | { low: number; high: number } | null | undefined;
+
+function safeInteger(value: Uint64, field: string, min: number): number {
+  const n = typeof value === 'object' && value !== null ? (value.high >>> 0) * 2 ** 32 + (value.low >>> 0) : (value ?? 0);
+  if (!Number.isSafeInteger(n) || n < min) throw new DecodeError(DecodeFailure.BadField, `${field} = ${n}`);
+  return n;
+}
+
+function nodeId(value: number | null | undefined, field: string): NodeId {
+  const id = value ?? 0;
+  if (!Number.isInteger(id) || id < 1 || id > MAX_NODE_ID) {
+    throw new DecodeError(DecodeFailure.BadField, `${field} = ${id} is not a node ID`);
+  }
+  return id;
+}
+
+function optionalId(value: number | null | undefined, field: string): NodeId | null {
+  return (value ?? 0) === 0 ? null : nodeId(value, field);
+}
+
+function idList(values: number[] | null | undefined, field: string): NodeId[] {
+  return (values ?? []).map((id) => nodeId(id, field));
+}

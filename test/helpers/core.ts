@@ -1,0 +1,85 @@
+/**
+ * Builders for core-level interaction tests: one node, scripted messages, expected outputs
+ * (in the manner of etcd raft's interaction tests).
+ */
+import {
+  ElectionNode,
+  Role,
+  resolveConfig,
+  type Body,
+  type ElectionConfigInput,
+  type Message,
+  type NodeId,
+  type Outgoing,
+  type PersistentState,
+  type Ready,
+} from '../../src/core/index.ts';
+
+export const BOOT = 1000; // local clock at boot in these tests
+
+export function node(
+  id: NodeId,
+  options: { size?: number; config?: Partial<ElectionConfigInput>; persisted?: PersistentState | null; nowMs?: number } = {},
+): ElectionNode {
+  const config = resolveConfig({ clusterSize: options.size ?? 5, ...options.config });
+  return new ElectionNode({
+    id,
+    config,
+    bootId: 7000 + id,
+    nowMs: options.nowMs ?? BOOT,
+    persisted: options.persisted ?? null,
+    random: () => 0.5,
+  });
+}
+
+/** A message from `from` (boot ID 7000 + from) in `term`, addressed to everyone unless `to`. */
+export function msg<M extends Message>(from: NodeId, term: number, body: Body<M>, to: NodeId = 0): M {
+  return { ...body, from, bootId: 7000 + from, term, to } as M;
+}
+
+export function heartbeat(
+  from: NodeId,
+  term: number,
+  fields: Partial<Body<Extract<Message, { type: 'heartbeat' }>>> = {},
+): Message {
+  return msg(from, term, {
+    type: 'heartbeat',
+    role: Role.Follower,
+    leader: null,
+    round: 0,
+    hears: [],
+    canLead: true,
+    ...fields,
+  });
+}
+
+export function leaderRound(from: NodeId, term: number, round: number, hears: NodeId[] = []): Message {
+  return heartbeat(from, term, { role: Role.Leader, leader: from, round, hears });
+}
+
+export function voteRequest(
+  from: NodeId,
+  term: number,
+  voteTerm: number,
+  options: { preVote?: boolean; skip?: NodeId[]; resignedTerm?: number } = {},
+): Message {
+  return msg(from, term, {
+    type: 'vote-request',
+    preVote: options.preVote ?? false,
+    voteTerm,
+    skip: options.skip ?? [],
+    resignedTerm: options.resignedTerm ?? 0,
+    cause: 'failover',
+  });
+}
+
+/** Messages of one type in a Ready. */
+export function sent<T extends Message['type']>(ready: Ready, type: T): Array<Outgoing & { message: Extract<Message, { type: T }> }> {
+  return ready.messages.filter((o) => o.message.type === type) as Array<Outgoing & { message: Extract<Message, { type: T }> }>;
+}
+
+/** Makes `peers` known to `n` as live, eligible and hearing everyone, at time `nowMs`. */
+export function hearPeers(n: ElectionNode, peers: NodeId[], nowMs: number, term = 0): void {
+  const everyone = [n.id, ...peers];
+  for (const p of peers) n.step(heartbeat(p, term, { hears: everyone.filter((x) => x !== p) }), nowMs);
+}
