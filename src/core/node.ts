@@ -103,6 +103,8 @@ export class ElectionNode {
   /** Higher IDs challenged without answer in this election; our vote requests name them. */
   readonly skip = new Set<NodeId>();
   campaign: Campaign | null = null;
+  /** After handing over to an ID that did not take over, not again before this time. */
+  readonly preemptionBackoff = new Map<NodeId, number>();
   leadership: Leadership | null = null;
   /** The last election this node saw won (its own or a coordinator's announcement). */
   lastElection: { term: number; leader: NodeId; cause: ElectionCause; votedBy: NodeId[] } | null = null;

@@ -67,7 +67,7 @@ const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0
 const nodes = integerFlag(flags.nodes, 'nodes', 1, 25);
 const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
 
-if (flags.demo) narrate(firstSeed, nodes);
+if (flags.demo) narrate(firstSeed, nodes ?? 5);
 
 console.log(`sim: ${runs} runs from seed ${firstSeed}${nodes === undefined ? '' : `, ${nodes} nodes`}, ${jobs} worker(s)`);
 const startedMs = performance.now();

@@ -94,12 +94,23 @@ function extendLease(node: ElectionNode, round: { sentAtMs: number; acks: Set<No
   leadership.leaseUntilMs = Math.max(leadership.leaseUntilMs, round.sentAtMs + node.config.leaseMs);
 }
 
-/** Bully preemption, damped: hand over to a higher ID that has been connected long enough. */
+/**
+ * Bully preemption, damped: hand over to a higher ID that has been connected for the damping
+ * period and was heard just now. Handing over is optional, so it asks for fresher evidence than
+ * liveness does, and does not hand over to the same ID again until it has proved itself anew.
+ */
 function maybePreempt(node: ElectionNode, nowMs: number): void {
-  if (!node.config.preempt || !node.hasLease(nowMs)) return;
+  const { preempt, dampingMs, heartbeatMs, timeoutMs } = node.config;
+  if (!preempt || !node.hasLease(nowMs)) return;
   const successor = node.higherEligible(nowMs, node.id).find((id) => {
-    const peer = node.peers.get(id);
-    return peer !== undefined && nowMs - peer.aliveSinceMs >= node.config.dampingMs;
+    const peer = node.peers.get(id)!;
+    return (
+      nowMs - peer.aliveSinceMs >= dampingMs &&
+      nowMs - peer.lastHeardMs <= 2 * heartbeatMs &&
+      nowMs >= (node.preemptionBackoff.get(id) ?? 0)
+    );
   });
-  if (successor !== undefined) node.resignLeadership(ResignReason.Preempted, successor);
+  if (successor === undefined) return;
+  node.preemptionBackoff.set(successor, nowMs + Math.max(dampingMs, timeoutMs));
+  node.resignLeadership(ResignReason.Preempted, successor);
 }
