@@ -1,19 +1,20 @@
-import { ElectionNode, type CoreEvent, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
-import { decodeDatagram, encodeMessage, type DecodeFailure } from '../wire/codec.ts';
+import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
+import type { DropReason, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
 
-/** Why a datagram was dropped before it reached the core. */
-export type DropReason = DecodeFailure | 'foreign-cluster' | 'config-mismatch';
+export type { DropReason };
 
 export interface DriverOptions {
   core: ElectionNode;
   clock: Clock;
   transport: Transport;
   store: StateStore;
-  cluster: string;
-  configId: number;
+  /** Encoding, authentication and the checks every datagram passes on its way in. */
+  wire: Wire;
   onEvent?: (event: CoreEvent) => void;
-  onDrop?: (reason: DropReason, detail: string) => void;
+  onDrop?: (reason: DropReason, detail: string, from: NodeId | null) => void;
+  /** Called for every datagram that reached the core. */
+  onReceive?: (outgoing: Outgoing['message']) => void;
   /** Called for every message as it leaves, after its state was persisted. */
   onSend?: (outgoing: Outgoing) => void;
   /** Called after each input's outputs were handled; the simulator checks invariants here. */
@@ -46,24 +47,16 @@ export class Driver {
     this.input(() => this.core.tick(this.options.clock.nowMs()));
   }
 
-  /** A datagram arrived. Bad bytes are dropped and reported, never thrown. */
-  receive(bytes: Uint8Array): void {
+  /** A datagram arrived from `address`. Bad ones are dropped and reported, never thrown. */
+  receive(bytes: Uint8Array, address: string): void {
     if (this.halted) return;
-    const decoded = decodeDatagram(bytes);
-    if (!decoded.ok) {
-      this.options.onDrop?.(decoded.error.reason, decoded.error.message);
+    const inbound = this.options.wire.decode(bytes, address, this.options.clock.nowMs());
+    if (!inbound.ok) {
+      this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
       return;
     }
-    const { cluster, configId, message } = decoded.value;
-    if (cluster !== this.options.cluster) {
-      this.options.onDrop?.('foreign-cluster', `cluster "${cluster}"`);
-      return;
-    }
-    if (configId !== this.options.configId) {
-      this.options.onDrop?.('config-mismatch', `node ${message.from} has config ${configId.toString(16)}`);
-      return;
-    }
-    this.input(() => this.core.step(message, this.options.clock.nowMs()));
+    this.options.onReceive?.(inbound.message);
+    this.input(() => this.core.step(inbound.message, this.options.clock.nowMs()));
   }
 
   resign(reason: ResignReason): void {
@@ -137,9 +130,9 @@ export class Driver {
   }
 
   private deliver(ready: Ready): void {
-    const { transport, cluster, configId } = this.options;
+    const { transport, wire } = this.options;
     for (const outgoing of ready.messages) {
-      const bytes = encodeMessage(outgoing.message, { cluster, seq: ++this.seq, configId });
+      const bytes = wire.encode(outgoing.message, ++this.seq);
       this.options.onSend?.(outgoing);
       transport.send(outgoing.to, bytes);
     }

@@ -3,11 +3,16 @@ import type { CoreEvent } from '../core/index.ts';
 import { configId } from '../core/index.ts';
 import { Driver, type DropReason } from '../runtime/driver.ts';
 import type { Clock } from '../runtime/ports.ts';
+import type { KeyRing } from '../wire/seal.ts';
+import { Wire } from '../wire/wire.ts';
 import type { SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
 
 export type CoreFactory = (options: NodeOptions) => ElectionNode;
+
+/** Simulated datagrams are authenticated like real ones, so the MAC and replay checks run too. */
+const SIM_KEYS: KeyRing = { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('simulated cluster key')]]) };
 
 /** What the simulator observes of a host, for its checkers and its trace. */
 export interface HostObserver {
@@ -114,8 +119,14 @@ export class SimHost {
     this.driver = new Driver({
       core,
       clock,
-      cluster,
-      configId: configId(config),
+      wire: new Wire({
+        selfId: id,
+        cluster,
+        configId: configId(config),
+        voters: config.voters,
+        keys: SIM_KEYS,
+        aliveMs: config.timeoutMs,
+      }),
       transport: { send: (to, bytes) => network.send(id, to, bytes) },
       store: {
         save: (state) => {
@@ -128,7 +139,7 @@ export class SimHost {
       onDrop: (reason, detail) => observer.onDrop(this, reason, detail),
       afterInput: () => observer.afterInput(this),
     });
-    network.attach(id, (bytes) => this.run(() => this.driver?.receive(bytes)));
+    network.attach(id, (bytes, from) => this.run(() => this.driver?.receive(bytes, `sim-host-${from}`)));
     this.driver.start();
   }
 

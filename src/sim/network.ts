@@ -29,7 +29,7 @@ export interface NetworkStats {
 export class SimNetwork {
   conditions: LinkConditions = CALM_LAN;
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, duplicated: 0, bytes: 0 };
-  private readonly receivers = new Map<NodeId, (bytes: Uint8Array) => void>();
+  private readonly receivers = new Map<NodeId, (bytes: Uint8Array, from: NodeId) => void>();
   /** Directed links that drop everything, as "from>to". */
   private readonly blocked = new Set<string>();
   private readonly scheduler: Scheduler;
@@ -42,7 +42,7 @@ export class SimNetwork {
     this.members = members;
   }
 
-  attach(id: NodeId, receive: (bytes: Uint8Array) => void): void {
+  attach(id: NodeId, receive: (bytes: Uint8Array, from: NodeId) => void): void {
     this.receivers.set(id, receive);
   }
 
@@ -57,7 +57,7 @@ export class SimNetwork {
     for (const target of targets) {
       if (target === from) {
         // Multicast loopback never leaves the host.
-        this.deliverAt(target, bytes, this.scheduler.nowMs + 0.01);
+        this.deliverAt(from, target, bytes, this.scheduler.nowMs + 0.01);
         continue;
       }
       if (!this.canReach(from, target)) {
@@ -71,7 +71,7 @@ export class SimNetwork {
       }
       const copies = this.random.chance(duplicateRate) ? 2 : 1;
       if (copies === 2) this.stats.duplicated++;
-      for (let i = 0; i < copies; i++) this.deliverAt(target, bytes, this.scheduler.nowMs + this.delayMs());
+      for (let i = 0; i < copies; i++) this.deliverAt(from, target, bytes, this.scheduler.nowMs + this.delayMs());
     }
   }
 
@@ -104,12 +104,12 @@ export class SimNetwork {
     return this.random.between(delayMinMs, Math.max(delayMinMs, delayMaxMs));
   }
 
-  private deliverAt(target: NodeId, bytes: Uint8Array, atMs: number): void {
+  private deliverAt(from: NodeId, target: NodeId, bytes: Uint8Array, atMs: number): void {
     this.scheduler.at(atMs, () => {
       const receive = this.receivers.get(target);
       if (receive === undefined) return; // the host is down
       this.stats.delivered++;
-      receive(bytes);
+      receive(bytes, from);
     });
   }
 }

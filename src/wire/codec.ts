@@ -15,8 +15,12 @@ import { conclave } from './generated/conclave.js';
 const pb = conclave.v1;
 
 export const PROTOCOL_VERSION = 1;
-/** Below a 1500-byte Ethernet MTU after IP and UDP headers, so a datagram is never fragmented. */
+/**
+ * A sealed envelope (key ID and MAC add 24 bytes) stays within MAX_DATAGRAM_BYTES, below a
+ * 1500-byte Ethernet MTU after IP and UDP headers, so a datagram is never fragmented.
+ */
 export const MAX_DATAGRAM_BYTES = 1400;
+export const MAX_ENVELOPE_BYTES = MAX_DATAGRAM_BYTES - 40;
 const MAX_NODE_ID = 0xffff_ffff;
 
 export const DecodeFailure = {
@@ -153,13 +157,13 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
       break;
   }
   const bytes = pb.Envelope.encode(envelope).finish();
-  if (bytes.length > MAX_DATAGRAM_BYTES) {
-    throw new EncodeError(`${message.type} encodes to ${bytes.length} bytes, above ${MAX_DATAGRAM_BYTES}`);
+  if (bytes.length > MAX_ENVELOPE_BYTES) {
+    throw new EncodeError(`${message.type} encodes to ${bytes.length} bytes, above ${MAX_ENVELOPE_BYTES}`);
   }
   return bytes;
 }
 
-export function decodeDatagram(bytes: Uint8Array): DecodeResult {
+export function decodeEnvelope(bytes: Uint8Array): DecodeResult {
   try {
     return { ok: true, value: decodeOrThrow(bytes) };
   } catch (error) {
@@ -173,8 +177,8 @@ export function decodeDatagram(bytes: Uint8Array): DecodeResult {
 
 function decodeOrThrow(bytes: Uint8Array): Decoded {
   if (bytes.length === 0) throw new DecodeError(DecodeFailure.Empty, 'no bytes');
-  if (bytes.length > MAX_DATAGRAM_BYTES) {
-    throw new DecodeError(DecodeFailure.Oversized, `${bytes.length} bytes, above ${MAX_DATAGRAM_BYTES}`);
+  if (bytes.length > MAX_ENVELOPE_BYTES) {
+    throw new DecodeError(DecodeFailure.Oversized, `${bytes.length} bytes, above ${MAX_ENVELOPE_BYTES}`);
   }
   const e = pb.Envelope.decode(bytes);
   if (e.version !== PROTOCOL_VERSION) {

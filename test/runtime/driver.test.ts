@@ -4,10 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configId, type NodeId, type PersistentState } from '../../src/core/index.ts';
+import { configId, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
 import type { Clock } from '../../src/runtime/ports.ts';
-import { decodeDatagram, encodeMessage } from '../../src/wire/codec.ts';
+import { open } from '../../src/wire/seal.ts';
+import { decodeEnvelope } from '../../src/wire/codec.ts';
+import { Wire } from '../../src/wire/wire.ts';
 import { BOOT, node, voteRequest } from '../helpers/core.ts';
 
 /** A clock the test moves by hand; timers fire only when asked. */
@@ -38,15 +40,17 @@ function setup(save: (state: PersistentState) => void | Promise<void>) {
   const drops: DropReason[] = [];
   const fatal: unknown[] = [];
   const id = configId(core.config);
+  const wireOptions = { selfId: 1, cluster: 'lab', configId: id, voters: core.config.voters, keys: null, aliveMs: 1000 };
   const driver = new Driver({
     core,
     clock,
-    cluster: 'lab',
-    configId: id,
+    wire: new Wire(wireOptions),
     store: { save },
     transport: {
       send(to, bytes) {
-        const decoded = decodeDatagram(bytes);
+        const opened = open(bytes, null);
+        assert.ok(opened.ok);
+        const decoded = decodeEnvelope(opened.envelope);
         assert.ok(decoded.ok);
         const m = decoded.value.message;
         sent.push({ to, type: m.type, ...(m.type === 'vote' ? { granted: m.granted } : {}) });
@@ -55,8 +59,10 @@ function setup(save: (state: PersistentState) => void | Promise<void>) {
     onDrop: (reason) => drops.push(reason),
     onFatal: (error) => fatal.push(error),
   });
-  const datagram = (message: Parameters<typeof encodeMessage>[0], meta = {}) =>
-    encodeMessage(message, { cluster: 'lab', seq: 1, configId: id, ...meta });
+  let seq = 0;
+  /** A datagram as peer `message.from` would send it, or as a misconfigured one would. */
+  const datagram = (message: Message, meta: { cluster?: string; configId?: number } = {}) =>
+    new Wire({ ...wireOptions, selfId: message.from, ...meta }).encode(message, ++seq);
   return { core, clock, driver, sent, drops, fatal, datagram };
 }
 
@@ -70,8 +76,8 @@ describe('driver', () => {
     });
     driver.start();
     sent.length = 0;
-    driver.receive(datagram(voteRequest(3, 1, 1)));
-    driver.receive(datagram(voteRequest(4, 1, 1)));
+    driver.receive(datagram(voteRequest(3, 1, 1)), '10.0.0.9');
+    driver.receive(datagram(voteRequest(4, 1, 1)), '10.0.0.9');
     assert.deepEqual(saves, [{ term: 1, votedFor: 3 }]);
     assert.deepEqual(sent, [], 'nothing leaves while the save is in flight');
     resolveSave();
@@ -87,12 +93,12 @@ describe('driver', () => {
     driver.start();
     sent.length = 0;
     const before = JSON.stringify(core.status(BOOT));
-    driver.receive(new Uint8Array(0));
-    driver.receive(Uint8Array.from([0x0f, 0xff])); // wire type 7 does not exist
+    driver.receive(new Uint8Array(0), '10.0.0.9');
+    driver.receive(Uint8Array.from([0x0f, 0xff]), '10.0.0.9'); // wire type 7 does not exist
     const valid = datagram(voteRequest(3, 1, 1));
-    driver.receive(valid.subarray(0, valid.length - 2));
-    driver.receive(datagram(voteRequest(3, 1, 1), { cluster: 'other-lab' }));
-    driver.receive(datagram(voteRequest(3, 1, 1), { configId: 12345 }));
+    driver.receive(valid.subarray(0, valid.length - 2), '10.0.0.9');
+    driver.receive(datagram(voteRequest(3, 1, 1), { cluster: 'other-lab' }), '10.0.0.9');
+    driver.receive(datagram(voteRequest(3, 1, 1), { configId: 12345 }), '10.0.0.9');
     assert.deepEqual(drops, ['empty', 'malformed', 'truncated', 'foreign-cluster', 'config-mismatch']);
     assert.deepEqual(sent, []);
     assert.equal(JSON.stringify(core.status(BOOT)), before);
@@ -103,11 +109,11 @@ describe('driver', () => {
     const { driver, sent, fatal, datagram } = setup(() => Promise.reject(new Error('disk full')));
     driver.start();
     sent.length = 0;
-    driver.receive(datagram(voteRequest(3, 1, 1)));
+    driver.receive(datagram(voteRequest(3, 1, 1)), '10.0.0.9');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(sent, []);
     assert.match(String(fatal[0]), /disk full/);
-    driver.receive(datagram(voteRequest(4, 2, 2)));
+    driver.receive(datagram(voteRequest(4, 2, 2)), '10.0.0.9');
     assert.deepEqual(sent, [], 'a halted driver takes no input');
   });
 

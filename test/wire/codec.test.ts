@@ -8,7 +8,7 @@ import {
   Role,
   type Message,
 } from '../../src/core/index.ts';
-import { MAX_DATAGRAM_BYTES, PROTOCOL_VERSION, decodeDatagram, encodeMessage } from '../../src/wire/codec.ts';
+import { MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage } from '../../src/wire/codec.ts';
 import { conclave } from '../../src/wire/generated/conclave.js';
 
 const META = { cluster: 'lab', seq: 42, configId: 0xdeadbeef };
@@ -38,7 +38,7 @@ const body: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 const message = fc.tuple(header, body).map(([h, b]) => ({ ...b, ...h }) as unknown as Message);
 
 function reasonOf(bytes: Uint8Array): string {
-  const result = decodeDatagram(bytes);
+  const result = decodeEnvelope(bytes);
   assert.equal(result.ok, false, 'expected a decode error');
   return result.ok ? '' : result.error.reason;
 }
@@ -47,7 +47,7 @@ describe('wire codec', () => {
   it('round-trips every message type exactly', () => {
     fc.assert(
       fc.property(message, (m) => {
-        const decoded = decodeDatagram(encodeMessage(m, META));
+        const decoded = decodeEnvelope(encodeMessage(m, META));
         assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
         assert.deepEqual(decoded.value.message, m);
         assert.deepEqual({ ...decoded.value, message: undefined }, { ...META, message: undefined });
@@ -65,7 +65,7 @@ describe('wire codec', () => {
   it('never throws on arbitrary bytes, and names why it rejects them', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
-        const result = decodeDatagram(bytes);
+        const result = decodeEnvelope(bytes);
         if (!result.ok) assert.match(result.error.reason, /^(empty|oversized|truncated|malformed|bad-version|missing-body|bad-field)$/);
       }),
       { numRuns: 5000 },
@@ -77,8 +77,8 @@ describe('wire codec', () => {
       fc.property(message, fc.nat(), fc.integer({ min: 0, max: 255 }), (m, position, value) => {
         const bytes = encodeMessage(m, META);
         bytes[position % bytes.length] = value;
-        decodeDatagram(bytes);
-        decodeDatagram(bytes.subarray(0, position % bytes.length));
+        decodeEnvelope(bytes);
+        decodeEnvelope(bytes.subarray(0, position % bytes.length));
       }),
       { numRuns: 3000 },
     );
@@ -87,7 +87,7 @@ describe('wire codec', () => {
   it('returns typed errors for each kind of bad input', () => {
     const valid = encodeMessage({ type: 'leave', from: 3, bootId: 9, term: 1, to: 0 }, META);
     assert.equal(reasonOf(new Uint8Array(0)), 'empty');
-    assert.equal(reasonOf(new Uint8Array(MAX_DATAGRAM_BYTES + 1)), 'oversized');
+    assert.equal(reasonOf(new Uint8Array(MAX_ENVELOPE_BYTES + 1)), 'oversized');
     assert.equal(reasonOf(valid.subarray(0, 10)), 'truncated');
     assert.equal(reasonOf(Uint8Array.from([0x0f, 0xff])), 'malformed');
     const encode = (props: conclave.v1.Envelope.$Properties): Uint8Array => conclave.v1.Envelope.encode(props).finish();
@@ -102,6 +102,6 @@ describe('wire codec', () => {
 
   it('refuses to encode a message larger than a datagram', () => {
     const huge = { type: 'heartbeat', from: 1, bootId: 1, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: Array.from({ length: 400 }, (_, i) => 0xffff_0000 + i), canLead: false } as const;
-    assert.throws(() => encodeMessage({ ...huge, hears: [...huge.hears] }, META), /above 1400/);
+    assert.throws(() => encodeMessage({ ...huge, hears: [...huge.hears] }, META), /above 1360/);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * Authentication of datagrams with a shared cluster key: HMAC-SHA256, truncated to 128 bits
+ * (RFC 2104 §5 allows truncation to half the hash length), over the key ID and the envelope.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { conclave } from './generated/conclave.js';
+
+const pb = conclave.v1;
+export const MAC_BYTES = 16;
+
+/** The keys a node knows: it sends with `sendKeyId` and accepts any of `keys` (rotation). */
+export interface KeyRing {
+  sendKeyId: number;
+  keys: ReadonlyMap<number, Uint8Array>;
+}
+
+export type OpenFailure = 'truncated' | 'malformed' | 'unauthenticated' | 'unknown-key' | 'bad-mac';
+export type OpenResult = { ok: true; envelope: Uint8Array } | { ok: false; reason: OpenFailure; detail: string };
+
+function mac(key: Uint8Array, keyId: number, envelope: Uint8Array): Uint8Array {
+  const id = Buffer.alloc(4);
+  id.writeUInt32BE(keyId);
+  return createHmac('sha256', key).update(id).update(envelope).digest().subarray(0, MAC_BYTES);
+}
+
+/** Wraps an encoded envelope for the wire; without a key ring, unauthenticated. */
+export function seal(envelope: Uint8Array, ring: KeyRing | null): Uint8Array {
+  if (ring === null) return pb.Datagram.encode({ keyId: 0, envelope }).finish();
+  const key = ring.keys.get(ring.sendKeyId)!;
+  return pb.Datagram.encode({ keyId: ring.sendKeyId, envelope, mac: mac(key, ring.sendKeyId, envelope) }).finish();
+}
+
+/** Unwraps a datagram, checking its MAC against the ring. Never throws. */
+export function open(bytes: Uint8Array, ring: KeyRing | null): OpenResult {
+  let datagram: conclave.v1.Datagram;
+  try {
+    datagram = pb.Datagram.decode(bytes);
+  } catch (error) {
+    const detail = (error as Error).message;
+    return { ok: false, reason: /index out of range/.test(detail) ? 'truncated' : 'malformed', detail };
+  }
+  const { keyId, envelope, mac: tag } = datagram;
+  if (ring === null) {
+    if (keyId !== 0) return { ok: false, reason: 'unknown-key', detail: `key ${keyId}, and this node has no key` };
+    return { ok: true, envelope };
+  }
+  if (keyId === 0 || tag.length === 0) return { ok: false, reason: 'unauthenticated', detail: 'no MAC' };
+  const key = ring.keys.get(keyId);
+  if (key === undefined) return { ok: false, reason: 'unknown-key', detail: `key ${keyId}` };
+  if (tag.length !== MAC_BYTES || !timingSafeEqual(tag, mac(key, keyId, envelope))) {
+    return { ok: false, reason: 'bad-mac', detail: `key ${keyId}` };
+  }
+  return { ok: true, envelope };
+}

@@ -1,0 +1,69 @@
+import type { NodeId } from '../core/index.ts';
+
+export type SenderVerdict = 'ok' | 'replayed' | 'impostor';
+
+/** How far back a sequence number may arrive out of order (IPsec's anti-replay window). */
+const WINDOW = 64n;
+/** Earlier boot IDs remembered per node, so that datagrams of a past process are refused. */
+const PAST_BOOTS = 16;
+
+interface Sender {
+  bootId: number;
+  address: string;
+  lastSeenMs: number;
+  highestSeq: number;
+  /** Bit i set: highestSeq - i was seen. */
+  seen: bigint;
+  pastBoots: number[];
+}
+
+/**
+ * Who may speak for a node ID: one boot at a time, each sequence number once. Runs only on
+ * datagrams that passed authentication, so forged ones cannot disturb it.
+ */
+export class SenderTable {
+  private readonly senders = new Map<NodeId, Sender>();
+  private readonly aliveMs: number;
+
+  /** @param aliveMs how long after its last datagram a sender counts as alive (the timeout) */
+  constructor(aliveMs: number) {
+    this.aliveMs = aliveMs;
+  }
+
+  check(from: NodeId, bootId: number, seq: number, address: string, nowMs: number): SenderVerdict {
+    const sender = this.senders.get(from);
+    if (sender === undefined) {
+      this.senders.set(from, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n, pastBoots: [] });
+      return 'ok';
+    }
+    if (bootId !== sender.bootId) {
+      if (sender.pastBoots.includes(bootId)) return 'replayed';
+      // A restart comes from the same address; another address while the first is alive is not
+      // the same node.
+      if (address !== sender.address && nowMs - sender.lastSeenMs < this.aliveMs) return 'impostor';
+      sender.pastBoots.push(sender.bootId);
+      if (sender.pastBoots.length > PAST_BOOTS) sender.pastBoots.shift();
+      Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
+      return 'ok';
+    }
+    if (!this.acceptSeq(sender, seq)) return 'replayed';
+    sender.lastSeenMs = nowMs;
+    sender.address = address;
+    return 'ok';
+  }
+
+  private acceptSeq(sender: Sender, seq: number): boolean {
+    if (seq > sender.highestSeq) {
+      const shift = BigInt(seq - sender.highestSeq);
+      sender.seen = shift >= WINDOW ? 1n : ((sender.seen << shift) | 1n) & ((1n << WINDOW) - 1n);
+      sender.highestSeq = seq;
+      return true;
+    }
+    const age = BigInt(sender.highestSeq - seq);
+    if (age >= WINDOW) return false;
+    const bit = 1n << age;
+    if ((sender.seen & bit) !== 0n) return false;
+    sender.seen |= bit;
+    return true;
+  }
+}

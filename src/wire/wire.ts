@@ -1,0 +1,89 @@
+import type { Message, NodeId } from '../core/index.ts';
+import { DecodeFailure, MAX_DATAGRAM_BYTES, decodeEnvelope, encodeMessage } from './codec.ts';
+import { open, seal, type KeyRing, type OpenFailure } from './seal.ts';
+import { SenderTable } from './senders.ts';
+
+/** Why a datagram never reached the core. Counted by reason; none of them changes any state. */
+export type DropReason =
+  | DecodeFailure
+  | OpenFailure
+  | 'foreign-cluster'
+  | 'config-mismatch'
+  | 'not-voter'
+  | 'replayed'
+  | 'impostor';
+
+export const DROP_REASONS: readonly DropReason[] = [
+  ...Object.values(DecodeFailure),
+  'unauthenticated',
+  'unknown-key',
+  'bad-mac',
+  'foreign-cluster',
+  'config-mismatch',
+  'not-voter',
+  'replayed',
+  'impostor',
+];
+
+export interface WireOptions {
+  selfId: NodeId;
+  cluster: string;
+  configId: number;
+  voters: readonly NodeId[];
+  /** Null: no key; datagrams go unauthenticated and keyed ones are refused. */
+  keys: KeyRing | null;
+  /** How long a sender counts as alive after its last datagram (the election timeout). */
+  aliveMs: number;
+}
+
+export type Inbound =
+  | { ok: true; message: Message }
+  | { ok: false; reason: DropReason; detail: string; from: NodeId | null };
+
+/**
+ * Messages to datagrams and back, with every check a datagram must pass on its way in: size,
+ * authentication, decoding, cluster, configuration, voter set, replay and impostor.
+ */
+export class Wire {
+  private readonly options: WireOptions;
+  private readonly voters: ReadonlySet<NodeId>;
+  private readonly senders: SenderTable;
+
+  constructor(options: WireOptions) {
+    this.options = options;
+    this.voters = new Set(options.voters);
+    this.senders = new SenderTable(options.aliveMs);
+  }
+
+  encode(message: Message, seq: number): Uint8Array {
+    const { cluster, configId, keys } = this.options;
+    return seal(encodeMessage(message, { cluster, seq, configId }), keys);
+  }
+
+  /** `address` identifies where the datagram came from (an IP address on a real network). */
+  decode(bytes: Uint8Array, address: string, nowMs: number): Inbound {
+    if (bytes.length === 0) return drop('empty', 'no bytes');
+    if (bytes.length > MAX_DATAGRAM_BYTES) return drop('oversized', `${bytes.length} bytes`);
+    const opened = open(bytes, this.options.keys);
+    if (!opened.ok) return drop(opened.reason, opened.detail);
+    const decoded = decodeEnvelope(opened.envelope);
+    if (!decoded.ok) return drop(decoded.error.reason, decoded.error.message);
+    const { cluster, configId, seq, message } = decoded.value;
+    const from = message.from;
+    if (cluster !== this.options.cluster) return drop('foreign-cluster', `cluster "${cluster}"`, from);
+    if (configId !== this.options.configId) {
+      return drop('config-mismatch', `config ${configId.toString(16)}, ours ${this.options.configId.toString(16)}`, from);
+    }
+    if (!this.voters.has(from)) return drop('not-voter', `node ${from} is not a voter`, from);
+    // Our own ID goes to the core as it is: our loopback, or a duplicate it must raise an alarm for.
+    if (from !== this.options.selfId) {
+      const verdict = this.senders.check(from, message.bootId, seq, address, nowMs);
+      if (verdict !== 'ok') return drop(verdict, `node ${from} boot ${message.bootId} seq ${seq} from ${address}`, from);
+    }
+    return { ok: true, message };
+  }
+}
+
+function drop(reason: DropReason, detail: string, from: NodeId | null = null): Inbound {
+  return { ok: false, reason, detail, from };
+}

@@ -1,0 +1,91 @@
+/** The inbound checks: authentication, key rotation, replay and impostor. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Message } from '../../src/core/index.ts';
+import type { KeyRing } from '../../src/wire/seal.ts';
+import { Wire, type WireOptions } from '../../src/wire/wire.ts';
+import { heartbeat } from '../helpers/core.ts';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const OLD: KeyRing = { sendKeyId: 1, keys: new Map([[1, bytes('the old cluster secret')]]) };
+const ROTATING: KeyRing = { sendKeyId: 2, keys: new Map([[2, bytes('the new cluster secret')], [1, bytes('the old cluster secret')]]) };
+const NEW: KeyRing = { sendKeyId: 2, keys: new Map([[2, bytes('the new cluster secret')]]) };
+const BASE: WireOptions = { selfId: 1, cluster: 'lab', configId: 7, voters: [1, 2, 3, 4, 5], keys: OLD, aliveMs: 1000 };
+
+function wire(options: Partial<WireOptions> = {}): Wire {
+  return new Wire({ ...BASE, ...options });
+}
+
+function reason(receiver: Wire, datagram: Uint8Array, address = '10.0.0.3', nowMs = 0): string {
+  const inbound = receiver.decode(datagram, address, nowMs);
+  return inbound.ok ? 'ok' : inbound.reason;
+}
+
+describe('wire: authentication', () => {
+  it('accepts its own key and refuses others, unkeyed, or tampered datagrams', () => {
+    const receiver = wire();
+    const from3 = wire({ selfId: 3 });
+    assert.equal(reason(receiver, from3.encode(heartbeat(3, 1), 1)), 'ok');
+    assert.equal(reason(receiver, wire({ selfId: 3, keys: null }).encode(heartbeat(3, 1), 2)), 'unauthenticated');
+    assert.equal(reason(receiver, wire({ selfId: 3, keys: NEW }).encode(heartbeat(3, 1), 3)), 'unknown-key');
+    const forged = wire({ selfId: 3, keys: { sendKeyId: 1, keys: new Map([[1, bytes('a guessed secret!!')]]) } });
+    assert.equal(reason(receiver, forged.encode(heartbeat(3, 1), 4)), 'bad-mac');
+    const tampered = from3.encode(heartbeat(3, 1), 5);
+    tampered[8] = tampered[8]! ^ 1;
+    assert.notEqual(reason(receiver, tampered), 'ok');
+  });
+
+  it('rotates keys without a gap: old and new are both accepted while the ring holds both', () => {
+    const rotating = wire({ keys: ROTATING });
+    assert.equal(reason(rotating, wire({ selfId: 3, keys: OLD }).encode(heartbeat(3, 1), 1)), 'ok');
+    assert.equal(reason(rotating, wire({ selfId: 4, keys: NEW }).encode(heartbeat(4, 1), 1)), 'ok');
+    // A rotating node sends with the new key, which a node still on the old ring refuses…
+    assert.equal(reason(wire(), wire({ selfId: 3, keys: ROTATING }).encode(heartbeat(3, 1), 9)), 'unknown-key');
+    // …so every node first learns the new key, then every node sends with it, then the old goes.
+  });
+
+  it('an unkeyed node refuses keyed datagrams rather than trust what it cannot check', () => {
+    assert.equal(reason(wire({ keys: null }), wire({ selfId: 3 }).encode(heartbeat(3, 1), 1)), 'unknown-key');
+  });
+});
+
+describe('wire: senders', () => {
+  it('drops a replayed datagram, and accepts reordered ones within the window', () => {
+    const receiver = wire();
+    const from3 = wire({ selfId: 3 });
+    const datagrams = Array.from({ length: 10 }, (_, i) => from3.encode(heartbeat(3, 1), i + 1));
+    assert.equal(reason(receiver, datagrams[5]!), 'ok');
+    assert.equal(reason(receiver, datagrams[5]!), 'replayed');
+    assert.equal(reason(receiver, datagrams[2]!), 'ok', 'late but new');
+    assert.equal(reason(receiver, datagrams[2]!), 'replayed');
+    assert.equal(reason(receiver, from3.encode(heartbeat(3, 1), 200)), 'ok');
+    assert.equal(reason(receiver, datagrams[9]!), 'replayed', 'older than the window');
+  });
+
+  it('accepts a restart from the same address at once, and refuses the old boot afterwards', () => {
+    const receiver = wire();
+    const first = wire({ selfId: 3 });
+    const oldDatagram = first.encode(heartbeat(3, 1), 1);
+    assert.equal(reason(receiver, oldDatagram, '10.0.0.3', 0), 'ok');
+    const restarted: Message = { ...heartbeat(3, 1), bootId: 99 };
+    assert.equal(reason(receiver, first.encode(restarted, 1), '10.0.0.3', 10), 'ok');
+    assert.equal(reason(receiver, first.encode(heartbeat(3, 1), 2), '10.0.0.3', 20), 'replayed');
+  });
+
+  it('refuses an impostor: a known ID, a new boot and a new address while the original is alive', () => {
+    const receiver = wire();
+    const sender = wire({ selfId: 3 });
+    assert.equal(reason(receiver, sender.encode(heartbeat(3, 1), 1), '10.0.0.3', 0), 'ok');
+    const impostor: Message = { ...heartbeat(3, 1), bootId: 4242 };
+    assert.equal(reason(receiver, sender.encode(impostor, 1), '10.0.0.66', 500), 'impostor');
+    // Once the original has been silent for the timeout, the same claim is a node that moved.
+    assert.equal(reason(receiver, sender.encode(impostor, 2), '10.0.0.66', 1500), 'ok');
+  });
+
+  it('drops datagrams of another cluster, configuration or non-voter before they touch any state', () => {
+    const receiver = wire();
+    assert.equal(reason(receiver, wire({ selfId: 3, cluster: 'other' }).encode(heartbeat(3, 1), 1)), 'foreign-cluster');
+    assert.equal(reason(receiver, wire({ selfId: 3, configId: 8 }).encode(heartbeat(3, 1), 1)), 'config-mismatch');
+    assert.equal(reason(receiver, wire({ selfId: 9 }).encode(heartbeat(9, 1), 1)), 'not-voter');
+  });
+});
