@@ -39,6 +39,9 @@ export const DEFAULT_LAN_TIMINGS = {
   suspectPhi: 8, // Akka/Cassandra's usual threshold: about one false suspicion in 10^8
 } as const;
 
+/** The default lease as a fraction of the timeout (docs/protocol.md, "Timers"). */
+export const LEASE_FRACTION = 0.9;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly field: string;
@@ -67,9 +70,25 @@ export function resolveConfig(input: ElectionConfigInput): ElectionConfig {
   const voters = [...(input.voters ?? Array.from({ length: clusterSize }, (_, i) => i + 1))].sort(
     (a, b) => a - b,
   );
-  const config: ElectionConfig = { ...DEFAULT_LAN_TIMINGS, ...input, clusterSize, voters };
+  const timeoutMs = input.timeoutMs ?? DEFAULT_LAN_TIMINGS.timeoutMs;
+  const heartbeatMs = input.heartbeatMs ?? DEFAULT_LAN_TIMINGS.heartbeatMs;
+  const config: ElectionConfig = {
+    ...DEFAULT_LAN_TIMINGS,
+    // Unless given, the lease and the answer timeout follow the timers they must fit within.
+    leaseMs: Math.floor(timeoutMs * LEASE_FRACTION),
+    answerTimeoutMs: Math.min(2 * heartbeatMs, timeoutMs / 2),
+    ...withoutUndefined(input),
+    clusterSize,
+    voters,
+  };
   checkConfig(config);
   return config;
+}
+
+function withoutUndefined<T extends object>(input: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(input) as Array<keyof T>) if (input[key] !== undefined) out[key] = input[key];
+  return out;
 }
 
 function checkConfig(c: ElectionConfig): void {

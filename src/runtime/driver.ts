@@ -1,5 +1,5 @@
 import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
-import type { DropReason, Wire } from '../wire/wire.ts';
+import type { DropReason, Inbound, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
 
 export type { DropReason };
@@ -13,8 +13,8 @@ export interface DriverOptions {
   wire: Wire;
   onEvent?: (event: CoreEvent) => void;
   onDrop?: (reason: DropReason, detail: string, from: NodeId | null) => void;
-  /** Called for every datagram that reached the core. */
-  onReceive?: (outgoing: Outgoing['message']) => void;
+  /** Called for every datagram that passed the wire's checks, before the core takes it. */
+  onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string) => void;
   /** Called for every message as it leaves, after its state was persisted. */
   onSend?: (outgoing: Outgoing) => void;
   /** Called after each input's outputs were handled; the simulator checks invariants here. */
@@ -55,7 +55,7 @@ export class Driver {
       this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
       return;
     }
-    this.options.onReceive?.(inbound.message);
+    this.options.onReceive?.(inbound, address);
     this.input(() => this.core.step(inbound.message, this.options.clock.nowMs()));
   }
 

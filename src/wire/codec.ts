@@ -52,10 +52,13 @@ export interface WireMeta {
   cluster: string;
   seq: number;
   configId: number;
+  /** The sender's unicast port, carried in heartbeats (a transport fact, not the core's). */
+  unicastPort?: number;
 }
 
 export interface Decoded extends WireMeta {
   message: Message;
+  unicastPort: number;
 }
 
 export type DecodeResult = { ok: true; value: Decoded } | { ok: false; error: DecodeError };
@@ -116,6 +119,7 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
         round: message.round,
         hears: message.hears,
         canLead: message.canLead,
+        unicastPort: meta.unicastPort ?? 0,
       };
       break;
     case 'election':
@@ -190,7 +194,8 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
   message.bootId = safeInteger(e.bootId, 'bootId', 1);
   message.term = safeInteger(e.term, 'term', 0);
   message.to = e.to;
-  return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, message };
+  const unicastPort = e.body === 'heartbeat' ? (e.heartbeat!.unicastPort ?? 0) : 0;
+  return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, unicastPort, message };
 }
 
 /** Placeholder header fields, filled in by the caller once the body decoded. */

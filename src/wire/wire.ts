@@ -34,10 +34,12 @@ export interface WireOptions {
   keys: KeyRing | null;
   /** How long a sender counts as alive after its last datagram (the election timeout). */
   aliveMs: number;
+  /** This node's unicast port, advertised in its heartbeats; 0 or absent: none. */
+  unicastPort?: number;
 }
 
 export type Inbound =
-  | { ok: true; message: Message }
+  | { ok: true; message: Message; unicastPort: number }
   | { ok: false; reason: DropReason; detail: string; from: NodeId | null };
 
 /**
@@ -56,8 +58,8 @@ export class Wire {
   }
 
   encode(message: Message, seq: number): Uint8Array {
-    const { cluster, configId, keys } = this.options;
-    return seal(encodeMessage(message, { cluster, seq, configId }), keys);
+    const { cluster, configId, keys, unicastPort } = this.options;
+    return seal(encodeMessage(message, { cluster, seq, configId, unicastPort: unicastPort ?? 0 }), keys);
   }
 
   /** `address` identifies where the datagram came from (an IP address on a real network). */
@@ -68,7 +70,7 @@ export class Wire {
     if (!opened.ok) return drop(opened.reason, opened.detail);
     const decoded = decodeEnvelope(opened.envelope);
     if (!decoded.ok) return drop(decoded.error.reason, decoded.error.message);
-    const { cluster, configId, seq, message } = decoded.value;
+    const { cluster, configId, seq, message, unicastPort } = decoded.value;
     const from = message.from;
     if (cluster !== this.options.cluster) return drop('foreign-cluster', `cluster "${cluster}"`, from);
     if (configId !== this.options.configId) {
@@ -80,7 +82,7 @@ export class Wire {
       const verdict = this.senders.check(from, message.bootId, seq, address, nowMs);
       if (verdict !== 'ok') return drop(verdict, `node ${from} boot ${message.bootId} seq ${seq} from ${address}`, from);
     }
-    return { ok: true, message };
+    return { ok: true, message, unicastPort };
   }
 }
 

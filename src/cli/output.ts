@@ -1,0 +1,53 @@
+import type { NodeEvent } from '../runtime/conclave-node.ts';
+
+/** --json: one JSON object per line. */
+export function jsonLine(event: NodeEvent): string {
+  return JSON.stringify(event);
+}
+
+const STATE_FIELDS = new Set(['ts', 'event', 'id', 'role', 'term', 'leader', 'quorum']);
+
+/** Without --json: one readable line per event, the node's state first. */
+export function humanLine(event: NodeEvent): string {
+  const time = new Date(event.ts).toISOString().slice(11, 23);
+  const state = `n${event.id} ${event.role} t${event.term} leader ${event.leader ?? '-'} quorum ${event.quorum.have}/${event.quorum.need}`;
+  return `${time} [${state}] ${describe(event)}`;
+}
+
+function describe(e: NodeEvent): string {
+  const d = e as Record<string, unknown>;
+  switch (e.event) {
+    case 'started':
+      return `started on ${d.interface} (${d.address}), group ${d.group}:${d.port}, unicast port ${d.unicastPort}, ` +
+        `voters [${d.voters}], data in ${d.dataDir}, term ${d.persistedTerm}${d.authenticated ? ', authenticated' : ''}` +
+        `${d.metricsPort === null ? '' : `, metrics on :${d.metricsPort}/metrics`}`;
+    case 'warning':
+      return `WARNING: ${d.message}`;
+    case 'elected':
+      return `ELECTED coordinator of term ${e.term} (${d.cause}; votes from ${(d.votedBy as number[]).join(', ')})`;
+    case 'demoted':
+      return `DEMOTED: stops leading term ${d.leaseTerm} (${d.reason})`;
+    case 'leader':
+      return e.leader === null ? `no coordinator known (was ${d.previous ?? '-'})` : `coordinator is n${e.leader}`;
+    case 'role':
+      return `role ${d.previous} → ${e.role}`;
+    case 'term':
+      return `term ${d.previous} → ${e.term}`;
+    case 'pre-vote':
+    case 'election':
+      return `${e.event === 'pre-vote' ? 'pre-vote' : 'asks for votes'} for term ${d.forTerm} (${d.cause})`;
+    case 'vote':
+      return `${d.preVote ? 'pre-vote' : 'vote'} for n${d.candidate} in term ${d.forTerm}: ${d.granted ? 'granted' : `refused (${d.reason})`}`;
+    case 'challenge':
+      return `challenges [${(d.to as number[]).join(', ')}]`;
+    case 'dropped':
+      return `dropped ${d.count} datagram(s): ${d.reason} (${d.total} so far; ${d.detail})`;
+    case 'alarm':
+      return `ALARM ${d.alarm} ${d.raised ? 'raised' : 'cleared'}`;
+    case 'hook':
+      return `hook ${d.hook} ${d.timedOut ? `killed after ${d.durationMs} ms` : d.error ? `failed: ${d.error}` : `exited ${d.exitCode ?? d.signal} after ${d.durationMs} ms`}`;
+    default:
+      if (e.event.startsWith('peer-')) return `peer n${d.peer} ${e.event.slice(5)}`;
+      return `${e.event} ${JSON.stringify(Object.fromEntries(Object.entries(d).filter(([k]) => !STATE_FIELDS.has(k))))}`;
+  }
+}

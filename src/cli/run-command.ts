@@ -1,0 +1,183 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, type NodeId } from '../core/index.ts';
+import { KeyError, parseKeys, readKeyFile } from '../net/keys.ts';
+import type { NodeOptions } from '../runtime/options.ts';
+import type { KeyRing } from '../wire/seal.ts';
+
+export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
+
+Runs one node: finds its peers by UDP multicast and takes part in the election.
+
+Identity and membership
+  --id <n>                this node's ID (required), one of the voters
+  --cluster-size <n>      number of voters; the quorum is a majority (required unless --voters)
+  --voters <ids>          the voter IDs, comma-separated (default 1..cluster-size)
+  --cluster <name>        cluster name; other clusters on the LAN are ignored (default conclave)
+Network
+  --group <ip>            multicast group (default 239.255.77.7)
+  --port <p>              multicast port (default 7707)
+  --interface <name|ip>   interface (default: the first non-internal IPv4 one, printed at start)
+  --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
+                          or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.
+State
+  --data-dir <dir>        term, vote and voter set (default ~/.local/state/conclave/<cluster>-<id>)
+  --accept-new-voters     start although the state file was written for another voter set
+Timing
+  --heartbeat-ms <ms>     heartbeat interval (default 100)
+  --timeout-ms <ms>       failure detection and election timeout (default 1000)
+  --lease-ms <ms>         leader lease (default 90% of the timeout)
+  --damping-ms <ms>       a returning higher ID waits this long before taking over (default 3000)
+  --no-preempt            keep the current leader when a higher ID appears
+Output and integration
+  --json                  one JSON object per line on stdout
+  --on-elected <cmd>      shell command run when this node becomes coordinator
+  --on-demoted <cmd>      shell command run as soon as it stops being coordinator
+                          (both get CONCLAVE_ID, CONCLAVE_LEADER, CONCLAVE_TERM)
+  --hook-timeout-ms <ms>  kill a hook that runs longer (default 10000)
+  --metrics-port <p>      serve Prometheus metrics on http://<metrics-host>:<p>/metrics
+  --metrics-host <h>      (default 127.0.0.1)
+  --help                  this text
+
+Exit status: 0 after SIGINT or SIGTERM (a coordinator resigns first), 1 on a runtime error,
+2 on a bad or conflicting flag.`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface RunSettings {
+  node: NodeOptions;
+  json: boolean;
+  onElected: string | undefined;
+  onDemoted: string | undefined;
+  hookTimeoutMs: number;
+  keyWarning: string | null;
+}
+
+const FLAGS = {
+  id: { type: 'string' },
+  'cluster-size': { type: 'string' },
+  voters: { type: 'string' },
+  cluster: { type: 'string' },
+  group: { type: 'string' },
+  port: { type: 'string' },
+  interface: { type: 'string' },
+  'key-file': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'accept-new-voters': { type: 'boolean' },
+  'heartbeat-ms': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'lease-ms': { type: 'string' },
+  'damping-ms': { type: 'string' },
+  'no-preempt': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'on-elected': { type: 'string' },
+  'on-demoted': { type: 'string' },
+  'hook-timeout-ms': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Which flag sets each configuration field, to name it in errors. */
+const FLAG_OF: Record<string, string> = {
+  clusterSize: '--cluster-size',
+  voters: '--voters',
+  heartbeatMs: '--heartbeat-ms',
+  timeoutMs: '--timeout-ms',
+  leaseMs: '--lease-ms',
+  dampingMs: '--damping-ms',
+  answerTimeoutMs: '--timeout-ms',
+};
+
+/** Parses `conclave run` flags; throws UsageError naming the bad flag. Returns null for --help. */
+export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettings | null {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return null;
+  const voters = values.voters === undefined ? undefined : idList(values.voters);
+  if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters');
+  const clusterSize = integer('--cluster-size', values['cluster-size'], 1, 255) ?? voters?.length;
+  if (clusterSize === undefined) {
+    throw new UsageError('--cluster-size is required: the number of voters (the quorum is a majority of it)');
+  }
+  if (voters !== undefined && voters.length !== clusterSize) {
+    throw new UsageError(`--voters lists ${voters.length} IDs but --cluster-size is ${clusterSize}`);
+  }
+  if (values['metrics-host'] !== undefined && values['metrics-port'] === undefined) {
+    throw new UsageError('--metrics-host needs --metrics-port');
+  }
+  const { keys, warning } = loadKeys(values['key-file'], env.CONCLAVE_KEY);
+  const node: NodeOptions = {
+    id: integer('--id', values.id, 1, 0xffff_ffff)!,
+    clusterSize,
+    ...(voters === undefined ? {} : { voters }),
+    ...(values.cluster === undefined ? {} : { cluster: values.cluster }),
+    ...(values.group === undefined ? {} : { group: values.group }),
+    ...(values.port === undefined ? {} : { port: integer('--port', values.port, 1, 65535)! }),
+    ...(values.interface === undefined ? {} : { interface: values.interface }),
+    keys,
+    ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+    acceptNewVoters: values['accept-new-voters'] ?? false,
+    heartbeatMs: integer('--heartbeat-ms', values['heartbeat-ms'], 1, 600_000),
+    timeoutMs: integer('--timeout-ms', values['timeout-ms'], 1, 3_600_000),
+    leaseMs: integer('--lease-ms', values['lease-ms'], 1, 3_600_000),
+    dampingMs: integer('--damping-ms', values['damping-ms'], 0, 3_600_000),
+    preempt: !(values['no-preempt'] ?? false),
+    ...(values['metrics-port'] === undefined ? {} : { metricsPort: integer('--metrics-port', values['metrics-port'], 0, 65535)! }),
+    ...(values['metrics-host'] === undefined ? {} : { metricsHost: values['metrics-host'] }),
+  };
+  return {
+    node,
+    json: values.json ?? false,
+    onElected: values['on-elected'],
+    onDemoted: values['on-demoted'],
+    hookTimeoutMs: integer('--hook-timeout-ms', values['hook-timeout-ms'], 1, 3_600_000) ?? 10_000,
+    keyWarning: warning,
+  };
+}
+
+/** Turns an option-validation error into a usage error naming the flag. */
+export function asUsageError(error: unknown): UsageError | null {
+  if (error instanceof ConfigError) return new UsageError(`${FLAG_OF[error.field] ?? error.field}: ${error.message.slice(error.field.length + 2)}`);
+  if (error instanceof RangeError) {
+    const message = error.message
+      .replace(/^node ID/, '--id')
+      .replace(/^group/, '--group')
+      .replace(/^cluster name/, '--cluster');
+    return new UsageError(message);
+  }
+  return null;
+}
+
+function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function idList(value: string): NodeId[] {
+  const ids = value.split(',').map((part) => integer('--voters', part.trim(), 1, 0xffff_ffff)!);
+  if (new Set(ids).size !== ids.length) throw new UsageError(`--voters lists an ID twice: ${value}`);
+  return ids;
+}
+
+function loadKeys(keyFile: string | undefined, envKey: string | undefined): { keys: KeyRing | null; warning: string | null } {
+  try {
+    if (keyFile !== undefined) {
+      const { ring, warning } = readKeyFile(keyFile);
+      return { keys: ring, warning };
+    }
+    if (envKey !== undefined && envKey !== '') return { keys: parseKeys(envKey, 'CONCLAVE_KEY'), warning: null };
+    return { keys: null, warning: null };
+  } catch (error) {
+    if (error instanceof KeyError) throw new UsageError(`${keyFile === undefined ? '' : '--key-file '}${error.message}`);
+    throw error;
+  }
+}

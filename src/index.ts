@@ -1,0 +1,19 @@
+/**
+ * Conclave's library API: run a node in your process and do leader-only work while it holds
+ * the lease, with the term as a fencing token.
+ *
+ *   const node = await startNode({ id: 3, clusterSize: 5, keys: parseKeys(process.env.CONCLAVE_KEY!, 'env') });
+ *   node.on('elected', ({ term }) => startWork(term));
+ *   node.on('demoted', () => stopWork());
+ */
+export { ConclaveNode, startNode } from './runtime/conclave-node.ts';
+export type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from './runtime/conclave-node.ts';
+export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, defaultDataDir } from './runtime/options.ts';
+export type { NodeOptions } from './runtime/options.ts';
+export { StateFileError } from './runtime/state-file.ts';
+export { KeyError, parseKeys, readKeyFile } from './net/keys.ts';
+export { InterfaceError } from './net/interfaces.ts';
+export type { KeyRing } from './wire/seal.ts';
+export type { DropReason } from './wire/wire.ts';
+export { ConfigError, ResignReason } from './core/index.ts';
+export type { NodeId, NodeStatus, PeerStatus, Role } from './core/index.ts';

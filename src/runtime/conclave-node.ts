@@ -1,0 +1,341 @@
+import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import {
+  ElectionNode,
+  ResignReason,
+  configId,
+  type CoreEvent,
+  type NodeId,
+  type NodeStatus,
+} from '../core/index.ts';
+import { UdpTransport } from '../net/udp-transport.ts';
+import { DROP_REASONS, Wire, type DropReason } from '../wire/wire.ts';
+import { systemClock } from './clock.ts';
+import { Driver } from './driver.ts';
+import { NodeMetrics } from './metrics.ts';
+import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
+import { StateFile } from './state-file.ts';
+
+/** One line of the node's story: what the CLI prints with --json, and what the API emits. */
+export interface NodeEvent {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  event: string;
+  id: NodeId;
+  role: NodeStatus['role'];
+  term: number;
+  /** A coordinator this node knows to hold a valid lease, or null; never a stale ID. */
+  leader: NodeId | null;
+  quorum: { have: number; need: number };
+  [detail: string]: unknown;
+}
+
+/** The snapshot the CLI, the API and the dashboard show. */
+export interface RuntimeStatus extends NodeStatus {
+  cluster: string;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  leaderSince: number | null;
+  network: {
+    interface: string;
+    address: string;
+    group: string;
+    port: number;
+    unicastPort: number;
+    authenticated: boolean;
+    paused: boolean;
+  };
+  dataDir: string;
+  drops: Record<DropReason, number>;
+  traffic: {
+    datagramsSent: number;
+    bytesSent: number;
+    datagramsReceived: number;
+    bytesReceived: number;
+    sendErrors: number;
+  };
+}
+
+/** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
+const DROP_REPORT_INTERVAL_MS = 1000;
+
+export interface ConclaveNodeEvents {
+  /** Every line of the node's story. */
+  event: [NodeEvent];
+  /** This node's lease became valid: act as coordinator, with `term` as the fencing token. */
+  elected: [{ term: number }];
+  /** This node's lease ended: stop acting as coordinator now. */
+  demoted: [{ term: number; reason: string }];
+  /** The known coordinator changed (null: none known). */
+  leader: [{ leader: NodeId | null; term: number }];
+}
+
+/**
+ * A Conclave node on a real network: the election core driven over UDP multicast, with
+ * authenticated datagrams, durable state, metrics and a status snapshot.
+ */
+export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
+  readonly options: ResolvedOptions;
+  private readonly core: ElectionNode;
+  private readonly driver: Driver;
+  private readonly transport: UdpTransport;
+  private readonly store: StateFile;
+  readonly metrics: NodeMetrics;
+  private metricsServer: Server | null = null;
+  /** The port the metrics endpoint listens on, if any. */
+  metricsPort: number | null = null;
+  private readonly startedAt = Date.now();
+  private leaderSince: number | null = null;
+  private leaderlessSince: number | null = Date.now();
+  private campaignStartedMs: number | null = null;
+  private readonly drops = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  private readonly dropReports = new Map<DropReason, { lastMs: number; pending: number; timer: NodeJS.Timeout | null }>();
+  private stopping: Promise<void> | null = null;
+
+  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode) {
+    super();
+    this.options = options;
+    this.store = store;
+    this.transport = transport;
+    this.core = core;
+    this.metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => this.core.status(systemClock.nowMs()));
+    const { config } = options;
+    this.driver = new Driver({
+      core,
+      clock: systemClock,
+      transport,
+      store,
+      wire: new Wire({
+        selfId: options.id,
+        cluster: options.cluster,
+        configId: configId(config),
+        voters: config.voters,
+        keys: options.keys,
+        aliveMs: config.timeoutMs,
+        unicastPort: transport.unicastPort,
+      }),
+      onEvent: (event) => this.onCoreEvent(event),
+      onDrop: (reason, detail, from) => this.onDrop(reason, detail, from),
+      onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
+      onReceive: ({ message, unicastPort }, address) => {
+        this.metrics.received.inc({ kind: message.type });
+        if (unicastPort !== 0) transport.learn(message.from, address, unicastPort);
+      },
+      onFatal: (error) => this.emitEvent('fatal', { error: (error as Error).message }),
+    });
+    transport.onDatagram((bytes, address) => {
+      this.metrics.bytesReceived.inc(bytes.length);
+      this.driver.receive(bytes, address);
+    });
+  }
+
+  /** Validates the options, takes the data directory, opens the sockets and starts. */
+  static async start(input: NodeOptions): Promise<ConclaveNode> {
+    const options = resolveOptions(input);
+    const { store, state } = await StateFile.open(options.dataDir, { nodeId: options.id, voters: options.config.voters }, {
+      acceptNewVoters: options.acceptNewVoters,
+    });
+    let transport: UdpTransport;
+    try {
+      transport = await UdpTransport.open({ group: options.group, port: options.port, interface: options.interface, ttl: options.ttl });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const core = new ElectionNode({
+      id: options.id,
+      config: options.config,
+      bootId: randomInt(1, 2 ** 48),
+      nowMs: systemClock.nowMs(),
+      persisted: state,
+      random: Math.random,
+    });
+    const node = new ConclaveNode(options, store, transport, core);
+    if (options.metricsPort !== undefined) {
+      const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost);
+      node.metricsServer = server;
+      node.metricsPort = port;
+    }
+    // After the caller's `await` has resumed and attached its listeners: then the first events.
+    setImmediate(() => node.begin(state?.term ?? 0));
+    return node;
+  }
+
+  /** True while this node may act as coordinator. Check it right before each leader-only act. */
+  hasLease(): boolean {
+    return this.core.hasLease(systemClock.nowMs());
+  }
+
+  get term(): number {
+    return this.core.term;
+  }
+
+  status(): RuntimeStatus {
+    const { iface, group, port, unicastPort, stats, paused } = this.transport;
+    return {
+      ...this.core.status(systemClock.nowMs()),
+      cluster: this.options.cluster,
+      startedAt: this.startedAt,
+      leaderSince: this.leaderSince,
+      network: {
+        interface: iface.name,
+        address: iface.address,
+        group,
+        port,
+        unicastPort,
+        authenticated: this.options.keys !== null,
+        paused,
+      },
+      dataDir: this.options.dataDir,
+      drops: { ...this.drops },
+      traffic: {
+        datagramsSent: stats.datagramsSent,
+        bytesSent: stats.bytesSent,
+        datagramsReceived: stats.datagramsReceived,
+        bytesReceived: stats.bytesReceived,
+        sendErrors: stats.sendErrors,
+      },
+    };
+  }
+
+  /** Gives up leadership now, if leading; the next node is elected at once. */
+  resign(reason: ResignReason = ResignReason.Requested): void {
+    this.driver.resign(reason);
+  }
+
+  /** Resigns if leading, tells the peers, closes the sockets and releases the data directory. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.driver.leave();
+      // The goodbye datagrams are handed to the kernel; give them a moment to leave.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await this.transport.close();
+      await this.store.close();
+      await new Promise<void>((resolve) => (this.metricsServer === null ? resolve() : this.metricsServer.close(() => resolve())));
+      for (const report of this.dropReports.values()) if (report.timer !== null) clearTimeout(report.timer);
+      this.emitEvent('stopped', {});
+    })();
+    return this.stopping;
+  }
+
+  private begin(persistedTerm: number): void {
+    const { iface, group, port, unicastPort } = this.transport;
+    this.emitEvent('started', {
+      interface: iface.name,
+      address: iface.address,
+      group,
+      port,
+      unicastPort,
+      cluster: this.options.cluster,
+      voters: this.options.config.voters,
+      dataDir: this.options.dataDir,
+      persistedTerm,
+      authenticated: this.options.keys !== null,
+      metricsPort: this.metricsPort,
+    });
+    if (this.options.keys === null) {
+      this.emitEvent('warning', {
+        message: 'no cluster key: datagrams are not authenticated, and anyone on this LAN can disrupt the election',
+      });
+    }
+    this.driver.start();
+  }
+
+  private onCoreEvent(event: CoreEvent): void {
+    const now = Date.now();
+    switch (event.type) {
+      case 'role-changed':
+        this.emitEvent('role', { previous: event.previous });
+        return;
+      case 'term-changed':
+        this.emitEvent('term', { previous: event.previous });
+        return;
+      case 'leader-changed':
+        if (event.leader !== null) {
+          this.metrics.leaderChanges.inc();
+          if (this.leaderlessSince !== null) this.metrics.leaderlessSeconds.observe((now - this.leaderlessSince) / 1000);
+          this.leaderlessSince = null;
+          this.leaderSince = now;
+          this.campaignStartedMs = null;
+        } else {
+          this.leaderlessSince = now;
+          this.leaderSince = null;
+        }
+        this.emitEvent('leader', { previous: event.previous });
+        this.emit('leader', { leader: event.leader, term: event.term });
+        return;
+      case 'elected':
+        if (this.campaignStartedMs !== null) this.metrics.electionSeconds.observe((now - this.campaignStartedMs) / 1000);
+        this.emitEvent('elected', { cause: event.cause, votedBy: event.votedBy });
+        this.emit('elected', { term: event.term });
+        return;
+      case 'demoted':
+        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term });
+        this.emit('demoted', { term: event.term, reason: event.reason });
+        return;
+      case 'election-started':
+        if (event.preVote && this.campaignStartedMs === null) this.campaignStartedMs = now;
+        this.emitEvent(event.preVote ? 'pre-vote' : 'election', { forTerm: event.term, cause: event.cause });
+        return;
+      case 'challenge-sent':
+        this.emitEvent('challenge', { to: event.to });
+        return;
+      case 'vote-cast':
+        this.emitEvent('vote', {
+          candidate: event.candidate,
+          forTerm: event.term,
+          preVote: event.preVote,
+          granted: event.granted,
+          reason: event.reason,
+        });
+        return;
+      case 'peer':
+        this.emitEvent(`peer-${event.change}`, { peer: event.peer });
+        return;
+      case 'alarm':
+        this.emitEvent('alarm', { alarm: event.alarm, raised: event.raised });
+        return;
+    }
+  }
+
+  /** Counts every drop; reports each reason at most once a second, with the count since. */
+  private onDrop(reason: DropReason, detail: string, from: NodeId | null): void {
+    this.drops[reason]++;
+    this.metrics.countDrop(reason);
+    let report = this.dropReports.get(reason);
+    if (report === undefined) this.dropReports.set(reason, (report = { lastMs: 0, pending: 0, timer: null }));
+    report.pending++;
+    const now = Date.now();
+    const flush = (): void => {
+      report.timer = null;
+      if (report.pending === 0) return;
+      this.emitEvent('dropped', { reason, count: report.pending, total: this.drops[reason], from, detail });
+      report.pending = 0;
+      report.lastMs = Date.now();
+    };
+    if (now - report.lastMs >= DROP_REPORT_INTERVAL_MS) flush();
+    else report.timer ??= setTimeout(flush, report.lastMs + DROP_REPORT_INTERVAL_MS - now);
+  }
+
+  private emitEvent(event: string, details: Record<string, unknown>): void {
+    const now = systemClock.nowMs();
+    const status = this.core;
+    const line: NodeEvent = {
+      ts: Date.now(),
+      event,
+      id: this.options.id,
+      role: status.role,
+      term: status.term,
+      leader: status.knownLeader(now),
+      quorum: { have: status.quorumHave(now), need: status.quorum },
+      ...details,
+    };
+    this.emit('event', line);
+  }
+}
+
+/** Starts a node; see ConclaveNode. */
+export function startNode(options: NodeOptions): Promise<ConclaveNode> {
+  return ConclaveNode.start(options);
+}

@@ -1,0 +1,97 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
+import type { KeyRing } from '../wire/seal.ts';
+
+/** What a node is started with, from the CLI or the library API. */
+export interface NodeOptions {
+  id: NodeId;
+  clusterSize: number;
+  /** Voter IDs; default 1..clusterSize. */
+  voters?: readonly NodeId[];
+  /** Cluster name: datagrams of other clusters are dropped. */
+  cluster?: string;
+  group?: string;
+  port?: number;
+  /** Interface name or IPv4 address; default: the first non-internal IPv4 interface. */
+  interface?: string;
+  ttl?: number;
+  /** Shared cluster keys; null or absent: unauthenticated (a warning is logged). */
+  keys?: KeyRing | null;
+  /** Where term, vote and voter set are kept; default: per cluster and ID under ~/.local/state. */
+  dataDir?: string;
+  /** Accept a state file written for another voter set (after a deliberate, full-stop change). */
+  acceptNewVoters?: boolean;
+  heartbeatMs?: number;
+  timeoutMs?: number;
+  leaseMs?: number;
+  dampingMs?: number;
+  preempt?: boolean;
+  maxClockDriftPpm?: number;
+  /** Serve Prometheus metrics on this port (0: an ephemeral one); absent: no endpoint. */
+  metricsPort?: number;
+  metricsHost?: string;
+}
+
+export const DEFAULT_CLUSTER = 'conclave';
+/** Administratively scoped (RFC 2365), so routers at a site boundary drop it. */
+export const DEFAULT_GROUP = '239.255.77.7';
+export const DEFAULT_PORT = 7707;
+
+export interface ResolvedOptions {
+  id: NodeId;
+  config: ElectionConfig;
+  cluster: string;
+  group: string;
+  port: number;
+  interface: string | undefined;
+  ttl: number;
+  keys: KeyRing | null;
+  dataDir: string;
+  acceptNewVoters: boolean;
+  metricsPort: number | undefined;
+  metricsHost: string;
+}
+
+/** Applies defaults and validates; throws ConfigError (or RangeError) naming the problem. */
+export function resolveOptions(options: NodeOptions): ResolvedOptions {
+  const cluster = options.cluster ?? DEFAULT_CLUSTER;
+  if (!/^[\w.-]{1,64}$/.test(cluster)) throw new RangeError(`cluster name "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
+  const config = resolveConfig({
+    clusterSize: options.clusterSize,
+    ...(options.voters === undefined ? {} : { voters: options.voters }),
+    heartbeatMs: options.heartbeatMs,
+    timeoutMs: options.timeoutMs,
+    leaseMs: options.leaseMs,
+    dampingMs: options.dampingMs,
+    preempt: options.preempt,
+    maxClockDriftPpm: options.maxClockDriftPpm,
+  });
+  if (!config.voters.includes(options.id)) {
+    throw new RangeError(`node ID ${options.id} is not one of the voters [${config.voters.join(',')}]`);
+  }
+  const group = options.group ?? DEFAULT_GROUP;
+  const firstOctet = Number(group.split('.')[0]);
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(group) || firstOctet < 224 || firstOctet > 239) {
+    throw new RangeError(`group ${group} is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)`);
+  }
+  return {
+    id: options.id,
+    config,
+    cluster,
+    group,
+    port: options.port ?? DEFAULT_PORT,
+    interface: options.interface,
+    ttl: options.ttl ?? 1,
+    keys: options.keys ?? null,
+    dataDir: options.dataDir ?? defaultDataDir(cluster, options.id),
+    acceptNewVoters: options.acceptNewVoters ?? false,
+    metricsPort: options.metricsPort,
+    metricsHost: options.metricsHost ?? '127.0.0.1',
+  };
+}
+
+export function defaultDataDir(cluster: string, id: NodeId): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'conclave', `${cluster}-${id}`);
+}

@@ -1,0 +1,241 @@
+/**
+ * Five real `conclave run` processes on test hosts made of network namespaces: cold start,
+ * kill -9, unplugged cable, partitions, healing, loss, restarts, hostile datagrams. Every test
+ * ends by checking all the JSON logs: no two leader intervals overlap, no term goes back, no
+ * node votes twice in a term.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { assertDurableTermsAndVotes, assertNoOverlap } from './checks.ts';
+import { KEY, Lab, canBuildLabs } from './lab.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const TIMEOUT = 1000;
+const LEASE = 900;
+const HEARTBEAT = 100;
+const support = canBuildLabs();
+const measured: string[] = [];
+
+/** Runs a scenario on a fresh lab of `size`, then the log checks; always tears the lab down. */
+async function withLab(size: number, scenario: (lab: Lab) => Promise<void>, clusterSize = size): Promise<void> {
+  const lab = Lab.create(size, clusterSize);
+  try {
+    await scenario(lab);
+    assertNoOverlap(lab);
+    assertDurableTermsAndVotes(lab);
+  } finally {
+    lab.destroy();
+  }
+}
+
+/** Starts every node and waits until all agree on `expected`. */
+async function coldStart(lab: Lab, expected: number, flags: string[] = []): Promise<number> {
+  lab.startAll(flags);
+  return lab.waitFor(`all agree on n${expected}`, () => lab.agreed() === expected, 10_000);
+}
+
+/** When the last of `ids` reported `leader` as coordinator, after `since`. */
+function agreedAt(lab: Lab, ids: number[], leader: number, since: number): number {
+  return Math.max(
+    ...ids.map((id) => lab.node(id).events.find((e) => e.ts >= since && e.event === 'leader' && e.leader === leader)?.ts ?? Infinity),
+  );
+}
+
+describe('a five-node cluster on network namespaces', { skip: support.ok ? false : support.why }, () => {
+  after(() => {
+    if (measured.length > 0) console.log(`measured (heartbeat ${HEARTBEAT} ms, timeout ${TIMEOUT} ms, lease ${LEASE} ms):\n  ${measured.join('\n  ')}`);
+  });
+
+  it('cold start: all five agree on the highest ID, in one term; kill -9 of the leader: the next-highest', async () => {
+    await withLab(5, async (lab) => {
+      const coldMs = await coldStart(lab, 5);
+      assert.deepEqual(new Set(lab.nodes.map((n) => lab.latest(n.id)!.term)), new Set([1]), 'one term');
+      measured.push(`cold start to agreed leader: ${coldMs} ms`);
+
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 100));
+      const killedAt = Date.now();
+      await lab.signal(5, 'SIGKILL');
+      await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 5000);
+      const failoverMs = agreedAt(lab, [1, 2, 3, 4], 4, killedAt) - killedAt;
+      measured.push(`kill -9 failover: ${failoverMs} ms`);
+      assert.ok(failoverMs < 2 * TIMEOUT, `failover took ${failoverMs} ms`);
+
+      // Restarted with its persisted state: the term does not go back; it takes over after damping.
+      const termBefore = lab.latest(4)!.term;
+      lab.start(5);
+      await lab.waitFor('n5 started', () => lab.node(5).current.some((e) => e.event === 'started'), 5000);
+      assert.equal(lab.node(5).current.find((e) => e.event === 'started')!.persistedTerm, 1);
+      await lab.waitFor('n5 leads again', () => lab.agreed() === 5, 10_000);
+      assert.ok(lab.latest(5)!.term > termBefore);
+    });
+  });
+
+  it('unplugging the leader: it steps down by itself within its lease, and the others elect the next', async () => {
+    await withLab(5, async (lab) => {
+      await coldStart(lab, 5);
+      const unpluggedAt = Date.now();
+      lab.unplug(5);
+      await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 5000);
+      await lab.waitFor('n5 knows no leader', () => lab.latest(5)!.leader === null, 3000);
+      const demoted = lab.node(5).events.find((e) => e.ts >= unpluggedAt && e.event === 'demoted')!;
+      const stepDownMs = demoted.ts - unpluggedAt;
+      const failoverMs = agreedAt(lab, [1, 2, 3, 4], 4, unpluggedAt) - unpluggedAt;
+      measured.push(`unplug failover: ${failoverMs} ms; the unplugged leader stepped down after ${stepDownMs} ms`);
+      assert.ok(stepDownMs <= LEASE + 50, `stepped down after ${stepDownMs} ms`);
+      assert.equal(demoted.reason, 'lease-expired');
+      const elected = lab.node(4).events.find((e) => e.ts >= unpluggedAt && e.event === 'elected')!;
+      assert.ok(elected.ts > demoted.ts, 'the old leader let go before the new one took over');
+
+      lab.replug(5);
+      await lab.waitFor('n5 preempts after the damping period', () => lab.agreed() === 5, 10_000);
+    });
+  });
+
+  it('partitions 3|2 and 2|2|1: only a majority elects; healing gives one leader, the highest', async () => {
+    await withLab(5, async (lab) => {
+      await coldStart(lab, 5);
+      lab.partition([[1, 2, 3], [4, 5]]);
+      await lab.waitFor('the majority agrees on n3', () => lab.agreed([1, 2, 3]) === 3, 5000);
+      await lab.waitFor('the minority knows no leader', () => lab.latest(4)!.leader === null && lab.latest(5)!.leader === null, 3000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      for (const id of [4, 5]) {
+        const { leader, quorum, role } = lab.latest(id)!;
+        assert.equal(leader, null, `n${id} has no leader`);
+        assert.notEqual(role, 'leader');
+        assert.ok(quorum.have < quorum.need, `n${id} reports no quorum (${quorum.have}/${quorum.need})`);
+      }
+      assert.equal(lab.agreed([1, 2, 3]), 3);
+
+      lab.partition([[1, 2], [3, 4], [5]]);
+      await lab.waitFor('nobody leads', () => lab.nodes.every((n) => lab.latest(n.id)!.leader === null), 5000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.ok(lab.nodes.every((n) => lab.latest(n.id)!.role !== 'leader'));
+
+      lab.heal();
+      await lab.waitFor('one leader again, the highest', () => lab.agreed() === 5, 8000);
+    });
+  });
+
+  it('20% packet loss: still exactly one leader, and a failover still completes', async () => {
+    await withLab(5, async (lab) => {
+      await coldStart(lab, 5);
+      lab.loss(20);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.equal(lab.agreed(), 5);
+      await lab.signal(5, 'SIGKILL');
+      await lab.waitFor('survivors agree on n4 under loss', () => lab.agreed([1, 2, 3, 4]) === 4, 8000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal(lab.agreed([1, 2, 3, 4]), 4);
+    });
+  });
+
+  it('SIGTERM: the leader resigns, exits 0, and its successor is elected at once', async () => {
+    await withLab(5, async (lab) => {
+      await coldStart(lab, 5);
+      const stoppedAt = Date.now();
+      assert.equal(await lab.signal(5, 'SIGTERM'), 0);
+      await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 3000);
+      const handoverMs = agreedAt(lab, [1, 2, 3, 4], 4, stoppedAt) - stoppedAt;
+      measured.push(`SIGTERM handover: ${handoverMs} ms`);
+      assert.ok(handoverMs < TIMEOUT / 2, `handover took ${handoverMs} ms`);
+      assert.equal(lab.node(5).events.find((e) => e.event === 'demoted')?.reason, 'stopping');
+    });
+  });
+
+  it('garbage, unauthenticated, foreign, replayed and impostor datagrams: dropped and counted, nothing changes', async () => {
+    await withLab(5, async (lab) => {
+      await coldStart(lab, 5);
+      const before = lab.nodes.map((n) => lab.latest(n.id)!.term);
+      const host = lab.addHost('evil', 200);
+      const result = spawnSync('ip', ['netns', 'exec', host.ns, process.execPath, '--import', 'tsx', 'test/net/inject.ts', host.ip, KEY], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /replayed [1-9]/, 'it captured datagrams to replay');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepEqual(lab.running(), [1, 2, 3, 4, 5], 'no node crashed');
+      assert.equal(lab.agreed(), 5, 'the leader did not change');
+      assert.deepEqual(lab.nodes.map((n) => lab.latest(n.id)!.term), before, 'no term changed');
+      const reasons = new Set(lab.node(1).events.filter((e) => e.event === 'dropped').map((e) => e.reason as string));
+      for (const reason of ['oversized', 'unauthenticated', 'bad-mac', 'foreign-cluster', 'replayed', 'impostor']) {
+        assert.ok(reasons.has(reason), `n1 counted "${reason}" drops (it saw: ${[...reasons].join(', ')})`);
+      }
+      assert.ok([...reasons].some((r) => ['malformed', 'truncated', 'missing-body', 'bad-field', 'bad-version'].includes(r)), 'garbage counted');
+    });
+  });
+
+  it('a second process on the same data directory refuses to start; a corrupt state file stops a node with its name', async () => {
+    await withLab(3, async (lab) => {
+      lab.start(1);
+      await lab.waitFor('n1 started', () => lab.node(1).current.some((e) => e.event === 'started'), 5000);
+      const node = lab.node(1);
+      const cli = (extra: string[]) =>
+        spawnSync('ip', ['netns', 'exec', node.ns, process.execPath, join(ROOT, 'bin/conclave.js'), 'run', '--id', '1', '--cluster-size', '3', '--interface', 'eth0', ...extra], { encoding: 'utf8' });
+      const second = cli(['--data-dir', join(lab.dir, 'n1'), '--key-file', join(lab.dir, 'key')]);
+      assert.equal(second.status, 1);
+      assert.match(second.stderr, /in use by another conclave process \(PID \d+\)/);
+
+      writeFileSync(join(lab.dir, 'n2-state'), '');
+      const corruptDir = join(lab.dir, 'corrupt');
+      spawnSync('mkdir', ['-p', corruptDir]);
+      writeFileSync(join(corruptDir, 'state.json'), '{"format":1,"nodeId":1,"term":7,');
+      const corrupt = cli(['--data-dir', corruptDir, '--key-file', join(lab.dir, 'key')]);
+      assert.equal(corrupt.status, 1);
+      assert.match(corrupt.stderr, new RegExp(`${corruptDir}/state.json: is corrupt`));
+    });
+  });
+
+  it('two live processes with one ID: both raise the duplicate-ID alarm, and neither leads', async () => {
+    await withLab(4, async (lab) => {
+      await coldStart(lab, 3);
+      lab.start(4, [], 3); // a second node 3, on another host
+      await lab.waitFor('both raise the alarm', () =>
+        [3, 4].every((host) => lab.node(host).current.some((e) => e.event === 'alarm' && e.alarm === 'duplicate-id' && e.raised === true)), 5000);
+      await lab.waitFor('n2 leads instead', () => lab.agreed([1, 2]) === 2, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.ok([3, 4].every((host) => lab.latest(host)!.role !== 'leader'), 'no process with ID 3 leads');
+      assert.equal(lab.agreed([1, 2]), 2);
+      await lab.signal(4, 'SIGKILL');
+      await lab.waitFor('the alarm clears and n3 takes over again', () => lab.agreed([1, 2, 3]) === 3, 10_000);
+    }, 3);
+  });
+
+  it('serves Prometheus metrics', async () => {
+    await withLab(3, async (lab) => {
+      lab.startAll(['--metrics-port', '9464']);
+      await lab.waitFor('n3 leads', () => lab.agreed() === 3, 8000);
+      const scrape = spawnSync('ip', ['netns', 'exec', lab.node(3).ns, process.execPath, '-e',
+        "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], { encoding: 'utf8' });
+      assert.equal(scrape.status, 0, scrape.stderr);
+      const text = scrape.stdout;
+      assert.match(text, /^conclave_role\{role="leader",node="3",cluster="lab"\} 1$/m);
+      assert.match(text, /^conclave_term\{node="3",cluster="lab"\} 1$/m);
+      assert.match(text, /^conclave_peers\{state="alive",node="3",cluster="lab"\} 2$/m);
+      assert.match(text, /^conclave_datagrams_sent_total\{kind="heartbeat",node="3",cluster="lab"\} [1-9]/m);
+      assert.match(text, /^conclave_datagrams_dropped_total\{reason="impostor",node="3",cluster="lab"\} 0$/m);
+      assert.match(text, /^conclave_election_duration_seconds_count\{node="3",cluster="lab"\} 1$/m);
+    });
+  });
+
+  it('hooks: on-elected and on-demoted get the fencing token; a hanging hook is killed and reported', async () => {
+    await withLab(3, async (lab) => {
+      const out = join(lab.dir, 'hooks.log');
+      const flags = [
+        '--on-elected', `echo "elected $CONCLAVE_ID $CONCLAVE_LEADER $CONCLAVE_TERM" >> ${out}; sleep 30`,
+        '--on-demoted', `echo "demoted $CONCLAVE_ID $CONCLAVE_TERM" >> ${out}`,
+        '--hook-timeout-ms', '500',
+      ];
+      await coldStart(lab, 3, flags);
+      await lab.waitFor('the elected hook is killed', () => lab.node(3).events.some((e) => e.event === 'hook' && e.timedOut === true), 3000);
+      assert.equal(await lab.signal(3, 'SIGTERM'), 0);
+      const log = (await import('node:fs')).readFileSync(out, 'utf8');
+      assert.match(log, /^elected 3 3 1$/m);
+      assert.match(log, /^demoted 3 1$/m);
+    });
+  });
+});
