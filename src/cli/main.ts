@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function run(settings: RunSettings): Promise<void> {
+  // A reader that went away (a closed pipe) must not take the node down without resigning.
+  process.stdout.on('error', () => {});
   const print = (event: NodeEvent): void => {
     process.stdout.write(`${settings.json ? jsonLine(event) : humanLine(event)}\n`);
   };

@@ -44,6 +44,10 @@ function describe(e: NodeEvent): string {
       return `dropped ${d.count} datagram(s): ${d.reason} (${d.total} so far; ${d.detail})`;
     case 'alarm':
       return `ALARM ${d.alarm} ${d.raised ? 'raised' : 'cleared'}`;
+    case 'stopped':
+      return 'stopped';
+    case 'fatal':
+      return `FATAL: ${d.error}`;
     case 'hook':
       return `hook ${d.hook} ${d.timedOut ? `killed after ${d.durationMs} ms` : d.error ? `failed: ${d.error}` : `exited ${d.exitCode ?? d.signal} after ${d.durationMs} ms`}`;
     default:

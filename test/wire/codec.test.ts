@@ -50,10 +50,20 @@ describe('wire codec', () => {
         const decoded = decodeEnvelope(encodeMessage(m, META));
         assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
         assert.deepEqual(decoded.value.message, m);
-        assert.deepEqual({ ...decoded.value, message: undefined }, { ...META, message: undefined });
+        assert.deepEqual({ ...decoded.value, message: undefined }, { ...META, unicastPort: 0, message: undefined });
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('carries the unicast port in heartbeats only', () => {
+    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true } as const;
+    const decoded = decodeEnvelope(encodeMessage({ ...heartbeat, hears: [] }, { ...META, unicastPort: 40117 }));
+    assert.ok(decoded.ok);
+    assert.equal(decoded.value.unicastPort, 40117);
+    const leave = decodeEnvelope(encodeMessage({ type: 'leave', from: 2, bootId: 5, term: 1, to: 0 }, { ...META, unicastPort: 40117 }));
+    assert.ok(leave.ok);
+    assert.equal(leave.value.unicastPort, 0);
   });
 
   it('a heartbeat of a 50-node cluster stays small', () => {
