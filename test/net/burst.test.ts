@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const NS = `cvburst${process.pid}`;
 
-function privileged(): string | null {
-  if (process.getuid?.() === 0) return null;
-  return 'needs root for a network namespace (CI runs as root); run: sudo npm test';
-}
+const support = networkTestMode();
+if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
 
 function inNamespace(args: string[]): ReturnType<typeof spawn> {
   return spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -32,7 +31,7 @@ async function burst(mode: 'listener' | 'recv'): Promise<number> {
   return Number(match[1]);
 }
 
-describe('receive path', { skip: privileged() ?? false }, () => {
+describe('receive path', { skip: support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead' }, () => {
   it('takes in all of a 10,000-datagram burst from 5 senders', async () => {
     execFileSync('ip', ['netns', 'add', NS]);
     try {

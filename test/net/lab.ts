@@ -29,17 +29,6 @@ process.on('exit', () => {
   }
 });
 
-export function canBuildLabs(): { ok: true } | { ok: false; why: string } {
-  if (process.getuid?.() !== 0) return { ok: false, why: 'network namespaces need root (CI runs as root)' };
-  try {
-    execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    execFileSync('nft', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return { ok: false, why: 'iproute2 and nftables are needed (apt-get install -y iproute2 nftables)' };
-  }
-  return { ok: true };
-}
-
 export interface LabNode {
   id: number;
   ns: string;

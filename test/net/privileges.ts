@@ -1,0 +1,45 @@
+/**
+ * The network tests need to create network namespaces. As root (CI) they just run. Otherwise
+ * they re-run their own file inside a new unprivileged user, network and mount namespace, where
+ * the system allows that; failing both, they skip and say why.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+export type NetworkTestMode = { mode: 'run' } | { mode: 'rerun' } | { mode: 'skip'; why: string };
+
+const UNSHARE = ['--user', '--map-root-user', '--net', '--mount'];
+
+function has(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function networkTestMode(): NetworkTestMode {
+  if (!has('ip', ['-V']) || !has('nft', ['--version'])) {
+    return { mode: 'skip', why: 'iproute2 and nftables are needed (apt-get install -y iproute2 nftables)' };
+  }
+  if (process.getuid?.() === 0) return { mode: 'run' };
+  if (has('unshare', [...UNSHARE, 'true'])) return { mode: 'rerun' };
+  return { mode: 'skip', why: 'not root, and this system allows no unprivileged user namespace to build test hosts in' };
+}
+
+/** Registers one test that runs `file` again inside a user namespace and passes if it passes. */
+export function rerunInUserNamespace(fileUrl: string): void {
+  const file = fileURLToPath(fileUrl);
+  it(`${file.split('/test/')[1]} (re-run in an unprivileged user namespace)`, () => {
+    // A private /run lets `ip netns add` keep its mounts without touching the host's.
+    const script = 'mount -t tmpfs none /run && mkdir -p /run/netns && exec "$0" --import tsx --test --test-reporter=spec "$1"';
+    // Without the parent runner's context variable, the inner runner runs and reports by itself.
+    const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
+    const result = spawnSync('unshare', [...UNSHARE, 'sh', '-c', script, process.execPath, file], { encoding: 'utf8', env, timeout: 600_000 });
+    console.log(result.stdout);
+    assert.equal(result.status, 0, `${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+  });
+}
