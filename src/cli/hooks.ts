@@ -1,41 +1,113 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export type HookName = 'on-elected' | 'on-demoted';
 
 export interface HookResult {
-  hook: string;
+  hook: HookName;
+  /** The term of the lease the hook was about (its fencing token). */
+  leaseTerm: number;
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
+  /** Killed for running longer than the timeout. */
   timedOut: boolean;
+  /** An on-elected hook killed because the lease ended while it still ran. */
+  superseded: boolean;
   error: string | null;
 }
 
+interface Job {
+  hook: HookName;
+  command: string;
+  term: number;
+  env: Record<string, string>;
+}
+
 /**
- * Runs a shell command with the given environment, without waiting on anything else: a hook
- * that hangs is killed (its whole process group) after `timeoutMs`. Its output goes to stderr, so
- * that stdout stays one JSON object per line.
+ * Runs the hooks one at a time, in the order of the events, so that an on-demoted hook never
+ * finishes before the on-elected hook it undoes. A demotion does not wait for a slow on-elected
+ * hook: that one is killed (its whole process group) and on-demoted runs at once. A hook that
+ * runs longer than the timeout is killed too. Hook output goes to stderr, so that stdout stays
+ * one JSON object per line.
  */
-export function runHook(hook: string, command: string, env: Record<string, string>, timeoutMs: number): Promise<HookResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], {
-      env: { ...process.env, ...env },
+export class HookRunner {
+  private readonly timeoutMs: number;
+  private readonly report: (result: HookResult) => void;
+  private readonly queue: Job[] = [];
+  private running: { job: Job; child: ChildProcess; superseded: boolean } | null = null;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(timeoutMs: number, report: (result: HookResult) => void) {
+    this.timeoutMs = timeoutMs;
+    this.report = report;
+  }
+
+  run(job: Job): void {
+    if (job.hook === 'on-demoted') {
+      // An on-elected hook that has not started yet has nothing to undo; one that runs is stopped.
+      for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.hook === 'on-elected') this.queue.splice(i, 1);
+      if (this.running?.job.hook === 'on-elected') {
+        this.running.superseded = true;
+        killGroup(this.running.child);
+      }
+    }
+    this.queue.push(job);
+    this.next();
+  }
+
+  /** Resolves when no hook runs or waits. */
+  idle(): Promise<void> {
+    if (this.running === null && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private next(): void {
+    if (this.running !== null) return;
+    const job = this.queue.shift();
+    if (job === undefined) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
+    const started = performance.now();
+    const child = spawn('/bin/sh', ['-c', job.command], {
+      env: { ...process.env, ...job.env },
       stdio: ['ignore', process.stderr, process.stderr],
-      detached: true, // its own process group, so that a timeout kills what it started too
+      detached: true, // its own process group, so that killing it kills what it started too
     });
+    const running = { job, child, superseded: false };
+    this.running = running;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, timeoutMs);
+      killGroup(child);
+    }, this.timeoutMs);
+    let finished = false;
     const finish = (exitCode: number | null, signal: string | null, error: string | null): void => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
-      resolve({ hook, exitCode, signal, durationMs: Math.round(performance.now() - started), timedOut, error });
+      this.running = null;
+      this.report({
+        hook: job.hook,
+        leaseTerm: job.term,
+        exitCode,
+        signal,
+        durationMs: Math.round(performance.now() - started),
+        timedOut,
+        superseded: running.superseded,
+        error,
+      });
+      this.next();
     };
     child.once('error', (error) => finish(null, null, error.message));
     child.once('exit', (code, signal) => finish(code, signal, null));
-  });
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

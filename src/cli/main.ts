@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { InterfaceError } from '../net/interfaces.ts';
 import { startNode, type ConclaveNode, type NodeEvent } from '../runtime/conclave-node.ts';
 import { StateFileError } from '../runtime/state-file.ts';
-import { runHook, type HookResult } from './hooks.ts';
+import { HookRunner, type HookName } from './hooks.ts';
 import { humanLine, jsonLine } from './output.ts';
 import { RUN_USAGE, UsageError, asUsageError, parseRunFlags, type RunSettings } from './run-command.ts';
 
@@ -72,18 +72,15 @@ async function run(settings: RunSettings): Promise<void> {
     throw error;
   }
 
-  const hooks = new Set<Promise<HookResult>>();
-  const hook = (name: string, command: string | undefined, term: number, leader: number | null): void => {
+  const hooks = new HookRunner(settings.hookTimeoutMs, (result) => {
+    const { hook, ...details } = result;
+    const status = node.status();
+    print({ ts: Date.now(), event: 'hook', id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, hook, ...details });
+  });
+  const hook = (name: HookName, command: string | undefined, term: number, leader: number | null): void => {
     if (command === undefined) return;
     const env = { CONCLAVE_ID: String(node.options.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
-    const running = runHook(name, command, env, settings.hookTimeoutMs);
-    hooks.add(running);
-    void running.then((result) => {
-      hooks.delete(running);
-      const { hook: _name, ...details } = result;
-      const status = node.status();
-      print({ ts: Date.now(), event: 'hook', id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, hook: name, ...details });
-    });
+    hooks.run({ hook: name, command, term, env });
   };
 
   node.on('event', (event) => {
@@ -91,7 +88,8 @@ async function run(settings: RunSettings): Promise<void> {
     if (event.event === 'warning' && settings.json) process.stderr.write(`conclave: warning: ${String(event.message)}\n`);
     if (event.event === 'fatal') {
       process.stderr.write(`conclave: cannot persist state (${String(event.error)}); stopping\n`);
-      process.exit(1);
+      // The demotion hook (if it was leading) runs first: a new coordinator may take over.
+      void hooks.idle().then(() => process.exit(1));
     }
   });
   node.on('elected', ({ term }) => hook('on-elected', settings.onElected, term, node.options.id));
@@ -107,7 +105,7 @@ async function run(settings: RunSettings): Promise<void> {
     stopping = true;
     void (async () => {
       await node.stop();
-      await Promise.all(hooks); // a demotion hook started by the resignation finishes (bounded)
+      await hooks.idle(); // a demotion hook started by the resignation finishes (bounded)
       process.exit(0);
     })();
   };

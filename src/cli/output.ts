@@ -49,7 +49,9 @@ function describe(e: NodeEvent): string {
     case 'fatal':
       return `FATAL: ${d.error}`;
     case 'hook':
-      return `hook ${d.hook} ${d.timedOut ? `killed after ${d.durationMs} ms` : d.error ? `failed: ${d.error}` : `exited ${d.exitCode ?? d.signal} after ${d.durationMs} ms`}`;
+      return `hook ${d.hook} (term ${d.leaseTerm}) ${
+        d.superseded ? `stopped after ${d.durationMs} ms: the lease ended` : d.timedOut ? `killed after ${d.durationMs} ms (timeout)` : d.error ? `failed: ${d.error}` : `exited ${d.exitCode ?? d.signal} after ${d.durationMs} ms`
+      }`;
     default:
       if (e.event.startsWith('peer-')) return `peer n${d.peer} ${e.event.slice(5)}`;
       return `${e.event} ${JSON.stringify(Object.fromEntries(Object.entries(d).filter(([k]) => !STATE_FIELDS.has(k))))}`;

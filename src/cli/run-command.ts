@@ -148,7 +148,8 @@ export function asUsageError(error: unknown): UsageError | null {
     const message = error.message
       .replace(/^node ID/, '--id')
       .replace(/^group/, '--group')
-      .replace(/^cluster name/, '--cluster');
+      .replace(/^cluster name/, '--cluster')
+      .replace(/^voters:/, '--voters/--cluster-size:');
     return new UsageError(message);
   }
   return null;

@@ -150,7 +150,10 @@ export class ElectionNode {
 
   // ---- Inputs ----
 
-  /** Advances the clock: fires due timers (heartbeats, timeouts, lease expiry). */
+  /**
+   * Advances the clock: fires due timers (heartbeats, timeouts, lease expiry). Every input uses
+   * the advanced clock, so a time earlier than one already seen changes nothing.
+   */
   tick(nowMs: number): void {
     if (this.stopped) return;
     this.advance(nowMs);
@@ -161,7 +164,7 @@ export class ElectionNode {
   step(message: Message, nowMs: number): void {
     if (this.stopped) return;
     this.advance(nowMs);
-    this.receive(message, nowMs);
+    this.receive(message, this.nowMs);
     this.observe();
   }
 
@@ -172,7 +175,7 @@ export class ElectionNode {
     if (this.role === Role.Leader) {
       this.resignLeadership(reason, null);
       // Without a hold-off the highest ID would simply win again.
-      if (reason === ResignReason.Requested) this.holdOffUntilMs = nowMs + this.config.dampingMs;
+      if (reason === ResignReason.Requested) this.holdOffUntilMs = this.nowMs + this.config.dampingMs;
     }
     this.observe();
   }
@@ -407,8 +410,13 @@ export class ElectionNode {
     const change = this.peers.observe(message, nowMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
 
+    // Bully's challenge and answer work across terms: they are about IDs.
     if (message.type === 'election') {
-      answerChallenge(this, message, nowMs); // Bully works across terms
+      answerChallenge(this, message, nowMs);
+      return;
+    }
+    if (message.type === 'answer') {
+      this.challenge?.answered.add(message.from);
       return;
     }
     if (message.type === 'vote-request') {

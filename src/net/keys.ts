@@ -10,7 +10,7 @@ const MIN_SECRET_CHARS = 16;
 
 /**
  * Parses keys: one per line (or comma-separated), as "<id>:<secret>" or "<id> <secret>"; '#'
- * starts a comment. The first key signs what this node sends; all of them are accepted, which
+ * at the start of a line or after a space starts a comment, so a secret holds no space or comma. The first key signs what this node sends; all of them are accepted, which
  * is how keys rotate. A lone secret without an ID is key 1. The secret is used as its bytes
  * (for example the output of `openssl rand -hex 32`).
  */
@@ -18,9 +18,11 @@ export function parseKeys(text: string, source: string): KeyRing {
   const keys = new Map<number, Uint8Array>();
   let sendKeyId: number | null = null;
   const entries = text
-    .split(/[\n,]/)
-    .map((line) => line.replace(/#.*/, '').trim())
-    .filter((line) => line.length > 0);
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, '')) // a comment starts a line or follows a space
+    .flatMap((line) => line.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
   for (const entry of entries) {
     const match = /^(\d+)\s*[:\s]\s*(\S+)$/.exec(entry);
     const [id, secret] = match === null ? [entries.length === 1 ? 1 : NaN, entry] : [Number(match[1]), match[2]!];

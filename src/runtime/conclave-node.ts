@@ -92,6 +92,9 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
   private readonly drops = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   private readonly dropReports = new Map<DropReason, { lastMs: number; pending: number; timer: NodeJS.Timeout | null }>();
   private stopping: Promise<void> | null = null;
+  /** The state could not be saved: the node has stopped taking part. */
+  private failed = false;
+  private leading = false;
 
   private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode) {
     super();
@@ -114,6 +117,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         keys: options.keys,
         aliveMs: config.timeoutMs,
         unicastPort: transport.unicastPort,
+        ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
       }),
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from) => this.onDrop(reason, detail, from),
@@ -122,49 +126,40 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         this.metrics.received.inc({ kind: message.type });
         if (unicastPort !== 0) transport.learn(message.from, address, unicastPort);
       },
-      onFatal: (error) => this.emitEvent('fatal', { error: (error as Error).message }),
-    });
-    transport.onDatagram((bytes, address) => {
-      this.metrics.bytesReceived.inc(bytes.length);
-      this.driver.receive(bytes, address);
+      onFatal: (error) => this.fail(error),
+      onSendError: (outgoing, error) => this.emitEvent('warning', { message: `could not send ${outgoing.message.type}: ${error.message}` }),
     });
   }
 
   /** Validates the options, takes the data directory, opens the sockets and starts. */
   static async start(input: NodeOptions): Promise<ConclaveNode> {
     const options = resolveOptions(input);
-    const { store, state } = await StateFile.open(options.dataDir, { nodeId: options.id, voters: options.config.voters }, {
-      acceptNewVoters: options.acceptNewVoters,
-    });
-    let transport: UdpTransport;
+    const bootId = randomInt(1, 2 ** 48);
+    const identity = { nodeId: options.id, voters: options.config.voters };
+    const { store, state } = await StateFile.open(options.dataDir, identity, bootId, { acceptNewVoters: options.acceptNewVoters });
+    let transport: UdpTransport | null = null;
     try {
       transport = await UdpTransport.open({ group: options.group, port: options.port, interface: options.interface, ttl: options.ttl });
+      const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
+      const node = new ConclaveNode(options, store, transport, core);
+      if (options.metricsPort !== undefined) {
+        const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost);
+        node.metricsServer = server;
+        node.metricsPort = port;
+      }
+      // After the caller's `await` has resumed and attached its listeners: then the first events.
+      setImmediate(() => node.begin(state?.term ?? 0));
+      return node;
     } catch (error) {
+      await transport?.close();
       await store.close();
       throw error;
     }
-    const core = new ElectionNode({
-      id: options.id,
-      config: options.config,
-      bootId: randomInt(1, 2 ** 48),
-      nowMs: systemClock.nowMs(),
-      persisted: state,
-      random: Math.random,
-    });
-    const node = new ConclaveNode(options, store, transport, core);
-    if (options.metricsPort !== undefined) {
-      const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost);
-      node.metricsServer = server;
-      node.metricsPort = port;
-    }
-    // After the caller's `await` has resumed and attached its listeners: then the first events.
-    setImmediate(() => node.begin(state?.term ?? 0));
-    return node;
   }
 
   /** True while this node may act as coordinator. Check it right before each leader-only act. */
   hasLease(): boolean {
-    return this.core.hasLease(systemClock.nowMs());
+    return !this.failed && this.core.hasLease(systemClock.nowMs());
   }
 
   get term(): number {
@@ -239,7 +234,26 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         message: 'no cluster key: datagrams are not authenticated, and anyone on this LAN can disrupt the election',
       });
     }
+    // Only now does the network reach the core: nothing happens before 'started'.
+    this.transport.onDatagram((bytes, address) => {
+      this.metrics.bytesReceived.inc(bytes.length);
+      this.driver.receive(bytes, address);
+    });
     this.driver.start();
+  }
+
+  /**
+   * The state could not be saved. The driver has halted without sending what depended on it; a
+   * coordinator is told at once that it no longer leads (its hooks and listeners undo their work).
+   */
+  private fail(error: unknown): void {
+    this.failed = true;
+    if (this.leading) {
+      this.leading = false;
+      this.emitEvent('demoted', { reason: 'fatal', leaseTerm: this.core.term });
+      this.emit('demoted', { term: this.core.term, reason: 'fatal' });
+    }
+    this.emitEvent('fatal', { error: (error as Error).message });
   }
 
   private onCoreEvent(event: CoreEvent): void {
@@ -266,11 +280,13 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         this.emit('leader', { leader: event.leader, term: event.term });
         return;
       case 'elected':
+        this.leading = true;
         if (this.campaignStartedMs !== null) this.metrics.electionSeconds.observe((now - this.campaignStartedMs) / 1000);
         this.emitEvent('elected', { cause: event.cause, votedBy: event.votedBy });
         this.emit('elected', { term: event.term });
         return;
       case 'demoted':
+        this.leading = false;
         this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term });
         this.emit('demoted', { term: event.term, reason: event.reason });
         return;

@@ -4,6 +4,9 @@ import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
 
 export type { DropReason };
 
+/** Inputs that may wait while a save is in flight. */
+const MAX_QUEUED_INPUTS = 4096;
+
 export interface DriverOptions {
   core: ElectionNode;
   clock: Clock;
@@ -21,6 +24,8 @@ export interface DriverOptions {
   afterInput?: () => void;
   /** Saving the state failed: the driver has halted, since it may not send what it decided. */
   onFatal?: (error: unknown) => void;
+  /** A message could not be encoded (it is skipped). */
+  onSendError?: (outgoing: Outgoing, error: Error) => void;
 }
 
 /**
@@ -50,6 +55,11 @@ export class Driver {
   /** A datagram arrived from `address`. Bad ones are dropped and reported, never thrown. */
   receive(bytes: Uint8Array, address: string): void {
     if (this.halted) return;
+    if (this.queue.length >= MAX_QUEUED_INPUTS) {
+      // A save that hangs must not turn into unbounded memory: shed datagrams, not timers.
+      this.options.onDrop?.('overloaded', `${this.queue.length} inputs wait for a save to finish`, null);
+      return;
+    }
     const inbound = this.options.wire.decode(bytes, address, this.options.clock.nowMs());
     if (!inbound.ok) {
       this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
@@ -65,6 +75,7 @@ export class Driver {
 
   /** Resigns if leading, says goodbye, and stops; resolves once the goodbye was handed over. */
   leave(): Promise<void> {
+    if (this.halted) return Promise.resolve();
     return new Promise((resolve) => {
       this.input(
         () => this.core.leave(this.options.clock.nowMs()),
@@ -74,6 +85,10 @@ export class Driver {
         },
       );
     });
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
   }
 
   /** Stops at once, like a crash: no goodbye, no further input. */
@@ -132,7 +147,14 @@ export class Driver {
   private deliver(ready: Ready): void {
     const { transport, wire } = this.options;
     for (const outgoing of ready.messages) {
-      const bytes = wire.encode(outgoing.message, ++this.seq);
+      let bytes: Uint8Array;
+      try {
+        bytes = wire.encode(outgoing.message, ++this.seq);
+      } catch (error) {
+        // Configuration checks make this unreachable; if it happens, it must not kill the node.
+        this.options.onSendError?.(outgoing, error as Error);
+        continue;
+      }
       this.options.onSend?.(outgoing);
       transport.send(outgoing.to, bytes);
     }

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
+import { EncodeError, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 /** What a node is started with, from the CLI or the library API. */
@@ -68,8 +69,10 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     maxClockDriftPpm: options.maxClockDriftPpm,
   });
   if (!config.voters.includes(options.id)) {
-    throw new RangeError(`node ID ${options.id} is not one of the voters [${config.voters.join(',')}]`);
+    const voters = config.voters.length <= 12 ? config.voters.join(',') : `${config.voters.slice(0, 10).join(',')},… ${config.voters.length} in all`;
+    throw new RangeError(`node ID ${options.id} is not one of the voters [${voters}]`);
   }
+  checkFitsOneDatagram(config, cluster);
   const group = options.group ?? DEFAULT_GROUP;
   const firstOctet = Number(group.split('.')[0]);
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(group) || firstOctet < 224 || firstOctet > 239) {
@@ -94,4 +97,19 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
 export function defaultDataDir(cluster: string, id: NodeId): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(base, 'conclave', `${cluster}-${id}`);
+}
+
+/** A heartbeat names every voter a node hears; with many long IDs it must still fit a datagram. */
+function checkFitsOneDatagram(config: ElectionConfig, cluster: string): void {
+  const largest = Math.max(...config.voters);
+  const worst = Number.MAX_SAFE_INTEGER;
+  try {
+    encodeMessage(
+      { type: 'heartbeat', from: largest, bootId: worst, term: worst, to: 0, role: 'leader', leader: largest, round: worst, hears: config.voters.slice(1), canLead: true },
+      { cluster, seq: worst, configId: 0xffff_ffff, unicastPort: 65535 },
+    );
+  } catch (error) {
+    if (!(error instanceof EncodeError)) throw error;
+    throw new RangeError(`voters: ${config.voters.length} voters with IDs up to ${largest} do not fit one datagram's heartbeat (${error.message}); use fewer voters or smaller IDs`);
+  }
 }

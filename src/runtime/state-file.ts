@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeId, PersistentState } from '../core/index.ts';
 import type { StateStore } from './ports.ts';
@@ -21,8 +22,13 @@ interface StoredState extends PersistentState {
   format: number;
   nodeId: NodeId;
   voters: NodeId[];
+  /** Boot IDs of this node's latest processes, newest last: its own old datagrams are replays. */
+  boots: number[];
   checksum: string;
 }
+
+/** How many past boot IDs are kept. */
+const BOOTS_KEPT = 32;
 
 /**
  * Term, vote and voter set under a data directory: written atomically (temp file, fsync, rename,
@@ -34,6 +40,8 @@ export class StateFile implements StateStore {
   readonly path: string;
   private readonly identity: { nodeId: NodeId; voters: NodeId[] };
   private lockPath: string | null = null;
+  /** This node's boot IDs, the current one last. */
+  boots: number[] = [];
 
   private constructor(dir: string, identity: { nodeId: NodeId; voters: readonly NodeId[] }) {
     this.dir = dir;
@@ -41,17 +49,24 @@ export class StateFile implements StateStore {
     this.identity = { nodeId: identity.nodeId, voters: [...identity.voters] };
   }
 
-  /** Creates the directory if needed, takes its lock, and reads the state (null: first start). */
+  /**
+   * Creates the directory if needed, takes its lock, reads the state (null: first start) and
+   * records `bootId` as this process's, before anything is sent.
+   */
   static async open(
     dir: string,
     identity: { nodeId: NodeId; voters: readonly NodeId[] },
+    bootId: number,
     options: { acceptNewVoters?: boolean } = {},
   ): Promise<{ store: StateFile; state: PersistentState | null }> {
     const store = new StateFile(dir, identity);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await store.lock();
     try {
-      return { store, state: await store.read(options.acceptNewVoters ?? false) };
+      const state = await store.read(options.acceptNewVoters ?? false);
+      store.boots = [...store.boots, bootId].slice(-BOOTS_KEPT);
+      await store.save(state ?? { term: 0, votedFor: null });
+      return { store, state };
     } catch (error) {
       await store.close();
       throw error;
@@ -59,7 +74,7 @@ export class StateFile implements StateStore {
   }
 
   async save(state: PersistentState): Promise<void> {
-    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor };
+    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, boots: this.boots };
     const stored: StoredState = { ...body, checksum: checksum(body) };
     const temp = `${this.path}.${process.pid}.tmp`;
     const file = await open(temp, 'w', 0o600);
@@ -106,6 +121,8 @@ export class StateFile implements StateStore {
     if (sum !== checksum(body)) throw corrupt('checksum mismatch');
     if (!Number.isSafeInteger(stored.term) || stored.term < 0) throw corrupt(`term ${String(stored.term)}`);
     if (stored.votedFor !== null && !Number.isInteger(stored.votedFor)) throw corrupt(`votedFor ${String(stored.votedFor)}`);
+    if (!Array.isArray(stored.boots) || !stored.boots.every(Number.isSafeInteger)) throw corrupt('boots');
+    this.boots = stored.boots;
     if (stored.nodeId !== this.identity.nodeId) {
       throw new StateFileError(this.path, `belongs to node ${stored.nodeId}, not ${this.identity.nodeId}: use that node's --data-dir`);
     }
@@ -120,28 +137,91 @@ export class StateFile implements StateStore {
     return { term: stored.term, votedFor: stored.votedFor };
   }
 
+  /**
+   * Takes `<dir>/lock`, created with its content in one step (a hard link), naming this process
+   * by PID, start time and machine boot. A lock whose holder is gone — another machine boot, no
+   * such PID, or a PID now used by a process that started at another time — is taken over.
+   */
   private async lock(): Promise<void> {
     const path = join(this.dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const file = await open(path, 'wx', 0o600);
-        await file.writeFile(`${process.pid}\n`);
-        await file.close();
-        this.lockPath = path;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const me = processIdentity(process.pid);
+    const temp = `${path}.${process.pid}.${Date.now()}`;
+    await writeFile(temp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await link(temp, path);
+          this.lockPath = path;
+          return;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+        const holder = parseHolder(await readFile(path, 'utf8').catch(() => ''));
+        if (holder !== null && isAlive(holder)) {
+          throw new StateFileError(
+            this.dir,
+            `is in use by another conclave process (PID ${holder.pid}); two processes must not share a data directory`,
+          );
+        }
+        await unlink(path).catch(() => {}); // its holder is gone: take it over
       }
-      const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
-        throw new StateFileError(
-          this.dir,
-          `is in use by another conclave process (PID ${holder}); two processes must not share a data directory`,
-        );
-      }
-      await unlink(path).catch(() => {}); // left by a process that died: take it over
+      throw new StateFileError(this.dir, 'could not take the lock');
+    } finally {
+      await unlink(temp).catch(() => {});
     }
-    throw new StateFileError(this.dir, 'could not take the lock');
+  }
+}
+
+interface Holder {
+  pid: number;
+  /** Process start time, in clock ticks since the machine booted (Linux), or null. */
+  started: number | null;
+  /** The machine's boot ID (Linux), or null. */
+  machineBoot: string | null;
+}
+
+function processIdentity(pid: number): Holder {
+  return { pid, started: processStart(pid), machineBoot: machineBoot() };
+}
+
+function parseHolder(text: string): Holder | null {
+  try {
+    const holder = JSON.parse(text) as Holder;
+    return Number.isInteger(holder.pid) && holder.pid > 0 ? holder : null;
+  } catch {
+    return null; // unreadable: left half-written by nothing we know; treat as stale
+  }
+}
+
+function isAlive(holder: Holder): boolean {
+  const machine = machineBoot();
+  if (holder.machineBoot !== null && machine !== null && holder.machineBoot !== machine) return false;
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStart(holder.pid);
+  // The same PID, started at another time: a new process that inherited the number.
+  return holder.started === null || started === null || started === holder.started;
+}
+
+function processStart(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime), counted after the command name, which may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[19]);
+  } catch {
+    return null;
+  }
+}
+
+function machineBoot(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return null;
   }
 }
 
@@ -155,15 +235,5 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

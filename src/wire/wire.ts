@@ -11,7 +11,9 @@ export type DropReason =
   | 'config-mismatch'
   | 'not-voter'
   | 'replayed'
-  | 'impostor';
+  | 'impostor'
+  /** Too many inputs waiting for a slow disk. */
+  | 'overloaded';
 
 export const DROP_REASONS: readonly DropReason[] = [
   ...Object.values(DecodeFailure),
@@ -23,6 +25,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'not-voter',
   'replayed',
   'impostor',
+  'overloaded',
 ];
 
 export interface WireOptions {
@@ -36,6 +39,11 @@ export interface WireOptions {
   aliveMs: number;
   /** This node's unicast port, advertised in its heartbeats; 0 or absent: none. */
   unicastPort?: number;
+  /**
+   * Boot IDs of this node's earlier processes: datagrams with its own ID from one of them are
+   * replays (recorded and sent back), not a second live process with the same ID.
+   */
+  ownPastBoots?: ReadonlySet<number>;
 }
 
 export type Inbound =
@@ -77,8 +85,13 @@ export class Wire {
       return drop('config-mismatch', `config ${configId.toString(16)}, ours ${this.options.configId.toString(16)}`, from);
     }
     if (!this.voters.has(from)) return drop('not-voter', `node ${from} is not a voter`, from);
-    // Our own ID goes to the core as it is: our loopback, or a duplicate it must raise an alarm for.
-    if (from !== this.options.selfId) {
+    // Our own ID goes to the core as it is: our loopback, or a duplicate it must raise an alarm
+    // for — unless it is one of our own past processes, replayed.
+    if (from === this.options.selfId) {
+      if (this.options.ownPastBoots?.has(message.bootId)) {
+        return drop('replayed', `our own datagram from an earlier boot (${message.bootId}), from ${address}`, from);
+      }
+    } else {
       const verdict = this.senders.check(from, message.bootId, seq, address, nowMs);
       if (verdict !== 'ok') return drop(verdict, `node ${from} boot ${message.bootId} seq ${seq} from ${address}`, from);
     }

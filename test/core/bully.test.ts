@@ -34,6 +34,17 @@ describe('Bully challenge', () => {
     assert.equal(n.role, 'follower');
   });
 
+  it('an answer counts whatever its term (Bully is about IDs)', () => {
+    const n = node(3, { persisted: { term: 4, votedFor: 3 }, nowMs: BOOT - 1000 });
+    hearPeers(n, [1, 4, 5], AFTER_GRACE - 50, 4);
+    n.ready();
+    n.tick(AFTER_GRACE);
+    n.ready();
+    n.step(msg(5, 2, { type: 'answer', leader: null }, 3), AFTER_GRACE + 5); // 5 is two terms behind
+    n.tick(AFTER_GRACE + 200);
+    assert.equal(n.role, 'follower', 'answered: it waits for n5 instead of campaigning');
+  });
+
   it('when no higher node answers in time, it campaigns and names them as skipped', () => {
     const n = node(3);
     hearPeers(n, [1, 4, 5], AFTER_GRACE - 50);

@@ -112,6 +112,15 @@ describe('voting', () => {
     assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
   });
 
+  it('a message stamped earlier than the clock already reached is judged by the clock', () => {
+    const n = node(1);
+    n.tick(T + 5000);
+    n.step(leaderRound(5, 1, 1), T); // a driver bug: time going backwards
+    n.ready();
+    n.step(voteRequest(4, 1, 2, { preVote: true }), T + 5500);
+    assert.equal(sent(n.ready(), 'vote')[0]!.message.reason, 'lease-held', 'the promise runs from T + 5000');
+  });
+
   it('a node that never had a term votes at once after boot', () => {
     const n = node(1);
     n.step(voteRequest(3, 1, 1), BOOT + 1);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { assertDurableTermsAndVotes, assertNoOverlap } from './checks.ts';
@@ -224,20 +224,29 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
     });
   });
 
-  it('hooks: on-elected and on-demoted get the fencing token; a hanging hook is killed and reported', async () => {
+  it('hooks: they get the fencing token, run in order, and a hanging one is killed and reported', async () => {
     await withLab(3, async (lab) => {
       const out = join(lab.dir, 'hooks.log');
-      const flags = [
+      const flags = (timeoutMs: number) => [
         '--on-elected', `echo "elected $CONCLAVE_ID $CONCLAVE_LEADER $CONCLAVE_TERM" >> ${out}; sleep 30`,
         '--on-demoted', `echo "demoted $CONCLAVE_ID $CONCLAVE_TERM" >> ${out}`,
-        '--hook-timeout-ms', '500',
+        '--hook-timeout-ms', String(timeoutMs),
       ];
-      await coldStart(lab, 3, flags);
-      await lab.waitFor('the elected hook is killed', () => lab.node(3).events.some((e) => e.event === 'hook' && e.timedOut === true), 3000);
+      lab.start(1, flags(10_000));
+      lab.start(2, flags(10_000));
+      lab.start(3, flags(500));
+      await lab.waitFor('n3 leads', () => lab.agreed() === 3, 10_000);
+      await lab.waitFor('its elected hook is killed after 500 ms', () =>
+        lab.node(3).events.some((e) => e.event === 'hook' && e.hook === 'on-elected' && e.timedOut === true), 3000);
       assert.equal(await lab.signal(3, 'SIGTERM'), 0);
-      const log = (await import('node:fs')).readFileSync(out, 'utf8');
-      assert.match(log, /^elected 3 3 1$/m);
-      assert.match(log, /^demoted 3 1$/m);
+      await lab.waitFor('n2 leads, its elected hook sleeping', () => lab.agreed([1, 2]) === 2, 3000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Demoted while its on-elected hook still runs: that one is stopped, then on-demoted runs.
+      assert.equal(await lab.signal(2, 'SIGTERM'), 0);
+      const hookEvents = lab.node(2).events.filter((e) => e.event === 'hook');
+      assert.deepEqual(hookEvents.map((e) => [e.hook, e.superseded]), [['on-elected', true], ['on-demoted', false]]);
+      const log = readFileSync(out, 'utf8').trim().split('\n');
+      assert.deepEqual(log, ['elected 3 3 1', 'demoted 3 1', 'elected 2 2 2', 'demoted 2 2']);
     });
   });
 });

@@ -82,6 +82,14 @@ describe('wire: senders', () => {
     assert.equal(reason(receiver, sender.encode(impostor, 2), '10.0.0.66', 1500), 'ok');
   });
 
+  it("drops this node's own datagrams from an earlier boot as replays, not as a duplicate ID", () => {
+    const receiver = wire({ ownPastBoots: new Set([77]) });
+    const oldSelf: Message = { ...heartbeat(1, 1), bootId: 77 };
+    assert.equal(reason(receiver, wire().encode(oldSelf, 5)), 'replayed');
+    const twin: Message = { ...heartbeat(1, 1), bootId: 88 };
+    assert.equal(reason(receiver, wire().encode(twin, 5)), 'ok', 'an unknown boot with our ID goes to the core, which raises the alarm');
+  });
+
   it('drops datagrams of another cluster, configuration or non-voter before they touch any state', () => {
     const receiver = wire();
     assert.equal(reason(receiver, wire({ selfId: 3, cluster: 'other' }).encode(heartbeat(3, 1), 1)), 'foreign-cluster');

@@ -36,9 +36,6 @@ export function stepFollower(node: ElectionNode, message: Message, nowMs: number
         node.lastElection = { term, leader, cause, votedBy };
       }
       return;
-    case 'answer':
-      node.challenge?.answered.add(message.from);
-      return;
     case 'resign':
       onResign(node, message, nowMs);
       return;
