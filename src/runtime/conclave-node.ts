@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import {
@@ -134,9 +133,8 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
   /** Validates the options, takes the data directory, opens the sockets and starts. */
   static async start(input: NodeOptions): Promise<ConclaveNode> {
     const options = resolveOptions(input);
-    const bootId = randomInt(1, 2 ** 48);
     const identity = { nodeId: options.id, voters: options.config.voters };
-    const { store, state } = await StateFile.open(options.dataDir, identity, bootId, { acceptNewVoters: options.acceptNewVoters });
+    const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
     let transport: UdpTransport | null = null;
     try {
       transport = await UdpTransport.open({ group: options.group, port: options.port, interface: options.interface, ttl: options.ttl });

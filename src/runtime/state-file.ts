@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,23 +50,24 @@ export class StateFile implements StateStore {
   }
 
   /**
-   * Creates the directory if needed, takes its lock, reads the state (null: first start) and
-   * records `bootId` as this process's, before anything is sent.
+   * Creates the directory if needed, takes its lock, reads the state (null: first start), and
+   * chooses and records this process's boot ID before anything is sent: above every earlier
+   * one, so that peers can tell this boot's datagrams from an earlier boot's.
    */
   static async open(
     dir: string,
     identity: { nodeId: NodeId; voters: readonly NodeId[] },
-    bootId: number,
-    options: { acceptNewVoters?: boolean } = {},
-  ): Promise<{ store: StateFile; state: PersistentState | null }> {
+    options: { acceptNewVoters?: boolean; nowMs?: number } = {},
+  ): Promise<{ store: StateFile; state: PersistentState | null; bootId: number }> {
     const store = new StateFile(dir, identity);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await store.lock();
     try {
       const state = await store.read(options.acceptNewVoters ?? false);
+      const bootId = nextBootId(store.boots, options.nowMs ?? Date.now());
       store.boots = [...store.boots, bootId].slice(-BOOTS_KEPT);
       await store.save(state ?? { term: 0, votedFor: null });
-      return { store, state };
+      return { store, state, bootId };
     } catch (error) {
       await store.close();
       throw error;
@@ -223,6 +224,12 @@ function machineBoot(): string | null {
   } catch {
     return null;
   }
+}
+
+/** Wall-clock milliseconds × 1024 plus noise: grows across restarts, stays below 2^53 until 2248. */
+export function nextBootId(pastBoots: readonly number[], nowMs: number): number {
+  const fromClock = Math.floor(nowMs) * 1024 + randomInt(1024);
+  return Math.max(fromClock, (pastBoots.at(-1) ?? 0) + 1);
 }
 
 function checksum(body: object): string {

@@ -94,7 +94,8 @@ export class SimHost {
     const core = createCore({
       id,
       config,
-      bootId: random.int(1, 2 ** 31) * 2 ** 21 + random.int(0, 2 ** 21 - 1),
+      // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
+      bootId: this.boots * 2 ** 32 + random.int(0, 2 ** 32 - 1),
       nowMs: this.localNowMs(),
       persisted: this.disk,
       random: () => random.float(),

@@ -4,8 +4,6 @@ export type SenderVerdict = 'ok' | 'replayed' | 'impostor';
 
 /** How far back a sequence number may arrive out of order (IPsec's anti-replay window). */
 const WINDOW = 64n;
-/** Earlier boot IDs remembered per node, so that datagrams of a past process are refused. */
-const PAST_BOOTS = 16;
 
 interface Sender {
   bootId: number;
@@ -14,11 +12,12 @@ interface Sender {
   highestSeq: number;
   /** Bit i set: highestSeq - i was seen. */
   seen: bigint;
-  pastBoots: number[];
 }
 
 /**
- * Who may speak for a node ID: one boot at a time, each sequence number once. Runs only on
+ * Who may speak for a node ID: one boot at a time, each sequence number once. Boot IDs grow with
+ * every restart of a node (they start with its wall-clock time), so a datagram of an earlier boot
+ * — a replay, or one still in flight from before a restart — is told from a restart. Runs only on
  * datagrams that passed authentication, so forged ones cannot disturb it.
  */
 export class SenderTable {
@@ -33,16 +32,17 @@ export class SenderTable {
   check(from: NodeId, bootId: number, seq: number, address: string, nowMs: number): SenderVerdict {
     const sender = this.senders.get(from);
     if (sender === undefined) {
-      this.senders.set(from, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n, pastBoots: [] });
+      this.senders.set(from, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
       return 'ok';
     }
     if (bootId !== sender.bootId) {
-      if (sender.pastBoots.includes(bootId)) return 'replayed';
+      const alive = nowMs - sender.lastSeenMs < this.aliveMs;
+      // While the current boot is alive, an earlier one is its past, replayed or late. Once it
+      // has been silent for the timeout, any boot may take over (a clock set back, a new disk).
+      if (bootId < sender.bootId && alive) return 'replayed';
       // A restart comes from the same address; another address while the first is alive is not
       // the same node.
-      if (address !== sender.address && nowMs - sender.lastSeenMs < this.aliveMs) return 'impostor';
-      sender.pastBoots.push(sender.bootId);
-      if (sender.pastBoots.length > PAST_BOOTS) sender.pastBoots.shift();
+      if (address !== sender.address && alive) return 'impostor';
       Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
       return 'ok';
     }

@@ -42,5 +42,5 @@ await report('replayed', captured);
 // A valid key, a known ID, a new boot, another address, while node 2 is alive: an impostor that
 // claims a huge term and asks for votes.
 const impostor = wire({ keys: keyRing(key) });
-await report('impostor', Array.from({ length: 20 }, (_, i) => impostor.encode({ ...heartbeat(2, 99), bootId: 424242 }, i + 1)));
+await report('impostor', Array.from({ length: 20 }, (_, i) => impostor.encode({ ...heartbeat(2, 99), bootId: Date.now() * 1024 + 5000 }, i + 1)));
 socket.close();

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { StateFile, StateFileError } from '../../src/runtime/state-file.ts';
+import { StateFile, StateFileError, nextBootId } from '../../src/runtime/state-file.ts';
 
 const ID = { nodeId: 3, voters: [1, 2, 3] };
 let dir: string;
@@ -21,63 +21,72 @@ async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void
 
 describe('state file', () => {
   it('starts empty, saves atomically, and reads back what it saved', async () => {
-    const first = await StateFile.open(dir, ID, 111);
+    const first = await StateFile.open(dir, ID);
     assert.equal(first.state, null);
     await first.store.save({ term: 7, votedFor: 2 });
     await first.store.close();
-    const second = await StateFile.open(dir, ID, 222);
+    const second = await StateFile.open(dir, ID);
     assert.deepEqual(second.state, { term: 7, votedFor: 2 });
-    assert.deepEqual(second.store.boots, [111, 222], 'each boot is recorded before anything is sent');
+    assert.deepEqual(second.store.boots, [first.bootId, second.bootId], 'each boot is recorded before anything is sent');
+    assert.ok(second.bootId > first.bootId, 'boot IDs grow');
     await second.store.close();
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).boots, [111, 222]);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).boots, [first.bootId, second.bootId]);
+  });
+
+  it('chooses boot IDs that grow even when the clock goes back', () => {
+    const now = Date.UTC(2026, 10, 22);
+    const first = nextBootId([], now);
+    assert.ok(first >= now * 1024 && Number.isSafeInteger(first));
+    assert.ok(nextBootId([first], now - 3_600_000) > first);
+    assert.ok(Number.isSafeInteger(nextBootId([], Date.UTC(2248, 0, 1))));
   });
 
   it('refuses a corrupt file with its name instead of resetting the term', async () => {
-    const { store } = await StateFile.open(dir, ID, 1);
+    const { store } = await StateFile.open(dir, ID);
     await store.save({ term: 9, votedFor: 3 });
     await store.close();
     const path = join(dir, 'state.json');
     const good = readFileSync(path, 'utf8');
     writeFileSync(path, good.slice(0, 30));
-    await rejects(StateFile.open(dir, ID, 2), new RegExp(`${path}: is corrupt \\(not JSON`));
+    await rejects(StateFile.open(dir, ID), new RegExp(`${path}: is corrupt \\(not JSON`));
     writeFileSync(path, good.replace('"term": 9', '"term": 1'));
-    await rejects(StateFile.open(dir, ID, 2), /checksum mismatch/);
+    await rejects(StateFile.open(dir, ID), /checksum mismatch/);
     writeFileSync(path, good);
-    await rejects(StateFile.open(dir, { nodeId: 4, voters: [1, 2, 3, 4] }, 2), /belongs to node 3, not 4/);
-    await rejects(StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }, 2), /written for voters \[1,2,3\].*--accept-new-voters/);
-    const accepted = await StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }, 2, { acceptNewVoters: true });
+    await rejects(StateFile.open(dir, { nodeId: 4, voters: [1, 2, 3, 4] }), /belongs to node 3, not 4/);
+    await rejects(StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }), /written for voters \[1,2,3\].*--accept-new-voters/);
+    const accepted = await StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }, { acceptNewVoters: true });
     assert.deepEqual(accepted.state, { term: 9, votedFor: 3 });
     await accepted.store.close();
   });
 
   it('keeps a second opener out while the first holds the lock', async () => {
-    const { store } = await StateFile.open(dir, ID, 1);
-    await rejects(StateFile.open(dir, ID, 2), new RegExp(`in use by another conclave process \\(PID ${process.pid}\\)`));
+    const { store } = await StateFile.open(dir, ID);
+    await rejects(StateFile.open(dir, ID), new RegExp(`in use by another conclave process \\(PID ${process.pid}\\)`));
     await store.close();
-    const again = await StateFile.open(dir, ID, 3);
+    const again = await StateFile.open(dir, ID);
     await again.store.close();
   });
 
   it('takes over a lock whose holder is gone, or whose PID now belongs to another process', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: Number(dead.stdout), started: 1, machineBoot: null }));
-    const afterDead = await StateFile.open(dir, ID, 1);
+    const afterDead = await StateFile.open(dir, ID);
     await afterDead.store.close();
     // Our own PID, but a process that started at another time: a previous life of this PID.
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: process.pid, started: 1, machineBoot: null }));
-    const afterReuse = await StateFile.open(dir, ID, 2);
+    const afterReuse = await StateFile.open(dir, ID);
     await afterReuse.store.close();
     // Garbage in the lock file is no holder either.
     writeFileSync(join(dir, 'lock'), '');
-    const afterGarbage = await StateFile.open(dir, ID, 3);
+    const afterGarbage = await StateFile.open(dir, ID);
     await afterGarbage.store.close();
   });
 
   it('keeps the last 32 boot IDs', async () => {
-    for (let boot = 1; boot <= 40; boot++) await (await StateFile.open(dir, ID, boot)).store.close();
-    const { store } = await StateFile.open(dir, ID, 41);
+    for (let boot = 1; boot <= 40; boot++) await (await StateFile.open(dir, ID)).store.close();
+    const { store, bootId } = await StateFile.open(dir, ID);
     assert.equal(store.boots.length, 32);
-    assert.equal(store.boots.at(-1), 41);
+    assert.equal(store.boots.at(-1), bootId);
     await store.close();
   });
 });

@@ -67,16 +67,24 @@ describe('wire: senders', () => {
     const first = wire({ selfId: 3 });
     const oldDatagram = first.encode(heartbeat(3, 1), 1);
     assert.equal(reason(receiver, oldDatagram, '10.0.0.3', 0), 'ok');
-    const restarted: Message = { ...heartbeat(3, 1), bootId: 99 };
+    const restarted: Message = { ...heartbeat(3, 1), bootId: 99_999 }; // boot IDs grow
     assert.equal(reason(receiver, first.encode(restarted, 1), '10.0.0.3', 10), 'ok');
-    assert.equal(reason(receiver, first.encode(heartbeat(3, 1), 2), '10.0.0.3', 20), 'replayed');
+    assert.equal(reason(receiver, first.encode(heartbeat(3, 1), 2), '10.0.0.3', 20), 'replayed', 'late from the old boot');
+  });
+
+  it('accepts an earlier boot ID once the current boot has been silent for the timeout (a clock set back)', () => {
+    const receiver = wire();
+    const sender = wire({ selfId: 3 });
+    assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 99_999 }, 1), '10.0.0.3', 0), 'ok');
+    assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 5 }, 1), '10.0.0.3', 500), 'replayed');
+    assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 5 }, 2), '10.0.0.3', 1500), 'ok');
   });
 
   it('refuses an impostor: a known ID, a new boot and a new address while the original is alive', () => {
     const receiver = wire();
     const sender = wire({ selfId: 3 });
     assert.equal(reason(receiver, sender.encode(heartbeat(3, 1), 1), '10.0.0.3', 0), 'ok');
-    const impostor: Message = { ...heartbeat(3, 1), bootId: 4242 };
+    const impostor: Message = { ...heartbeat(3, 1), bootId: 424_242 };
     assert.equal(reason(receiver, sender.encode(impostor, 1), '10.0.0.66', 500), 'impostor');
     // Once the original has been silent for the timeout, the same claim is a node that moved.
     assert.equal(reason(receiver, sender.encode(impostor, 2), '10.0.0.66', 1500), 'ok');
