@@ -1,12 +1,21 @@
-// Compiles src/ to dist/ (the CLI and the library run from there) and copies the generated
-// protobuf module, which tsc does not copy.
+// Builds everything that runs: src/ to dist/ (the CLI and the library), the Svelte dashboard to
+// dist/ui, and the Electron shell to dist/electron (it imports dist/, so it comes last).
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const run = (command, args) => execFileSync(command, args, { stdio: 'inherit', cwd: root });
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+// tsc does not copy the generated protobuf module.
 cpSync(join(root, 'src/wire/generated'), join(root, 'dist/wire/generated'), { recursive: true });
-console.log('built dist/');
+run(bin('vite'), ['build', '--config', 'src/ui/vite.config.ts', '--logLevel', 'warn']);
+run(bin('tsc'), ['-p', 'electron/tsconfig.json']);
+// A sandboxed preload is a classic script; .cjs keeps Node from taking it for a module.
+renameSync(join(root, 'dist/electron/preload.js'), join(root, 'dist/electron/preload.cjs'));
+renameSync(join(root, 'dist/electron/preload.js.map'), join(root, 'dist/electron/preload.cjs.map'));
+console.log('built dist/ (library and CLI), dist/ui (dashboard), dist/electron (desktop shell)');

@@ -2,10 +2,10 @@
 /** The `conclave` command. */
 import { readFileSync } from 'node:fs';
 import { InterfaceError } from '../net/interfaces.ts';
-import { startNode, type ConclaveNode, type NodeEvent } from '../runtime/conclave-node.ts';
+import type { NodeEvent } from '../runtime/conclave-node.ts';
 import { StateFileError } from '../runtime/state-file.ts';
-import { HookRunner, type HookName } from './hooks.ts';
 import { humanLine, jsonLine } from './output.ts';
+import { DashboardStartError, startSession, type Session } from './session.ts';
 import { RUN_USAGE, UsageError, asUsageError, parseRunFlags, type RunSettings } from './run-command.ts';
 
 const USAGE = `usage: conclave <command> [options]
@@ -55,46 +55,25 @@ async function run(settings: RunSettings): Promise<void> {
   process.stdout.on('error', () => {});
   const print = (event: NodeEvent): void => {
     process.stdout.write(`${settings.json ? jsonLine(event) : humanLine(event)}\n`);
+    if (event.event === 'warning' && settings.json) process.stderr.write(`conclave: warning: ${String(event.message)}\n`);
+    if (event.event === 'fatal') process.stderr.write(`conclave: cannot persist state (${String(event.error)}); stopping\n`);
   };
   if (settings.keyWarning !== null) process.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
 
-  let node: ConclaveNode;
+  let session: Session;
   try {
-    node = await startNode(settings.node);
+    // The demotion hook (if it was leading) runs before the exit: a new coordinator may take over.
+    session = await startSession(settings, print, () => process.exit(1));
   } catch (error) {
-    const usage = asUsageError(error);
+    const usage = error instanceof UsageError ? error : asUsageError(error);
     if (usage !== null) usageError(usage.message, 'conclave run --help');
     if (error instanceof InterfaceError && settings.node.interface !== undefined) usageError(`--interface: ${error.message}`, 'conclave run --help');
-    if (error instanceof StateFileError || error instanceof InterfaceError) {
+    if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {
       process.stderr.write(`conclave: ${error.message}\n`);
       process.exit(1);
     }
     throw error;
   }
-
-  const hooks = new HookRunner(settings.hookTimeoutMs, (result) => {
-    const { hook, ...details } = result;
-    const status = node.status();
-    print({ ts: Date.now(), event: 'hook', id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, hook, ...details });
-  });
-  const hook = (name: HookName, command: string | undefined, term: number, leader: number | null): void => {
-    if (command === undefined) return;
-    const env = { CONCLAVE_ID: String(node.options.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
-    hooks.run({ hook: name, command, term, env });
-  };
-
-  node.on('event', (event) => {
-    print(event);
-    if (event.event === 'warning' && settings.json) process.stderr.write(`conclave: warning: ${String(event.message)}\n`);
-    if (event.event === 'fatal') {
-      process.stderr.write(`conclave: cannot persist state (${String(event.error)}); stopping\n`);
-      // The demotion hook (if it was leading) runs first: a new coordinator may take over.
-      void hooks.idle().then(() => process.exit(1));
-    }
-  });
-  node.on('elected', ({ term }) => hook('on-elected', settings.onElected, term, node.options.id));
-  // Runs as soon as the lease is gone: other nodes wait out their promise before they can win.
-  node.on('demoted', ({ term }) => hook('on-demoted', settings.onDemoted, term, null));
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -103,11 +82,7 @@ async function run(settings: RunSettings): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    void (async () => {
-      await node.stop();
-      await hooks.idle(); // a demotion hook started by the resignation finishes (bounded)
-      process.exit(0);
-    })();
+    void session.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -44,6 +44,12 @@ function describe(e: NodeEvent): string {
       return `dropped ${d.count} datagram(s): ${d.reason} (${d.total} so far; ${d.detail})`;
     case 'alarm':
       return `ALARM ${d.alarm} ${d.raised ? 'raised' : 'cleared'}`;
+    case 'dashboard':
+      return d.controls ? `dashboard on ${d.url} (controls on: open ${d.openUrl})` : `dashboard on ${d.url}`;
+    case 'paused':
+      return 'PAUSED: not sending or receiving';
+    case 'resumed':
+      return 'resumed';
     case 'stopped':
       return 'stopped';
     case 'fatal':

@@ -36,6 +36,11 @@ Output and integration
   --hook-timeout-ms <ms>  kill a hook that runs longer (default 10000)
   --metrics-port <p>      serve Prometheus metrics on http://<metrics-host>:<p>/metrics
   --metrics-host <h>      (default 127.0.0.1)
+Dashboard
+  --dashboard-port <p>    serve the live dashboard on http://<dashboard-host>:<p>/ (0: any port)
+  --dashboard-host <h>    (default 127.0.0.1; another address exposes it to that network)
+  --dashboard-controls    let the page resign, pause and resume this node; every request
+                          must carry the token printed at start
   --help                  this text
 
 Exit status: 0 after SIGINT or SIGTERM (a coordinator resigns first), 1 on a runtime error,
@@ -52,6 +57,13 @@ export interface RunSettings {
   onDemoted: string | undefined;
   hookTimeoutMs: number;
   keyWarning: string | null;
+  dashboard: DashboardSettings | null;
+}
+
+export interface DashboardSettings {
+  port: number;
+  host: string;
+  controls: boolean;
 }
 
 const FLAGS = {
@@ -76,6 +88,9 @@ const FLAGS = {
   'hook-timeout-ms': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
+  'dashboard-port': { type: 'string' },
+  'dashboard-host': { type: 'string' },
+  'dashboard-controls': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -111,6 +126,9 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
   if (values['metrics-host'] !== undefined && values['metrics-port'] === undefined) {
     throw new UsageError('--metrics-host needs --metrics-port');
   }
+  for (const flag of ['dashboard-host', 'dashboard-controls'] as const) {
+    if (values[flag] !== undefined && values['dashboard-port'] === undefined) throw new UsageError(`--${flag} needs --dashboard-port`);
+  }
   const { keys, warning } = loadKeys(values['key-file'], env.CONCLAVE_KEY);
   const node: NodeOptions = {
     id: integer('--id', values.id, 1, 0xffff_ffff)!,
@@ -138,6 +156,14 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     onDemoted: values['on-demoted'],
     hookTimeoutMs: integer('--hook-timeout-ms', values['hook-timeout-ms'], 1, 3_600_000) ?? 10_000,
     keyWarning: warning,
+    dashboard:
+      values['dashboard-port'] === undefined
+        ? null
+        : {
+            port: integer('--dashboard-port', values['dashboard-port'], 0, 65535)!,
+            host: values['dashboard-host'] ?? '127.0.0.1',
+            controls: values['dashboard-controls'] ?? false,
+          },
   };
 }
 

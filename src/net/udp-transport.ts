@@ -99,6 +99,11 @@ export class UdpTransport implements Transport {
     if (known?.address !== address || known.port !== port) this.peers.set(id, { address, port });
   }
 
+  /** The address `id` was last heard from, if known. */
+  addressOf(id: NodeId): string | null {
+    return this.peers.get(id)?.address ?? null;
+  }
+
   send(to: NodeId | 'all', bytes: Uint8Array): void {
     if (this.closed || this.paused) return;
     // A peer whose port is not known yet is reached through the group; the envelope names it.

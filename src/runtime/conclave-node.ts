@@ -7,6 +7,7 @@ import {
   type CoreEvent,
   type NodeId,
   type NodeStatus,
+  type PeerStatus,
 } from '../core/index.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
 import { DROP_REASONS, Wire, type DropReason } from '../wire/wire.ts';
@@ -30,8 +31,15 @@ export interface NodeEvent {
   [detail: string]: unknown;
 }
 
+/** One peer in the runtime's snapshot: the core's view plus where it was heard from. */
+export interface RuntimePeerStatus extends PeerStatus {
+  /** The peer's IPv4 address, once a heartbeat of it arrived. */
+  address: string | null;
+}
+
 /** The snapshot the CLI, the API and the dashboard show. */
 export interface RuntimeStatus extends NodeStatus {
+  peers: RuntimePeerStatus[];
   cluster: string;
   /** Milliseconds since the epoch. */
   startedAt: number;
@@ -68,6 +76,8 @@ export interface ConclaveNodeEvents {
   demoted: [{ term: number; reason: string }];
   /** The known coordinator changed (null: none known). */
   leader: [{ leader: NodeId | null; term: number }];
+  /** A heartbeat of a peer arrived (after authentication); for live timing views. */
+  heartbeat: [{ from: NodeId; atMs: number }];
 }
 
 /**
@@ -123,6 +133,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
       onReceive: ({ message, unicastPort }, address) => {
         this.metrics.received.inc({ kind: message.type });
+        if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         if (unicastPort !== 0) transport.learn(message.from, address, unicastPort);
       },
       onFatal: (error) => this.fail(error),
@@ -166,8 +177,10 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
 
   status(): RuntimeStatus {
     const { iface, group, port, unicastPort, stats, paused } = this.transport;
+    const core = this.core.status(systemClock.nowMs());
     return {
-      ...this.core.status(systemClock.nowMs()),
+      ...core,
+      peers: core.peers.map((peer) => ({ ...peer, address: this.transport.addressOf(peer.id) })),
       cluster: this.options.cluster,
       startedAt: this.startedAt,
       leaderSince: this.leaderSince,
@@ -195,6 +208,27 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
   /** Gives up leadership now, if leading; the next node is elected at once. */
   resign(reason: ResignReason = ResignReason.Requested): void {
     this.driver.resign(reason);
+  }
+
+  /**
+   * Stops sending and receiving, as if the cable were pulled: a coordinator loses its quorum and
+   * steps down when its lease ends; the others elect without it. For demonstrations and drills.
+   */
+  pause(): void {
+    if (this.transport.paused) return;
+    this.transport.paused = true;
+    this.emitEvent('paused', {});
+  }
+
+  /** Undoes pause(): the node is heard again and rejoins (as a follower, or by preemption). */
+  resume(): void {
+    if (!this.transport.paused) return;
+    this.transport.paused = false;
+    this.emitEvent('resumed', {});
+  }
+
+  get paused(): boolean {
+    return this.transport.paused;
   }
 
   /** Resigns if leading, tells the peers, closes the sockets and releases the data directory. */

@@ -1,0 +1,91 @@
+/**
+ * One running node as the command line and the desktop app run it: the node, its hooks, its log
+ * lines and, when asked for, its dashboard server. Start errors are thrown for the caller to
+ * turn into an exit status.
+ */
+import { randomBytes } from 'node:crypto';
+import { applyControl } from '../dashboard/controls.ts';
+import { DashboardFeed } from '../dashboard/feed.ts';
+import { DashboardServer } from '../dashboard/server.ts';
+import { startNode, type ConclaveNode, type NodeEvent } from '../runtime/conclave-node.ts';
+import { HookRunner, type HookName } from './hooks.ts';
+import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
+
+export interface Session {
+  node: ConclaveNode;
+  dashboard: DashboardServer | null;
+  /** Resigns if leading, stops the node and the dashboard, and waits for running hooks. */
+  stop(): Promise<void>;
+}
+
+export class DashboardStartError extends Error {
+  override readonly name = 'DashboardStartError';
+}
+
+export async function startSession(settings: RunSettings, print: (event: NodeEvent) => void, onFatal: () => void): Promise<Session> {
+  const node = await startNode(settings.node);
+  const hooks = new HookRunner(settings.hookTimeoutMs, (result) => {
+    const { hook, ...details } = result;
+    print(line(node, 'hook', { hook, ...details }));
+  });
+  const hook = (name: HookName, command: string | undefined, term: number, leader: number | null): void => {
+    if (command === undefined) return;
+    const env = { CONCLAVE_ID: String(node.options.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
+    hooks.run({ hook: name, command, term, env });
+  };
+  node.on('event', (event) => {
+    print(event);
+    if (event.event === 'fatal') void hooks.idle().then(onFatal);
+  });
+  node.on('elected', ({ term }) => hook('on-elected', settings.onElected, term, node.options.id));
+  // Runs as soon as the lease is gone: other nodes wait out their promise before they can win.
+  node.on('demoted', ({ term }) => hook('on-demoted', settings.onDemoted, term, null));
+
+  let dashboard: DashboardServer | null = null;
+  let feed: DashboardFeed | null = null;
+  if (settings.dashboard !== null) {
+    try {
+      ({ dashboard, feed } = await serve(node, settings.dashboard, print));
+    } catch (error) {
+      await node.stop();
+      throw error;
+    }
+  }
+  return {
+    node,
+    dashboard,
+    async stop() {
+      await node.stop();
+      feed?.close();
+      await dashboard?.close();
+      await hooks.idle(); // a demotion hook started by the resignation finishes (bounded)
+    },
+  };
+}
+
+async function serve(node: ConclaveNode, settings: DashboardSettings, print: (event: NodeEvent) => void): Promise<{ dashboard: DashboardServer; feed: DashboardFeed }> {
+  // 128 bits from the OS: the token stands between the LAN and this node's controls.
+  const token = settings.controls ? randomBytes(16).toString('hex') : null;
+  const feed = new DashboardFeed(node, { controls: { enabled: settings.controls, needsToken: true } });
+  let dashboard: DashboardServer;
+  try {
+    dashboard = await DashboardServer.start(feed, { host: settings.host, port: settings.port, token, onControl: (action) => applyControl(node, action) });
+  } catch (error) {
+    feed.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`);
+    if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new UsageError(`--dashboard-host ${settings.host}: not an address of this machine`);
+    }
+    throw error;
+  }
+  const url = dashboard.url;
+  print(line(node, 'dashboard', { url, controls: token !== null, ...(token === null ? {} : { token, openUrl: `${url}#token=${token}` }) }));
+  return { dashboard, feed };
+}
+
+function line(node: ConclaveNode, event: string, details: Record<string, unknown>): NodeEvent {
+  const status = node.status();
+  return { ts: Date.now(), event, id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, ...details };
+}

@@ -1,0 +1,42 @@
+/**
+ * What a dashboard receives from the node it belongs to, over Server-Sent Events in a browser or
+ * IPC in Electron. Both hosts send exactly these messages; the Svelte app knows nothing else.
+ */
+import type { NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
+
+/** One heartbeat arrival: [peer ID, arrival time (ms since the epoch), gap since its previous one (ms)]. */
+export type HeartbeatSample = [peer: number, atMs: number, intervalMs: number];
+
+export const CONTROL_ACTIONS = ['resign', 'pause', 'resume'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+export interface ControlsInfo {
+  /** Whether the controls work at all (in a browser, only with --dashboard-controls). */
+  enabled: boolean;
+  /** Whether a request must carry the token printed at start (browser: yes; Electron: no). */
+  needsToken: boolean;
+}
+
+export type DashboardMessage =
+  /** First message on every connection: the present and the recent past. */
+  | {
+      type: 'hello';
+      status: RuntimeStatus;
+      /** The most recent events, oldest first. */
+      events: NodeEvent[];
+      /** Heartbeat arrivals of the last minute, oldest first. */
+      samples: HeartbeatSample[];
+      controls: ControlsInfo;
+      /** The window the samples cover, in ms. */
+      historyMs: number;
+    }
+  /** A fresh snapshot (at least 5 per second) with the heartbeats that arrived since the last one. */
+  | { type: 'status'; status: RuntimeStatus; samples: HeartbeatSample[] }
+  /** One line of the node's story, as soon as it happens. */
+  | { type: 'event'; event: NodeEvent };
+
+export interface ControlResult {
+  ok: boolean;
+  /** Why it did not work, in words for the person who clicked. */
+  error?: string;
+}

@@ -1,0 +1,97 @@
+/**
+ * Where the dashboard's messages come from: Electron's preload bridge when the page runs in the
+ * desktop window, otherwise the node's Server-Sent Events stream on the page's own origin.
+ */
+import type { ControlAction, ControlResult, DashboardMessage } from '../../dashboard/messages.ts';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface DashboardSource {
+  /** Where the data comes from, for the page's footer. */
+  readonly kind: 'electron' | 'browser';
+  /** Delivers every message; returns a function that disconnects. */
+  connect(onMessage: (message: DashboardMessage) => void, onState: (state: ConnectionState) => void): () => void;
+  control(action: ControlAction, token: string | null): Promise<ControlResult>;
+}
+
+/** What electron/preload.ts exposes on `window.conclave`: one method per IPC channel. */
+export interface ConclaveBridge {
+  hello(): Promise<DashboardMessage>;
+  onMessage(listener: (message: DashboardMessage) => void): () => void;
+  control(action: ControlAction): Promise<ControlResult>;
+}
+
+declare global {
+  interface Window {
+    conclave?: ConclaveBridge;
+  }
+}
+
+export function chooseSource(): DashboardSource {
+  const bridge = window.conclave;
+  return bridge === undefined ? browserSource() : electronSource(bridge);
+}
+
+function electronSource(bridge: ConclaveBridge): DashboardSource {
+  return {
+    kind: 'electron',
+    connect(onMessage, onState) {
+      onState('connecting');
+      let stopped = false;
+      let unsubscribe: () => void = () => {};
+      // Subscribe first so nothing between the hello and the stream is lost; a message older than
+      // the hello is harmless (the next snapshot replaces it).
+      const early: DashboardMessage[] = [];
+      let ready = false;
+      unsubscribe = bridge.onMessage((message) => (ready ? onMessage(message) : early.push(message)));
+      bridge
+        .hello()
+        .then((hello) => {
+          if (stopped) return;
+          onMessage(hello);
+          for (const message of early) onMessage(message);
+          ready = true;
+          onState('open');
+        })
+        .catch(() => onState('closed'));
+      return () => {
+        stopped = true;
+        unsubscribe();
+      };
+    },
+    control: (action) => bridge.control(action),
+  };
+}
+
+function browserSource(): DashboardSource {
+  return {
+    kind: 'browser',
+    connect(onMessage, onState) {
+      onState('connecting');
+      // EventSource reconnects by itself; every reconnection starts with a fresh hello.
+      const stream = new EventSource('./api/stream');
+      stream.onopen = () => onState('open');
+      stream.onerror = () => onState(stream.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+      stream.onmessage = (event: MessageEvent<string>) => {
+        try {
+          onMessage(JSON.parse(event.data) as DashboardMessage);
+        } catch {
+          // A malformed message is skipped; the next snapshot carries the whole state again.
+        }
+      };
+      return () => stream.close();
+    },
+    async control(action, token) {
+      try {
+        const response = await fetch(`./api/control/${action}`, {
+          method: 'POST',
+          headers: token === null ? {} : { authorization: `Bearer ${token}` },
+        });
+        const body = (await response.json().catch(() => ({}))) as Partial<ControlResult>;
+        return response.ok ? { ok: true } : { ok: false, error: body.error ?? `HTTP ${response.status}` };
+      } catch (error) {
+        return { ok: false, error: `the node did not answer (${(error as Error).message})` };
+      }
+    },
+  };
+}

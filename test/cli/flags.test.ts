@@ -1,0 +1,41 @@
+/** `conclave run`'s flags: parsed into settings, and a bad one named with exit status 2. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { parseRunFlags } from '../../src/cli/run-command.ts';
+
+const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
+const BASE = ['--id', '1', '--cluster-size', '3'];
+
+describe('dashboard flags', () => {
+  it('are off unless --dashboard-port is given; the host defaults to loopback', () => {
+    assert.equal(parseRunFlags(BASE, {})!.dashboard, null);
+    assert.deepEqual(parseRunFlags([...BASE, '--dashboard-port', '0'], {})!.dashboard, { port: 0, host: '127.0.0.1', controls: false });
+    assert.deepEqual(parseRunFlags([...BASE, '--dashboard-port', '8080', '--dashboard-host', '0.0.0.0', '--dashboard-controls'], {})!.dashboard, {
+      port: 8080,
+      host: '0.0.0.0',
+      controls: true,
+    });
+  });
+
+  for (const [flags, named] of [
+    [['--dashboard-port', '70000'], /--dashboard-port must be an integer from 0 to 65535, got "70000"/],
+    [['--dashboard-port', 'x'], /--dashboard-port must be an integer/],
+    [['--dashboard-host', '0.0.0.0'], /--dashboard-host needs --dashboard-port/],
+    [['--dashboard-controls'], /--dashboard-controls needs --dashboard-port/],
+  ] as const) {
+    it(`exit 2 naming the flag: ${flags.join(' ')}`, () => {
+      // Rejected while parsing, before any socket is opened.
+      const result = spawnSync(process.execPath, [CLI, 'run', ...BASE, ...flags], { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, named);
+      assert.match(result.stderr, /see 'conclave run --help'/);
+    });
+  }
+
+  it('--help lists them', () => {
+    const result = spawnSync(process.execPath, [CLI, 'run', '--help'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(result.status, 0);
+    for (const flag of ['--dashboard-port', '--dashboard-host', '--dashboard-controls']) assert.ok(result.stdout.includes(flag), flag);
+  });
+});

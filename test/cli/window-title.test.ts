@@ -1,0 +1,16 @@
+/** The desktop window's title: role and coordinator at a glance, and the states that matter. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { windowTitle, type TitleStatus } from '../../electron/window-title.ts';
+
+const base: TitleStatus = { id: 3, role: 'follower', term: 7, leader: 5, quorum: { have: 5, need: 3 }, network: { paused: false } };
+
+it('names the node, its role, the coordinator and the term', () => {
+  assert.equal(windowTitle(base), 'Conclave n3 — follower · coordinator n5 · term 7');
+  assert.equal(windowTitle({ ...base, role: 'leader', leader: 3 }), 'Conclave n3 — leader · coordinator: this node · term 7');
+});
+
+it('says when there is no coordinator, no quorum, or the node is paused', () => {
+  assert.equal(windowTitle({ ...base, leader: null, quorum: { have: 2, need: 3 } }), 'Conclave n3 — follower · no coordinator · term 7 · NO QUORUM');
+  assert.match(windowTitle({ ...base, network: { paused: true } }), / · PAUSED$/);
+});
