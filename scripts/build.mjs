@@ -1,7 +1,7 @@
 // Builds everything that runs: src/ to dist/ (the CLI and the library), the Svelte dashboard to
 // dist/ui, and the Electron shell to dist/electron (it imports dist/, so it comes last).
 import { execFileSync } from 'node:child_process';
-import { cpSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,8 @@ cpSync(join(root, 'src/wire/generated'), join(root, 'dist/wire/generated'), { re
 run(bin('vite'), ['build', '--config', 'src/ui/vite.config.ts', '--logLevel', 'warn']);
 run(bin('tsc'), ['-p', 'electron/tsconfig.json']);
 // A sandboxed preload is a classic script; .cjs keeps Node from taking it for a module.
-renameSync(join(root, 'dist/electron/preload.js'), join(root, 'dist/electron/preload.cjs'));
-renameSync(join(root, 'dist/electron/preload.js.map'), join(root, 'dist/electron/preload.cjs.map'));
+const preload = join(root, 'dist/electron/preload');
+writeFileSync(`${preload}.cjs`, readFileSync(`${preload}.js`, 'utf8').replace('preload.js.map', 'preload.cjs.map'));
+renameSync(`${preload}.js.map`, `${preload}.cjs.map`);
+rmSync(`${preload}.js`);
 console.log('built dist/ (library and CLI), dist/ui (dashboard), dist/electron (desktop shell)');

@@ -26,14 +26,19 @@ export class ArrivalWindow {
   private lastIntervalMs: number | null = null;
   private readonly expectedIntervalMs: number;
   private readonly minJitterMs: number;
+  private readonly acceptablePauseMs: number;
 
   /**
    * @param expectedIntervalMs seeds the window so that phi means something after one heartbeat
    * @param minJitterMs floor on the deviation, so a perfectly regular link is not judged by 0
+   * @param acceptablePauseMs lateness forgiven before suspicion grows (Akka's acceptable
+   *   heartbeat pause): without it, a link that is regular to the millisecond is suspected after
+   *   one heartbeat 50 ms late (a collection, an fsync), and the dashboard flickers
    */
-  constructor(expectedIntervalMs: number, minJitterMs = Math.max(1, expectedIntervalMs / 10)) {
+  constructor(expectedIntervalMs: number, minJitterMs = Math.max(1, expectedIntervalMs / 10), acceptablePauseMs = expectedIntervalMs) {
     this.expectedIntervalMs = expectedIntervalMs;
     this.minJitterMs = minJitterMs;
+    this.acceptablePauseMs = acceptablePauseMs;
   }
 
   get lastArrival(): number | null {
@@ -74,12 +79,13 @@ export class ArrivalWindow {
   phi(nowMs: number): number {
     if (this.lastArrivalMs === null) return 0;
     const { meanMs, jitterMs } = this.stats();
-    return phiOf(nowMs - this.lastArrivalMs, meanMs, Math.max(jitterMs, this.minJitterMs));
+    return phiOf(nowMs - this.lastArrivalMs, meanMs + this.acceptablePauseMs, Math.max(jitterMs, this.minJitterMs));
   }
 
   /** How long after the last heartbeat phi reaches `threshold`: the timeout phi implies. */
   impliedTimeoutMs(threshold: number): number {
-    const { meanMs, jitterMs } = this.stats();
+    const { meanMs: observedMeanMs, jitterMs } = this.stats();
+    const meanMs = observedMeanMs + this.acceptablePauseMs;
     const deviation = Math.max(jitterMs, this.minJitterMs);
     let low = 0;
     let high = meanMs + 64 * deviation;

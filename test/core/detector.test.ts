@@ -39,9 +39,17 @@ describe('phi-accrual statistics', () => {
     const w = new ArrivalWindow(100);
     for (let t = 0; t <= 2000; t += 100) w.record(t);
     const timeout = w.impliedTimeoutMs(8);
-    assert.ok(timeout > 100 && timeout < 300, `implied timeout ${timeout}`);
+    assert.ok(timeout > 200 && timeout < 400, `implied timeout ${timeout}`);
     assert.ok(w.phi(2000 + timeout - 1) < 8);
     assert.ok(w.phi(2000 + timeout + 1) >= 8);
+  });
+
+  it('forgives one late heartbeat on a very regular link, not two and a half missed ones', () => {
+    const w = new ArrivalWindow(100);
+    for (let t = 0; t <= 6400; t += 100) w.record(t);
+    assert.equal(w.stats().jitterMs, 0);
+    assert.ok(w.phi(6400 + 160) < 1, `60 ms late: phi ${w.phi(6560)}`);
+    assert.ok(w.phi(6400 + 300) >= 8, `three heartbeats missed: phi ${w.phi(6700)}`);
   });
 
   it('is 0 before the first heartbeat and finite however long the silence', () => {
