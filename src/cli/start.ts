@@ -51,6 +51,8 @@ function run(command: string, args: string[]): void {
 function main(argv: string[]): void {
   const headless = argv.includes('--headless');
   const flags = argv.filter((arg) => arg !== '--headless');
+  const wantsHelp = flags.includes('--help') || flags.includes('-h');
+  if (wantsHelp) return run(process.execPath, [CLI, 'run', '--help']);
   if (!headless) {
     const electron = findElectron(process.env);
     if ('binary' in electron) return run(electron.binary, [ELECTRON_MAIN, ...flags]);
@@ -58,8 +60,7 @@ function main(argv: string[]): void {
   }
   // Headless, the dashboard is the browser's: on a free port unless one is given.
   const dashboard = flags.some((f) => f === '--dashboard-port' || f.startsWith('--dashboard-port=')) ? [] : ['--dashboard-port', '0'];
-  const wantsHelp = flags.includes('--help') || flags.includes('-h');
-  run(process.execPath, [CLI, 'run', ...flags, ...(wantsHelp ? [] : dashboard)]);
+  run(process.execPath, [CLI, 'run', ...flags, ...dashboard]);
 }
 
 main(process.argv.slice(2));
