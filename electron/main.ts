@@ -110,7 +110,9 @@ function openWindow(session: Session): BrowserWindow {
   // The page keeps its own title out: the window's says who leads.
   window.on('page-title-updated', (event) => event.preventDefault());
 
-  const trusted = (event: IpcMainInvokeEvent): boolean => event.sender === window.webContents && isAppUrl(event.senderFrame?.url);
+  // The top frame of this window's app page only: never a subframe, never another window.
+  const trusted = (event: IpcMainInvokeEvent): boolean =>
+    event.sender === window.webContents && event.senderFrame === window.webContents.mainFrame && isAppUrl(event.senderFrame?.url);
   ipcMain.handle('conclave:hello', (event) => {
     if (!trusted(event)) throw new Error('refused: not the app page');
     return feed.hello();
@@ -141,6 +143,8 @@ function openWindow(session: Session): BrowserWindow {
 }
 
 async function main(): Promise<void> {
+  // A closed pipe (`npm start | head`) must not take the node down mid-election.
+  process.stdout.on('error', () => {});
   const settings = settingsFromArgs();
   await app.whenReady();
   hardenSession();
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
   app.on('before-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
-    void session.stop().finally(() => {
+    void session.stop().catch((error: unknown) => process.stderr.write(`conclave: stopping failed: ${(error as Error).message}\n`)).finally(() => {
       stopped = true;
       app.quit();
     });

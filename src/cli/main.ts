@@ -75,18 +75,29 @@ async function run(settings: RunSettings): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
+  let stoppingSinceMs: number | null = null;
   const stop = (signal: string): void => {
-    if (stopping) {
+    if (stoppingSinceMs !== null) {
+      // Ctrl-C under `npm start` arrives twice at once (the terminal's and the forwarded one):
+      // only a deliberate second signal cuts the graceful stop short.
+      if (performance.now() - stoppingSinceMs < REPEAT_SIGNAL_GRACE_MS) return;
       process.stderr.write(`conclave: ${signal} again, exiting at once\n`);
       process.exit(1);
     }
-    stopping = true;
-    void session.stop().then(() => process.exit(0));
+    stoppingSinceMs = performance.now();
+    session.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`conclave: stopping failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
+
+/** A second stop signal sooner than this after the first is the same request, delivered twice. */
+const REPEAT_SIGNAL_GRACE_MS = 1000;
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`conclave: ${(error as Error).stack ?? String(error)}\n`);

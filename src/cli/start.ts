@@ -44,7 +44,12 @@ function findElectron(env: NodeJS.ProcessEnv): { binary: string } | { why: strin
 
 function run(command: string, args: string[]): void {
   const child = spawn(command, args, { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  // The child also gets a terminal's Ctrl-C itself; it treats the forwarded copy as the same one.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+  child.on('error', (error) => {
+    process.stderr.write(`conclave: cannot run ${command}: ${error.message}\n`);
+    process.exit(1);
+  });
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal === null ? 1 : constants.signals[signal])));
 }
 

@@ -3,6 +3,7 @@
  * happen, and the recent past (events, heartbeat arrivals) for a page that connects later. Both
  * hosts, the HTTP server and Electron's IPC, publish what this produces.
  */
+import { systemClock } from '../runtime/clock.ts';
 import type { NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from './messages.ts';
 
@@ -33,6 +34,8 @@ const DEFAULT_PUBLISH_INTERVAL_MS = 200;
 const DEFAULT_HISTORY_MS = 60_000;
 const DEFAULT_MAX_EVENTS = 500;
 const TRIM_SLACK_MS = 5_000;
+/** A bound on the history whatever the clock does: 100 peers at 10 heartbeats a second for 60 s. */
+const MAX_SAMPLES = 60_000;
 
 export class DashboardFeed {
   readonly controls: ControlsInfo;
@@ -43,6 +46,7 @@ export class DashboardFeed {
   private samples: HeartbeatSample[] = [];
   /** How many of `samples`, counted from the end, no listener has been sent yet. */
   private unpublished = 0;
+  /** Per peer, the monotonic time of its last heartbeat: intervals must not jump with the wall clock. */
   private readonly lastArrivalMs = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly publishIntervalMs: number;
@@ -80,6 +84,8 @@ export class DashboardFeed {
 
   /** Sends every later message to `listener` (after the caller sent it hello()); returns an unsubscribe. */
   subscribe(listener: FeedListener): () => void {
+    // The first page got everything in hello(); what piled up unwatched before it is not news.
+    if (this.listeners.size === 0) this.unpublished = 0;
     this.listeners.add(listener);
     this.timer ??= setInterval(() => this.publish(), this.publishIntervalMs);
     return () => {
@@ -100,6 +106,7 @@ export class DashboardFeed {
   }
 
   private publish(): void {
+    if (this.listeners.size === 0) return;
     const fresh = this.unpublished === 0 ? [] : this.samples.slice(-this.unpublished);
     this.unpublished = 0;
     this.trim(Date.now());
@@ -113,25 +120,32 @@ export class DashboardFeed {
   }
 
   private arrival(peer: number, atMs: number): void {
+    const monotonicMs = systemClock.nowMs();
     const previous = this.lastArrivalMs.get(peer);
-    this.lastArrivalMs.set(peer, atMs);
+    this.lastArrivalMs.set(peer, monotonicMs);
     if (previous === undefined) return;
-    this.samples.push([peer, atMs, atMs - previous]);
+    this.samples.push([peer, atMs, Math.round((monotonicMs - previous) * 10) / 10]);
     this.unpublished = Math.min(this.unpublished + 1, this.samples.length);
     // Trimmed here too, in batches, so the window stays bounded while nobody watches.
-    if (this.samples[0]![1] < atMs - this.historyMs - TRIM_SLACK_MS) this.trim(atMs);
+    if (this.samples[0]![1] < atMs - this.historyMs - TRIM_SLACK_MS || this.samples.length > MAX_SAMPLES + MAX_SAMPLES / 10) this.trim(atMs);
   }
 
   /** Forgets arrivals older than the history window, so memory stays bounded by it. */
   private trim(nowMs: number): void {
     const oldest = nowMs - this.historyMs;
-    let drop = 0;
+    let drop = Math.max(0, this.samples.length - MAX_SAMPLES);
     while (drop < this.samples.length && this.samples[drop]![1] < oldest) drop++;
     if (drop > 0) this.samples = this.samples.slice(drop);
     this.unpublished = Math.min(this.unpublished, this.samples.length);
   }
 
   private send(message: DashboardMessage): void {
-    for (const listener of this.listeners) listener(message);
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch {
+        // One broken page (a closed window, a torn stream) must not silence the others or the node.
+      }
+    }
   }
 }

@@ -39,6 +39,8 @@ export class UdpTransport implements Transport {
   readonly iface: ChosenInterface;
   readonly group: string;
   readonly port: number;
+  /** Where direct messages reach this node; fixed at open, and still known after close. */
+  readonly unicastPort: number;
   readonly stats: TransportStats = {
     datagramsSent: 0,
     bytesSent: 0,
@@ -61,6 +63,7 @@ export class UdpTransport implements Transport {
     this.port = options.port;
     this.multicast = multicast;
     this.unicast = unicast;
+    this.unicastPort = unicast.address().port;
   }
 
   static async open(options: UdpOptions): Promise<UdpTransport> {
@@ -83,10 +86,6 @@ export class UdpTransport implements Transport {
     const transport = new UdpTransport(options, iface, multicast, unicast);
     for (const socket of [multicast.socket, unicast.socket]) transport.listen(socket);
     return transport;
-  }
-
-  get unicastPort(): number {
-    return this.unicast.address().port;
   }
 
   onDatagram(handler: DatagramHandler): void {

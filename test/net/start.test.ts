@@ -15,9 +15,12 @@ const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
 const skip = support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead';
 
-/** Runs `npm start`'s script in the lab host until `done` matches its output; then SIGTERM. */
-async function start(lab: Lab, env: NodeJS.ProcessEnv, flags: string[], done: RegExp): Promise<{ out: string; err: string; code: number | null }> {
-  const child = spawn('ip', ['netns', 'exec', lab.node(1).ns, process.execPath, START, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `npm start`'s script in the lab host until `done` matches its output; then SIGTERM, or
+ * SIGINT to its whole process group, as a terminal's Ctrl-C does.
+ */
+async function start(lab: Lab, env: NodeJS.ProcessEnv, flags: string[], done: RegExp, stop: 'SIGTERM' | 'ctrl-c' = 'SIGTERM'): Promise<{ out: string; err: string; code: number | null }> {
+  const child = spawn('ip', ['netns', 'exec', lab.node(1).ns, process.execPath, START, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -26,18 +29,19 @@ async function start(lab: Lab, env: NodeJS.ProcessEnv, flags: string[], done: Re
   try {
     const deadline = Date.now() + 15_000;
     while (!done.test(out + err) && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    child.kill('SIGTERM');
+    if (stop === 'ctrl-c') process.kill(-child.pid!, 'SIGINT');
+    else child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     const code = await exited;
     clearTimeout(timer);
     return { out, err, code };
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
   }
 }
 
 describe('npm start without Electron', { skip }, () => {
-  it('falls back to the headless node and prints the dashboard URL; exits 0 on SIGTERM', async () => {
+  it('falls back to the headless node and prints the dashboard URL; exits 0 on SIGTERM and on Ctrl-C', async () => {
     const lab = Lab.create(1);
     try {
       const flags = ['--id', '1', '--cluster-size', '1', '--interface', 'eth0', '--data-dir', join(lab.dir, 'n1'), '--cluster', 'lab'];
@@ -52,6 +56,12 @@ describe('npm start without Electron', { skip }, () => {
       assert.match(noBinary.err, /Electron's binary is not installed.*running headless/s);
       assert.match(noBinary.out, /dashboard on http/);
       assert.equal(noBinary.code, 0, noBinary.err);
+
+      // Ctrl-C reaches both npm start and the node, which also gets it forwarded: one stop, exit 0,
+      // with a demotion hook reporting as it stops.
+      const ctrlC = await start(lab, { ...noDisplay, CONCLAVE_KEY: '1:0123456789abcdef0123' }, [...flags, '--on-demoted', 'true'], /elected/, 'ctrl-c');
+      assert.equal(ctrlC.code, 0, ctrlC.err);
+      assert.doesNotMatch(ctrlC.err, /again|Error/);
 
       const badHost = await start(lab, noDisplay, [...flags, '--dashboard-host', '10.254.254.254', '--dashboard-port', '0'], /exit|--dashboard-host/);
       assert.equal(badHost.code, 2, badHost.err);

@@ -3,6 +3,7 @@
  * desktop window, otherwise the node's Server-Sent Events stream on the page's own origin.
  */
 import type { ControlAction, ControlResult, DashboardMessage } from '../../dashboard/messages.ts';
+import { openEventStream } from './event-stream.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -67,19 +68,14 @@ function browserSource(): DashboardSource {
   return {
     kind: 'browser',
     connect(onMessage, onState) {
-      onState('connecting');
-      // EventSource reconnects by itself; every reconnection starts with a fresh hello.
-      const stream = new EventSource('./api/stream');
-      stream.onopen = () => onState('open');
-      stream.onerror = () => onState(stream.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
-      stream.onmessage = (event: MessageEvent<string>) => {
+      // Every (re)connection starts with a fresh hello.
+      return openEventStream('./api/stream', (data) => {
         try {
-          onMessage(JSON.parse(event.data) as DashboardMessage);
+          onMessage(JSON.parse(data) as DashboardMessage);
         } catch {
           // A malformed message is skipped; the next snapshot carries the whole state again.
         }
-      };
-      return () => stream.close();
+      }, onState);
     },
     async control(action, token) {
       try {
