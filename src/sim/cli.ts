@@ -1,6 +1,6 @@
 /**
  * npm run sim -- --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace]
- * npm run demo   (one narrated run, then a short batch)
+ * npm run sim -- --demo   (one narrated run, then a short batch)
  */
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';

@@ -1,0 +1,278 @@
+/**
+ * `npm run demo` end to end: the real lab command (five `conclave run` processes in network
+ * namespaces of its own), driven from its page in real Chromium: unplug the leader and see the
+ * successor; partition 2|3 with the old leader on the 2 side and see that side elect nobody; heal;
+ * Ctrl-C removes everything. Then the loopback mode (no namespaces per node), run inside a
+ * namespace of this test's own so its multicast stays off this machine's loopback; and the
+ * refusal over a crashed lab's leftovers, and --clean. Screenshots go to test-artifacts/lab/.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect, type Browser, type Page } from 'playwright/test';
+import { chromiumMissing, launchIn, watchForErrors } from './browser.ts';
+import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
+
+const CLI = new URL('../../dist/lab/cli.js', import.meta.url).pathname;
+const ARTIFACTS = new URL('../../test-artifacts/lab/', import.meta.url).pathname;
+const support = networkTestMode();
+if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
+const skip = chromiumMissing() ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead');
+/** Refused actions answer 409 (and a forged one 403); the browser logs the status. */
+const EXPECTED_ERRORS = [/status of 409/, /status of 403/];
+
+interface Demo {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs the demo command (through `prefix`, e.g. `ip netns exec <ns>`) until it prints its page's URL. */
+async function startDemo(args: string[], prefix: string[] = []): Promise<Demo> {
+  const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...env } = process.env;
+  const [command, ...rest] = [...prefix, process.execPath, CLI, ...args];
+  const child = spawn(command!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  let url: string | undefined;
+  while ((url = /lab page on (http:\/\/\S+\/)/.exec(out)?.[1]) === undefined && child.exitCode === null && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (url === undefined) {
+    child.kill('SIGKILL');
+    throw new Error(`the demo printed no URL:\n${out}`);
+  }
+  return { child, url, output: () => out, exited };
+}
+
+/** Ctrl-C; the demo must exit 0 by itself within 15 s. */
+async function interrupt(demo: Demo): Promise<number | null> {
+  demo.child.kill('SIGINT');
+  const timer = setTimeout(() => demo.child.kill('SIGKILL'), 15_000);
+  const code = await demo.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+function namespacesOf(pid: number): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((name) => name.startsWith(`cvdemo${pid % 100000}x`));
+}
+
+function directoriesOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`cvdemo${pid % 100000}x`));
+}
+
+/** Exited (a zombie waiting for init to reap it counts as exited). */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+const card = (page: Page, id: number) => page.locator(`[data-testid="lab-node"][data-node="${id}"]`);
+const verdict = (page: Page) => page.getByTestId('lab-verdict');
+
+/** Every running card names `leader`, and the verdict agrees. */
+async function expectAgreedOn(page: Page, leader: number, ids: number[], timeout = 15_000): Promise<void> {
+  await expect(verdict(page)).toHaveAttribute('data-state', 'agreed', { timeout });
+  await expect(card(page, leader)).toHaveAttribute('data-role', 'leader', { timeout });
+  for (const id of ids) await expect(card(page, id)).toHaveAttribute('data-leader', String(leader), { timeout });
+}
+
+describe('npm run demo: the lab page over five nodes in network namespaces', { skip }, () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    demo = await startDemo(['--nodes', '5', '--port', '0', '--no-open']);
+    browser = await launchIn(null, dir);
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+    errors = watchForErrors(page, EXPECTED_ERRORS);
+    await page.goto(demo.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (demo?.child.exitCode === null) demo.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts five nodes that agree on n5, and says it runs them in namespaces', async () => {
+    await expect(page.getByTestId('lab-mode')).toHaveAttribute('data-mode', 'netns');
+    await expect(page.getByTestId('lab-connection')).toHaveAttribute('data-state', 'open');
+    await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
+    await expect(page.locator('[data-testid="lab-timeline"] li[data-kind="agreed"]').first()).toContainText(/agreed again after/);
+    assert.match(demo.output(), /5 nodes, netns mode/);
+    await shot('1-agreed');
+  });
+
+  it('unplugging the leader: the successor takes over, and the time to agree again is shown', async () => {
+    const agreedBefore = await page.locator('[data-testid="lab-timeline"] li[data-kind="agreed"]').count();
+    await card(page, 5).getByRole('button', { name: 'Unplug n5', exact: true }).click();
+    await expect(card(page, 5)).toHaveAttribute('data-condition', 'unplugged');
+    await expectAgreedOn(page, 4, [1, 2, 3, 4]);
+    // The unplugged n5 stepped down by itself: nobody claims to lead but n4.
+    await expect(card(page, 5)).not.toHaveAttribute('data-role', 'leader', { timeout: 10_000 });
+    await expect(page.locator('[data-testid="lab-timeline"] li[data-kind="agreed"]')).toHaveCount(agreedBefore + 1, { timeout: 10_000 });
+    await expect(page.locator('[data-testid="lab-timeline"] li').filter({ hasText: 'unplug n5' }).first()).toBeVisible();
+    await shot('2-unplugged-leader');
+
+    await card(page, 5).getByRole('button', { name: 'Replug n5', exact: true }).click();
+    await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
+  });
+
+  it('partition 2|3 with the leader on the 2 side: that side cannot elect and follows nobody; the 3 side elects', async () => {
+    await page.getByRole('button', { name: 'Split 2 | 3' }).click();
+    // Split puts n1, n2 on side A; move the leader there and n1 to the other side: A = {2, 5}.
+    await page.getByLabel('Group of n5').selectOption('A');
+    await page.getByLabel('Group of n1').selectOption('B');
+    await page.getByRole('button', { name: 'Apply partition' }).click();
+
+    const sides = page.locator('[data-testid="lab-side"]');
+    await expect(sides).toHaveCount(2);
+    const small = sides.filter({ hasText: '[n2, n5]' });
+    const large = sides.filter({ hasText: '[n1, n3, n4]' });
+    await expect(small).toHaveAttribute('data-can-elect', 'false');
+    await expect(large).toHaveAttribute('data-can-elect', 'true');
+    await expect(verdict(page)).toHaveAttribute('data-state', 'agreed', { timeout: 15_000 });
+    await expect(large).toHaveAttribute('data-leader', '4');
+    await expect(small).toHaveAttribute('data-leader', '');
+    for (const id of [2, 5]) await expect(card(page, id)).not.toHaveAttribute('data-role', 'leader');
+    for (const id of [2, 5]) await expect(card(page, id)).toHaveAttribute('data-side', 'A');
+    await shot('3-partition-minority-cannot-elect');
+  });
+
+  it('heal everything: one side again, and n5 leads it', async () => {
+    await page.getByRole('button', { name: 'Heal everything' }).click();
+    await expect(page.locator('[data-testid="lab-side"]')).toHaveCount(1);
+    await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
+    await shot('4-healed');
+  });
+
+  it('kill -9 and restart from the page; a refused action says why', async () => {
+    await card(page, 5).getByRole('button', { name: 'Kill n5', exact: true }).click();
+    await expect(card(page, 5)).toHaveAttribute('data-condition', 'down');
+    await expectAgreedOn(page, 4, [1, 2, 3, 4]);
+    await card(page, 5).getByRole('button', { name: 'Restart n5', exact: true }).click();
+    await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
+    // Asked directly (the page disables what cannot be done): a clear refusal, and nothing changes.
+    const refused = await page.evaluate(async () => {
+      const response = await fetch('./api/lab/action', { method: 'POST', headers: { 'content-type': 'application/json', 'x-conclave-lab': '1' }, body: JSON.stringify({ action: 'restart', node: 3 }) });
+      return { status: response.status, body: (await response.json()) as { error?: string } };
+    });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.error ?? '', /n3 is running/);
+    const forged = await page.evaluate(async () => (await fetch('./api/lab/action', { method: 'POST', body: '{"action":"kill","node":1}' })).status);
+    assert.equal(forged, 403, 'an action without the lab header (a cross-site form) is refused');
+    await expect(card(page, 1)).toHaveAttribute('data-condition', 'running');
+  });
+
+  it('Ctrl-C stops every node and removes every namespace and directory it made', async () => {
+    const pid = demo.child.pid!;
+    assert.ok(namespacesOf(pid).length >= 6, `namespaces while running: ${namespacesOf(pid).join(' ')}`);
+    assert.equal(await interrupt(demo), 0, demo.output());
+    assert.deepEqual(namespacesOf(pid), []);
+    assert.deepEqual(directoriesOf(pid), []);
+    assert.deepEqual(errors, [], 'the page logged errors');
+  });
+});
+
+describe('npm run demo: loopback mode, and a crashed lab\'s leftovers', { skip }, () => {
+  // A namespace of the test's own: the loopback mode's multicast stays on its private loopback.
+  const ns = `cvlbtest${process.pid % 100000}`;
+  const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
+
+  before(() => {
+    execFileSync('ip', ['netns', 'add', ns]);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  });
+
+  after(() => {
+    // Whatever is still running in it was started by this test.
+    for (const pid of execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    execFileSync('ip', ['netns', 'del', ns]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs three nodes on one loopback, says so, and refuses what needs namespaces', async () => {
+    const demo = await startDemo(['--nodes', '3', '--port', '0', '--no-open', '--mode', 'loopback'], ['ip', 'netns', 'exec', ns]);
+    const browser = await launchIn(ns, dir);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchForErrors(page, EXPECTED_ERRORS);
+      await page.goto(demo.url);
+      await expect(page.getByTestId('lab-mode')).toHaveAttribute('data-mode', 'loopback');
+      await expect(page.getByTestId('lab-mode')).toContainText(/loopback/);
+      await expectAgreedOn(page, 3, [1, 2, 3]);
+      await expect(card(page, 3).getByRole('button', { name: 'Unplug n3', exact: true })).toBeDisabled();
+      await expect(page.getByRole('button', { name: 'Apply partition' })).toBeDisabled();
+      await card(page, 3).getByRole('button', { name: 'Kill n3', exact: true }).click();
+      await expectAgreedOn(page, 2, [1, 2]);
+      await page.screenshot({ path: join(ARTIFACTS, '5-loopback-mode.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      assert.equal(await interrupt(demo), 0, demo.output());
+    }
+  });
+
+  it('refuses to start over a crashed lab\'s leftovers, names them and the command; --clean removes them', async () => {
+    const crashed = await startDemo(['--nodes', '2', '--port', '0', '--no-open']);
+    const pid = crashed.child.pid!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const orphans = namespacesOf(pid).flatMap((name) => execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number));
+    assert.ok(orphans.length >= 2, `node processes: ${orphans.join(' ')}`);
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    assert.ok(namespacesOf(pid).length > 0, 'the crash left namespaces behind');
+
+    const run = (args: string[]) => {
+      try {
+        return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+      } catch (error) {
+        const e = error as { status: number; stdout: string; stderr: string };
+        return { code: e.status, out: e.stdout + e.stderr };
+      }
+    };
+    const refused = run(['--nodes', '1', '--port', '0', '--no-open']);
+    assert.equal(refused.code, 1, refused.out);
+    assert.match(refused.out, new RegExp(`crashed left network namespaces cvdemo${pid % 100000}x`));
+    assert.match(refused.out, /npm run demo -- --clean/);
+
+    const cleaned = run(['--clean']);
+    assert.equal(cleaned.code, 0, cleaned.out);
+    assert.match(cleaned.out, /removed network namespaces/);
+    assert.deepEqual(namespacesOf(pid), []);
+    assert.deepEqual(directoriesOf(pid), []);
+    // The nodes that outlived the crash were stopped too.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const orphan of orphans) assert.ok(gone(orphan), `n process ${orphan} is still running`);
+
+    const bad = run(['--nodes', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.out, /--nodes must be an integer from 1 to 50/);
+  });
+});
