@@ -28,7 +28,7 @@ import {
   type RunSettings,
   type Session,
 } from 'conclave/desktop';
-import { APP_ORIGIN, APP_SCHEME, hardenApp, hardenSession, isAppUrl } from './security.ts';
+import { APP_ORIGIN, APP_SCHEME, HARDENED_WEB_PREFERENCES, hardenApp, hardenSession, isAppUrl } from './security.ts';
 import { windowTitle } from './window-title.ts';
 
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -94,17 +94,7 @@ function openWindow(session: Session): BrowserWindow {
     height: 900,
     title: windowTitle(node.status()),
     show: false,
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: PRELOAD },
   });
   window.once('ready-to-show', () => window.show());
   // The page keeps its own title out: the window's says who leads.

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { findElectron } from '../cli/electron-binary.ts';
 import { DemoLab } from './demo-lab.ts';
 import { startLabServer } from './lab-server.ts';
 import { describeLeftovers, findLeftovers, removeLeftovers, DEMO_PREFIX } from './leftovers.ts';
@@ -21,10 +22,11 @@ unplug, stall and partition them and watch the re-election.
   --mode <m>          netns (root: one network namespace per node, like separate machines) or
                       loopback (no privileges: all nodes on this machine's loopback; no
                       unplugging, partitions or loss); default: netns when root
-  --no-open           do not open a browser
+  --no-open           do not open a window (Electron where installed) or a browser
   --clean             remove what a crashed lab left behind, then exit
   --help              this text`;
 
+const LAB_WINDOW = new URL('../electron/lab-main.js', import.meta.url).pathname;
 const HEARTBEAT_MS = 100;
 const TIMEOUT_MS = 1000;
 
@@ -71,12 +73,24 @@ function canUseNamespaces(): string | null {
   return null;
 }
 
-function openBrowser(url: string): void {
-  if (process.platform !== 'linux' && process.platform !== 'darwin') return;
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+/**
+ * Shows the page: in an Electron window where its binary is installed (the window is closed with
+ * the lab), otherwise in the default browser where there is a display. Says which, or why neither.
+ */
+function openPage(url: string): { close: () => void; how: string } {
+  const electron = findElectron(process.env, { download: false });
+  if ('binary' in electron) {
+    const window = spawn(electron.binary, [LAB_WINDOW, '--url', url], { stdio: 'ignore' });
+    window.on('error', () => {});
+    return { close: () => window.exitCode === null && window.kill('SIGTERM'), how: 'the page opens in an Electron window' };
+  }
+  const none = { close: () => {} };
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return { ...none, how: 'open that address in a browser' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { ...none, how: 'no display here: open that address in a browser' };
   const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [url], { stdio: 'ignore', detached: true });
   opener.on('error', () => {});
   opener.unref();
+  return { ...none, how: `the page opens in your browser (no Electron window: ${electron.why})` };
 }
 
 async function main(): Promise<void> {
@@ -118,12 +132,14 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     fail(code === 'EADDRINUSE' ? `--port ${options.port} is in use (try --port 0)` : (error as Error).message, 1);
   }
+  let page = { close: () => {}, how: '' };
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\ndemo: ${signal}: stopping the nodes and removing the lab\n`);
     void (async () => {
+      page.close();
       await server.close();
       await lab.stop();
       process.exit(0);
@@ -136,7 +152,10 @@ async function main(): Promise<void> {
   lab.startAll();
   process.stdout.write(`demo: ${options.nodes} nodes, ${mode} mode: ${modeReason}\n`);
   process.stdout.write(`demo: lab page on ${server.url}  (Ctrl-C stops everything)\n`);
-  if (options.open) openBrowser(server.url);
+  if (options.open) {
+    page = openPage(server.url);
+    process.stdout.write(`demo: ${page.how}\n`);
+  }
 }
 
 void main();

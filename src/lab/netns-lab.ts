@@ -56,12 +56,18 @@ export interface LabOptions {
    * of their own (for a lab without root). Unplugging, partitions and loss need 'netns'.
    */
   mode?: 'netns' | 'loopback';
+  /**
+   * The command line of a node, instead of `conclave run` (the benchmark runs node-discover this
+   * way). It must print JSON event lines like `conclave run --json`.
+   */
+  command?: (node: { id: number; nodeId: number; dir: string; flags: string[] }) => string[];
 }
 
 export class NetnsLab {
   readonly name: string;
   readonly key: string;
   private readonly retainEvents: boolean;
+  private readonly command: LabOptions['command'];
   readonly mode: 'netns' | 'loopback';
   /** The loopback mode's own group and port, so that it meets no other cluster on this host. */
   private readonly loopbackChannel: { group: string; port: number };
@@ -85,6 +91,7 @@ export class NetnsLab {
     this.key = options.key ?? randomBytes(24).toString('hex');
     this.retainEvents = options.retainEvents ?? true;
     this.mode = options.mode ?? 'netns';
+    this.command = options.command;
     const random = randomBytes(3);
     this.loopbackChannel = { group: `239.255.${random[0]}.${random[1]! | 1}`, port: 20_000 + ((random[2]! << 7) % 40_000) };
     this.name = `${options.prefix ?? 'cv'}${process.pid % 100000}x${index}`;
@@ -138,7 +145,7 @@ export class NetnsLab {
       this.mode === 'netns'
         ? ['--interface', 'eth0']
         : ['--interface', 'lo', '--group', this.loopbackChannel.group, '--port', String(this.loopbackChannel.port)];
-    const nodeArgs = [
+    const nodeArgs = this.command?.({ id, nodeId, dir: this.dir, flags }) ?? [
       process.execPath, '--enable-source-maps', CLI, 'run',
       '--id', String(nodeId), '--cluster-size', String(this.size), ...network, '--json',
       '--key-file', join(this.dir, 'key'), '--data-dir', join(this.dir, `n${id}`), '--cluster', 'lab',

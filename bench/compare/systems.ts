@@ -1,0 +1,60 @@
+/**
+ * The systems the benchmark runs side by side, each as a lab command line: Conclave at its
+ * defaults (heartbeat 100 ms, timeout 1000 ms), node-discover configured the same (hello every
+ * 100 ms, checked every 100 ms, a node or master dead after 1000 ms), and node-discover at its own
+ * defaults (hello 1000 ms, check 2000 ms, timeouts 2000 ms).
+ */
+import type { LabOptions } from '../../src/lab/netns-lab.ts';
+
+const ND_NODE = new URL('./nd-node.cjs', import.meta.url).pathname;
+
+export interface System {
+  key: string;
+  name: string;
+  heartbeatMs: number;
+  timeoutMs: number;
+  /** How the interval and timeout were chosen, for the table. */
+  config: string;
+  /** A returning higher ID takes over (Conclave's preemption): settled means the highest leads. */
+  highestLeads: boolean;
+  /** After a change, the cluster counts as settled when no node's view changed for this long. */
+  quietMs: number;
+  /** Whether a graceful stop hands over (node-discover has no resignation). */
+  handover: boolean;
+  command: LabOptions['command'];
+}
+
+const ndTimings = {
+  same: { hello: 100, check: 100, timeout: 1000 },
+  defaults: { hello: 1000, check: 2000, timeout: 2000 },
+} as const;
+
+function nodeDiscover(key: 'same' | 'defaults'): System {
+  const t = ndTimings[key];
+  const timings = key === 'defaults' ? [] : ['--hello-ms', String(t.hello), '--check-ms', String(t.check), '--node-timeout-ms', String(t.timeout), '--master-timeout-ms', String(t.timeout)];
+  return {
+    key: `node-discover-${key}`,
+    name: key === 'same' ? 'node-discover, same timings' : 'node-discover, its defaults',
+    heartbeatMs: t.hello,
+    timeoutMs: t.timeout,
+    config: key === 'same' ? `hello ${t.hello} ms, check ${t.check} ms, node and master timeout ${t.timeout} ms` : `its defaults: hello ${t.hello} ms, check ${t.check} ms, timeouts ${t.timeout} ms`,
+    highestLeads: false,
+    quietMs: Math.max(500, 2 * t.hello + t.check),
+    handover: false,
+    command: ({ nodeId }) => [process.execPath, ND_NODE, '--id', String(nodeId), '--multicast', '239.255.77.8', '--port', '7708', ...timings],
+  };
+}
+
+export const CONCLAVE: System = {
+  key: 'conclave',
+  name: 'Conclave',
+  heartbeatMs: 100,
+  timeoutMs: 1000,
+  config: 'its defaults: heartbeat 100 ms, timeout 1000 ms (lease 900 ms, damping 3000 ms)',
+  highestLeads: true,
+  quietMs: 300,
+  handover: true,
+  command: undefined,
+};
+
+export const SYSTEMS: readonly System[] = [CONCLAVE, nodeDiscover('same'), nodeDiscover('defaults')];
