@@ -307,7 +307,8 @@ export class NetnsLab {
       }
       LIVE_NAMESPACES.delete(ns);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    // A node killed a moment ago may still be writing its state file: retry a busy directory.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 
   /** Adds a namespace with its own address on the switch, for a test host that injects datagrams. */
