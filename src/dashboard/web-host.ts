@@ -37,6 +37,11 @@ export interface WebHostOptions {
   page?: string;
   /** The built bundle; default dist/ui of this package. */
   uiDir?: string;
+  /**
+   * Listen on this Unix socket instead, behind a proxy that listens on `host`:`port` (the lab in
+   * a user namespace); requests are still checked against `host` and `port`.
+   */
+  socketPath?: string;
 }
 
 export class WebHost {
@@ -45,10 +50,10 @@ export class WebHost {
   private readonly server: Server;
   private readonly streams = new Set<() => void>();
 
-  private constructor(server: Server, host: string) {
+  private constructor(server: Server, host: string, port: number) {
     this.server = server;
     this.host = host;
-    this.port = (server.address() as AddressInfo).port;
+    this.port = port;
   }
 
   static async start(options: WebHostOptions): Promise<WebHost> {
@@ -75,12 +80,14 @@ export class WebHost {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      const listening = (): void => {
         server.off('error', reject);
         resolve();
-      });
+      };
+      if (options.socketPath === undefined) server.listen(options.port, options.host, listening);
+      else server.listen(options.socketPath, listening);
     });
-    self = new WebHost(server, options.host);
+    self = new WebHost(server, options.host, options.socketPath === undefined ? (server.address() as AddressInfo).port : options.port);
     return self;
   }
 

@@ -11,6 +11,7 @@ import { DemoLab } from './demo-lab.ts';
 import { startLabServer } from './lab-server.ts';
 import { describeLeftovers, findLeftovers, removeLeftovers, DEMO_PREFIX } from './leftovers.ts';
 import { NetnsLab } from './netns-lab.ts';
+import { innerLab, runInUserNamespace, userNamespacesAllowed } from './user-namespace.ts';
 
 const USAGE = `usage: npm run demo -- [options]
 
@@ -19,9 +20,10 @@ unplug, stall and partition them and watch the re-election.
 
   --nodes <n>         how many nodes (default 5, 1 to 50)
   --port <p>          the lab page's port on 127.0.0.1 (default 7780; 0: any free port)
-  --mode <m>          netns (root: one network namespace per node, like separate machines) or
-                      loopback (no privileges: all nodes on this machine's loopback; no
-                      unplugging, partitions or loss); default: netns when root
+  --mode <m>          netns (one network namespace per node, like separate machines: as root,
+                      or else inside an unprivileged user namespace) or loopback (all nodes on
+                      this machine's loopback; no unplugging, partitions or loss); default:
+                      netns where this machine allows it
   --no-open           do not open a window (Electron where installed) or a browser
   --clean             remove what a crashed lab left behind, then exit
   --help              this text`;
@@ -61,16 +63,17 @@ function parse(argv: string[]) {
   return { nodes, port, mode: values.mode as 'netns' | 'loopback' | undefined, open: !values['no-open'], clean: values.clean, help: values.help };
 }
 
-function canUseNamespaces(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
+/** How namespaces can be had here: as root, through a user namespace, or (with why) not at all. */
+function namespaceAccess(): 'root' | 'userns' | { why: string } {
   for (const [command, args] of [['ip', ['-V']], ['nft', ['--version']]] as const) {
     try {
       execFileSync(command, [...args], { stdio: 'ignore' });
     } catch {
-      return `${command} is missing (apt-get install -y iproute2 nftables)`;
+      return { why: `${command} is missing (apt-get install -y iproute2 nftables)` };
     }
   }
-  return null;
+  if (process.getuid?.() === 0) return 'root';
+  return userNamespacesAllowed() ? 'userns' : { why: 'not root, and this system allows no unprivileged user namespaces' };
 }
 
 /**
@@ -108,13 +111,27 @@ async function main(): Promise<void> {
   if (leftovers.length > 0) {
     fail(`a lab that crashed left ${describeLeftovers(leftovers)} behind; remove them with: npm run demo -- --clean`, 1);
   }
-  const noNamespaces = canUseNamespaces();
-  if (options.mode === 'netns' && noNamespaces !== null) fail(`--mode netns: ${noNamespaces}`, 1);
-  const mode = options.mode ?? (noNamespaces === null ? 'netns' : 'loopback');
+  const inner = innerLab(process.env);
+  const access = inner !== null ? 'root' : options.mode === 'loopback' ? { why: 'asked for' } : namespaceAccess();
+  if (options.mode === 'netns' && typeof access === 'object') fail(`--mode netns: ${access.why}`, 1);
+  if (access === 'userns') {
+    // The nodes' namespaces in a user namespace of their own; the page stays on this loopback.
+    let run;
+    try {
+      run = await runInUserNamespace([process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--no-open'], options.port);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      fail(code === 'EADDRINUSE' ? `--port ${options.port} is in use (try --port 0)` : (error as Error).message, 1);
+    }
+    // The page reconnects until the lab inside is up.
+    if (options.open) process.stdout.write(`demo: ${openPage(`http://127.0.0.1:${run.port}/`).how}\n`);
+    process.exit(await run.exited);
+  }
+  const mode = access === 'root' ? 'netns' : 'loopback';
   const modeReason =
     mode === 'netns'
-      ? 'one network namespace per node on a bridge, like separate machines on a LAN'
-      : `all nodes on this machine's loopback (${options.mode === 'loopback' ? 'asked for' : noNamespaces}); unplugging, partitions and loss need root`;
+      ? `one network namespace per node on a bridge, like separate machines on a LAN${inner !== null ? ' (in an unprivileged user namespace)' : ''}`
+      : `all nodes on this machine's loopback (${typeof access === 'object' ? access.why : ''}); unplugging, partitions and loss need network namespaces`;
 
   const hosts = NetnsLab.create(options.nodes, options.nodes, { prefix: DEMO_PREFIX, mode, retainEvents: false });
   const lab = new DemoLab(hosts, {
@@ -126,7 +143,7 @@ async function main(): Promise<void> {
   });
   let server;
   try {
-    server = await startLabServer(lab, '127.0.0.1', options.port);
+    server = inner === null ? await startLabServer(lab, '127.0.0.1', options.port) : await startLabServer(lab, '127.0.0.1', inner.port, inner.socketPath);
   } catch (error) {
     await lab.stop(0);
     const code = (error as NodeJS.ErrnoException).code;

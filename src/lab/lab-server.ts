@@ -10,10 +10,12 @@ import type { LabAction } from './messages.ts';
 export const LAB_ACTION_HEADER = 'x-conclave-lab';
 const MAX_ACTION_BYTES = 4096;
 
-export function startLabServer(lab: DemoLab, host: string, port: number): Promise<WebHost> {
+/** `socketPath`: listen there, behind a proxy on `host`:`port` (see user-namespace.ts). */
+export function startLabServer(lab: DemoLab, host: string, port: number, socketPath?: string): Promise<WebHost> {
   return WebHost.start({
     host,
     port,
+    ...(socketPath === undefined ? {} : { socketPath }),
     page: 'lab.html',
     api: async (request, response, path, web) => {
       if (path === '/api/lab/stream') {

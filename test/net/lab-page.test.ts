@@ -194,6 +194,43 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
   });
 });
 
+/** As an unprivileged user (nobody), if this root may become one and such a user may make user namespaces. */
+const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp'];
+function nobodyRefused(): string | false {
+  try {
+    execFileSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), 'unshare', '--user', '--map-root-user', '--net', '--mount', 'true'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'cannot run as an unprivileged user with user namespaces here';
+  }
+}
+
+describe('npm run demo without root: namespaces inside an unprivileged user namespace', { skip: skip || nobodyRefused() }, () => {
+  it('builds the namespaces there, serves the page on this loopback, unplugs, and leaves nothing behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
+    const demo = await startDemo(['--nodes', '3', '--port', '0', '--no-open'], AS_NOBODY);
+    const browser = await launchIn(null, dir);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchForErrors(page, EXPECTED_ERRORS);
+      await page.goto(demo.url);
+      await expect(page.getByTestId('lab-mode')).toHaveAttribute('data-mode', 'netns');
+      await expect(page.getByTestId('lab-mode')).toContainText('unprivileged user namespace');
+      await expectAgreedOn(page, 3, [1, 2, 3]);
+      await card(page, 3).getByRole('button', { name: 'Unplug n3', exact: true }).click();
+      await expectAgreedOn(page, 2, [1, 2]);
+      assert.deepEqual(errors, []);
+      // Its namespaces are its own: none of them shows among this machine's.
+      assert.equal(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes('cvdemo'), false);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+      assert.equal(await interrupt(demo), 0, demo.output());
+    }
+    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith('cvdemo') || name.startsWith('cvsock')), []);
+  });
+});
+
 describe('npm run demo: loopback mode, and a crashed lab\'s leftovers', { skip }, () => {
   // A namespace of the test's own: the loopback mode's multicast stays on its private loopback.
   const ns = `cvlbtest${process.pid % 100000}`;
