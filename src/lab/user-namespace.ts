@@ -10,14 +10,17 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const UNSHARE = ['--user', '--map-root-user', '--net', '--mount'];
+/** `unshare` flags for a user namespace with its own network and mounts, root inside. */
+export const USER_NAMESPACE_FLAGS = ['--user', '--map-root-user', '--net', '--mount'] as const;
+/** Shell, run first inside: a private /run lets `ip netns add` keep its mounts without touching the host's. */
+export const PRIVATE_NETNS_RUN = 'mount -t tmpfs none /run && mkdir -p /run/netns';
 /** In the inner lab: where to listen, and the outer address the page is reached at. */
 export const INNER_SOCKET = 'CONCLAVE_LAB_SOCKET';
 export const INNER_PORT = 'CONCLAVE_LAB_PORT';
 
 export function userNamespacesAllowed(): boolean {
   try {
-    execFileSync('unshare', [...UNSHARE, 'true'], { stdio: 'ignore' });
+    execFileSync('unshare', [...USER_NAMESPACE_FLAGS, 'true'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -46,9 +49,9 @@ export async function runInUserNamespace(args: string[], port: number): Promise<
     inner.on('error', () => client.destroy());
   });
   const listening = await listen(proxy, port);
-  // A private /run lets `ip netns add` keep its mounts; loopback up for the nodes' unicast.
-  const script = 'mount -t tmpfs none /run && mkdir -p /run/netns && ip link set lo up && exec "$0" "$@"';
-  const child = spawn('unshare', [...UNSHARE, 'sh', '-c', script, ...args], {
+  // The lab process itself lives in the new network namespace: give it a working loopback.
+  const script = `${PRIVATE_NETNS_RUN} && ip link set lo up && exec "$0" "$@"`;
+  const child = spawn('unshare', [...USER_NAMESPACE_FLAGS, 'sh', '-c', script, ...args], {
     stdio: 'inherit',
     env: { ...process.env, [INNER_SOCKET]: socketPath, [INNER_PORT]: String(listening) },
   });

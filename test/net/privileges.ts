@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { PRIVATE_NETNS_RUN, USER_NAMESPACE_FLAGS, userNamespacesAllowed } from '../../src/lab/user-namespace.ts';
 
 export type NetworkTestMode = { mode: 'run' } | { mode: 'rerun' } | { mode: 'skip'; why: string };
 
-const UNSHARE = ['--user', '--map-root-user', '--net', '--mount'];
 
 function has(command: string, args: string[]): boolean {
   try {
@@ -26,7 +26,7 @@ export function networkTestMode(): NetworkTestMode {
     return { mode: 'skip', why: 'iproute2 and nftables are needed (apt-get install -y iproute2 nftables)' };
   }
   if (process.getuid?.() === 0) return { mode: 'run' };
-  if (has('unshare', [...UNSHARE, 'true'])) return { mode: 'rerun' };
+  if (userNamespacesAllowed()) return { mode: 'rerun' };
   return { mode: 'skip', why: 'not root, and this system allows no unprivileged user namespace to build test hosts in' };
 }
 
@@ -34,11 +34,10 @@ export function networkTestMode(): NetworkTestMode {
 export function rerunInUserNamespace(fileUrl: string): void {
   const file = fileURLToPath(fileUrl);
   it(`${file.split('/test/')[1]} (re-run in an unprivileged user namespace)`, () => {
-    // A private /run lets `ip netns add` keep its mounts without touching the host's.
-    const script = 'mount -t tmpfs none /run && mkdir -p /run/netns && exec "$0" --import tsx --test --test-reporter=spec "$1"';
+    const script = `${PRIVATE_NETNS_RUN} && exec "$0" --import tsx --test --test-reporter=spec "$1"`;
     // Without the parent runner's context variable, the inner runner runs and reports by itself.
     const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-    const result = spawnSync('unshare', [...UNSHARE, 'sh', '-c', script, process.execPath, file], { encoding: 'utf8', env, timeout: 600_000 });
+    const result = spawnSync('unshare', [...USER_NAMESPACE_FLAGS, 'sh', '-c', script, process.execPath, file], { encoding: 'utf8', env, timeout: 600_000 });
     console.log(result.stdout);
     assert.equal(result.status, 0, `${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
   });
