@@ -18,7 +18,8 @@ function describe(e: NodeEvent): string {
   const d = e as Record<string, unknown>;
   switch (e.event) {
     case 'started':
-      return `started on ${d.interface} (${d.address}), group ${d.group}:${d.port}, unicast port ${d.unicastPort}, ` +
+      return `started on ${d.interface} (${d.address}), ${d.multicast === false ? 'no multicast' : `group ${d.group}:${d.port}`}, unicast port ${d.unicastPort}, ` +
+        `${(d.seeds as string[] | undefined)?.length ? `seeds ${(d.seeds as string[]).join(',')}, ` : ''}` +
         `voters [${d.voters}], data in ${d.dataDir}, term ${d.persistedTerm}${d.authenticated ? ', authenticated' : ''}` +
         `${d.metricsPort === null ? '' : `, metrics on :${d.metricsPort}/metrics`}`;
     case 'warning':

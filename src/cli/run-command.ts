@@ -6,7 +6,8 @@ import type { KeyRing } from '../wire/seal.ts';
 
 export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
 
-Runs one node: finds its peers by UDP multicast and takes part in the election.
+Runs one node: finds its peers by UDP multicast (and, with --seeds, by unicast across routers)
+and takes part in the election.
 
 Identity and membership
   --id <n>                this node's ID (required), one of the voters
@@ -17,6 +18,12 @@ Network
   --group <ip>            multicast group (default 239.255.77.7)
   --port <p>              multicast port (default 7707)
   --interface <name|ip>   interface (default: the first non-internal IPv4 one, printed at start)
+  --seeds <host[:port],…> peers to reach by unicast where multicast does not (other subnets);
+                          one reachable seed is enough, the rest is learned from it (gossip).
+                          The port defaults to --port
+  --unicast-port <p>      port for direct datagrams, where seeds reach this node
+                          (default: --port with --seeds, else any free port)
+  --no-multicast          use no multicast at all, only --seeds
   --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
                           or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.
 State
@@ -74,6 +81,9 @@ const FLAGS = {
   group: { type: 'string' },
   port: { type: 'string' },
   interface: { type: 'string' },
+  seeds: { type: 'string' },
+  'unicast-port': { type: 'string' },
+  'no-multicast': { type: 'boolean' },
   'key-file': { type: 'string' },
   'data-dir': { type: 'string' },
   'accept-new-voters': { type: 'boolean' },
@@ -138,6 +148,9 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     ...(values.group === undefined ? {} : { group: values.group }),
     ...(values.port === undefined ? {} : { port: integer('--port', values.port, 1, 65535)! }),
     ...(values.interface === undefined ? {} : { interface: values.interface }),
+    ...(values.seeds === undefined ? {} : { seeds: values.seeds }),
+    ...(values['unicast-port'] === undefined ? {} : { unicastPort: integer('--unicast-port', values['unicast-port'], 0, 65535)! }),
+    ...(values['no-multicast'] ? { multicast: false } : {}),
     keys,
     ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     acceptNewVoters: values['accept-new-voters'] ?? false,
@@ -175,6 +188,9 @@ export function asUsageError(error: unknown): UsageError | null {
       .replace(/^node ID/, '--id')
       .replace(/^group/, '--group')
       .replace(/^cluster name/, '--cluster')
+      .replace(/^seeds?\b/, '--seeds')
+      .replace(/^without multicast/, '--no-multicast: without multicast')
+      .replace(/^unicast port/, '--unicast-port')
       .replace(/^voters:/, '--voters/--cluster-size:');
     return new UsageError(message);
   }

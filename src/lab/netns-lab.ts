@@ -76,6 +76,8 @@ export class NetnsLab {
   readonly subnet: string;
   readonly nodes: LabNode[];
   readonly switchNs: string;
+  /** Namespaces a subclass added beyond the switch and the nodes (a router, a second switch). */
+  protected readonly extraNamespaces: string[] = [];
   readonly dir: string;
   private readonly size: number;
   /** Wall-clock times of the actions, for the overlap check and the measurements. */
@@ -299,7 +301,7 @@ export class NetnsLab {
     for (const node of this.nodes) {
       if (node.process?.pid !== undefined) tryKill(node.process.pid, 'SIGKILL');
     }
-    for (const ns of this.mode === 'netns' ? [...this.nodes.map((n) => n.ns), this.switchNs] : []) {
+    for (const ns of this.mode === 'netns' ? [...this.nodes.map((n) => n.ns), this.switchNs, ...this.extraNamespaces] : []) {
       try {
         execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
       } catch {
@@ -318,25 +320,31 @@ export class NetnsLab {
     return { ns, ip: `${this.subnet}.${hostId}` };
   }
 
-  private build(): void {
+  protected build(): void {
     if (this.mode === 'loopback') return;
-    this.addNamespace(this.switchNs);
-    this.exec(this.switchNs, ['ip', 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
-    this.exec(this.switchNs, ['ip', 'link', 'set', 'br0', 'up']);
+    this.addSwitch(this.switchNs);
     for (const node of this.nodes) this.attach(node.ns, `${this.name.slice(0, 8)}p${node.id}`, node.ip);
   }
 
-  private attach(ns: string, port: string, ip: string): void {
+  /** A namespace with a bridge (multicast snooping off, so every port hears the group). */
+  protected addSwitch(ns: string): void {
     this.addNamespace(ns);
-    execFileSync('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', port, 'netns', this.switchNs]);
-    this.exec(ns, ['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
-    this.exec(ns, ['ip', 'link', 'set', 'eth0', 'up']);
-    this.exec(ns, ['ip', 'route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
-    this.exec(this.switchNs, ['ip', 'link', 'set', port, 'master', 'br0']);
-    this.exec(this.switchNs, ['ip', 'link', 'set', port, 'up']);
+    this.exec(ns, ['ip', 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
+    this.exec(ns, ['ip', 'link', 'set', 'br0', 'up']);
   }
 
-  private addNamespace(ns: string): void {
+  /** Namespace `ns` gets an eth0 with `ip`/24, cabled to a port of the switch in `switchNs`. */
+  protected attach(ns: string, port: string, ip: string, switchNs = this.switchNs, iface = 'eth0'): void {
+    if (!LIVE_NAMESPACES.has(ns)) this.addNamespace(ns);
+    execFileSync('ip', ['link', 'add', iface, 'netns', ns, 'type', 'veth', 'peer', 'name', port, 'netns', switchNs]);
+    this.exec(ns, ['ip', 'addr', 'add', `${ip}/24`, 'dev', iface]);
+    this.exec(ns, ['ip', 'link', 'set', iface, 'up']);
+    if (iface === 'eth0') this.exec(ns, ['ip', 'route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
+    this.exec(switchNs, ['ip', 'link', 'set', port, 'master', 'br0']);
+    this.exec(switchNs, ['ip', 'link', 'set', port, 'up']);
+  }
+
+  protected addNamespace(ns: string): void {
     execFileSync('ip', ['netns', 'add', ns]);
     LIVE_NAMESPACES.add(ns);
     this.exec(ns, ['ip', 'link', 'set', 'lo', 'up']);

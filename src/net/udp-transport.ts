@@ -1,8 +1,10 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import type { NodeId } from '../core/index.ts';
+import { systemClock } from '../runtime/clock.ts';
 import type { Transport } from '../runtime/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
+import type { PeerDirectory, Route } from './peer-directory.ts';
 
 export interface UdpOptions {
   /** Multicast group, e.g. 239.255.77.7 (administratively scoped). */
@@ -12,9 +14,15 @@ export interface UdpOptions {
   interface?: string | undefined;
   /** Multicast TTL; 1 keeps datagrams on the local link. */
   ttl?: number;
+  /** False: no group at all; peers are reached only through the directory (seeds and gossip). */
+  multicast?: boolean;
+  /** The unicast socket's port, where seeds reach this node; 0 (default): any free port. */
+  unicastPort?: number;
+  /** Where peers are: direct messages, and the unicast copies of messages to everyone. */
+  directory: PeerDirectory;
 }
 
-export type DatagramHandler = (bytes: Uint8Array, address: string) => void;
+export type DatagramHandler = (bytes: Uint8Array, address: string, route: Route) => void;
 
 export interface TransportStats {
   datagramsSent: number;
@@ -29,9 +37,10 @@ export interface TransportStats {
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
- * UDP through dgram-as-promised: one socket joined to the multicast group, and one unicast socket
- * on an ephemeral port (advertised in heartbeats) that sends everything and receives direct
- * datagrams. Received datagrams are taken from one permanent 'message' listener per socket:
+ * UDP through dgram-as-promised: one socket joined to the multicast group (unless multicast is
+ * off), and one unicast socket (advertised in heartbeats) that sends everything and receives
+ * direct datagrams. A message to everyone goes to the group and to each peer the directory says
+ * the group does not reach. Received datagrams are taken from one permanent 'message' listener per socket:
  * dgram-as-promised's recv() attaches a listener per call, so a datagram that arrives between two
  * calls would be lost (test/net/burst.test.ts measures both).
  */
@@ -41,6 +50,8 @@ export class UdpTransport implements Transport {
   readonly port: number;
   /** Where direct messages reach this node; fixed at open, and still known after close. */
   readonly unicastPort: number;
+  readonly multicastEnabled: boolean;
+  readonly directory: PeerDirectory;
   readonly stats: TransportStats = {
     datagramsSent: 0,
     bytesSent: 0,
@@ -49,42 +60,49 @@ export class UdpTransport implements Transport {
     sendErrors: 0,
     lastSendError: null,
   };
-  private readonly multicast: SocketAsPromised;
+  private readonly multicast: SocketAsPromised | null;
   private readonly unicast: SocketAsPromised;
-  private readonly peers = new Map<NodeId, { address: string; port: number }>();
   private handler: DatagramHandler = () => {};
   private closed = false;
   /** While true, nothing is sent or taken in: an unplugged cable. */
   paused = false;
 
-  private constructor(options: UdpOptions, iface: ChosenInterface, multicast: SocketAsPromised, unicast: SocketAsPromised) {
+  private constructor(options: UdpOptions, iface: ChosenInterface, multicast: SocketAsPromised | null, unicast: SocketAsPromised) {
     this.iface = iface;
     this.group = options.group;
     this.port = options.port;
     this.multicast = multicast;
+    this.multicastEnabled = multicast !== null;
     this.unicast = unicast;
     this.unicastPort = unicast.address().port;
+    this.directory = options.directory;
+    this.directory.setSelf({ address: iface.address, port: this.unicastPort });
   }
 
   static async open(options: UdpOptions): Promise<UdpTransport> {
     const iface = chooseInterface(options.interface);
-    const multicast = DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const multicast = options.multicast === false ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: RECEIVE_BUFFER_BYTES });
     const unicast = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     try {
-      // Bound to the group address, the socket gets this group's datagrams only (Linux).
-      await multicast.bind({ port: options.port, address: options.group });
-      multicast.addMembership(options.group, iface.address);
-      await unicast.bind({ port: 0, address: iface.address });
-      unicast.setMulticastInterface(iface.address);
-      unicast.setMulticastTTL(options.ttl ?? 1);
-      // Several nodes may share one host (the lab, tests): they must hear each other.
-      unicast.setMulticastLoopback(true);
+      if (multicast !== null) {
+        // Bound to the group address, the socket gets this group's datagrams only (Linux).
+        await multicast.bind({ port: options.port, address: options.group });
+        multicast.addMembership(options.group, iface.address);
+      }
+      await bindUnicast(unicast, iface.address, options.unicastPort ?? 0);
+      if (multicast !== null) {
+        unicast.setMulticastInterface(iface.address);
+        unicast.setMulticastTTL(options.ttl ?? 1);
+        // Several nodes may share one host (the lab, tests): they must hear each other.
+        unicast.setMulticastLoopback(true);
+      }
     } catch (error) {
-      await Promise.allSettled([multicast.close(), unicast.close()]);
+      await Promise.allSettled([multicast?.close(), unicast.close()]);
       throw error;
     }
     const transport = new UdpTransport(options, iface, multicast, unicast);
-    for (const socket of [multicast.socket, unicast.socket]) transport.listen(socket);
+    if (multicast !== null) transport.listen(multicast.socket, 'group');
+    transport.listen(unicast.socket, 'direct');
     return transport;
   }
 
@@ -92,23 +110,31 @@ export class UdpTransport implements Transport {
     this.handler = handler;
   }
 
-  /** Where to send direct messages to `id`, learned from its heartbeats. */
-  learn(id: NodeId, address: string, port: number): void {
-    const known = this.peers.get(id);
-    if (known?.address !== address || known.port !== port) this.peers.set(id, { address, port });
-  }
-
   /** The address `id` was last heard from, if known. */
   addressOf(id: NodeId): string | null {
-    return this.peers.get(id)?.address ?? null;
+    return this.directory.endpointOf(id)?.address ?? null;
   }
 
   send(to: NodeId | 'all', bytes: Uint8Array): void {
     if (this.closed || this.paused) return;
+    if (to === 'all') {
+      if (this.multicast !== null) this.sendTo(bytes, this.group, this.port);
+      for (const target of this.directory.targets(systemClock.nowMs())) this.sendTo(bytes, target.address, target.port);
+      return;
+    }
     // A peer whose port is not known yet is reached through the group; the envelope names it.
-    const target = to === 'all' ? undefined : this.peers.get(to);
-    const address = target?.address ?? this.group;
-    const port = target?.port ?? this.port;
+    const target = this.directory.endpointOf(to);
+    if (target !== null) this.sendTo(bytes, target.address, target.port);
+    else if (this.multicast !== null) this.sendTo(bytes, this.group, this.port);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.multicast?.close(), this.unicast.close()]);
+  }
+
+  private sendTo(bytes: Uint8Array, address: string, port: number): void {
     this.stats.datagramsSent++;
     this.stats.bytesSent += bytes.length;
     this.unicast.send(bytes, 0, bytes.length, port, address).catch((error: Error) => {
@@ -117,20 +143,24 @@ export class UdpTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([this.multicast.close(), this.unicast.close()]);
-  }
-
-  private listen(socket: Socket): void {
+  private listen(socket: Socket, route: Route): void {
     socket.on('message', (bytes: Buffer, remote: RemoteInfo) => {
       if (this.paused) return;
       this.stats.datagramsReceived++;
       this.stats.bytesReceived += bytes.length;
-      this.handler(bytes, remote.address);
+      this.handler(bytes, remote.address, route);
     });
     // Errors on a bound UDP socket are per datagram (ICMP); sends report theirs.
     socket.on('error', () => {});
+  }
+}
+
+async function bindUnicast(socket: SocketAsPromised, address: string, port: number): Promise<void> {
+  try {
+    await socket.bind({ port, address });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (port !== 0 && code === 'EADDRINUSE') throw new Error(`unicast port ${address}:${port} is in use (another node on this host? give each its own --unicast-port)`);
+    throw error;
   }
 }

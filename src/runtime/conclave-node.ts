@@ -9,6 +9,8 @@ import {
   type NodeStatus,
   type PeerStatus,
 } from '../core/index.ts';
+import { PeerDirectory, type Route } from '../net/peer-directory.ts';
+import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
 import { DROP_REASONS, Wire, type DropReason } from '../wire/wire.ts';
 import { systemClock } from './clock.ts';
@@ -35,6 +37,8 @@ export interface NodeEvent {
 export interface RuntimePeerStatus extends PeerStatus {
   /** The peer's IPv4 address, once a heartbeat of it arrived. */
   address: string | null;
+  /** How it was heard within the timeout: over the multicast group or directly (seeds, gossip). */
+  route: Route | null;
 }
 
 /** The snapshot the CLI, the API and the dashboard show. */
@@ -50,6 +54,10 @@ export interface RuntimeStatus extends NodeStatus {
     group: string;
     port: number;
     unicastPort: number;
+    /** False: this node uses no multicast, only its seeds and what they tell. */
+    multicast: boolean;
+    /** As given ("host:port"). */
+    seeds: string[];
     authenticated: boolean;
     paused: boolean;
   };
@@ -66,6 +74,8 @@ export interface RuntimeStatus extends NodeStatus {
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
+/** A seed whose name did not resolve is looked up again this often. */
+const SEED_RETRY_MS = 10_000;
 
 export interface ConclaveNodeEvents {
   /** Every line of the node's story. */
@@ -104,6 +114,9 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
   /** The state could not be saved: the node has stopped taking part. */
   private failed = false;
   private leading = false;
+  /** Seeds whose names have not resolved yet. */
+  private unresolvedSeeds: Seed[] = [];
+  private seedTimer: NodeJS.Timeout | null = null;
 
   private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode) {
     super();
@@ -126,15 +139,18 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         keys: options.keys,
         aliveMs: config.timeoutMs,
         unicastPort: transport.unicastPort,
+        members: () => transport.directory.gossip(systemClock.nowMs()),
         ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
       }),
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from) => this.onDrop(reason, detail, from),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
-      onReceive: ({ message, unicastPort }, address) => {
+      onReceive: ({ message, unicastPort, members }, address, route) => {
         this.metrics.received.inc({ kind: message.type });
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
-        if (unicastPort !== 0) transport.learn(message.from, address, unicastPort);
+        const nowMs = systemClock.nowMs();
+        transport.directory.heard(message.from, address, unicastPort, route, nowMs);
+        if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },
       onFatal: (error) => this.fail(error),
       onSendError: (outgoing, error) => this.emitEvent('warning', { message: `could not send ${outgoing.message.type}: ${error.message}` }),
@@ -148,9 +164,21 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
     let transport: UdpTransport | null = null;
     try {
-      transport = await UdpTransport.open({ group: options.group, port: options.port, interface: options.interface, ttl: options.ttl });
+      const directory = new PeerDirectory({ selfId: options.id, voters: options.config.voters, aliveMs: options.config.timeoutMs, multicast: options.multicast });
+      const seeds = await resolveSeeds(options.seeds);
+      directory.addSeeds(seeds.resolved);
+      transport = await UdpTransport.open({
+        group: options.group,
+        port: options.port,
+        interface: options.interface,
+        ttl: options.ttl,
+        multicast: options.multicast,
+        unicastPort: options.unicastPort,
+        directory,
+      });
       const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
       const node = new ConclaveNode(options, store, transport, core);
+      node.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
       if (options.metricsPort !== undefined) {
         const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost);
         node.metricsServer = server;
@@ -180,7 +208,11 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
     const core = this.core.status(systemClock.nowMs());
     return {
       ...core,
-      peers: core.peers.map((peer) => ({ ...peer, address: this.transport.addressOf(peer.id) })),
+      peers: core.peers.map((peer) => ({
+        ...peer,
+        address: this.transport.addressOf(peer.id),
+        route: this.transport.directory.routeOf(peer.id, systemClock.nowMs()),
+      })),
       cluster: this.options.cluster,
       startedAt: this.startedAt,
       leaderSince: this.leaderSince,
@@ -190,6 +222,8 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         group,
         port,
         unicastPort,
+        multicast: this.transport.multicastEnabled,
+        seeds: this.options.seeds.map(formatSeed),
         authenticated: this.options.keys !== null,
         paused,
       },
@@ -241,6 +275,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
       await this.store.close();
       await new Promise<void>((resolve) => (this.metricsServer === null ? resolve() : this.metricsServer.close(() => resolve())));
       for (const report of this.dropReports.values()) if (report.timer !== null) clearTimeout(report.timer);
+      if (this.seedTimer !== null) clearTimeout(this.seedTimer);
       this.emitEvent('stopped', {});
     })();
     return this.stopping;
@@ -254,6 +289,8 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
       group,
       port,
       unicastPort,
+      multicast: this.transport.multicastEnabled,
+      seeds: this.options.seeds.map(formatSeed),
       cluster: this.options.cluster,
       voters: this.options.config.voters,
       dataDir: this.options.dataDir,
@@ -266,12 +303,28 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         message: 'no cluster key: datagrams are not authenticated, and anyone on this LAN can disrupt the election',
       });
     }
+    this.retrySeeds();
     // Only now does the network reach the core: nothing happens before 'started'.
-    this.transport.onDatagram((bytes, address) => {
+    this.transport.onDatagram((bytes, address, route) => {
       this.metrics.bytesReceived.inc(bytes.length);
-      this.driver.receive(bytes, address);
+      this.driver.receive(bytes, address, route);
     });
     this.driver.start();
+  }
+
+  /** Seeds whose names did not resolve: said once, and looked up again until they do. */
+  private retrySeeds(): void {
+    if (this.unresolvedSeeds.length === 0 || this.stopping !== null) return;
+    this.emitEvent('warning', { message: `seeds not resolved yet, retrying every ${SEED_RETRY_MS / 1000} s: ${this.unresolvedSeeds.map(formatSeed).join(', ')}` });
+    this.seedTimer = setTimeout(() => {
+      this.seedTimer = null;
+      void resolveSeeds(this.unresolvedSeeds).then(({ resolved, failed }) => {
+        this.transport.directory.addSeeds(resolved);
+        this.unresolvedSeeds = failed.map((failure) => failure.seed);
+        this.retrySeeds();
+      });
+    }, SEED_RETRY_MS);
+    this.seedTimer.unref();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
+import type { Route } from '../net/peer-directory.ts';
 import type { DropReason, Inbound, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
 
@@ -17,7 +18,7 @@ export interface DriverOptions {
   onEvent?: (event: CoreEvent) => void;
   onDrop?: (reason: DropReason, detail: string, from: NodeId | null) => void;
   /** Called for every datagram that passed the wire's checks, before the core takes it. */
-  onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string) => void;
+  onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string, route: Route) => void;
   /** Called for every message as it leaves, after its state was persisted. */
   onSend?: (outgoing: Outgoing) => void;
   /** Called after each input's outputs were handled; the simulator checks invariants here. */
@@ -52,8 +53,8 @@ export class Driver {
     this.input(() => this.core.tick(this.options.clock.nowMs()));
   }
 
-  /** A datagram arrived from `address`. Bad ones are dropped and reported, never thrown. */
-  receive(bytes: Uint8Array, address: string): void {
+  /** A datagram arrived from `address`, over `route`. Bad ones are dropped and reported, never thrown. */
+  receive(bytes: Uint8Array, address: string, route: Route = 'group'): void {
     if (this.halted) return;
     if (this.queue.length >= MAX_QUEUED_INPUTS) {
       // A save that hangs must not turn into unbounded memory: shed datagrams, not timers.
@@ -65,7 +66,7 @@ export class Driver {
       this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
       return;
     }
-    this.options.onReceive?.(inbound, address);
+    this.options.onReceive?.(inbound, address, route);
     this.input(() => this.core.step(inbound.message, this.options.clock.nowMs()));
   }
 

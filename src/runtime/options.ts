@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
+import { parseSeeds, type Seed } from '../net/seeds.ts';
 import { EncodeError, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
@@ -17,6 +18,15 @@ export interface NodeOptions {
   /** Interface name or IPv4 address; default: the first non-internal IPv4 interface. */
   interface?: string;
   ttl?: number;
+  /**
+   * Peers to reach by unicast where multicast does not (routed networks): "host[:port]" entries
+   * (port default: `port`). Each node needs one reachable seed; the others are learned by gossip.
+   */
+  seeds?: string | readonly string[];
+  /** False: no multicast at all (then seeds are needed). Default true. */
+  multicast?: boolean;
+  /** Port of the unicast socket, where seeds are reached; default `port` with seeds, else any. */
+  unicastPort?: number;
   /** Shared cluster keys; null or absent: unauthenticated (a warning is logged). */
   keys?: KeyRing | null;
   /** Where term, vote and voter set are kept; default: per cluster and ID under ~/.local/state. */
@@ -47,6 +57,9 @@ export interface ResolvedOptions {
   port: number;
   interface: string | undefined;
   ttl: number;
+  seeds: Seed[];
+  multicast: boolean;
+  unicastPort: number;
   keys: KeyRing | null;
   dataDir: string;
   acceptNewVoters: boolean;
@@ -78,14 +91,24 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(group) || firstOctet < 224 || firstOctet > 239) {
     throw new RangeError(`group ${group} is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)`);
   }
+  const port = options.port ?? DEFAULT_PORT;
+  const seedList = typeof options.seeds === 'string' ? options.seeds : (options.seeds ?? []).join(',');
+  const seeds = seedList.trim() === '' ? [] : parseSeeds(seedList, port);
+  const multicast = options.multicast ?? true;
+  if (!multicast && seeds.length === 0) throw new RangeError('without multicast a node finds no peer: give seeds (--seeds host:port)');
+  const unicastPort = options.unicastPort ?? (seeds.length > 0 ? port : 0);
+  if (!Number.isInteger(unicastPort) || unicastPort < 0 || unicastPort > 65535) throw new RangeError(`unicast port ${unicastPort}: use 0 to 65535`);
   return {
     id: options.id,
     config,
     cluster,
     group,
-    port: options.port ?? DEFAULT_PORT,
+    port,
     interface: options.interface,
     ttl: options.ttl ?? 1,
+    seeds,
+    multicast,
+    unicastPort,
     keys: options.keys ?? null,
     dataDir: options.dataDir ?? defaultDataDir(cluster, options.id),
     acceptNewVoters: options.acceptNewVoters ?? false,
@@ -99,7 +122,10 @@ export function defaultDataDir(cluster: string, id: NodeId): string {
   return join(base, 'conclave', `${cluster}-${id}`);
 }
 
-/** A heartbeat names every voter a node hears; with many long IDs it must still fit a datagram. */
+/**
+ * A heartbeat names every voter a node hears; with many long IDs it must still fit a datagram.
+ * (Gossip is left out of a heartbeat it would not fit in: see Wire.encode.)
+ */
 function checkFitsOneDatagram(config: ElectionConfig, cluster: string): void {
   const largest = Math.max(...config.voters);
   const worst = Number.MAX_SAFE_INTEGER;

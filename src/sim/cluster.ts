@@ -199,9 +199,9 @@ export class SimCluster {
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
       onDrop: (host, reason, detail) => {
         this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
-        // The network duplicates datagrams; the replay window must drop the copies. Nothing else
-        // the simulation sends may be refused.
-        if (reason === 'replayed') return;
+        // The network duplicates datagrams; the replay window must drop the copies (a copy delayed
+        // past the window counts as a replay). Nothing else the simulation sends may be refused.
+        if (reason === 'duplicate' || reason === 'replayed') return;
         this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {

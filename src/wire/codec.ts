@@ -54,11 +54,22 @@ export interface WireMeta {
   configId: number;
   /** The sender's unicast port, carried in heartbeats (a transport fact, not the core's). */
   unicastPort?: number;
+  /** Gossip of where peers are, carried in heartbeats (also a transport fact). */
+  members?: readonly Member[];
+}
+
+/** A peer's unicast socket, as one node tells another (seeds and gossip, docs/protocol.md). */
+export interface Member {
+  id: NodeId;
+  /** Dotted IPv4 address. */
+  address: string;
+  port: number;
 }
 
 export interface Decoded extends WireMeta {
   message: Message;
   unicastPort: number;
+  members: Member[];
 }
 
 export type DecodeResult = { ok: true; value: Decoded } | { ok: false; error: DecodeError };
@@ -120,6 +131,7 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
         hears: message.hears,
         canLead: message.canLead,
         unicastPort: meta.unicastPort ?? 0,
+        members: (meta.members ?? []).map((m) => ({ id: m.id, ipv4: ipv4ToWire(m.address), port: m.port })),
       };
       break;
     case 'election':
@@ -195,7 +207,8 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
   message.term = safeInteger(e.term, 'term', 0);
   message.to = e.to;
   const unicastPort = e.body === 'heartbeat' ? (e.heartbeat!.unicastPort ?? 0) : 0;
-  return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, unicastPort, message };
+  const members = e.body === 'heartbeat' ? memberList(e.heartbeat!.members) : [];
+  return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, unicastPort, members, message };
 }
 
 /** Placeholder header fields, filled in by the caller once the body decoded. */
@@ -298,4 +311,26 @@ function optionalId(value: number | null | undefined, field: string): NodeId | n
 
 function idList(values: number[] | null | undefined, field: string): NodeId[] {
   return (values ?? []).map((id) => nodeId(id, field));
+}
+
+function memberList(values: conclave.v1.IMember[] | null | undefined): Member[] {
+  return (values ?? []).map((m) => {
+    const port = m.port ?? 0;
+    if (port < 1 || port > 65535) throw new DecodeError(DecodeFailure.BadField, `heartbeat.members.port = ${port}`);
+    const ipv4 = m.ipv4 ?? 0;
+    if (ipv4 === 0) throw new DecodeError(DecodeFailure.BadField, 'heartbeat.members.ipv4 = 0.0.0.0');
+    return { id: nodeId(m.id, 'heartbeat.members.id'), address: ipv4FromWire(ipv4), port };
+  });
+}
+
+function ipv4ToWire(address: string): number {
+  const octets = address.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new EncodeError(`member address ${address} is not a dotted IPv4 address`);
+  }
+  return ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+}
+
+function ipv4FromWire(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

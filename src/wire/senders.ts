@@ -1,6 +1,6 @@
 import type { NodeId } from '../core/index.ts';
 
-export type SenderVerdict = 'ok' | 'replayed' | 'impostor';
+export type SenderVerdict = 'ok' | 'replayed' | 'duplicate' | 'impostor';
 
 /** How far back a sequence number may arrive out of order (IPsec's anti-replay window). */
 const WINDOW = 64n;
@@ -46,24 +46,26 @@ export class SenderTable {
       Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
       return 'ok';
     }
-    if (!this.acceptSeq(sender, seq)) return 'replayed';
+    const seqVerdict = this.acceptSeq(sender, seq);
+    if (seqVerdict !== 'ok') return seqVerdict;
     sender.lastSeenMs = nowMs;
     sender.address = address;
     return 'ok';
   }
 
-  private acceptSeq(sender: Sender, seq: number): boolean {
+  /** A number seen before inside the window is a duplicate; one older than the window, a replay. */
+  private acceptSeq(sender: Sender, seq: number): SenderVerdict {
     if (seq > sender.highestSeq) {
       const shift = BigInt(seq - sender.highestSeq);
       sender.seen = shift >= WINDOW ? 1n : ((sender.seen << shift) | 1n) & ((1n << WINDOW) - 1n);
       sender.highestSeq = seq;
-      return true;
+      return 'ok';
     }
     const age = BigInt(sender.highestSeq - seq);
-    if (age >= WINDOW) return false;
+    if (age >= WINDOW) return 'replayed';
     const bit = 1n << age;
-    if ((sender.seen & bit) !== 0n) return false;
+    if ((sender.seen & bit) !== 0n) return 'duplicate';
     sender.seen |= bit;
-    return true;
+    return 'ok';
   }
 }

@@ -1,5 +1,5 @@
 import type { Message, NodeId } from '../core/index.ts';
-import { DecodeFailure, MAX_DATAGRAM_BYTES, decodeEnvelope, encodeMessage } from './codec.ts';
+import { DecodeFailure, EncodeError, MAX_DATAGRAM_BYTES, decodeEnvelope, encodeMessage, type Member } from './codec.ts';
 import { open, seal, type KeyRing, type OpenFailure } from './seal.ts';
 import { SenderTable } from './senders.ts';
 
@@ -11,6 +11,8 @@ export type DropReason =
   | 'config-mismatch'
   | 'not-voter'
   | 'replayed'
+  /** The same datagram twice (a network may duplicate; multicast and a seed may both carry it). */
+  | 'duplicate'
   | 'impostor'
   /** Too many inputs waiting for a slow disk. */
   | 'overloaded';
@@ -24,6 +26,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'config-mismatch',
   'not-voter',
   'replayed',
+  'duplicate',
   'impostor',
   'overloaded',
 ];
@@ -39,6 +42,8 @@ export interface WireOptions {
   aliveMs: number;
   /** This node's unicast port, advertised in its heartbeats; 0 or absent: none. */
   unicastPort?: number;
+  /** Gossip to put in a heartbeat about to be sent: where peers are; empty when none is due. */
+  members?: () => readonly Member[];
   /**
    * Boot IDs of this node's earlier processes: datagrams with its own ID from one of them are
    * replays (recorded and sent back), not a second live process with the same ID.
@@ -47,7 +52,7 @@ export interface WireOptions {
 }
 
 export type Inbound =
-  | { ok: true; message: Message; unicastPort: number }
+  | { ok: true; message: Message; unicastPort: number; members: Member[] }
   | { ok: false; reason: DropReason; detail: string; from: NodeId | null };
 
 /**
@@ -67,7 +72,16 @@ export class Wire {
 
   encode(message: Message, seq: number): Uint8Array {
     const { cluster, configId, keys, unicastPort } = this.options;
-    return seal(encodeMessage(message, { cluster, seq, configId, unicastPort: unicastPort ?? 0 }), keys);
+    const meta = { cluster, seq, configId, unicastPort: unicastPort ?? 0 };
+    const members = message.type === 'heartbeat' ? this.options.members?.() : undefined;
+    if (members === undefined || members.length === 0) return seal(encodeMessage(message, meta), keys);
+    try {
+      return seal(encodeMessage(message, { ...meta, members }), keys);
+    } catch (error) {
+      // Gossip is best effort: a heartbeat too full for it still goes out, and a later one tells.
+      if (!(error instanceof EncodeError)) throw error;
+      return seal(encodeMessage(message, meta), keys);
+    }
   }
 
   /** `address` identifies where the datagram came from (an IP address on a real network). */
@@ -78,7 +92,7 @@ export class Wire {
     if (!opened.ok) return drop(opened.reason, opened.detail);
     const decoded = decodeEnvelope(opened.envelope);
     if (!decoded.ok) return drop(decoded.error.reason, decoded.error.message);
-    const { cluster, configId, seq, message, unicastPort } = decoded.value;
+    const { cluster, configId, seq, message, unicastPort, members } = decoded.value;
     const from = message.from;
     if (cluster !== this.options.cluster) return drop('foreign-cluster', `cluster "${cluster}"`, from);
     if (configId !== this.options.configId) {
@@ -95,7 +109,7 @@ export class Wire {
       const verdict = this.senders.check(from, message.bootId, seq, address, nowMs);
       if (verdict !== 'ok') return drop(verdict, `node ${from} boot ${message.bootId} seq ${seq} from ${address}`, from);
     }
-    return { ok: true, message, unicastPort };
+    return { ok: true, message, unicastPort, members };
   }
 }
 

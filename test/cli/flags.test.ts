@@ -39,3 +39,25 @@ describe('dashboard flags', () => {
     for (const flag of ['--dashboard-port', '--dashboard-host', '--dashboard-controls']) assert.ok(result.stdout.includes(flag), flag);
   });
 });
+
+describe('network flags', () => {
+  it('--seeds, --unicast-port and --no-multicast reach the node options', () => {
+    const { node } = parseRunFlags([...BASE, '--seeds', '10.0.0.1:7000,lab-pc', '--unicast-port', '7001', '--no-multicast'], {})!;
+    assert.equal(node.seeds, '10.0.0.1:7000,lab-pc');
+    assert.equal(node.unicastPort, 7001);
+    assert.equal(node.multicast, false);
+  });
+
+  for (const [flags, named] of [
+    [['--no-multicast'], /--no-multicast: without multicast a node finds no peer: give seeds/],
+    [['--seeds', '10.0.0.1:0'], /--seeds "10.0.0.1:0": port must be 1 to 65535/],
+    [['--seeds', 'a b'], /--seeds "a b": use host:port/],
+    [['--unicast-port', '70000'], /--unicast-port must be an integer from 0 to 65535/],
+  ] as const) {
+    it(`exit 2 naming the flag: ${flags.join(' ')}`, () => {
+      const result = spawnSync(process.execPath, [CLI, 'run', ...BASE, ...flags], { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, named);
+    });
+  }
+});

@@ -4,6 +4,7 @@
  * awaits between datagrams. Prints the count once the group has been quiet for 500 ms.
  */
 import DgramAsPromised from 'dgram-as-promised';
+import { PeerDirectory } from '../../src/net/peer-directory.ts';
 import { UdpTransport } from '../../src/net/udp-transport.ts';
 
 const [mode = 'listener', group = '239.255.77.9', port = '7799'] = process.argv.slice(2);
@@ -11,7 +12,12 @@ let count = 0;
 let last = Date.now();
 
 if (mode === 'listener') {
-  const transport = await UdpTransport.open({ group, port: Number(port), interface: 'lo' });
+  const transport = await UdpTransport.open({
+    group,
+    port: Number(port),
+    interface: 'lo',
+    directory: new PeerDirectory({ selfId: 1, voters: [1], aliveMs: 1000, multicast: true }),
+  });
   transport.onDatagram(() => {
     count++;
     last = Date.now();

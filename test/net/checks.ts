@@ -1,6 +1,6 @@
 /** Checks over all the JSON logs of a lab. */
 import assert from 'node:assert/strict';
-import type { Lab } from './lab.ts';
+import type { NetnsLab as Lab } from '../../src/lab/netns-lab.ts';
 
 export interface Interval {
   node: number;

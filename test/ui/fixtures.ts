@@ -89,6 +89,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
       impliedTimeoutMs: Math.round(meanIntervalMs + 8 * jitterMs + 60),
       timeoutMs,
       address: `10.0.${Math.floor(id / 250)}.${(id % 250) + 1}`,
+      route: reachable ? 'group' : null,
     };
   });
 
@@ -125,6 +126,8 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
       group: '239.255.42.99',
       port: 42424,
       unicastPort: 42425,
+      multicast: true,
+      seeds: [],
       authenticated: true,
       paused: options.paused === true,
     },

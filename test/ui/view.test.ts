@@ -213,6 +213,9 @@ describe('peers table', () => {
     assert.equal(row.timeout, '1.0 s');
     assert.equal(row.impliedTimeout, '212 ms');
     assert.equal(peerRowView(peer, null, 0).isCoordinator, false);
+    assert.equal(peerRowView({ ...peer, route: undefined }, null, 0).via, null, 'an older node sends no route');
+    assert.equal(peerRowView({ ...peer, route: 'group' }, null, 0).via, null, 'the group is the usual way: no tag');
+    assert.equal(peerRowView({ ...peer, route: 'direct' }, null, 0).via, 'unicast');
   });
 
   it('marks the role of a peer that is not heard as its last known one', () => {

@@ -8,7 +8,7 @@ import {
   Role,
   type Message,
 } from '../../src/core/index.ts';
-import { MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage } from '../../src/wire/codec.ts';
+import { MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage, type Member } from '../../src/wire/codec.ts';
 import { conclave } from '../../src/wire/generated/conclave.js';
 
 const META = { cluster: 'lab', seq: 42, configId: 0xdeadbeef };
@@ -50,7 +50,7 @@ describe('wire codec', () => {
         const decoded = decodeEnvelope(encodeMessage(m, META));
         assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
         assert.deepEqual(decoded.value.message, m);
-        assert.deepEqual({ ...decoded.value, message: undefined }, { ...META, unicastPort: 0, message: undefined });
+        assert.deepEqual({ ...decoded.value, message: undefined }, { ...META, unicastPort: 0, members: [], message: undefined });
       }),
       { numRuns: 2000 },
     );
@@ -64,6 +64,28 @@ describe('wire codec', () => {
     const leave = decodeEnvelope(encodeMessage({ type: 'leave', from: 2, bootId: 5, term: 1, to: 0 }, { ...META, unicastPort: 40117 }));
     assert.ok(leave.ok);
     assert.equal(leave.value.unicastPort, 0);
+  });
+
+  it('carries gossip (members) in heartbeats: IDs, IPv4 addresses and ports exactly; bad ones are named', () => {
+    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true } as const;
+    const member = fc.record({
+      id,
+      address: fc.tuple(fc.integer({ min: 1, max: 255 }), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.')),
+      port: fc.integer({ min: 1, max: 65535 }),
+    }).map((m) => ({ ...m }));
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 40 }), (members: Member[]) => {
+        const decoded = decodeEnvelope(encodeMessage({ ...heartbeat, hears: [] }, { ...META, members }));
+        assert.ok(decoded.ok);
+        assert.deepEqual(decoded.value.members, members);
+      }),
+      { numRuns: 300 },
+    );
+    const bad = (m: conclave.v1.IMember) =>
+      reasonOf(conclave.v1.Envelope.encode({ version: PROTOCOL_VERSION, from: 2, bootId: 5, seq: 1, heartbeat: { role: 1, members: [m] } }).finish());
+    assert.equal(bad({ id: 3, ipv4: 0x0a000001, port: 0 }), 'bad-field');
+    assert.equal(bad({ id: 3, ipv4: 0, port: 7707 }), 'bad-field');
+    assert.equal(bad({ id: 0, ipv4: 0x0a000001, port: 7707 }), 'bad-field');
   });
 
   it('a heartbeat of a 50-node cluster stays small', () => {

@@ -50,14 +50,14 @@ describe('wire: authentication', () => {
 });
 
 describe('wire: senders', () => {
-  it('drops a replayed datagram, and accepts reordered ones within the window', () => {
+  it('drops a datagram seen before (a duplicate within the window, a replay beyond it), and accepts reordered ones', () => {
     const receiver = wire();
     const from3 = wire({ selfId: 3 });
     const datagrams = Array.from({ length: 10 }, (_, i) => from3.encode(heartbeat(3, 1), i + 1));
     assert.equal(reason(receiver, datagrams[5]!), 'ok');
-    assert.equal(reason(receiver, datagrams[5]!), 'replayed');
+    assert.equal(reason(receiver, datagrams[5]!), 'duplicate');
     assert.equal(reason(receiver, datagrams[2]!), 'ok', 'late but new');
-    assert.equal(reason(receiver, datagrams[2]!), 'replayed');
+    assert.equal(reason(receiver, datagrams[2]!), 'duplicate');
     assert.equal(reason(receiver, from3.encode(heartbeat(3, 1), 200)), 'ok');
     assert.equal(reason(receiver, datagrams[9]!), 'replayed', 'older than the window');
   });

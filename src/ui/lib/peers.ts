@@ -7,8 +7,8 @@ import type { PeerState } from '../../core/peers.ts';
 import type { RuntimePeerStatus } from '../../runtime/conclave-node.ts';
 import { NO_VALUE, formatDurationMs, formatPhi, isNumber, nodeLabel } from './format.ts';
 
-/** A peer as the table receives it. `address` is typed loosely: older nodes do not send it. */
-export type PeerRow = Omit<RuntimePeerStatus, 'address'> & { address?: string | null };
+/** A peer as the table receives it. `address` and `route` are typed loosely: older nodes do not send them. */
+export type PeerRow = Omit<RuntimePeerStatus, 'address' | 'route'> & { address?: string | null; route?: string | null };
 
 export const PEER_STATE_LABELS = {
   alive: { text: 'alive', symbol: '●', hint: 'heartbeats arrive on time' },
@@ -130,6 +130,8 @@ export interface PeerRowView {
   id: NodeId;
   idLabel: string;
   address: string;
+  /** 'unicast' when the peer is reached beyond the multicast group (seeds, gossip); else null. */
+  via: 'unicast' | null;
   role: string;
   /** The role is only the last one the peer reported: it is not heard now. */
   roleIsStale: boolean;
@@ -149,6 +151,7 @@ export function peerRowView(peer: PeerRow, leader: NodeId | null, snapshotAgeMs:
     id: peer.id,
     idLabel: nodeLabel(peer.id),
     address: peer.address ?? NO_VALUE,
+    via: peer.route === 'direct' ? 'unicast' : null,
     role: peer.role,
     roleIsStale: peer.state === 'dead' || peer.state === 'left',
     state: peer.state,

@@ -83,6 +83,7 @@ const DROP_REASONS: Record<string, string> = {
   'config-mismatch': 'different cluster configuration',
   'not-voter': 'sender is not a voter',
   replayed: 'replayed',
+  duplicate: 'duplicate',
   impostor: 'impostor (someone else’s ID)',
   overloaded: 'receiver overloaded',
 };

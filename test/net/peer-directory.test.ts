@@ -1,0 +1,106 @@
+/** The peer directory: who gets unicast copies, what is gossiped, and what gossip may not override. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GOSSIP_INTERVAL_MS, PROBE_INTERVAL_MS, PeerDirectory } from '../../src/net/peer-directory.ts';
+import { parseSeeds, resolveSeeds } from '../../src/net/seeds.ts';
+
+const ALIVE_MS = 1000;
+const directory = (multicast = true) => {
+  const d = new PeerDirectory({ selfId: 1, voters: [1, 2, 3, 4, 5], aliveMs: ALIVE_MS, multicast });
+  d.setSelf({ address: '10.0.0.1', port: 7707 });
+  return d;
+};
+const addresses = (targets: Array<{ address: string; port: number }>) => targets.map((t) => `${t.address}:${t.port}`).sort();
+
+describe('peer directory', () => {
+  it('sends unicast copies only to peers the group does not reach', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 40000, 'group', 0);
+    d.heard(4, '10.1.0.4', 7707, 'direct', 0);
+    assert.deepEqual(addresses(d.targets(10)), ['10.1.0.4:7707']);
+    assert.deepEqual(d.endpointOf(2), { address: '10.0.0.2', port: 40000 }, 'direct messages still go to its socket');
+    assert.equal(d.routeOf(2, 10), 'group');
+    assert.equal(d.routeOf(4, 10), 'direct');
+  });
+
+  it('without multicast every known peer gets a copy', () => {
+    const d = directory(false);
+    d.heard(2, '10.0.0.2', 7707, 'direct', 0);
+    d.heard(3, '10.0.0.3', 7707, 'direct', 0);
+    assert.deepEqual(addresses(d.targets(10)), ['10.0.0.2:7707', '10.0.0.3:7707']);
+  });
+
+  it('tries seeds at once, then once per probe interval while nobody answers there; skips itself', () => {
+    const d = directory();
+    d.addSeeds([{ address: '10.1.0.9', port: 7707 }, { address: '10.0.0.1', port: 7707 }]);
+    assert.equal(d.seedCount, 1, 'its own address is not a seed');
+    assert.deepEqual(addresses(d.targets(0)), ['10.1.0.9:7707']);
+    assert.deepEqual(d.targets(100), []);
+    assert.deepEqual(addresses(d.targets(PROBE_INTERVAL_MS)), ['10.1.0.9:7707']);
+    d.heard(5, '10.1.0.9', 7707, 'direct', PROBE_INTERVAL_MS + 10);
+    assert.deepEqual(addresses(d.targets(PROBE_INTERVAL_MS + 20)), ['10.1.0.9:7707'], 'now as peer 5, on every message');
+    assert.deepEqual(addresses(d.targets(PROBE_INTERVAL_MS + 30)), ['10.1.0.9:7707']);
+  });
+
+  it('a silent peer is probed once per probe interval, not on every message', () => {
+    const d = directory();
+    d.heard(4, '10.1.0.4', 7707, 'direct', 0);
+    assert.deepEqual(addresses(d.targets(ALIVE_MS + 1)), ['10.1.0.4:7707']);
+    assert.deepEqual(d.targets(ALIVE_MS + 100), []);
+    assert.deepEqual(addresses(d.targets(ALIVE_MS + 1 + PROBE_INTERVAL_MS)), ['10.1.0.4:7707']);
+  });
+
+  it('learns peers from gossip, but what it heard itself within the timeout wins', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 7707, 'direct', 0);
+    d.told(2, [{ id: 4, address: '10.1.0.4', port: 7707 }, { id: 2, address: '6.6.6.6', port: 1 }, { id: 1, address: '6.6.6.6', port: 1 }, { id: 99, address: '6.6.6.6', port: 1 }], 0);
+    assert.deepEqual(d.endpointOf(4), { address: '10.1.0.4', port: 7707 });
+    assert.equal(d.endpointOf(1), null, 'never itself');
+    assert.equal(d.endpointOf(99), null, 'never a non-voter');
+    assert.deepEqual(d.endpointOf(2), { address: '10.0.0.2', port: 7707 }, 'not what someone says of the sender itself');
+    d.heard(4, '10.1.0.4', 7707, 'direct', 10);
+    d.told(3, [{ id: 4, address: '6.6.6.6', port: 1 }], 20);
+    assert.deepEqual(d.endpointOf(4), { address: '10.1.0.4', port: 7707 }, 'heard lately: gossip does not move it');
+    d.told(3, [{ id: 4, address: '10.2.0.4', port: 7707 }], 20 + ALIVE_MS);
+    assert.deepEqual(d.endpointOf(4), { address: '10.2.0.4', port: 7707 }, 'silent for the timeout: gossip may move it');
+  });
+
+  it('gossips the peers it heard lately, at most every gossip interval, and only beyond the group', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 40000, 'group', 0);
+    assert.deepEqual(d.gossip(0), [], 'everyone is in the group: nothing to tell');
+    d.heard(4, '10.1.0.4', 7707, 'direct', 0);
+    d.told(4, [{ id: 5, address: '10.1.0.5', port: 7707 }], 0);
+    assert.deepEqual(d.gossip(10).map((m) => m.id).sort(), [2, 4], 'heard itself, not merely told');
+    assert.deepEqual(d.gossip(20), []);
+    assert.equal(d.gossip(10 + GOSSIP_INTERVAL_MS).length, 2);
+  });
+
+  it('a restarted peer on a new port replaces the old endpoint', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 40000, 'group', 0);
+    d.heard(2, '10.0.0.2', 40001, 'group', 10);
+    assert.deepEqual(d.endpointOf(2), { address: '10.0.0.2', port: 40001 });
+    d.heard(3, '10.0.0.3', 0, 'group', 10);
+    assert.equal(d.endpointOf(3), null, 'no port yet: wait for its heartbeat');
+  });
+});
+
+describe('seeds', () => {
+  it('parses host[:port] lists with the default port, and names a bad entry', () => {
+    assert.deepEqual(parseSeeds('10.0.0.1:7000, lab-pc-2 ,10.0.0.3', 7707), [
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'lab-pc-2', port: 7707 },
+      { host: '10.0.0.3', port: 7707 },
+    ]);
+    assert.throws(() => parseSeeds('10.0.0.1:99999', 7707), /seed "10.0.0.1:99999": port/);
+    assert.throws(() => parseSeeds('http://x', 7707), /seed "http:\/\/x"/);
+    assert.throws(() => parseSeeds(' , ', 7707), /at least one/);
+  });
+
+  it('resolves addresses at once and reports names that do not resolve', async () => {
+    const { resolved, failed } = await resolveSeeds([{ host: '10.0.0.1', port: 1 }, { host: 'localhost', port: 2 }, { host: 'no-such-host.invalid', port: 3 }]);
+    assert.deepEqual(resolved.map((e) => e.port).sort(), [1, 2]);
+    assert.deepEqual(failed.map((f) => f.seed.host), ['no-such-host.invalid']);
+  });
+});
