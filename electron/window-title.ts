@@ -5,12 +5,14 @@ export interface TitleStatus {
   term: number;
   leader: number | null;
   quorum: { have: number; need: number };
-  network: { paused: boolean };
+  /** One of the two is set: the LAN's network, or the ZooKeeper backend. */
+  network: { paused: boolean } | null;
+  zookeeper?: { paused: boolean } | null;
 }
 
 export function windowTitle(status: TitleStatus): string {
   const coordinator = status.leader === null ? 'no coordinator' : status.leader === status.id ? 'coordinator: this node' : `coordinator n${status.leader}`;
   const quorum = status.quorum.have < status.quorum.need ? ' · NO QUORUM' : '';
-  const paused = status.network.paused ? ' · PAUSED' : '';
+  const paused = (status.network?.paused ?? status.zookeeper?.paused) === true ? ' · PAUSED' : '';
   return `Conclave n${status.id} — ${status.role} · ${coordinator} · term ${status.term}${quorum}${paused}`;
 }

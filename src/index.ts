@@ -5,8 +5,16 @@
  *   const node = await startNode({ id: 3, clusterSize: 5, keys: parseKeys(process.env.CONCLAVE_KEY!, 'env') });
  *   node.on('elected', ({ term }) => startWork(term));
  *   node.on('demoted', () => stopWork());
+ *
+ * The same through a ZooKeeper ensemble, where multicast does not reach:
+ *
+ *   const node = await startNode({ id: 3, clusterSize: 5, backend: 'zookeeper://zk1:2181,zk2:2181/conclave/lab' });
  */
-export { ConclaveNode, startNode } from './runtime/conclave-node.ts';
+export { ConclaveNode } from './runtime/conclave-node.ts';
+export { startNode } from './runtime/start-node.ts';
+export type { Elector } from './runtime/elector.ts';
+export { ZooKeeperNode } from './zookeeper/zookeeper-node.ts';
+export type { ZooKeeperStatus } from './zookeeper/status.ts';
 export type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from './runtime/conclave-node.ts';
 export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, defaultDataDir } from './runtime/options.ts';
 export type { NodeOptions } from './runtime/options.ts';

@@ -18,11 +18,12 @@ import { parseArgs } from 'node:util';
 import { summarize } from './measure.ts';
 import { cdfSvg, markdown, type Results } from './report.ts';
 import { coldStart, createLab, failover, load, splitBrain, type FailoverKind } from './scenarios.ts';
-import { SYSTEMS, type System } from './systems.ts';
+import { ZkServer, zooKeeperMissing } from '../../test/zookeeper/zk-server.ts';
+import { SYSTEMS, zooKeeperServer, type System } from './systems.ts';
 
 const SECTIONS = ['failover', 'cold', 'load', 'split'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--trials <n>] [--sizes 5,25] [--load-sizes 5,25,50]
-                       [--systems conclave,node-discover-same,node-discover-defaults]
+                       [--systems conclave,conclave-zookeeper,node-discover-same,node-discover-defaults]
                        [--sections ${SECTIONS.join(',')}] [--out <dir>] [--into <earlier.json>]
        npm run bench -- --report <results.json>`;
 
@@ -101,7 +102,7 @@ function requirements(): void {
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function failovers(system: System, size: number, trials: number, results: Results): Promise<void> {
-  const kinds: FailoverKind[] = system.handover ? ['kill', 'unplug', 'handover'] : ['kill', 'unplug'];
+  const kinds: readonly FailoverKind[] = system.kinds ?? (system.handover ? ['kill', 'unplug', 'handover'] : ['kill', 'unplug']);
   const lab = createLab(system, size);
   try {
     lab.startAll();
@@ -123,9 +124,25 @@ async function main(): Promise<void> {
   // Ctrl-C: exit through process.on('exit'), where the labs kill their nodes and delete their namespaces.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
   requirements();
+  let zk: ZkServer | null = null;
+  if (o.systems.some((s) => s.zookeeper)) {
+    const missing = zooKeeperMissing();
+    if (missing !== null) {
+      print(`bench: leaving out the ZooKeeper row: ${missing}`);
+      o.systems = o.systems.filter((s) => !s.zookeeper);
+    } else {
+      zk = await ZkServer.start({ tickMs: 200 });
+      zooKeeperServer.address = `127.0.0.1:${zk.port}`;
+      process.on('exit', () => zk?.destroy());
+    }
+  }
   const earlier = o.into === undefined ? null : (JSON.parse(readFileSync(o.into, 'utf8')) as Results);
   const startedMs = Date.now() - (earlier?.durationS ?? 0) * 1000;
   const date = earlier?.date ?? new Date().toISOString().slice(0, 10);
+  // Systems new to an earlier run's results join its table.
+  for (const { key, name, heartbeatMs, timeoutMs, config } of o.systems) {
+    if (earlier !== null && !earlier.systems.some((s) => s.key === key)) earlier.systems.push({ key, name, heartbeatMs, timeoutMs, config });
+  }
   const results: Results = earlier ?? {
     date,
     machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -157,10 +174,11 @@ async function main(): Promise<void> {
   };
   for (const system of o.systems) {
     print(`\n${system.name} (${system.config})`);
-    if (o.sections.has('failover')) {
+    const applies = (section: (typeof SECTIONS)[number]): boolean => o.sections.has(section) && (system.sections?.includes(section) ?? true);
+    if (applies('failover')) {
       for (const size of o.sizes) await attempt(`${system.key} failover N=${size}`, () => failovers(system, size, o.trials, results));
     }
-    if (o.sections.has('cold')) {
+    if (applies('cold')) {
       for (const size of o.sizes) {
         await attempt(`${system.key} cold start N=${size}`, async () => {
           const times: number[] = [];
@@ -170,7 +188,7 @@ async function main(): Promise<void> {
         });
       }
     }
-    if (o.sections.has('load')) {
+    if (applies('load')) {
       for (const size of o.loadSizes) {
         await attempt(`${system.key} load N=${size}`, async () => {
           const l = await load(system, size, o.loadWindowMs);
@@ -181,7 +199,7 @@ async function main(): Promise<void> {
         });
       }
     }
-    if (o.sections.has('split')) {
+    if (applies('split')) {
       await attempt(`${system.key} split brain`, async () => {
         const trials = [];
         for (let trial = 0; trial < o.splitTrials; trial++) trials.push(await splitBrain(system, o.holdMs));
@@ -191,6 +209,7 @@ async function main(): Promise<void> {
     }
   }
   save();
+  zk?.destroy();
   writeReport(results, o.out);
   print(`\nbench: ${Math.round(results.durationS)} s; wrote ${join(o.out, `${date}.md`)}, ${date}-failover-cdf.svg and ${date}.json`);
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { agreementAt, dualLeaderMs } from './measure.ts';
-import type { System } from './systems.ts';
+import type { FailoverKind, System } from './systems.ts';
 
 export const BENCH_PREFIX = 'cvbnch';
 const SETTLE_TIMEOUT_MS = 90_000;
@@ -18,7 +18,12 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { enc
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createLab(system: System, size: number): NetnsLab {
-  return NetnsLab.create(size, size, { prefix: BENCH_PREFIX, retainEvents: true, ...(system.command === undefined ? {} : { command: system.command }) });
+  return NetnsLab.create(size, size, {
+    prefix: BENCH_PREFIX,
+    retainEvents: true,
+    mode: system.mode ?? 'netns',
+    ...(system.command === undefined ? {} : { command: system.command }),
+  });
 }
 
 /**
@@ -45,7 +50,7 @@ export async function settle(lab: NetnsLab, system: System, timeoutMs = SETTLE_T
   }
 }
 
-export type FailoverKind = 'kill' | 'unplug' | 'handover';
+export type { FailoverKind };
 
 export interface Trial {
   /** From the action to the survivors agreeing on a new leader that says it leads. */

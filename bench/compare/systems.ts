@@ -4,9 +4,14 @@
  * 100 ms, checked every 100 ms, a node or master dead after 1000 ms), and node-discover at its own
  * defaults (hello 1000 ms, check 2000 ms, timeouts 2000 ms).
  */
+import { basename } from 'node:path';
 import type { LabOptions } from '../../src/lab/netns-lab.ts';
 
 const ND_NODE = new URL('./nd-node.cjs', import.meta.url).pathname;
+const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
+
+export type FailoverKind = 'kill' | 'unplug' | 'handover';
+export type Section = 'failover' | 'cold' | 'load' | 'split';
 
 export interface System {
   key: string;
@@ -22,6 +27,13 @@ export interface System {
   /** Whether a graceful stop hands over (node-discover has no resignation). */
   handover: boolean;
   command: LabOptions['command'];
+  /** Where its nodes run: a namespace each on one bridge (default), or this host's loopback. */
+  mode?: 'netns' | 'loopback';
+  /** The failovers and sections that apply to it (default: all). */
+  kinds?: readonly FailoverKind[];
+  sections?: readonly Section[];
+  /** It elects through the benchmark's ZooKeeper server. */
+  zookeeper?: boolean;
 }
 
 const ndTimings = {
@@ -57,4 +69,33 @@ export const CONCLAVE: System = {
   command: undefined,
 };
 
-export const SYSTEMS: readonly System[] = [CONCLAVE, nodeDiscover('same'), nodeDiscover('defaults')];
+/** The ZooKeeper server's address, once the benchmark has started it. */
+export const zooKeeperServer = { address: '' };
+
+/**
+ * Conclave electing through ZooKeeper (bully mode) with the same 1000 ms timeout as its session
+ * timeout. Its nodes run on loopback beside one ZooKeeper server, so only kill -9 and graceful
+ * handover apply (unplugging and partitions need the namespaces), and there is no load row:
+ * its traffic goes to ZooKeeper, not between peers.
+ */
+export const CONCLAVE_ZOOKEEPER: System = {
+  key: 'conclave-zookeeper',
+  name: 'Conclave through ZooKeeper',
+  heartbeatMs: 167,
+  timeoutMs: 1000,
+  config: 'bully mode, session timeout 1000 ms (a leader stops 667 ms after its last answer); one ZooKeeper 3.8 server, tick 200 ms; nodes on loopback',
+  highestLeads: true,
+  quietMs: 400,
+  handover: true,
+  // A path per lab: the znodes of a lab just destroyed live until their sessions expire.
+  command: ({ nodeId, dir }) => [
+    process.execPath, CLI, 'run', '--id', String(nodeId), '--json', '--cluster', 'bench', '--timeout-ms', '1000',
+    '--backend', `zookeeper://${zooKeeperServer.address}/bench/${basename(dir).replace(/[^\w.-]/g, '_')}?mode=bully`,
+  ],
+  mode: 'loopback',
+  kinds: ['kill', 'handover'],
+  sections: ['failover', 'cold'],
+  zookeeper: true,
+};
+
+export const SYSTEMS: readonly System[] = [CONCLAVE, CONCLAVE_ZOOKEEPER, nodeDiscover('same'), nodeDiscover('defaults')];

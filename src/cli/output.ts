@@ -18,6 +18,7 @@ function describe(e: NodeEvent): string {
   const d = e as Record<string, unknown>;
   switch (e.event) {
     case 'started':
+      if (d.backend !== undefined) return `started, electing through ${d.backend} (session timeout asked: ${d.sessionTimeoutMs} ms)`;
       return `started on ${d.interface} (${d.address}), ${d.multicast === false ? 'no multicast' : `group ${d.group}:${d.port}`}, unicast port ${d.unicastPort}, ` +
         `${(d.seeds as string[] | undefined)?.length ? `seeds ${(d.seeds as string[]).join(',')}, ` : ''}` +
         `voters [${d.voters}], data in ${d.dataDir}, term ${d.persistedTerm}${d.authenticated ? ', authenticated' : ''}` +
@@ -25,6 +26,7 @@ function describe(e: NodeEvent): string {
     case 'warning':
       return `WARNING: ${d.message}`;
     case 'elected':
+      if (d.token !== undefined) return `ELECTED coordinator with fencing token ${d.token} (${d.cause}; holds the ZooKeeper claim for ${d.znode})`;
       return `ELECTED coordinator of term ${e.term} (${d.cause}; votes from ${(d.votedBy as number[]).join(', ')})`;
     case 'demoted':
       return `DEMOTED: stops leading term ${d.leaseTerm} (${d.reason})`;
@@ -49,6 +51,10 @@ function describe(e: NodeEvent): string {
       return d.controls ? `dashboard on ${d.url} (controls on: open ${d.openUrl})` : `dashboard on ${d.url}`;
     case 'paused':
       return 'PAUSED: not sending or receiving';
+    case 'session':
+      return `ZooKeeper session ${d.state}${d.sessionId ? ` (0x${d.sessionId}, timeout ${d.sessionTimeoutMs} ms)` : ''}`;
+    case 'registered':
+      return `candidate znode ${d.znode}`;
     case 'resumed':
       return 'resumed';
     case 'stopped':

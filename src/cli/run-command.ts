@@ -14,6 +14,12 @@ Identity and membership
   --cluster-size <n>      number of voters; the quorum is a majority (required unless --voters)
   --voters <ids>          the voter IDs, comma-separated (default 1..cluster-size)
   --cluster <name>        cluster name; other clusters on the LAN are ignored (default conclave)
+Elect through ZooKeeper instead (no multicast; see README "When you outgrow one LAN")
+  --backend <url>         zookeeper://host:port[,host:port…][/path][?mode=bully|fair]
+                          (path default /conclave/<cluster>; mode default bully: the highest ID
+                          leads; fair: the first registered leads). --timeout-ms is then the
+                          session timeout; --cluster-size is not needed, and the network, key
+                          and state flags do not apply
 Network
   --group <ip>            multicast group (default 239.255.77.7)
   --port <p>              multicast port (default 7707)
@@ -78,6 +84,7 @@ const FLAGS = {
   'cluster-size': { type: 'string' },
   voters: { type: 'string' },
   cluster: { type: 'string' },
+  backend: { type: 'string' },
   group: { type: 'string' },
   port: { type: 'string' },
   interface: { type: 'string' },
@@ -104,6 +111,12 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Flags of the LAN election that a ZooKeeper-backed node refuses rather than ignore. */
+const LAN_ONLY_FLAGS = [
+  'voters', 'group', 'port', 'interface', 'seeds', 'unicast-port', 'no-multicast', 'key-file', 'data-dir',
+  'accept-new-voters', 'heartbeat-ms', 'lease-ms',
+] as const;
+
 /** Which flag sets each configuration field, to name it in errors. */
 const FLAG_OF: Record<string, string> = {
   clusterSize: '--cluster-size',
@@ -126,7 +139,11 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
   if (values.help) return null;
   const voters = values.voters === undefined ? undefined : idList(values.voters);
   if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters');
-  const clusterSize = integer('--cluster-size', values['cluster-size'], 1, 255) ?? voters?.length;
+  if (values.backend !== undefined) {
+    const unused = LAN_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+    if (unused !== undefined) throw new UsageError(`--${unused} has no effect with --backend (the node elects through ZooKeeper, not the LAN)`);
+  }
+  const clusterSize = integer('--cluster-size', values['cluster-size'], 1, 255) ?? voters?.length ?? (values.backend === undefined ? undefined : 1);
   if (clusterSize === undefined) {
     throw new UsageError('--cluster-size is required: the number of voters (the quorum is a majority of it)');
   }
@@ -145,6 +162,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     clusterSize,
     ...(voters === undefined ? {} : { voters }),
     ...(values.cluster === undefined ? {} : { cluster: values.cluster }),
+    ...(values.backend === undefined ? {} : { backend: values.backend }),
     ...(values.group === undefined ? {} : { group: values.group }),
     ...(values.port === undefined ? {} : { port: integer('--port', values.port, 1, 65535)! }),
     ...(values.interface === undefined ? {} : { interface: values.interface }),
@@ -191,6 +209,8 @@ export function asUsageError(error: unknown): UsageError | null {
       .replace(/^seeds?\b/, '--seeds')
       .replace(/^without multicast/, '--no-multicast: without multicast')
       .replace(/^unicast port/, '--unicast-port')
+      .replace(/^backend/, '--backend')
+      .replace(/^timeout (\d+) ms: ZooKeeper/, '--timeout-ms $1: ZooKeeper')
       .replace(/^voters:/, '--voters/--cluster-size:');
     return new UsageError(message);
   }

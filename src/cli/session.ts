@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { applyControl } from '../dashboard/controls.ts';
 import { DashboardFeed } from '../dashboard/feed.ts';
 import { DashboardServer } from '../dashboard/server.ts';
-import { startNode, type ConclaveNode, type NodeEvent } from '../runtime/conclave-node.ts';
+import type { NodeEvent } from '../runtime/conclave-node.ts';
+import type { Elector } from '../runtime/elector.ts';
+import { startNode } from '../runtime/start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
 import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
 
 export interface Session {
-  node: ConclaveNode;
+  node: Elector;
   dashboard: DashboardServer | null;
   /** Resigns if leading, stops the node and the dashboard, and waits for running hooks. */
   stop(): Promise<void>;
@@ -30,14 +32,14 @@ export async function startSession(settings: RunSettings, print: (event: NodeEve
   });
   const hook = (name: HookName, command: string | undefined, term: number, leader: number | null): void => {
     if (command === undefined) return;
-    const env = { CONCLAVE_ID: String(node.options.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
+    const env = { CONCLAVE_ID: String(node.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
     hooks.run({ hook: name, command, term, env });
   };
   node.on('event', (event) => {
     print(event);
     if (event.event === 'fatal') void hooks.idle().then(onFatal);
   });
-  node.on('elected', ({ term }) => hook('on-elected', settings.onElected, term, node.options.id));
+  node.on('elected', ({ term }) => hook('on-elected', settings.onElected, term, node.id));
   // Runs as soon as the lease is gone: other nodes wait out their promise before they can win.
   node.on('demoted', ({ term }) => hook('on-demoted', settings.onDemoted, term, null));
 
@@ -63,7 +65,7 @@ export async function startSession(settings: RunSettings, print: (event: NodeEve
   };
 }
 
-async function serve(node: ConclaveNode, settings: DashboardSettings, print: (event: NodeEvent) => void): Promise<{ dashboard: DashboardServer; feed: DashboardFeed }> {
+async function serve(node: Elector, settings: DashboardSettings, print: (event: NodeEvent) => void): Promise<{ dashboard: DashboardServer; feed: DashboardFeed }> {
   // 128 bits from the OS: the token stands between the LAN and this node's controls.
   const token = settings.controls ? randomBytes(16).toString('hex') : null;
   const feed = new DashboardFeed(node, { controls: { enabled: settings.controls, needsToken: true } });
@@ -85,7 +87,7 @@ async function serve(node: ConclaveNode, settings: DashboardSettings, print: (ev
   return { dashboard, feed };
 }
 
-function line(node: ConclaveNode, event: string, details: Record<string, unknown>): NodeEvent {
+function line(node: Elector, event: string, details: Record<string, unknown>): NodeEvent {
   const status = node.status();
   return { ts: Date.now(), event, id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, ...details };
 }

@@ -1,8 +1,8 @@
-import type { ConclaveNode } from '../runtime/conclave-node.ts';
+import type { Elector } from '../runtime/elector.ts';
 import type { ControlAction, ControlResult } from './messages.ts';
 
 /** Applies a dashboard control to the node; a control that cannot apply says why instead. */
-export function applyControl(node: Pick<ConclaveNode, 'resign' | 'pause' | 'resume' | 'paused' | 'status'>, action: ControlAction): ControlResult {
+export function applyControl(node: Pick<Elector, 'resign' | 'pause' | 'resume' | 'paused' | 'status'>, action: ControlAction): ControlResult {
   switch (action) {
     case 'resign':
       if (node.status().role !== 'leader') return { ok: false, error: 'this node is not the coordinator, so it has nothing to resign' };

@@ -13,10 +13,12 @@ import { PeerDirectory, type Route } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
 import { DROP_REASONS, Wire, type DropReason } from '../wire/wire.ts';
+import type { ZooKeeperStatus } from '../zookeeper/status.ts';
 import { systemClock } from './clock.ts';
 import { Driver } from './driver.ts';
 import { NodeMetrics } from './metrics.ts';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
+import type { Elector } from './elector.ts';
 import { StateFile } from './state-file.ts';
 
 /** One line of the node's story: what the CLI prints with --json, and what the API emits. */
@@ -48,6 +50,7 @@ export interface RuntimeStatus extends NodeStatus {
   /** Milliseconds since the epoch. */
   startedAt: number;
   leaderSince: number | null;
+  /** The multicast/unicast network; null when the node elects through ZooKeeper. */
   network: {
     interface: string;
     address: string;
@@ -60,7 +63,9 @@ export interface RuntimeStatus extends NodeStatus {
     seeds: string[];
     authenticated: boolean;
     paused: boolean;
-  };
+  } | null;
+  /** The ZooKeeper backend's session and znodes; null on the multicast network. */
+  zookeeper: ZooKeeperStatus | null;
   dataDir: string;
   drops: Record<DropReason, number>;
   traffic: {
@@ -94,7 +99,7 @@ export interface ConclaveNodeEvents {
  * A Conclave node on a real network: the election core driven over UDP multicast, with
  * authenticated datagrams, durable state, metrics and a status snapshot.
  */
-export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
+export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements Elector {
   readonly options: ResolvedOptions;
   private readonly core: ElectionNode;
   private readonly driver: Driver;
@@ -203,6 +208,10 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
     return this.core.term;
   }
 
+  get id(): NodeId {
+    return this.options.id;
+  }
+
   status(): RuntimeStatus {
     const { iface, group, port, unicastPort, stats, paused } = this.transport;
     const core = this.core.status(systemClock.nowMs());
@@ -227,6 +236,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
         authenticated: this.options.keys !== null,
         paused,
       },
+      zookeeper: null,
       dataDir: this.options.dataDir,
       drops: { ...this.drops },
       traffic: {
@@ -434,9 +444,4 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> {
     };
     this.emit('event', line);
   }
-}
-
-/** Starts a node; see ConclaveNode. */
-export function startNode(options: NodeOptions): Promise<ConclaveNode> {
-  return ConclaveNode.start(options);
 }

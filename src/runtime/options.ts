@@ -39,6 +39,11 @@ export interface NodeOptions {
   dampingMs?: number;
   preempt?: boolean;
   maxClockDriftPpm?: number;
+  /**
+   * Elect through ZooKeeper instead of the LAN: `zookeeper://host:port[,host:port…][/path][?mode=bully|fair]`.
+   * Then `timeoutMs` is the session timeout asked for, and the network, key and state options do not apply.
+   */
+  backend?: string;
   /** Serve Prometheus metrics on this port (0: an ephemeral one); absent: no endpoint. */
   metricsPort?: number;
   metricsHost?: string;
@@ -70,7 +75,7 @@ export interface ResolvedOptions {
 /** Applies defaults and validates; throws ConfigError (or RangeError) naming the problem. */
 export function resolveOptions(options: NodeOptions): ResolvedOptions {
   const cluster = options.cluster ?? DEFAULT_CLUSTER;
-  if (!/^[\w.-]{1,64}$/.test(cluster)) throw new RangeError(`cluster name "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
+  checkClusterName(cluster);
   const config = resolveConfig({
     clusterSize: options.clusterSize,
     ...(options.voters === undefined ? {} : { voters: options.voters }),
@@ -115,6 +120,10 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     metricsPort: options.metricsPort,
     metricsHost: options.metricsHost ?? '127.0.0.1',
   };
+}
+
+export function checkClusterName(cluster: string): void {
+  if (!/^[\w.-]{1,64}$/.test(cluster)) throw new RangeError(`cluster name "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
 }
 
 export function defaultDataDir(cluster: string, id: NodeId): string {

@@ -61,3 +61,29 @@ describe('network flags', () => {
     });
   }
 });
+
+describe('--backend', () => {
+  it('needs no --cluster-size, and reaches the node options', () => {
+    const { node } = parseRunFlags(['--id', '4', '--backend', 'zookeeper://127.0.0.1:2181/x', '--timeout-ms', '2000'], {})!;
+    assert.equal(node.backend, 'zookeeper://127.0.0.1:2181/x');
+    assert.equal(node.timeoutMs, 2000);
+  });
+
+  for (const [flags, named] of [
+    [['--seeds', '10.0.0.1'], /--seeds has no effect with --backend/],
+    [['--key-file', '/dev/null'], /--key-file has no effect with --backend/],
+    [['--data-dir', '/tmp/x'], /--data-dir has no effect with --backend/],
+  ] as const) {
+    it(`exit 2 naming the flag: --backend with ${flags[0]}`, () => {
+      const result = spawnSync(process.execPath, [CLI, 'run', '--id', '1', '--backend', 'zookeeper://127.0.0.1:1/x', ...flags], { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, named);
+    });
+  }
+
+  it('exit 2 naming a bad backend URL', () => {
+    const result = spawnSync(process.execPath, [CLI, 'run', '--id', '1', '--backend', 'zookeeper://zk1/a?mode=random'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /--backend "zookeeper:\/\/zk1\/a\?mode=random": mode must be bully or fair/);
+  });
+});

@@ -14,3 +14,8 @@ it('says when there is no coordinator, no quorum, or the node is paused', () => 
   assert.equal(windowTitle({ ...base, leader: null, quorum: { have: 2, need: 3 } }), 'Conclave n3 — follower · no coordinator · term 7 · NO QUORUM');
   assert.match(windowTitle({ ...base, network: { paused: true } }), / · PAUSED$/);
 });
+
+it('reads "paused" from the ZooKeeper backend when there is no LAN network', () => {
+  assert.match(windowTitle({ ...base, network: null, zookeeper: { paused: true } }), / · PAUSED$/);
+  assert.doesNotMatch(windowTitle({ ...base, network: null, zookeeper: { paused: false } }), /PAUSED/);
+});

@@ -9,7 +9,10 @@ export interface Interval {
   to: number;
 }
 
-/** When each node acted as coordinator: from 'elected' to 'demoted', or to its process's end. */
+/**
+ * When each node acted as coordinator: from 'elected' to 'demoted' (to when its lease ended, if
+ * the event says so: a node that was stalled notices only on waking), or to its process's end.
+ */
 export function leaderIntervals(lab: Lab): Interval[] {
   const intervals: Interval[] = [];
   for (const node of lab.nodes) {
@@ -18,7 +21,8 @@ export function leaderIntervals(lab: Lab): Interval[] {
       for (const event of run.events) {
         if (event.event === 'elected') open = { from: event.ts, term: event.term };
         else if (event.event === 'demoted' && open !== null) {
-          intervals.push({ node: node.id, term: open.term, from: open.from, to: event.ts });
+          const to = typeof event.leaseEndedAt === 'number' ? event.leaseEndedAt : event.ts;
+          intervals.push({ node: node.id, term: open.term, from: open.from, to });
           open = null;
         }
       }

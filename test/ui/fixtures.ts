@@ -131,6 +131,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
       authenticated: true,
       paused: options.paused === true,
     },
+    zookeeper: null,
     dataDir: '/var/lib/conclave',
     drops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
     traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0 },
@@ -179,7 +180,7 @@ export function syntheticEvent(status: RuntimeStatus, event: string, details: Re
 export function syntheticHistory(status: RuntimeStatus, endMs = Date.now()): NodeEvent[] {
   const at = (agoMs: number): number => endMs - agoMs;
   const events: NodeEvent[] = [
-    syntheticEvent(status, 'started', { interface: status.network.interface, address: status.network.address, cluster: status.cluster }, at(300_000)),
+    syntheticEvent(status, 'started', { interface: status.network?.interface, address: status.network?.address, cluster: status.cluster }, at(300_000)),
   ];
   status.peers.forEach((peer, i) => events.push(syntheticEvent(status, 'peer-joined', { peer: peer.id }, at(299_000 - i * 13))));
   const leader = status.lastElection?.leader ?? null;

@@ -57,6 +57,11 @@ const DEMOTION_REASONS: Record<string, string> = {
   'duplicate-id': 'another node uses the same ID',
   suspending: 'the machine is suspending',
   fatal: 'its state could not be saved',
+  'zookeeper-disconnected': 'its connection to ZooKeeper was lost',
+  'zookeeper-unreachable': 'ZooKeeper did not answer within two thirds of the session timeout',
+  'session-expired': 'its ZooKeeper session expired',
+  'claim-lost': 'its ZooKeeper claim is gone',
+  paused: 'it was paused',
 };
 
 const REJECT_REASONS: Record<string, string> = {
@@ -118,6 +123,8 @@ export function describeEvent(event: NodeEvent): Described {
   const self = nodeLabel(event.id);
   switch (event.event) {
     case 'started': {
+      const backend = str(event.backend);
+      if (backend !== null) return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started, electing through ${backend}` };
       const where = [str(event.interface), str(event.address)].filter((part) => part !== null).join(' ');
       const cluster = str(event.cluster);
       return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started${where === '' ? '' : ` on ${where}`}${cluster === null ? '' : `, cluster “${cluster}”`}` };
@@ -151,11 +158,24 @@ export function describeEvent(event: NodeEvent): Described {
     case 'leader': {
       const previous = num(event.previous);
       if (event.leader === null) {
-        return { kind: 'election', tone: 'warn', symbol: '○', label: 'no leader', text: previous === null ? 'No coordinator' : `No coordinator (${nodeLabel(previous)} is gone)` };
+        const why = previous === null ? '' : previous === event.id ? ' (this node stopped leading)' : ` (${nodeLabel(previous)} is gone)`;
+        return { kind: 'election', tone: 'warn', symbol: '○', label: 'no leader', text: `No coordinator${why}` };
       }
       return { kind: 'election', tone: 'good', symbol: '★', label: 'leader', text: `Coordinator is now ${nodeLabel(event.leader)} (term ${event.term})` };
     }
+    case 'session': {
+      const state = str(event.state) ?? 'unknown';
+      const tone: Tone = state === 'connected' ? 'good' : state === 'connecting' ? 'info' : 'bad';
+      const id = str(event.sessionId);
+      return { kind: 'node', tone, symbol: state === 'connected' ? '✓' : state === 'connecting' ? '◔' : '▲', label: 'session', text: `ZooKeeper session ${state}${id === null ? '' : ` (0x${id})`}` };
+    }
+    case 'registered':
+      return { kind: 'election', tone: 'info', symbol: '+', label: 'candidate', text: `${self} registered as candidate ${str(event.znode) ?? ''}` };
     case 'elected': {
+      const token = num(event.token);
+      if (token !== null) {
+        return { kind: 'election', tone: 'good', symbol: '★', label: 'elected', text: `${self} elected coordinator through ZooKeeper: holds the claim, fencing token ${token}` };
+      }
       const votedBy = ids(event.votedBy);
       const cause = str(event.cause);
       return {

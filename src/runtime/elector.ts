@@ -1,0 +1,26 @@
+/**
+ * What every Conclave node offers, whichever way it elects: over the LAN (ConclaveNode) or
+ * through ZooKeeper (ZooKeeperNode). The CLI, the hooks, the dashboard and library users see only this.
+ */
+import type { EventEmitter } from 'node:events';
+import type { NodeId, ResignReason } from '../core/index.ts';
+import type { ConclaveNodeEvents, RuntimeStatus } from './conclave-node.ts';
+
+export interface Elector extends EventEmitter<ConclaveNodeEvents> {
+  readonly id: NodeId;
+  /** The fencing token space: the term (LAN) or the claim's zxid (ZooKeeper). */
+  readonly term: number;
+  readonly paused: boolean;
+  /** The port the metrics endpoint listens on, if any. */
+  readonly metricsPort: number | null;
+  /** True while this node may act as coordinator. Check it right before each leader-only act. */
+  hasLease(): boolean;
+  status(): RuntimeStatus;
+  /** Gives up leadership now, if leading (`requested` unless said otherwise). */
+  resign(reason?: ResignReason): void;
+  /** Stops taking part, as if unplugged (LAN) or withdrawn (ZooKeeper), until resume(). */
+  pause(): void;
+  resume(): void;
+  /** Resigns if leading, says goodbye and releases everything. */
+  stop(): Promise<void>;
+}

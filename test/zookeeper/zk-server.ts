@@ -1,0 +1,143 @@
+/**
+ * A real ZooKeeper server for the tests and the benchmark: Debian's `zookeeper` package, run
+ * standalone on this host's loopback with its own data directory and a short tick, started and
+ * stopped by PID. Stopping keeps the data directory, so a restart finds the sessions again.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const JAR = '/usr/share/java/zookeeper.jar';
+const LIVE = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of LIVE) child.kill('SIGKILL');
+});
+
+/** Why the ZooKeeper tests cannot run here, or null when they can. */
+export function zooKeeperMissing(): string | null {
+  if (!existsSync(JAR)) return `ZooKeeper is not installed (${JAR}); apt-get install -y zookeeper`;
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+  } catch {
+    return 'java is not installed; apt-get install -y zookeeper brings it';
+  }
+  return null;
+}
+
+export interface ZkServerOptions {
+  /** ZooKeeper's tick: sessions may last 2 to 20 ticks, and expiry is checked once per tick. */
+  tickMs?: number;
+}
+
+export class ZkServer {
+  readonly dir: string;
+  readonly port: number;
+  readonly tickMs: number;
+  private child: ChildProcess | null = null;
+  log = '';
+
+  private constructor(dir: string, port: number, tickMs: number) {
+    this.dir = dir;
+    this.port = port;
+    this.tickMs = tickMs;
+  }
+
+  /** Writes the configuration and starts the server; resolves once it answers "imok". */
+  static async start(options: ZkServerOptions = {}): Promise<ZkServer> {
+    const dir = mkdtempSync(join(tmpdir(), 'conclave-zk-'));
+    const port = await freePort();
+    const server = new ZkServer(dir, port, options.tickMs ?? 200);
+    writeFileSync(
+      join(dir, 'zoo.cfg'),
+      [
+        `tickTime=${server.tickMs}`,
+        `dataDir=${join(dir, 'data')}`,
+        `clientPort=${port}`,
+        'clientPortAddress=127.0.0.1',
+        'maxClientCnxns=200',
+        'admin.enableServer=false',
+        '4lw.commands.whitelist=ruok,srvr,mntr',
+      ].join('\n'),
+    );
+    try {
+      await server.resume();
+    } catch (error) {
+      server.destroy();
+      throw error;
+    }
+    return server;
+  }
+
+  /** A backend URL for this server. */
+  url(path: string, mode: 'bully' | 'fair'): string {
+    return `zookeeper://127.0.0.1:${this.port}${path}?mode=${mode}`;
+  }
+
+  /** Starts the server (again, on the same port and data); resolves once it answers. */
+  async resume(): Promise<void> {
+    if (this.child !== null) throw new Error('ZooKeeper is running');
+    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(this.dir, 'zoo.cfg')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: this.dir,
+    });
+    LIVE.add(child);
+    this.child = child;
+    const keep = (chunk: Buffer) => (this.log = (this.log + chunk.toString('utf8')).slice(-20_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    child.once('exit', () => {
+      LIVE.delete(child);
+      if (this.child === child) this.child = null;
+    });
+    const started = Date.now();
+    while ((await fourLetters(this.port, 'ruok')) !== 'imok') {
+      if (this.child === null) throw new Error(`ZooKeeper exited at start:\n${this.log}`);
+      if (Date.now() - started > 30_000) throw new Error(`ZooKeeper did not answer within 30 s:\n${this.log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Stops the server with `signal` (SIGKILL: a crash); resolves once it exited. */
+  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (child === null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  destroy(): void {
+    this.child?.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  }
+}
+
+/** Sends one of ZooKeeper's four-letter commands; resolves to the answer, or '' on failure. */
+export function fourLetters(port: number, command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on('connect', () => socket.write(command));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(''));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
