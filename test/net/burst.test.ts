@@ -14,7 +14,7 @@ const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
 
 function inNamespace(args: string[]): ReturnType<typeof spawn> {
-  return spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
 }
 
 async function burst(mode: 'listener' | 'recv'): Promise<number> {
@@ -25,6 +25,7 @@ async function burst(mode: 'listener' | 'recv'): Promise<number> {
   while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
   const senders = Array.from({ length: 5 }, () => inNamespace(['test/net/burst-sender.ts', '239.255.77.9', '7799', '2000', '120']));
   await Promise.all(senders.map((s) => new Promise((resolve) => s.once('exit', resolve))));
+  receiver.stdin!.write('senders done\n');
   await done;
   const match = /received (\d+)/.exec(output);
   assert.ok(match, output);
