@@ -83,7 +83,7 @@ export const CONCLAVE_ZOOKEEPER: System = {
   name: 'Conclave through ZooKeeper',
   heartbeatMs: 167,
   timeoutMs: 1000,
-  config: 'bully mode, session timeout 1000 ms (a leader stops 667 ms after its last answer); one ZooKeeper 3.8 server, tick 200 ms; nodes on loopback',
+  config: 'bully mode, session timeout 1000 ms (a leader stops 667 ms after its last confirmed write); one ZooKeeper 3.8 server, tick 200 ms; nodes on loopback',
   highestLeads: true,
   quietMs: 400,
   handover: true,

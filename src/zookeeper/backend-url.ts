@@ -16,7 +16,8 @@ export function parseBackendUrl(url: string, cluster: string): ZooKeeperBackend 
   const match = /^zookeeper:\/\/([^/?#]+)(\/[^?#]*)?(?:\?([^#]*))?$/.exec(url.trim());
   if (match === null) throw new RangeError(`backend "${url}": use zookeeper://host:port[,host:port…][/path][?mode=bully|fair]`);
   const servers = match[1]!.split(',').map((entry) => {
-    const server = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d+))?$/.exec(entry.trim());
+    // Host names and IPv4 only: the client's connection string cannot carry an IPv6 literal.
+    const server = /^([A-Za-z0-9.-]+)(?::(\d+))?$/.exec(entry.trim());
     const port = server?.[2] === undefined ? DEFAULT_ZOOKEEPER_PORT : Number(server[2]);
     if (server === null || port < 1 || port > 65535) throw new RangeError(`backend "${url}": "${entry}" is not host:port`);
     return `${server[1]}:${port}`;

@@ -101,6 +101,15 @@ export class ZkSession {
     return this.call<string>('create', (done) => this.client.create(path, data, mode, (error, created) => done(error, created)));
   }
 
+  /**
+   * Writes `data` to a znode of this session. A write goes through the ensemble's leader, which
+   * refuses it once the session has expired: unlike a read, which a follower cut off from its
+   * leader may still answer, a write that succeeds proves the session was alive after it was sent.
+   */
+  write(path: string, data: Buffer): Promise<void> {
+    return this.call<void>('setData', (done) => this.client.setData(path, data, -1, (error) => done(error)));
+  }
+
   remove(path: string): Promise<void> {
     return this.call<void>('remove', (done) => this.client.remove(path, -1, (error) => done(error)));
   }

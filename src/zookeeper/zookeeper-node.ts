@@ -10,9 +10,11 @@
  *
  * Never two leaders, also when the connection fails: a leader stops at once when the connection
  * is lost, and in any case once two thirds of the session timeout have passed since it sent the
- * last request that came back. The ensemble expires the session (and deletes the claim) no
- * earlier than a full session timeout after the last request it received, which was sent no
- * earlier than that one: so the old leader has stopped before anyone else can claim.
+ * last write that succeeded (the claim, then a write to its own candidate znode each refresh).
+ * A write goes through the ensemble's leader, which refuses it once the session has expired, and
+ * the ensemble expires the session (deleting the claim) no earlier than a full session timeout
+ * after the last activity it knows of: so the old leader has stopped before anyone else can
+ * claim. Reads are not enough: a server cut off from the ensemble's leader may still answer them.
  */
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
@@ -79,8 +81,12 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
   private knownLeader: NodeId | null = null;
   private leaderSince: number | null = null;
   private everKnewLeader = false;
-  /** Monotonic time the last request that came back was sent. */
-  private lastContactMs: number | null = null;
+  /** Monotonic time the last read that came back was sent: how fresh this node's view is. */
+  private lastReadMs: number | null = null;
+  /** Monotonic time the last write that succeeded was sent: the leader's lease runs from it. */
+  private lastWriteMs: number | null = null;
+  /** What this node's candidate znode holds (written again to renew the lease). */
+  private readonly candidateData: Buffer;
   private heldOffUntilMs = 0;
   /** When the session last changed state, and when its connection was last dropped on purpose. */
   private stateSinceMs = systemClock.nowMs();
@@ -98,6 +104,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     super();
     this.options = options;
     this.id = options.id;
+    this.candidateData = Buffer.from(JSON.stringify({ id: options.id, host: hostname(), pid: process.pid }));
     this.session = this.openSession();
     this.metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => this.status());
   }
@@ -242,7 +249,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
         id: this.session.id,
         timeoutMs: this.session.timeoutMs,
         requestedTimeoutMs: this.options.sessionTimeoutMs,
-        lastContactAgoMs: this.lastContactMs === null ? null : nowMs - this.lastContactMs,
+        lastContactAgoMs: this.lastReadMs === null ? null : nowMs - this.lastReadMs,
       },
       self: this.ownName,
       znodes: rank(this.candidates, backend.mode).map((c) => {
@@ -281,7 +288,12 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
   }
 
   private leaseUntilMs(): number {
-    return this.lastContactMs === null ? 0 : this.lastContactMs + this.session.timeoutMs * LEASE_SHARE;
+    return this.lastWriteMs === null ? 0 : this.lastWriteMs + this.session.timeoutMs * LEASE_SHARE;
+  }
+
+  /** Until when this node's view (who holds the claim) counts as current. */
+  private viewUntilMs(): number {
+    return this.lastReadMs === null ? 0 : this.lastReadMs + this.session.timeoutMs * LEASE_SHARE;
   }
 
   private openSession(): ZkSession {
@@ -308,7 +320,8 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       case SessionState.Suspended:
         // The session may live on, but nothing says so: stop leading now.
         if (this.leading !== null) this.demote('zookeeper-disconnected');
-        this.lastContactMs = null;
+        this.lastReadMs = null;
+        this.lastWriteMs = null;
         this.updateLeader();
         return;
       case SessionState.Expired:
@@ -317,7 +330,8 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
         this.ownName = null;
         this.claim = null;
         this.candidates = [];
-        this.lastContactMs = null;
+        this.lastReadMs = null;
+        this.lastWriteMs = null;
         this.updateLeader();
         this.session.close();
         this.session = this.openSession();
@@ -360,10 +374,14 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     if (session.state !== SessionState.Connected || this.stopped) return;
     const { path, mode } = this.options.backend;
     const sentMs = systemClock.nowMs();
-    if (this.ownName === null && !this.pausedFlag && sentMs >= this.heldOffUntilMs) {
+    if (this.ownName === null && this.mayRegister()) {
       await session.mkdirp(path);
-      const data = Buffer.from(JSON.stringify({ id: this.id, host: hostname(), pid: process.pid }));
-      const created = await session.createEphemeral(`${path}/${candidatePrefix(this.id)}`, data, true);
+      const created = await session.createEphemeral(`${path}/${candidatePrefix(this.id)}`, this.candidateData, true);
+      if (!this.mayRegister() || session !== this.session) {
+        // Paused, resigned or stopped while the request was out: take it back.
+        await session.remove(created).catch(ignoreNoNode);
+        return;
+      }
       this.ownName = created.slice(path.length + 1);
       this.registeredAtMs = systemClock.nowMs();
       this.emitEvent('registered', { znode: this.ownName });
@@ -378,10 +396,30 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     if (this.ownName !== null) await this.watch(candidates, this.ownName, mode);
     this.claim = await this.readClaim();
     if (session !== this.session) return;
-    this.lastContactMs = sentMs;
-    this.armLease();
+    this.lastReadMs = sentMs;
+    if (this.leading !== null) await this.renewLease(session);
     await this.lead(candidates);
     this.updateLeader();
+  }
+
+  private mayRegister(): boolean {
+    return !this.pausedFlag && !this.stopped && systemClock.nowMs() >= this.heldOffUntilMs;
+  }
+
+  /** A leader's write to its own candidate znode: if it succeeds, the lease runs from its sending. */
+  private async renewLease(session: ZkSession): Promise<void> {
+    const own = this.ownName;
+    if (own === null) return;
+    const sentMs = systemClock.nowMs();
+    try {
+      await session.write(`${this.options.backend.path}/${own}`, this.candidateData);
+    } catch (error) {
+      if (error instanceof ZkError && error.code === ZK_NO_NODE) return this.demote('claim-lost');
+      throw error;
+    }
+    if (session !== this.session || this.leading === null) return;
+    this.lastWriteMs = sentMs;
+    this.armLease();
   }
 
   private async listCandidates(): Promise<Candidate[]> {
@@ -430,16 +468,18 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       else this.preemptAtMs = null;
       return;
     }
-    if (this.ownName === null || first?.name !== this.ownName || !this.canLead()) return;
     const claimPath = `${this.options.backend.path}/${CLAIM}`;
+    if (ours) {
+      // A claim of ours that we do not lead by (from before a suspension, a create that timed
+      // out, a demotion): it blocks everyone, us included, until it goes. A new one gets a new token.
+      await this.session.remove(claimPath).catch(ignoreNoNode);
+      this.claim = null;
+      this.dirty = true;
+      return;
+    }
+    if (this.ownName === null || first?.name !== this.ownName || !this.canLead()) return;
     if (this.claim !== null) {
-      if (ours) {
-        // Our claim from before a suspension: a new one gets a new, higher token.
-        await this.session.remove(claimPath).catch(ignoreNoNode);
-        this.dirty = true;
-      } else if ((await this.session.exists(claimPath, this.schedule)) === null) {
-        this.dirty = true; // released before the watch was set
-      }
+      if ((await this.session.exists(claimPath, this.schedule)) === null) this.dirty = true; // released before the watch was set
       return;
     }
     const graceLeftMs = this.registeredAtMs + this.session.timeoutMs * BOOT_GRACE_SHARE - systemClock.nowMs();
@@ -458,10 +498,15 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       throw error;
     }
     this.claim = await this.readClaim();
-    if (this.claim === null || this.claim.owner !== this.session.id || this.stopped) return;
-    this.lastContactMs = sentMs;
-    this.armLease();
+    if (this.claim === null || this.claim.owner !== this.session.id) return;
+    if (!this.canLead() || this.stopped || systemClock.nowMs() >= sentMs + this.session.timeoutMs * LEASE_SHARE) {
+      // Paused or stopped while the claim was being made, or it took longer than a lease: give it back.
+      this.dirty = true;
+      return;
+    }
+    this.lastWriteMs = sentMs;
     this.leading = { token: this.claim.token, sinceMs: sentMs };
+    this.armLease();
     const cause = this.everKnewLeader ? ElectionCause.Failover : ElectionCause.ColdStart;
     this.emitEvent('elected', { cause, votedBy: [], token: this.claim.token, znode: this.ownName });
     this.emit('elected', { term: this.claim.token });
@@ -478,7 +523,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     }
     if (nowMs < this.preemptAtMs) return;
     this.demote('preempted');
-    void this.releaseClaim();
+    this.releaseClaim().catch(() => this.schedule());
   }
 
   private demote(reason: string): void {
@@ -486,7 +531,8 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     if (leading === null) return;
     this.leading = null;
     this.preemptAtMs = null;
-    if (this.leaseTimer !== null) clearTimeout(this.leaseTimer);
+    this.cancel(this.leaseTimer);
+    this.leaseTimer = null;
     // When the lease really ended: now, or earlier if it ran out before this node noticed (a stall).
     const nowMs = systemClock.nowMs();
     const leaseEndedAt = Date.now() - (nowMs - Math.min(nowMs, this.leaseUntilMs()));
@@ -495,23 +541,25 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     this.updateLeader();
   }
 
-  /** Ends the lease when no request has come back for its length (a silent server, a cut link). */
+  /** Ends the lease when no write has succeeded for its length (a silent server, a cut link). */
   private armLease(): void {
-    if (this.leaseTimer !== null) clearTimeout(this.leaseTimer);
+    this.cancel(this.leaseTimer);
     this.leaseTimer = null;
-    if (this.leading === null && this.lastContactMs === null) return;
+    if (this.leading === null) return;
     const waitMs = this.leaseUntilMs() - systemClock.nowMs();
     this.leaseTimer = this.later(Math.max(0, waitMs) + 1, () => {
+      this.leaseTimer = null;
       if (systemClock.nowMs() < this.leaseUntilMs()) return;
       if (this.leading !== null) this.demote('zookeeper-unreachable');
-      this.updateLeader();
     });
   }
 
+  /** Deletes the claim if it is this session's, as read now (a cached view may be stale). */
   private async releaseClaim(): Promise<void> {
     if (this.session.state !== SessionState.Connected) return;
-    const claim = this.claim;
+    const claim = await this.readClaim();
     if (claim !== null && claim.owner === this.session.id) await this.session.remove(`${this.options.backend.path}/${CLAIM}`).catch(ignoreNoNode);
+    this.claim = claim !== null && claim.owner === this.session.id ? null : claim;
   }
 
   private async removeOwn(): Promise<void> {
@@ -535,7 +583,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
 
   /** The coordinator this node knows of: the claim's holder, while the session answers. */
   private updateLeader(): void {
-    const fresh = this.session.state === SessionState.Connected && this.lastContactMs !== null && systemClock.nowMs() < this.leaseUntilMs();
+    const fresh = this.session.state === SessionState.Connected && systemClock.nowMs() < this.viewUntilMs();
     // A claim of our own session that we do not lead by is a stale one, about to be replaced.
     const claim = this.claim !== null && this.claim.owner !== this.session.id ? this.claim : null;
     const leader = this.leading !== null ? this.id : fresh ? (claim?.id ?? null) : null;
@@ -552,6 +600,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
   private refreshLoop(): void {
     if (this.stopped) return;
     this.kickIfSilent();
+    this.updateLeader(); // a view that went stale without an answer
     this.schedule();
     this.later(this.refreshMs(), () => this.refreshLoop());
   }
@@ -560,10 +609,16 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
   private kickIfSilent(): void {
     const nowMs = systemClock.nowMs();
     const timeoutMs = this.session.timeoutMs;
-    const lastHeardMs = this.session.state === SessionState.Connected ? Math.max(this.lastContactMs ?? 0, this.stateSinceMs) : this.stateSinceMs;
+    const lastHeardMs = this.session.state === SessionState.Connected ? Math.max(this.lastReadMs ?? 0, this.stateSinceMs) : this.stateSinceMs;
     if (nowMs - lastHeardMs < timeoutMs || nowMs - this.lastKickMs < timeoutMs) return;
     this.lastKickMs = nowMs;
     this.session.kick();
+  }
+
+  private cancel(timer: NodeJS.Timeout | null): void {
+    if (timer === null) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
   }
 
   private later(ms: number, fire: () => void): NodeJS.Timeout {

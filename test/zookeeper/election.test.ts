@@ -126,6 +126,29 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: missing ?? false
     }
   });
 
+  it('after an outage a leader that is no longer designated gives its old claim up, so the designated one leads (bully, no preemption)', async () => {
+    const lab = zkLab(zk, '/conclave/handback', 'bully', 4);
+    try {
+      for (const id of [1, 2, 3]) lab.start(id, ['--no-preempt']);
+      await lab.waitFor('all agree on n3', () => lab.agreed([1, 2, 3]) === 3, 10_000);
+      lab.start(4, ['--no-preempt']);
+      await lab.waitFor('n4 registered', () => lab.node(4).current.some((e) => e.event === 'registered'), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(lab.agreed(), 3, 'without preemption n3 keeps leading although n4 is higher');
+      // n3's session outlives the outage, and with it its claim; n4 is now the one designated.
+      const stoppedAt = Date.now();
+      await zk.stop('SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await zk.resume();
+      await lab.waitFor('n4 leads', () => lab.agreed() === 4, 10_000);
+      assert.ok(lab.node(4).events.some((e) => e.ts >= stoppedAt && e.event === 'elected'));
+      assertNoOverlap(lab);
+    } finally {
+      lab.destroy();
+      if (!zk.running) await zk.resume();
+    }
+  });
+
   it('a stalled leader (SIGSTOP past its session) is replaced; on waking it has stopped leading, and registers again', async () => {
     const lab = zkLab(zk, '/conclave/stall', 'bully');
     try {
