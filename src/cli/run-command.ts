@@ -26,9 +26,9 @@ Network
   --interface <name|ip>   interface (default: the first non-internal IPv4 one, printed at start)
   --seeds <host[:port],…> peers to reach by unicast where multicast does not (other subnets);
                           one reachable seed is enough, the rest is learned from it (gossip).
-                          The port defaults to --port
-  --unicast-port <p>      port for direct datagrams, where seeds reach this node
-                          (default: --port with --seeds, else any free port)
+                          Give each seed's --interface address; the port defaults to --port
+  --unicast-port <p>      port for direct datagrams, where seeds reach this node (default
+                          --port; without --seeds any free port if that one is taken)
   --no-multicast          use no multicast at all, only --seeds
   --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
                           or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.

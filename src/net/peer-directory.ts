@@ -24,8 +24,8 @@ interface Entry {
   endpoint: Endpoint;
   lastGroupMs: number;
   lastDirectMs: number;
-  /** When another node last told us where this peer is. */
-  lastToldMs: number;
+  /** Its last heartbeat listed us among the voters it hears: it gets what we send to the group. */
+  hearsUs: boolean;
   lastProbeMs: number;
 }
 
@@ -92,7 +92,7 @@ export class PeerDirectory {
     let entry = this.entries.get(id);
     if (entry === undefined) {
       if (port === 0) return; // where to answer is not known yet: its next heartbeat says
-      entry = { endpoint: { address, port }, lastGroupMs: NEVER, lastDirectMs: NEVER, lastToldMs: NEVER, lastProbeMs: NEVER };
+      entry = { endpoint: { address, port }, lastGroupMs: NEVER, lastDirectMs: NEVER, hearsUs: false, lastProbeMs: NEVER };
       this.entries.set(id, entry);
     } else if (port !== 0 && (entry.endpoint.address !== address || entry.endpoint.port !== port)) {
       entry.endpoint = { address, port }; // restarted, or moved
@@ -103,17 +103,27 @@ export class PeerDirectory {
     else entry.lastDirectMs = nowMs;
   }
 
-  /** `from` says where its peers are. What we heard ourselves within the timeout wins. */
+  /** A heartbeat of `id` listed us among the voters it hears (or did not). */
+  heardBy(id: NodeId, hearsUs: boolean): void {
+    const entry = this.entries.get(id);
+    if (entry !== undefined) entry.hearsUs = hearsUs;
+  }
+
+  /**
+   * `from` says where its peers are. What we heard ourselves within the timeout wins, and only
+   * addresses a peer can have are taken: no multicast, broadcast or unspecified address, no
+   * loopback unless we are on loopback ourselves, and never our own socket.
+   */
   told(from: NodeId, members: readonly Member[], nowMs: number): void {
     for (const member of members) {
       if (member.id === this.options.selfId || member.id === from || !this.voters.has(member.id)) continue;
-      const entry = this.entries.get(member.id);
       const endpoint = { address: member.address, port: member.port };
+      if (!this.plausible(endpoint)) continue;
+      const entry = this.entries.get(member.id);
       if (entry === undefined) {
-        this.entries.set(member.id, { endpoint, lastGroupMs: NEVER, lastDirectMs: NEVER, lastToldMs: nowMs, lastProbeMs: NEVER });
+        this.entries.set(member.id, { endpoint, lastGroupMs: NEVER, lastDirectMs: NEVER, hearsUs: false, lastProbeMs: NEVER });
       } else if (!this.heardLately(entry, nowMs)) {
         entry.endpoint = endpoint;
-        entry.lastToldMs = nowMs;
       }
     }
   }
@@ -124,27 +134,33 @@ export class PeerDirectory {
   }
 
   /**
-   * The unicast copies of a message to everyone: every peer the group does not reach that was
-   * heard or told of within the timeout, and, once per PROBE_INTERVAL_MS, the silent ones and the
-   * seeds no known peer answers at.
+   * The unicast copies of a message to everyone, one per endpoint: every peer heard directly
+   * within the timeout that the group does not reach (not heard over it, or not hearing us over
+   * it); and, once per PROBE_INTERVAL_MS, the silent ones, those we were only told of, and the
+   * seeds no live peer answers at. A peer told of answers the first probe, and is then heard.
    */
   targets(nowMs: number): Endpoint[] {
     const { aliveMs, multicast } = this.options;
     const targets: Endpoint[] = [];
+    const add = (endpoint: Endpoint): void => {
+      if (!targets.some((target) => same(target, endpoint))) targets.push(endpoint);
+    };
+    // With seeds, a peer heard over the group that does not hear us over it gets copies too (a
+    // one-way multicast path). Without, the group is all there is; copies would only be duplicates.
+    const repairOneWay = this.seeds.length > 0;
     for (const entry of this.entries.values()) {
-      if (multicast && nowMs - entry.lastGroupMs < aliveMs) continue;
-      if (nowMs - Math.max(entry.lastDirectMs, entry.lastToldMs) < aliveMs) targets.push(entry.endpoint);
+      if (multicast && nowMs - entry.lastGroupMs < aliveMs && (entry.hearsUs || !repairOneWay)) continue;
+      if (nowMs - Math.max(entry.lastGroupMs, entry.lastDirectMs) < aliveMs) add(entry.endpoint);
       else if (nowMs - entry.lastProbeMs >= PROBE_INTERVAL_MS) {
         entry.lastProbeMs = nowMs;
-        targets.push(entry.endpoint);
+        add(entry.endpoint);
       }
     }
     for (const seed of this.seeds) {
       if (nowMs - seed.lastProbeMs < PROBE_INTERVAL_MS) continue;
       if ([...this.entries.values()].some((entry) => same(entry.endpoint, seed.endpoint) && this.heardLately(entry, nowMs))) continue;
-      if (targets.some((target) => same(target, seed.endpoint))) continue;
       seed.lastProbeMs = nowMs;
-      targets.push(seed.endpoint);
+      add(seed.endpoint);
     }
     return targets;
   }
@@ -179,6 +195,13 @@ export class PeerDirectory {
     if (nowMs - e.lastGroupMs < aliveMs) return 'group';
     if (nowMs - e.lastDirectMs < aliveMs) return 'direct';
     return null;
+  }
+
+  private plausible(endpoint: Endpoint): boolean {
+    const first = Number(endpoint.address.split('.')[0]);
+    if (first === 0 || first >= 224) return false;
+    if (first === 127 && !(this.self !== null && this.self.address.startsWith('127.'))) return false;
+    return this.self === null || !same(endpoint, this.self);
   }
 
   private heardLately(entry: Entry, nowMs: number): boolean {

@@ -18,6 +18,8 @@ export interface UdpOptions {
   multicast?: boolean;
   /** The unicast socket's port, where seeds reach this node; 0 (default): any free port. */
   unicastPort?: number;
+  /** False: if `unicastPort` is in use, take any free port instead of failing. */
+  unicastPortRequired?: boolean;
   /** Where peers are: direct messages, and the unicast copies of messages to everyone. */
   directory: PeerDirectory;
 }
@@ -82,14 +84,14 @@ export class UdpTransport implements Transport {
   static async open(options: UdpOptions): Promise<UdpTransport> {
     const iface = chooseInterface(options.interface);
     const multicast = options.multicast === false ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: RECEIVE_BUFFER_BYTES });
-    const unicast = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
+    let unicast: SocketAsPromised | null = null;
     try {
       if (multicast !== null) {
         // Bound to the group address, the socket gets this group's datagrams only (Linux).
         await multicast.bind({ port: options.port, address: options.group });
         multicast.addMembership(options.group, iface.address);
       }
-      await bindUnicast(unicast, iface.address, options.unicastPort ?? 0);
+      unicast = await openUnicast(iface.address, options.unicastPort ?? 0, options.unicastPortRequired ?? true);
       if (multicast !== null) {
         unicast.setMulticastInterface(iface.address);
         unicast.setMulticastTTL(options.ttl ?? 1);
@@ -97,7 +99,7 @@ export class UdpTransport implements Transport {
         unicast.setMulticastLoopback(true);
       }
     } catch (error) {
-      await Promise.allSettled([multicast?.close(), unicast.close()]);
+      await Promise.allSettled([multicast?.close(), unicast?.close()]);
       throw error;
     }
     const transport = new UdpTransport(options, iface, multicast, unicast);
@@ -155,12 +157,17 @@ export class UdpTransport implements Transport {
   }
 }
 
-async function bindUnicast(socket: SocketAsPromised, address: string, port: number): Promise<void> {
+/** The unicast socket, on `port`, or on any free port if that is taken and not required. */
+async function openUnicast(address: string, port: number, required: boolean): Promise<SocketAsPromised> {
+  const socket = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
   try {
     await socket.bind({ port, address });
+    return socket;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (port !== 0 && code === 'EADDRINUSE') throw new Error(`unicast port ${address}:${port} is in use (another node on this host? give each its own --unicast-port)`);
+    await socket.close().catch(() => {});
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    if (inUse && port !== 0 && !required) return openUnicast(address, 0, true);
+    if (inUse && port !== 0) throw new Error(`unicast port ${address}:${port} is in use (another node on this host? give each its own --unicast-port)`);
     throw error;
   }
 }

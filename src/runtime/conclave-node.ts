@@ -37,7 +37,7 @@ export interface NodeEvent {
 
 /** One peer in the runtime's snapshot: the core's view plus where it was heard from. */
 export interface RuntimePeerStatus extends PeerStatus {
-  /** The peer's IPv4 address, once a heartbeat of it arrived. */
+  /** The peer's IPv4 address: where it was heard from, or where another node said it is. */
   address: string | null;
   /** How it was heard within the timeout: over the multicast group or directly (seeds, gossip). */
   route: Route | null;
@@ -155,8 +155,11 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
         transport.directory.heard(message.from, address, unicastPort, route, nowMs);
+        if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id));
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },
+      // The copy that came second still says the route works (the group, or unicast).
+      onDuplicate: (from, address, route) => transport.directory.heard(from, address, 0, route, systemClock.nowMs()),
       onFatal: (error) => this.fail(error),
       onSendError: (outgoing, error) => this.emitEvent('warning', { message: `could not send ${outgoing.message.type}: ${error.message}` }),
     });
@@ -179,6 +182,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         ttl: options.ttl,
         multicast: options.multicast,
         unicastPort: options.unicastPort,
+        unicastPortRequired: options.unicastPortRequired,
         directory,
       });
       const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
@@ -322,7 +326,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     this.driver.start();
   }
 
-  /** Seeds whose names did not resolve: said once, and looked up again until they do. */
+  /** Seeds whose names did not resolve: said (every retry), and looked up again until they do. */
   private retrySeeds(): void {
     if (this.unresolvedSeeds.length === 0 || this.stopping !== null) return;
     this.emitEvent('warning', { message: `seeds not resolved yet, retrying every ${SEED_RETRY_MS / 1000} s: ${this.unresolvedSeeds.map(formatSeed).join(', ')}` });
@@ -410,10 +414,15 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     }
   }
 
-  /** Counts every drop; reports each reason at most once a second, with the count since. */
+  /**
+   * Counts every drop; reports each reason at most once a second, with the count since. Duplicates
+   * are only counted: a network may duplicate, and while routes are learned the group and a
+   * unicast copy may both deliver one datagram.
+   */
   private onDrop(reason: DropReason, detail: string, from: NodeId | null): void {
     this.drops[reason]++;
     this.metrics.countDrop(reason);
+    if (reason === 'duplicate') return;
     let report = this.dropReports.get(reason);
     if (report === undefined) this.dropReports.set(reason, (report = { lastMs: 0, pending: 0, timer: null }));
     report.pending++;

@@ -17,6 +17,8 @@ export interface DriverOptions {
   wire: Wire;
   onEvent?: (event: CoreEvent) => void;
   onDrop?: (reason: DropReason, detail: string, from: NodeId | null) => void;
+  /** A datagram already taken (same sender, boot and sequence) came again, over `route`. */
+  onDuplicate?: (from: NodeId, address: string, route: Route) => void;
   /** Called for every datagram that passed the wire's checks, before the core takes it. */
   onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string, route: Route) => void;
   /** Called for every message as it leaves, after its state was persisted. */
@@ -63,6 +65,7 @@ export class Driver {
     }
     const inbound = this.options.wire.decode(bytes, address, this.options.clock.nowMs());
     if (!inbound.ok) {
+      if (inbound.reason === 'duplicate' && inbound.from !== null) this.options.onDuplicate?.(inbound.from, address, route);
       this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
       return;
     }

@@ -25,7 +25,10 @@ export interface NodeOptions {
   seeds?: string | readonly string[];
   /** False: no multicast at all (then seeds are needed). Default true. */
   multicast?: boolean;
-  /** Port of the unicast socket, where seeds are reached; default `port` with seeds, else any. */
+  /**
+   * Port of the unicast socket, where seeds reach this node. Default `port`: required with seeds;
+   * without, taken if free (so that the node can be another's seed) and otherwise any free port.
+   */
   unicastPort?: number;
   /** Shared cluster keys; null or absent: unauthenticated (a warning is logged). */
   keys?: KeyRing | null;
@@ -65,6 +68,8 @@ export interface ResolvedOptions {
   seeds: Seed[];
   multicast: boolean;
   unicastPort: number;
+  /** A unicast port in use is an error (it was asked for, or seeds need it), not a fallback. */
+  unicastPortRequired: boolean;
   keys: KeyRing | null;
   dataDir: string;
   acceptNewVoters: boolean;
@@ -101,7 +106,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
   const seeds = seedList.trim() === '' ? [] : parseSeeds(seedList, port);
   const multicast = options.multicast ?? true;
   if (!multicast && seeds.length === 0) throw new RangeError('without multicast a node finds no peer: give seeds (--seeds host:port)');
-  const unicastPort = options.unicastPort ?? (seeds.length > 0 ? port : 0);
+  const unicastPort = options.unicastPort ?? port;
   if (!Number.isInteger(unicastPort) || unicastPort < 0 || unicastPort > 65535) throw new RangeError(`unicast port ${unicastPort}: use 0 to 65535`);
   return {
     id: options.id,
@@ -114,6 +119,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     seeds,
     multicast,
     unicastPort,
+    unicastPortRequired: options.unicastPort !== undefined || seeds.length > 0,
     keys: options.keys ?? null,
     dataDir: options.dataDir ?? defaultDataDir(cluster, options.id),
     acceptNewVoters: options.acceptNewVoters ?? false,

@@ -207,6 +207,7 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
   message.term = safeInteger(e.term, 'term', 0);
   message.to = e.to;
   const unicastPort = e.body === 'heartbeat' ? (e.heartbeat!.unicastPort ?? 0) : 0;
+  if (unicastPort > 65535) throw new DecodeError(DecodeFailure.BadField, `heartbeat.unicastPort = ${unicastPort}`);
   const members = e.body === 'heartbeat' ? memberList(e.heartbeat!.members) : [];
   return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, unicastPort, members, message };
 }

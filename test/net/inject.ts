@@ -38,6 +38,10 @@ await report('oversized', Array.from({ length: 10 }, () => randomBytes(2000)));
 await report('unauthenticated', Array.from({ length: 20 }, (_, i) => wire({ keys: null }).encode(heartbeat(2, 99), i + 1)));
 await report('bad-mac', Array.from({ length: 20 }, (_, i) => wire({ keys: keyRing('not-the-cluster-secret!') }).encode(heartbeat(2, 99), i + 1)));
 await report('foreign-cluster', Array.from({ length: 20 }, (_, i) => wire({ keys: keyRing(key), cluster: 'other' }).encode(heartbeat(2, 99), i + 1)));
+// Replayed once every captured datagram is older than its sender's 64-datagram window (a node
+// sends at most 20 a second): then they are replays, reported as such. Within the window a copy
+// is a duplicate, which a network makes too, and which is only counted.
+await new Promise((resolve) => setTimeout(resolve, 7000));
 await report('replayed', captured);
 // A valid key, a known ID, a new boot, another address, while node 2 is alive: an impostor that
 // claims a huge term and asks for votes.

@@ -55,6 +55,8 @@ describe('peer directory', () => {
     d.heard(2, '10.0.0.2', 7707, 'direct', 0);
     d.told(2, [{ id: 4, address: '10.1.0.4', port: 7707 }, { id: 2, address: '6.6.6.6', port: 1 }, { id: 1, address: '6.6.6.6', port: 1 }, { id: 99, address: '6.6.6.6', port: 1 }], 0);
     assert.deepEqual(d.endpointOf(4), { address: '10.1.0.4', port: 7707 });
+    assert.deepEqual(addresses(d.targets(1)), ['10.0.0.2:7707', '10.1.0.4:7707'], 'a peer told of gets a probe at once');
+    assert.deepEqual(addresses(d.targets(2)), ['10.0.0.2:7707'], '… then one a second until it answers');
     assert.equal(d.endpointOf(1), null, 'never itself');
     assert.equal(d.endpointOf(99), null, 'never a non-voter');
     assert.deepEqual(d.endpointOf(2), { address: '10.0.0.2', port: 7707 }, 'not what someone says of the sender itself');
@@ -74,6 +76,44 @@ describe('peer directory', () => {
     assert.deepEqual(d.gossip(10).map((m) => m.id).sort(), [2, 4], 'heard itself, not merely told');
     assert.deepEqual(d.gossip(20), []);
     assert.equal(d.gossip(10 + GOSSIP_INTERVAL_MS).length, 2);
+  });
+
+  it('takes no address a peer cannot have from gossip: multicast, broadcast, unspecified, loopback, its own socket', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 7707, 'direct', 0);
+    const told = (address: string, port = 7707) => {
+      d.told(2, [{ id: 3, address, port }], 0);
+      return d.endpointOf(3);
+    };
+    for (const address of ['224.0.0.1', '239.255.77.7', '255.255.255.255', '0.1.2.3', '127.0.0.1']) assert.equal(told(address), null, address);
+    assert.equal(told('10.0.0.1', 7707), null, 'our own socket');
+    assert.deepEqual(told('10.0.0.3'), { address: '10.0.0.3', port: 7707 });
+    const onLoopback = new PeerDirectory({ selfId: 1, voters: [1, 2, 3], aliveMs: ALIVE_MS, multicast: false });
+    onLoopback.setSelf({ address: '127.0.0.1', port: 17701 });
+    onLoopback.told(2, [{ id: 3, address: '127.0.0.1', port: 17703 }], 0);
+    assert.deepEqual(onLoopback.endpointOf(3), { address: '127.0.0.1', port: 17703 }, 'loopback peers for a node on loopback');
+  });
+
+  it('sends one copy per endpoint, however many voters claim it', () => {
+    const d = directory(false);
+    d.heard(2, '10.0.0.9', 7707, 'direct', 0);
+    d.addSeeds([{ address: '10.0.0.9', port: 7707 }]);
+    d.heard(3, '10.0.0.9', 7707, 'direct', 0);
+    assert.deepEqual(addresses(d.targets(10)), ['10.0.0.9:7707']);
+  });
+
+  it('with seeds, a peer heard over the group that does not hear us over it gets copies (one-way multicast)', () => {
+    const d = directory();
+    d.addSeeds([{ address: '10.9.0.1', port: 7707 }]);
+    d.heard(2, '10.0.0.2', 40000, 'group', 0);
+    d.heardBy(2, false);
+    assert.ok(addresses(d.targets(10)).includes('10.0.0.2:40000'));
+    d.heardBy(2, true);
+    assert.ok(!addresses(d.targets(20)).includes('10.0.0.2:40000'));
+    const plain = directory();
+    plain.heard(2, '10.0.0.2', 40000, 'group', 0);
+    plain.heardBy(2, false);
+    assert.deepEqual(plain.targets(10), [], 'without seeds the group is all there is');
   });
 
   it('a restarted peer on a new port replaces the old endpoint', () => {

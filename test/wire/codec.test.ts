@@ -86,6 +86,11 @@ describe('wire codec', () => {
     assert.equal(bad({ id: 3, ipv4: 0x0a000001, port: 0 }), 'bad-field');
     assert.equal(bad({ id: 3, ipv4: 0, port: 7707 }), 'bad-field');
     assert.equal(bad({ id: 0, ipv4: 0x0a000001, port: 7707 }), 'bad-field');
+    assert.equal(
+      reasonOf(conclave.v1.Envelope.encode({ version: PROTOCOL_VERSION, from: 2, bootId: 5, seq: 1, heartbeat: { role: 1, unicastPort: 70000 } }).finish()),
+      'bad-field',
+      'a unicast port beyond 65535',
+    );
   });
 
   it('a heartbeat of a 50-node cluster stays small', () => {

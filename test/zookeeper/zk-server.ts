@@ -1,10 +1,11 @@
 /**
- * A real ZooKeeper server for the tests and the benchmark: Debian's `zookeeper` package, run
- * standalone on this host's loopback with its own data directory and a short tick, started and
- * stopped by PID. Stopping keeps the data directory, so a restart finds the sessions again.
+ * A real ZooKeeper server for the tests and the benchmark: Debian's `zookeeper` package, run on
+ * this host's loopback with its own data directory and a short tick, started and stopped by PID;
+ * standalone, or as a member of an ensemble (ZkEnsemble). Stopping keeps the data directory, so
+ * a restart finds the sessions again.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ export function zooKeeperMissing(): string | null {
 export interface ZkServerOptions {
   /** ZooKeeper's tick: sessions may last 2 to 20 ticks, and expiry is checked once per tick. */
   tickMs?: number;
+  /** As member `myid` (from 1) of an ensemble: its client port and every member's `server.N` line. */
+  ensemble?: { myid: number; clientPort: number; servers: string[] };
 }
 
 export class ZkServer {
@@ -47,20 +50,23 @@ export class ZkServer {
   /** Writes the configuration and starts the server; resolves once it answers "imok". */
   static async start(options: ZkServerOptions = {}): Promise<ZkServer> {
     const dir = mkdtempSync(join(tmpdir(), 'conclave-zk-'));
-    const port = await freePort();
+    const port = options.ensemble?.clientPort ?? (await freePort());
     const server = new ZkServer(dir, port, options.tickMs ?? 200);
-    writeFileSync(
-      join(dir, 'zoo.cfg'),
-      [
-        `tickTime=${server.tickMs}`,
-        `dataDir=${join(dir, 'data')}`,
-        `clientPort=${port}`,
-        'clientPortAddress=127.0.0.1',
-        'maxClientCnxns=200',
-        'admin.enableServer=false',
-        '4lw.commands.whitelist=ruok,srvr,mntr',
-      ].join('\n'),
-    );
+    const config = [
+      `tickTime=${server.tickMs}`,
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'maxClientCnxns=200',
+      'admin.enableServer=false',
+      '4lw.commands.whitelist=ruok,srvr,mntr',
+    ];
+    if (options.ensemble !== undefined) {
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      writeFileSync(join(dir, 'data', 'myid'), `${options.ensemble.myid}\n`);
+      config.push('initLimit=20', 'syncLimit=5', ...options.ensemble.servers);
+    }
+    writeFileSync(join(dir, 'zoo.cfg'), config.join('\n'));
     try {
       await server.resume();
     } catch (error) {
@@ -78,7 +84,8 @@ export class ZkServer {
   /** Starts the server (again, on the same port and data); resolves once it answers. */
   async resume(): Promise<void> {
     if (this.child !== null) throw new Error('ZooKeeper is running');
-    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(this.dir, 'zoo.cfg')], {
+    // QuorumPeerMain runs a standalone server too, when the configuration names no other member.
+    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(this.dir, 'zoo.cfg')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: this.dir,
     });
@@ -92,7 +99,8 @@ export class ZkServer {
       if (this.child === child) this.child = null;
     });
     const started = Date.now();
-    while ((await fourLetters(this.port, 'ruok')) !== 'imok') {
+    // "Mode: standalone", "leader" or "follower" once it serves; an ensemble member waits for a quorum.
+    while (!/Mode: /.test(await fourLetters(this.port, 'srvr'))) {
       if (this.child === null) throw new Error(`ZooKeeper exited at start:\n${this.log}`);
       if (Date.now() - started > 30_000) throw new Error(`ZooKeeper did not answer within 30 s:\n${this.log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -108,6 +116,11 @@ export class ZkServer {
     await exited;
   }
 
+  /** 'standalone', 'leader' or 'follower'; '' when it does not serve. */
+  async mode(): Promise<string> {
+    return /Mode: (\w+)/.exec(await fourLetters(this.port, 'srvr'))?.[1] ?? '';
+  }
+
   get running(): boolean {
     return this.child !== null;
   }
@@ -115,6 +128,45 @@ export class ZkServer {
   destroy(): void {
     this.child?.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  }
+}
+
+/** Three (or `size`) ZooKeeper servers on loopback forming one ensemble. */
+export class ZkEnsemble {
+  readonly servers: ZkServer[];
+
+  private constructor(servers: ZkServer[]) {
+    this.servers = servers;
+  }
+
+  /** Starts every member; resolves once all of them serve (a quorum has elected its leader). */
+  static async start(size = 3, options: { tickMs?: number } = {}): Promise<ZkEnsemble> {
+    const ports = await Promise.all(Array.from({ length: size * 3 }, () => freePort()));
+    const servers = Array.from({ length: size }, (_, i) => `server.${i + 1}=127.0.0.1:${ports[3 * i + 1]}:${ports[3 * i + 2]}`);
+    const started = await Promise.allSettled(
+      Array.from({ length: size }, (_, i) => ZkServer.start({ ...options, ensemble: { myid: i + 1, clientPort: ports[3 * i]!, servers } })),
+    );
+    const members = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    if (members.length < size) {
+      for (const member of members) member.destroy();
+      throw (started.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    return new ZkEnsemble(members);
+  }
+
+  /** A backend URL naming every member. */
+  url(path: string, mode: 'bully' | 'fair'): string {
+    return `zookeeper://${this.servers.map((server) => `127.0.0.1:${server.port}`).join(',')}${path}?mode=${mode}`;
+  }
+
+  /** The member that is the ensemble's leader now, if any. */
+  async leader(): Promise<ZkServer | null> {
+    for (const server of this.servers) if ((await server.mode()) === 'leader') return server;
+    return null;
+  }
+
+  destroy(): void {
+    for (const server of this.servers) server.destroy();
   }
 }
 
