@@ -1,0 +1,93 @@
+/**
+ * Why a leader's lease is renewed by writes, not reads: a three-server ZooKeeper ensemble in
+ * network namespaces, the coordinator's session held through one follower F, and F then cut off
+ * from the rest of the ensemble while it still answers its clients' reads (for syncLimit ticks).
+ * The ensemble expires the coordinator's session and the next node takes the claim; the old
+ * coordinator must have stopped first, because its renewal writes could not get through F.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { NetnsLab } from '../../src/lab/netns-lab.ts';
+import { assertNoOverlap } from '../net/checks.ts';
+import { networkTestMode } from '../net/privileges.ts';
+import { zooKeeperMissing } from './zk-server.ts';
+
+const CLI = join(new URL('../../', import.meta.url).pathname, 'bin/conclave.js');
+const JAR = '/usr/share/java/zookeeper.jar';
+const SESSION_MS = 1000;
+const TICK_MS = 200;
+/** A follower cut off from its leader goes on serving reads for syncLimit ticks: 2 s here. */
+const SYNC_LIMIT = 10;
+const ZK_HOSTS = [4, 5, 6];
+const support = networkTestMode();
+const skip = zooKeeperMissing() ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'needs root for its namespaces');
+
+/** Hosts 1..3 run Conclave nodes, hosts 4..6 the ZooKeeper servers; `servers` says whom each node uses. */
+function createLab(servers: () => Map<number, number[]>): NetnsLab {
+  let lab: NetnsLab | null = null;
+  lab = NetnsLab.create(6, 6, {
+    command: ({ id }) => {
+      const ip = (host: number) => lab!.node(host).ip;
+      if (ZK_HOSTS.includes(id)) return ['java', '-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(lab!.dir, `zk${id}`, 'zoo.cfg')];
+      const backend = `zookeeper://${servers().get(id)!.map((host) => `${ip(host)}:2181`).join(',')}/conclave/partition?mode=bully`;
+      return [process.execPath, CLI, 'run', '--id', String(id), '--backend', backend, '--timeout-ms', String(SESSION_MS), '--cluster', 'lab', '--json'];
+    },
+  });
+  for (const host of ZK_HOSTS) {
+    const dir = join(lab.dir, `zk${host}`);
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'myid'), `${host}\n`);
+    writeFileSync(join(dir, 'zoo.cfg'), [
+      `tickTime=${TICK_MS}`, 'initLimit=20', `syncLimit=${SYNC_LIMIT}`, `dataDir=${join(dir, 'data')}`,
+      'clientPort=2181', `clientPortAddress=${lab.node(host).ip}`, 'admin.enableServer=false', '4lw.commands.whitelist=srvr',
+      ...ZK_HOSTS.map((h) => `server.${h}=${lab!.node(h).ip}:2888:3888`),
+    ].join('\n'));
+  }
+  return lab;
+}
+
+/** 'leader', 'follower' or '' (not serving), asked inside the server's own namespace. */
+function zkMode(lab: NetnsLab, host: number): string {
+  try {
+    const answer = lab.exec(lab.node(host).ns, ['bash', '-c', `exec 3<>/dev/tcp/${lab.node(host).ip}/2181; echo srvr >&3; timeout 2 cat <&3`]);
+    return /Mode: (\w+)/.exec(answer)?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+describe('ZooKeeper backend: a follower cut off from its ensemble', { skip }, () => {
+  it('the coordinator whose session runs through that follower stops before the ensemble lets another claim', async () => {
+    const servers = new Map<number, number[]>();
+    const lab = createLab(() => servers);
+    try {
+      for (const host of ZK_HOSTS) lab.start(host);
+      await lab.waitFor('the ensemble serves', () => ZK_HOSTS.every((host) => zkMode(lab, host) !== ''), 60_000);
+      const leader = ZK_HOSTS.find((host) => zkMode(lab, host) === 'leader')!;
+      const [follower, other] = ZK_HOSTS.filter((host) => host !== leader) as [number, number];
+      // n3 (who will coordinate) goes through the follower only; n1 and n2 through the others.
+      servers.set(3, [follower]).set(1, [leader, other]).set(2, [leader, other]);
+      for (const id of [1, 2, 3]) lab.start(id);
+      await lab.waitFor('n1..n3 agree on n3', () => lab.agreed([1, 2, 3]) === 3, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      const cutAt = Date.now();
+      // The follower and n3 on one side; the rest of the ensemble, n1 and n2 on the other.
+      lab.partition([[3, follower], [1, 2, leader, other]]);
+      await lab.waitFor('n2 takes over', () => lab.node(2).events.some((e) => e.ts >= cutAt && e.event === 'elected'), 15_000);
+      const elected = lab.node(2).events.find((e) => e.ts >= cutAt && e.event === 'elected')!;
+      await lab.waitFor('n3 has stopped', () => lab.node(3).events.some((e) => e.ts >= cutAt && e.event === 'demoted'), 5000);
+      const demoted = lab.node(3).events.find((e) => e.ts >= cutAt && e.event === 'demoted')!;
+      console.log(
+        `measured: n3's lease ended ${(demoted.leaseEndedAt as number) - cutAt} ms after the cut (${demoted.reason}, said at ${demoted.ts - cutAt} ms); ` +
+          `n2 elected ${elected.ts - cutAt} ms after it`,
+      );
+      assert.ok((demoted.leaseEndedAt as number) < elected.ts, 'the old coordinator had stopped before the new one was elected');
+      assertNoOverlap(lab);
+    } finally {
+      lab.destroy();
+    }
+  });
+});
