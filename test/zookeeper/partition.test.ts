@@ -81,7 +81,7 @@ describe('ZooKeeper backend: a follower cut off from its ensemble', { skip }, ()
       await lab.waitFor('n3 has stopped', () => lab.node(3).events.some((e) => e.ts >= cutAt && e.event === 'demoted'), 5000);
       const demoted = lab.node(3).events.find((e) => e.ts >= cutAt && e.event === 'demoted')!;
       console.log(
-        `measured: n3's lease ended ${(demoted.leaseEndedAt as number) - cutAt} ms after the cut (${demoted.reason}, said at ${demoted.ts - cutAt} ms); ` +
+        `measured: n3's lease ended ${Math.round((demoted.leaseEndedAt as number) - cutAt)} ms after the cut (${demoted.reason}, said at ${demoted.ts - cutAt} ms); ` +
           `n2 elected ${elected.ts - cutAt} ms after it`,
       );
       assert.ok((demoted.leaseEndedAt as number) < elected.ts, 'the old coordinator had stopped before the new one was elected');
