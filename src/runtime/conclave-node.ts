@@ -12,7 +12,7 @@ import {
 import { PeerDirectory, type Route } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
-import { DROP_REASONS, Wire, type DropReason } from '../wire/wire.ts';
+import { Wire, noDrops, type DropReason } from '../wire/wire.ts';
 import type { ZooKeeperStatus } from '../zookeeper/status.ts';
 import { systemClock } from './clock.ts';
 import { Driver } from './driver.ts';
@@ -113,7 +113,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
   private leaderSince: number | null = null;
   private leaderlessSince: number | null = Date.now();
   private campaignStartedMs: number | null = null;
-  private readonly drops = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  private readonly drops = noDrops();
   private readonly dropReports = new Map<DropReason, { lastMs: number; pending: number; timer: NodeJS.Timeout | null }>();
   private stopping: Promise<void> | null = null;
   /** The state could not be saved: the node has stopped taking part. */

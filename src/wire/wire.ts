@@ -31,6 +31,11 @@ export const DROP_REASONS: readonly DropReason[] = [
   'overloaded',
 ];
 
+/** A count of zero for every drop reason. */
+export function noDrops(): Record<DropReason, number> {
+  return Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>;
+}
+
 export interface WireOptions {
   selfId: NodeId;
   cluster: string;

@@ -24,7 +24,7 @@ import { systemClock } from '../runtime/clock.ts';
 import { NodeMetrics } from '../runtime/metrics.ts';
 import type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
 import type { Elector } from '../runtime/elector.ts';
-import { DROP_REASONS, type DropReason } from '../wire/wire.ts';
+import { noDrops } from '../wire/wire.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import { candidatePrefix, designated, duplicateIds, parseCandidate, rank, watchOf, type Candidate, type ElectionMode } from './recipe.ts';
 import { SessionState, type ZooKeeperStatus } from './status.ts';
@@ -231,7 +231,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       network: null,
       zookeeper: this.zookeeperStatus(nowMs),
       dataDir: '',
-      drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
+      drops: noDrops(),
       traffic: { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, sendErrors: 0 },
     };
   }

@@ -5,7 +5,7 @@
  */
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
 import type { NodeEvent, RuntimePeerStatus, RuntimeStatus } from '../../src/runtime/conclave-node.ts';
-import { DROP_REASONS, type DropReason } from '../../src/wire/wire.ts';
+import { noDrops } from '../../src/wire/wire.ts';
 
 export interface SyntheticStatusOptions {
   /** Peers besides this node; the voters are these plus this node, IDs 1..peers+1. Default 4. */
@@ -133,7 +133,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
     },
     zookeeper: null,
     dataDir: '/var/lib/conclave',
-    drops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
+    drops: noDrops(),
     traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0 },
   };
 }

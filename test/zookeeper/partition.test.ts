@@ -6,16 +6,14 @@
  * coordinator must have stopped first, because its renewal writes could not get through F.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { assertNoOverlap } from '../net/checks.ts';
 import { networkTestMode } from '../net/privileges.ts';
-import { zooKeeperMissing } from './zk-server.ts';
+import { writeZooConfig, zooKeeperCommand, zooKeeperMissing } from './zk-server.ts';
 
 const CLI = join(new URL('../../', import.meta.url).pathname, 'bin/conclave.js');
-const JAR = '/usr/share/java/zookeeper.jar';
 const SESSION_MS = 1000;
 const TICK_MS = 200;
 /** A follower cut off from its leader goes on serving reads for syncLimit ticks: 2 s here. */
@@ -24,26 +22,21 @@ const ZK_HOSTS = [4, 5, 6];
 const support = networkTestMode();
 const skip = zooKeeperMissing() ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'needs root for its namespaces');
 
-/** Hosts 1..3 run Conclave nodes, hosts 4..6 the ZooKeeper servers; `servers` says whom each node uses. */
-function createLab(servers: () => Map<number, number[]>): NetnsLab {
+/** Hosts 1..3 run Conclave nodes, hosts 4..6 the ZooKeeper servers; `clientServers` says whom each node uses. */
+function createLab(clientServers: () => Map<number, number[]>): NetnsLab {
   let lab: NetnsLab | null = null;
   lab = NetnsLab.create(6, 6, {
     command: ({ id }) => {
       const ip = (host: number) => lab!.node(host).ip;
-      if (ZK_HOSTS.includes(id)) return ['java', '-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(lab!.dir, `zk${id}`, 'zoo.cfg')];
-      const backend = `zookeeper://${servers().get(id)!.map((host) => `${ip(host)}:2181`).join(',')}/conclave/partition?mode=bully`;
+      if (ZK_HOSTS.includes(id)) return zooKeeperCommand(join(lab!.dir, `zk${id}`, 'zoo.cfg'));
+      const backend = `zookeeper://${clientServers().get(id)!.map((host) => `${ip(host)}:2181`).join(',')}/conclave/partition?mode=bully`;
       return [process.execPath, CLI, 'run', '--id', String(id), '--backend', backend, '--timeout-ms', String(SESSION_MS), '--cluster', 'lab', '--json'];
     },
   });
+  const servers = ZK_HOSTS.map((h) => `server.${h}=${lab!.node(h).ip}:2888:3888`);
   for (const host of ZK_HOSTS) {
-    const dir = join(lab.dir, `zk${host}`);
-    mkdirSync(join(dir, 'data'), { recursive: true });
-    writeFileSync(join(dir, 'data', 'myid'), `${host}\n`);
-    writeFileSync(join(dir, 'zoo.cfg'), [
-      `tickTime=${TICK_MS}`, 'initLimit=20', `syncLimit=${SYNC_LIMIT}`, `dataDir=${join(dir, 'data')}`,
-      'clientPort=2181', `clientPortAddress=${lab.node(host).ip}`, 'admin.enableServer=false', '4lw.commands.whitelist=srvr',
-      ...ZK_HOSTS.map((h) => `server.${h}=${lab!.node(h).ip}:2888:3888`),
-    ].join('\n'));
+    const ensemble = { myid: host, servers };
+    writeZooConfig(join(lab.dir, `zk${host}`), { tickMs: TICK_MS, address: lab.node(host).ip, clientPort: 2181, syncLimit: SYNC_LIMIT, ensemble });
   }
   return lab;
 }

@@ -52,21 +52,7 @@ export class ZkServer {
     const dir = mkdtempSync(join(tmpdir(), 'conclave-zk-'));
     const port = options.ensemble?.clientPort ?? (await freePort());
     const server = new ZkServer(dir, port, options.tickMs ?? 200);
-    const config = [
-      `tickTime=${server.tickMs}`,
-      `dataDir=${join(dir, 'data')}`,
-      `clientPort=${port}`,
-      'clientPortAddress=127.0.0.1',
-      'maxClientCnxns=200',
-      'admin.enableServer=false',
-      '4lw.commands.whitelist=ruok,srvr,mntr',
-    ];
-    if (options.ensemble !== undefined) {
-      mkdirSync(join(dir, 'data'), { recursive: true });
-      writeFileSync(join(dir, 'data', 'myid'), `${options.ensemble.myid}\n`);
-      config.push('initLimit=20', 'syncLimit=5', ...options.ensemble.servers);
-    }
-    writeFileSync(join(dir, 'zoo.cfg'), config.join('\n'));
+    writeZooConfig(dir, { tickMs: server.tickMs, address: '127.0.0.1', clientPort: port, ...(options.ensemble === undefined ? {} : { ensemble: options.ensemble }) });
     try {
       await server.resume();
     } catch (error) {
@@ -84,8 +70,8 @@ export class ZkServer {
   /** Starts the server (again, on the same port and data); resolves once it answers. */
   async resume(): Promise<void> {
     if (this.child !== null) throw new Error('ZooKeeper is running');
-    // QuorumPeerMain runs a standalone server too, when the configuration names no other member.
-    const child = spawn('java', ['-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(this.dir, 'zoo.cfg')], {
+    const [command, ...args] = zooKeeperCommand(join(this.dir, 'zoo.cfg'));
+    const child = spawn(command!, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: this.dir,
     });
@@ -129,6 +115,37 @@ export class ZkServer {
     this.child?.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
+}
+
+/** The command line of a ZooKeeper server. QuorumPeerMain runs a standalone one too, when the configuration names no other member. */
+export function zooKeeperCommand(configPath: string): string[] {
+  return ['java', '-Xmx256m', '-XX:+UseSerialGC', '-cp', JAR, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', configPath];
+}
+
+/**
+ * `<dir>/zoo.cfg`, with the data in `<dir>/data` (and its `myid` for an ensemble member). The
+ * server listens on `address:clientPort`; a follower cut off from its leader keeps serving for
+ * `syncLimit` ticks (default 5).
+ */
+export function writeZooConfig(
+  dir: string,
+  options: { tickMs: number; address: string; clientPort: number; syncLimit?: number; ensemble?: { myid: number; servers: string[] } },
+): void {
+  const config = [
+    `tickTime=${options.tickMs}`,
+    `dataDir=${join(dir, 'data')}`,
+    `clientPort=${options.clientPort}`,
+    `clientPortAddress=${options.address}`,
+    'maxClientCnxns=200',
+    'admin.enableServer=false',
+    '4lw.commands.whitelist=ruok,srvr,mntr',
+  ];
+  if (options.ensemble !== undefined) {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'myid'), `${options.ensemble.myid}\n`);
+    config.push('initLimit=20', `syncLimit=${options.syncLimit ?? 5}`, ...options.ensemble.servers);
+  }
+  writeFileSync(join(dir, 'zoo.cfg'), `${config.join('\n')}\n`);
 }
 
 /** Three (or `size`) ZooKeeper servers on loopback forming one ensemble. */
