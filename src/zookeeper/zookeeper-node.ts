@@ -319,20 +319,14 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
         return;
       case SessionState.Suspended:
         // The session may live on, but nothing says so: stop leading now.
-        if (this.leading !== null) this.demote('zookeeper-disconnected');
-        this.lastReadMs = null;
-        this.lastWriteMs = null;
-        this.updateLeader();
+        this.loseContact('zookeeper-disconnected');
         return;
       case SessionState.Expired:
-        if (this.leading !== null) this.demote('session-expired');
+        this.loseContact('session-expired');
         // The ensemble deleted our znodes; a new session registers again.
         this.ownName = null;
         this.claim = null;
         this.candidates = [];
-        this.lastReadMs = null;
-        this.lastWriteMs = null;
-        this.updateLeader();
         this.session.close();
         this.session = this.openSession();
         this.session.connect();
@@ -341,6 +335,14 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       default:
         return;
     }
+  }
+
+  /** Nothing says the session is alive now: stop leading, and let the view go stale. */
+  private loseContact(reason: string): void {
+    if (this.leading !== null) this.demote(reason);
+    this.lastReadMs = null;
+    this.lastWriteMs = null;
+    this.updateLeader();
   }
 
   /** Runs evaluate() now, or again right after the one in progress. */
