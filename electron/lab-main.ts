@@ -1,13 +1,18 @@
 /**
  * The lab in a desktop window: `npm run demo` opens this where Electron is installed. A viewer
  * only: the lab and its nodes run in the demo's process; this window shows the lab page it
- * serves on loopback, sandboxed, with no preload and no way to any other page.
+ * serves on loopback, sandboxed, with no preload and no way to any other page. The run's action
+ * token comes in the environment (CONCLAVE_LAB_TOKEN) and goes to the page in the URL's fragment.
  *
- *   electron dist/electron/lab-main.js --url http://127.0.0.1:7780/
+ *   CONCLAVE_LAB_TOKEN=… electron dist/electron/lab-main.js --url http://127.0.0.1:7780/
  */
 import { app, BrowserWindow } from 'electron';
 import { HARDENED_WEB_PREFERENCES, hardenApp, hardenSession } from './security.ts';
-import { labOrigin } from './lab-url.ts';
+import { labOrigin, labToken } from './lab-url.ts';
+
+/** A lab in a user namespace may not serve yet when the window opens: it tries again, this long. */
+const LOAD_ATTEMPTS = 20;
+const LOAD_RETRY_MS = 500;
 
 const origin = labOrigin(process.argv.slice(app.isPackaged ? 1 : 2));
 if (origin === null) {
@@ -23,6 +28,7 @@ const allowed = (url: string | undefined): boolean => {
   }
 };
 hardenApp(allowed);
+const token = labToken(process.env);
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -35,9 +41,27 @@ async function main(): Promise<void> {
     webPreferences: HARDENED_WEB_PREFERENCES,
   });
   window.once('ready-to-show', () => window.show());
+  // A node's dashboard (a link on its card, same origin): in a window of its own, as hardened.
+  window.webContents.setWindowOpenHandler(({ url }) =>
+    allowed(url) && /^\/nodes\/\d+\/$/.test(new URL(url).pathname)
+      ? { action: 'allow', overrideBrowserWindowOptions: { width: 1360, height: 900, webPreferences: HARDENED_WEB_PREFERENCES } }
+      : { action: 'deny' },
+  );
   app.on('window-all-closed', () => app.quit());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
-  await window.loadURL(`${origin}/`);
+  const url = `${origin}/${token === null ? '' : `#token=${token}`}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await window.loadURL(url);
+      return;
+    } catch (error) {
+      if (attempt >= LOAD_ATTEMPTS || window.isDestroyed()) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
+    }
+  }
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`conclave lab: cannot show the lab page: ${error instanceof Error ? error.message : String(error)}\n`);
+  app.exit(1);
+});

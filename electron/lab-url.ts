@@ -1,3 +1,15 @@
+/**
+ * How `npm run demo` hands the window its run's action token: the environment, not the command
+ * line (the same name as LAB_TOKEN_VARIABLE in src/lab/user-namespace.ts).
+ */
+export const LAB_TOKEN_VARIABLE = 'CONCLAVE_LAB_TOKEN';
+
+/** The token from the environment, if it has the shape the lab makes (32 hex digits), else null. */
+export function labToken(env: NodeJS.ProcessEnv): string | null {
+  const token = env[LAB_TOKEN_VARIABLE];
+  return token !== undefined && /^[0-9a-f]{32}$/.test(token) ? token : null;
+}
+
 /** The lab page's origin from `--url`: plain HTTP on a loopback address only, or null. */
 export function labOrigin(args: readonly string[]): string | null {
   const index = args.indexOf('--url');

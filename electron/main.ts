@@ -67,7 +67,7 @@ async function startNode(settings: RunSettings): Promise<Session> {
   try {
     return await startSession(settings, print, () => exitWith(1, 'cannot persist state; stopping'));
   } catch (error) {
-    const usage = error instanceof UsageError ? error : asUsageError(error);
+    const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
     if (usage !== null) exitWith(2, `${usage.message}\n(see 'conclave run --help')`);
     if (error instanceof DashboardStartError) exitWith(1, error.message);
     exitWith(1, (error as Error).message);

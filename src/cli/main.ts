@@ -65,7 +65,7 @@ async function run(settings: RunSettings): Promise<void> {
     // The demotion hook (if it was leading) runs before the exit: a new coordinator may take over.
     session = await startSession(settings, print, () => process.exit(1));
   } catch (error) {
-    const usage = error instanceof UsageError ? error : asUsageError(error);
+    const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
     if (usage !== null) usageError(usage.message, 'conclave run --help');
     if (error instanceof InterfaceError && settings.node.interface !== undefined) usageError(`--interface: ${error.message}`, 'conclave run --help');
     if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {

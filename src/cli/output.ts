@@ -44,7 +44,9 @@ function describe(e: NodeEvent): string {
     case 'challenge':
       return `challenges [${(d.to as number[]).join(', ')}]`;
     case 'dropped':
-      return `dropped ${d.count} datagram(s): ${d.reason} (${d.total} so far; ${d.detail})`;
+      return `dropped ${d.count} datagram(s): ${d.reason}${d.source ? ` from ${d.source}` : ''} (${d.total} so far; ${d.detail})`;
+    case 'stalled':
+      return `STALLED: frozen for ${d.durationMs} ms${d.leaseLost ? ', longer than its lease: stopped leading while frozen' : d.wasLeader ? '; the lease held' : ''}`;
     case 'alarm':
       return `ALARM ${d.alarm} ${d.raised ? 'raised' : 'cleared'}`;
     case 'dashboard':

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type NodeId } from '../core/index.ts';
 import { KeyError, parseKeys, readKeyFile } from '../net/keys.ts';
+import { MetricsListenError } from '../runtime/metrics.ts';
 import type { NodeOptions } from '../runtime/options.ts';
+import { DataDirError } from '../runtime/state-file.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
@@ -54,6 +56,8 @@ Dashboard
   --dashboard-host <h>    (default 127.0.0.1; another address exposes it to that network)
   --dashboard-controls    let the page resign, pause and resume this node; every request
                           must carry the token printed at start
+  --dashboard-socket <f>  listen on this Unix socket instead, behind a local proxy that
+                          answers on <dashboard-host>:<dashboard-port> (the demo lab does this)
   --help                  this text
 
 Exit status: 0 after SIGINT or SIGTERM (a coordinator resigns first), 1 on a runtime error,
@@ -77,6 +81,8 @@ export interface DashboardSettings {
   port: number;
   host: string;
   controls: boolean;
+  /** Listen on this Unix socket instead of `host`:`port` (requests are still checked against them). */
+  socketPath?: string;
 }
 
 const FLAGS = {
@@ -108,6 +114,7 @@ const FLAGS = {
   'dashboard-port': { type: 'string' },
   'dashboard-host': { type: 'string' },
   'dashboard-controls': { type: 'boolean' },
+  'dashboard-socket': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -153,7 +160,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
   if (values['metrics-host'] !== undefined && values['metrics-port'] === undefined) {
     throw new UsageError('--metrics-host needs --metrics-port');
   }
-  for (const flag of ['dashboard-host', 'dashboard-controls'] as const) {
+  for (const flag of ['dashboard-host', 'dashboard-controls', 'dashboard-socket'] as const) {
     if (values[flag] !== undefined && values['dashboard-port'] === undefined) throw new UsageError(`--${flag} needs --dashboard-port`);
   }
   const { keys, warning } = loadKeys(values['key-file'], env.CONCLAVE_KEY);
@@ -194,12 +201,19 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
             port: integer('--dashboard-port', values['dashboard-port'], 0, 65535)!,
             host: values['dashboard-host'] ?? '127.0.0.1',
             controls: values['dashboard-controls'] ?? false,
+            ...(values['dashboard-socket'] === undefined ? {} : { socketPath: values['dashboard-socket'] }),
           },
   };
 }
 
-/** Turns an option-validation error into a usage error naming the flag. */
-export function asUsageError(error: unknown): UsageError | null {
+/**
+ * Turns a start-up error into a usage error naming the flag: an option that failed validation, a
+ * metrics endpoint that cannot listen where the flags say, a data directory given that cannot be
+ * used. `given`: the node options the flags made (a default data directory is no flag's fault).
+ */
+export function asUsageError(error: unknown, given?: NodeOptions): UsageError | null {
+  if (error instanceof MetricsListenError) return new UsageError(metricsListenProblem(error));
+  if (error instanceof DataDirError && given?.dataDir !== undefined) return new UsageError(`--data-dir ${error.message}`);
   if (error instanceof ConfigError) return new UsageError(`${FLAG_OF[error.field] ?? error.field}: ${error.message.slice(error.field.length + 2)}`);
   if (error instanceof RangeError) {
     const message = error.message
@@ -215,6 +229,21 @@ export function asUsageError(error: unknown): UsageError | null {
     return new UsageError(message);
   }
   return null;
+}
+
+function metricsListenProblem({ code, host, port, message }: MetricsListenError): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `--metrics-port ${port}: the port is in use on ${host}`;
+    case 'EACCES':
+      return `--metrics-port ${port}: not allowed to listen there`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `--metrics-host ${host}: not an address of this machine`;
+    default:
+      return `--metrics-port/--metrics-host: ${message}`;
+  }
 }
 
 function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {

@@ -3,7 +3,7 @@
  * lines and, when asked for, its dashboard server. Start errors are thrown for the caller to
  * turn into an exit status.
  */
-import { randomBytes } from 'node:crypto';
+import { newControlToken } from '../dashboard/control-token.ts';
 import { applyControl } from '../dashboard/controls.ts';
 import { DashboardFeed } from '../dashboard/feed.ts';
 import { DashboardServer } from '../dashboard/server.ts';
@@ -67,14 +67,23 @@ export async function startSession(settings: RunSettings, print: (event: NodeEve
 
 async function serve(node: Elector, settings: DashboardSettings, print: (event: NodeEvent) => void): Promise<{ dashboard: DashboardServer; feed: DashboardFeed }> {
   // 128 bits from the OS: the token stands between the LAN and this node's controls.
-  const token = settings.controls ? randomBytes(16).toString('hex') : null;
+  const token = settings.controls ? newControlToken() : null;
   const feed = new DashboardFeed(node, { controls: { enabled: settings.controls, needsToken: true } });
   let dashboard: DashboardServer;
   try {
-    dashboard = await DashboardServer.start(feed, { host: settings.host, port: settings.port, token, onControl: (action) => applyControl(node, action) });
+    dashboard = await DashboardServer.start(feed, {
+      host: settings.host,
+      port: settings.port,
+      token,
+      onControl: (action) => applyControl(node, action),
+      ...(settings.socketPath === undefined ? {} : { socketPath: settings.socketPath }),
+    });
   } catch (error) {
     feed.close();
     const code = (error as NodeJS.ErrnoException).code;
+    if (settings.socketPath !== undefined && code !== undefined) {
+      throw new DashboardStartError(`--dashboard-socket ${settings.socketPath}: cannot listen there (${code})`);
+    }
     if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`);
     if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {

@@ -17,6 +17,7 @@ import { stepCandidate, tickCandidate, type Campaign } from './roles/candidate.t
 import { stepFollower, tickFollower, type Challenge } from './roles/follower.ts';
 import { sendHeartbeat, stepLeader, tickLeader, type Leadership } from './roles/leader.ts';
 import { buildStatus, type NodeStatus } from './status.ts';
+import { MAX_TERM, mayAdoptTerm, offeredTerm } from './terms.ts';
 import { answerChallenge, decideVote, handleVoteRequest, rejectVote, type VoteDecision } from './voting.ts';
 
 /** What must survive a restart. Written (and fsynced) before the messages of the same Ready leave. */
@@ -220,6 +221,14 @@ export class ElectionNode {
     return nowMs < this.promiseUntilMs;
   }
 
+  /**
+   * Whether `message` keeps to the term bound (./terms.ts); one that does not is dropped before
+   * it touches any state, and the driver counts it.
+   */
+  acceptsTerm(message: Message): boolean {
+    return mayAdoptTerm(this.term, offeredTerm(message));
+  }
+
   isVoter(id: NodeId): boolean {
     return this.voterIds.has(id);
   }
@@ -246,6 +255,7 @@ export class ElectionNode {
   canLead(nowMs: number): boolean {
     return (
       !this.stopped &&
+      this.term < MAX_TERM &&
       !this.isQuarantined(nowMs) &&
       !this.hasDuplicateAlarm(nowMs) &&
       nowMs >= this.holdOffUntilMs &&
@@ -266,6 +276,13 @@ export class ElectionNode {
       ids.push(peer.id);
     }
     return ids.sort((a, b) => b - a);
+  }
+
+  /** When this coordinator's lease ends, or would end if no quorum acknowledges its first round. */
+  leaseEndMs(): number {
+    const leadership = this.leadership;
+    if (leadership === null) return this.nowMs;
+    return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : leadership.electedAtMs + this.config.timeoutMs;
   }
 
   /** The earliest local time at which `tick` has something to do. */
@@ -406,7 +423,7 @@ export class ElectionNode {
       if (message.bootId !== this.bootId) this.raiseDuplicateAlarm(nowMs);
       return; // our own multicast, looped back
     }
-    if (!this.isVoter(message.from)) return;
+    if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const change = this.peers.observe(message, nowMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
 
@@ -424,8 +441,15 @@ export class ElectionNode {
       if (!message.preVote && message.voteTerm > this.term) {
         // etcd's check-quorum rule: a node bound by a lease does not even adopt the term, so an
         // isolated node cannot disrupt a healthy coordinator by inflating terms.
-        if (this.holdsPromise(nowMs) && message.resignedTerm !== this.promisedTerm) {
-          rejectVote(this, message, RejectReason.LeaseHeld, nowMs);
+        if (this.holdsPromise(nowMs) && message.resignedTerm !== this.promisedTerm && message.from !== this.promisedLeader) {
+          rejectVote(this, message, RejectReason.LeaseHeld, this.promiseUntilMs - nowMs);
+          return;
+        }
+        // The same rule binds a coordinator, from its election on: its followers' promises
+        // refuse this candidate anyway, and adopting the term would only depose it (found by
+        // the simulator: a pre-vote granted just before the coordinator won).
+        if (this.leadership !== null) {
+          rejectVote(this, message, RejectReason.LeaseHeld, this.leaseEndMs() - nowMs);
           return;
         }
         this.becomeFollower(message.voteTerm, 'higher-term');

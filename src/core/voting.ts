@@ -33,7 +33,7 @@ export function decideVote(node: ElectionNode, request: VoteRequest, nowMs: numb
   if (node.leadership !== null && node.hasLease(nowMs)) {
     return reject(RejectReason.LeaseHeld, node.leadership.leaseUntilMs - nowMs);
   }
-  if (node.holdsPromise(nowMs)) {
+  if (node.holdsPromise(nowMs) && from !== node.promisedLeader) {
     // The candidate saw our coordinator resign; it dropped its lease before saying so.
     if (request.resignedTerm !== 0 && request.resignedTerm === node.promisedTerm) {
       releasePromise(node, request.resignedTerm);
@@ -71,13 +71,21 @@ export function releasePromise(node: ElectionNode, term: number): void {
 
 export function handleVoteRequest(node: ElectionNode, request: VoteRequest, nowMs: number): void {
   const decision = node.decideVote(request, nowMs);
-  if (decision.granted && !request.preVote) node.recordVote(request.from);
+  if (decision.granted && !request.preVote) {
+    node.recordVote(request.from);
+    // Raft's rule: granting a vote restarts the voter's own election timer. The candidate we just
+    // voted for gets its timeout to announce before we campaign against it (found by the
+    // simulator: a voter still skipping that candidate from an earlier challenge campaigned at
+    // once and deposed it).
+    node.skip.delete(request.from);
+    node.waitCoordinatorUntilMs = Math.max(node.waitCoordinatorUntilMs, nowMs + node.config.timeoutMs);
+  }
   reply(node, request, decision);
 }
 
-/** Rejects without consulting the rules (the term gate's lease check). */
-export function rejectVote(node: ElectionNode, request: VoteRequest, reason: RejectReason, nowMs: number): void {
-  reply(node, request, reject(reason, node.promiseUntilMs - nowMs));
+/** Rejects without consulting the rules (the term gate's lease checks). */
+export function rejectVote(node: ElectionNode, request: VoteRequest, reason: RejectReason, retryAfterMs: number): void {
+  reply(node, request, reject(reason, retryAfterMs));
 }
 
 function reply(node: ElectionNode, request: VoteRequest, decision: VoteDecision): void {

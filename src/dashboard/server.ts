@@ -3,8 +3,8 @@
  * of the node's feed, and (only when enabled) token-guarded controls. Bound to loopback unless
  * told otherwise.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerTokenMatches } from './control-token.ts';
 import type { DashboardFeed } from './feed.ts';
 import { CONTROL_ACTIONS, type ControlAction, type ControlResult } from './messages.ts';
 import { WebHost, reply } from './web-host.ts';
@@ -18,6 +18,8 @@ export interface DashboardServerOptions {
   onControl: (action: ControlAction) => ControlResult;
   /** The built bundle; default dist/ui of this package. */
   uiDir?: string;
+  /** Listen on this Unix socket instead, behind a proxy that answers as `host`:`port` (the demo lab). */
+  socketPath?: string;
 }
 
 export class DashboardServer {
@@ -32,6 +34,7 @@ export class DashboardServer {
       host: options.host,
       port: options.port,
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
+      ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
       api: (request, response, path, host) => {
         if (path === '/api/stream') {
           host.stream(request, response, feed.hello(), (send) => feed.subscribe(send));
@@ -72,16 +75,10 @@ export class DashboardServer {
 function control(request: IncomingMessage, response: ServerResponse, name: string, options: DashboardServerOptions): void {
   if (request.method !== 'POST') return reply(response, 405, { error: 'use POST' });
   if (options.token === null) return reply(response, 403, { ok: false, error: 'Controls are off: start the node with --dashboard-controls' });
-  if (!tokenMatches(request.headers.authorization, options.token)) {
+  if (!bearerTokenMatches(request.headers.authorization, options.token)) {
     return reply(response, 401, { ok: false, error: 'missing or wrong control token (it is printed when the node starts)' });
   }
   if (!(CONTROL_ACTIONS as readonly string[]).includes(name)) return reply(response, 404, { ok: false, error: `no such control: ${name}` });
   const result = options.onControl(name as ControlAction);
   return reply(response, result.ok ? 200 : 409, result);
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -4,7 +4,7 @@
  * readers, and the Host check that keeps other sites' pages out when bound to loopback.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { BlockList, isIP, type AddressInfo } from 'node:net';
 import { hostname as hostname_ } from 'node:os';
 import { CONTENT_SECURITY_POLICY, DEFAULT_UI_DIR, readUiFile } from './static-files.ts';
 
@@ -33,6 +33,11 @@ export interface WebHostOptions {
   /** 0: any free port. */
   port: number;
   api: ApiRoute;
+  /**
+   * Answers a request outside /api/ before the bundle does, or returns false to let it (the lab
+   * passes its nodes' dashboards through this way).
+   */
+  pages?: ApiRoute;
   /** The page `/` shows, within the bundle. */
   page?: string;
   /** The built bundle; default dist/ui of this package. */
@@ -69,6 +74,7 @@ export class WebHost {
         if (!(await options.api(request, response, path, self!))) reply(response, 404, { error: 'not found' });
         return;
       }
+      if (options.pages !== undefined && (await options.pages(request, response, path, self!))) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, { error: 'method not allowed' });
       return serveFile(response, uiDir, path === '/' ? `/${options.page ?? 'index.html'}` : path);
     };
@@ -148,29 +154,42 @@ function encodeEvent(message: unknown): string {
 }
 
 /**
- * Refuses requests whose Host names another site (DNS rebinding): a page of evil.example, resolved
- * to this machine, must not read or drive it. On loopback only loopback names pass; bound wider,
- * an IP literal, localhost or this machine's own name.
+ * Refuses requests whose Host names another site (DNS rebinding): a page of evil.example whose
+ * name resolves to this machine must not read or drive it, and its requests carry its own name.
+ * The header must be exactly `name[:port]` or `[IPv6][:port]`, with the port this host answers on.
+ * Bound to loopback, only `localhost`, a loopback IP literal (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104)
+ * or the bound address pass; bound wider, an IP literal (a page that reached us by IP has that IP
+ * for its origin), `localhost`, or this machine's own name, alone or under `.local`.
  */
 export function hostAllowed(header: string | undefined, boundHost: string, port: number): boolean {
-  if (header === undefined) return false;
-  const { hostname, port: given } = parseHostHeader(header);
-  if (given !== String(port)) return false;
-  if (isLoopback(boundHost)) return isLoopback(hostname);
-  return isIP(hostname) !== 0 || hostname === 'localhost' || hostname === hostname_().toLowerCase() || hostname.startsWith(`${hostname_().toLowerCase()}.`);
+  const given = header === undefined ? null : parseHostHeader(header);
+  if (given === null || given.port !== port) return false;
+  const { hostname } = given;
+  if (isLoopbackName(boundHost.toLowerCase())) return isLoopbackName(hostname) || hostname === boundHost.toLowerCase();
+  const machine = hostname_().toLowerCase();
+  return isIP(hostname) !== 0 || hostname === 'localhost' || hostname === machine || hostname === `${machine}.local`;
 }
 
-function parseHostHeader(header: string): { hostname: string; port: string } {
-  try {
-    const url = new URL(`http://${header}`);
-    return { hostname: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: url.port || '80' };
-  } catch {
-    return { hostname: '', port: '' };
-  }
+/** `name[:port]` or `[IPv6][:port]`, lowercased, port 80 when absent; null for anything else. */
+export function parseHostHeader(header: string): { hostname: string; port: number } | null {
+  const match = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9-]+(?:\.[a-z0-9-]+)*))(?::(\d{1,5}))?$/i.exec(header);
+  if (match === null) return null;
+  const [, ipv6, name, port] = match;
+  if (ipv6 !== undefined && isIP(ipv6) !== 6) return null;
+  const number = port === undefined ? 80 : Number(port);
+  return number > 65535 ? null : { hostname: (ipv6 ?? name!).toLowerCase(), port: number };
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.') || host.startsWith('::ffff:7f');
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/** `localhost` or a loopback IP literal; never a name that merely starts like one. */
+function isLoopbackName(host: string): boolean {
+  const family = isIP(host);
+  if (family === 0) return host === 'localhost';
+  return LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 async function serveFile(response: ServerResponse, uiDir: string, path: string): Promise<void> {

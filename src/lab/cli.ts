@@ -7,11 +7,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { findElectron } from '../cli/electron-binary.ts';
+import { newControlToken } from '../dashboard/control-token.ts';
+import type { WebHost } from '../dashboard/web-host.ts';
 import { DemoLab } from './demo-lab.ts';
 import { startLabServer } from './lab-server.ts';
 import { describeLeftovers, findLeftovers, removeLeftovers, DEMO_PREFIX } from './leftovers.ts';
 import { NetnsLab } from './netns-lab.ts';
-import { innerLab, runInUserNamespace, userNamespacesAllowed } from './user-namespace.ts';
+import { NodeDashboards } from './node-dashboards.ts';
+import { shutDown } from './shutdown.ts';
+import { INNER_PORT, INNER_SOCKET, LAB_TOKEN_VARIABLE, innerLab, runInUserNamespace, userNamespacesAllowed } from './user-namespace.ts';
 
 const USAGE = `usage: npm run demo -- [options]
 
@@ -79,18 +83,19 @@ function namespaceAccess(): 'root' | 'userns' | { why: string } {
 /**
  * Shows the page: in an Electron window where its binary is installed (the window is closed with
  * the lab), otherwise in the default browser where there is a display. Says which, or why neither.
+ * The action token goes to the window in its environment, to a browser in the URL's fragment.
  */
-function openPage(url: string): { close: () => void; how: string } {
+function openPage(url: string, token: string): { close: () => void; how: string } {
   const electron = findElectron(process.env, { download: false });
   if ('binary' in electron) {
-    const window = spawn(electron.binary, [LAB_WINDOW, '--url', url], { stdio: 'ignore' });
+    const window = spawn(electron.binary, [LAB_WINDOW, '--url', url], { stdio: 'ignore', env: { ...process.env, [LAB_TOKEN_VARIABLE]: token } });
     window.on('error', () => {});
     return { close: () => window.exitCode === null && window.kill('SIGTERM'), how: 'the page opens in an Electron window' };
   }
   const none = { close: () => {} };
   if (process.platform !== 'linux' && process.platform !== 'darwin') return { ...none, how: 'open that address in a browser' };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { ...none, how: 'no display here: open that address in a browser' };
-  const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [url], { stdio: 'ignore', detached: true });
+  const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [`${url}#token=${token}`], { stdio: 'ignore', detached: true });
   opener.on('error', () => {});
   opener.unref();
   return { ...none, how: `the page opens in your browser (no Electron window: ${electron.why})` };
@@ -112,19 +117,23 @@ async function main(): Promise<void> {
     fail(`a lab that crashed left ${describeLeftovers(leftovers)} behind; remove them with: npm run demo -- --clean`, 1);
   }
   const inner = innerLab(process.env);
+  // The nodes this process starts inherit its environment: they have no use for these.
+  for (const name of [INNER_SOCKET, INNER_PORT, LAB_TOKEN_VARIABLE]) delete process.env[name];
+  // This run's secret for the page's actions (made outside a user namespace, which opens the page).
+  const token = inner?.token ?? newControlToken();
   const access = inner !== null ? 'root' : options.mode === 'loopback' ? { why: 'asked for' } : namespaceAccess();
   if (options.mode === 'netns' && typeof access === 'object') fail(`--mode netns: ${access.why}`, 1);
   if (access === 'userns') {
     // The nodes' namespaces in a user namespace of their own; the page stays on this loopback.
     let run;
     try {
-      run = await runInUserNamespace([process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--no-open'], options.port);
+      run = await runInUserNamespace([process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2), '--no-open'], options.port, token);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       fail(code === 'EADDRINUSE' ? `--port ${options.port} is in use (try --port 0)` : (error as Error).message, 1);
     }
     // The page reconnects until the lab inside is up.
-    if (options.open) process.stdout.write(`demo: ${openPage(`http://127.0.0.1:${run.port}/`).how}\n`);
+    if (options.open) process.stdout.write(`demo: ${openPage(`http://127.0.0.1:${run.port}/`, token).how}\n`);
     process.exit(await run.exited);
   }
   const mode = access === 'root' ? 'netns' : 'loopback';
@@ -134,45 +143,71 @@ async function main(): Promise<void> {
       : `all nodes on this machine's loopback (${typeof access === 'object' ? access.why : ''}); unplugging, partitions and loss need network namespaces`;
 
   const hosts = NetnsLab.create(options.nodes, options.nodes, { prefix: DEMO_PREFIX, mode, retainEvents: false });
+  // Each node's own dashboard, on a socket in the lab's directory, passed through by the page's server.
+  const dashboards = new NodeDashboards(hosts.dir);
   const lab = new DemoLab(hosts, {
     mode,
     modeReason,
     heartbeatMs: HEARTBEAT_MS,
     timeoutMs: TIMEOUT_MS,
     supports: { unplug: mode === 'netns', partition: mode === 'netns', loss: mode === 'netns' },
+    dashboards,
   });
-  let server;
+  let server: WebHost;
   try {
-    server = inner === null ? await startLabServer(lab, '127.0.0.1', options.port) : await startLabServer(lab, '127.0.0.1', inner.port, inner.socketPath);
+    server = await startLabServer(lab, {
+      host: '127.0.0.1',
+      ...(inner === null ? { port: options.port } : { port: inner.port, socketPath: inner.socketPath }),
+      token,
+      dashboards,
+    });
   } catch (error) {
-    await lab.stop(0);
+    await shutDown([['removing the lab', () => lab.stop(0)]], report);
     const code = (error as NodeJS.ErrnoException).code;
     fail(code === 'EADDRINUSE' ? `--port ${options.port} is in use (try --port 0)` : (error as Error).message, 1);
   }
+  dashboards.pageAddress = { host: server.host, port: server.port };
   let page = { close: () => {}, how: '' };
   let stopping = false;
-  const stop = (signal: string): void => {
+  /** Stops everything, each part even when another fails, and exits: 0, or 1 when anything failed. */
+  const stop = (why: string, failed = false): void => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\ndemo: ${signal}: stopping the nodes and removing the lab\n`);
-    void (async () => {
-      page.close();
-      await server.close();
-      await lab.stop();
-      process.exit(0);
-    })();
+    process.stdout.write(`\ndemo: ${why}: stopping the nodes and removing the lab\n`);
+    void shutDown(
+      [
+        ['closing the window', () => page.close()],
+        ['closing the page server', () => server.close()],
+        ['stopping the nodes and removing the lab', () => lab.stop()],
+      ],
+      report,
+    ).then((status) => process.exit(failed ? 1 : status));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => stop('SIGHUP'));
 
-  lab.startAll();
+  try {
+    lab.startAll();
+  } catch (error) {
+    report(`cannot start the nodes: ${(error as Error).message}`);
+    stop('start failed', true);
+    return;
+  }
   process.stdout.write(`demo: ${options.nodes} nodes, ${mode} mode: ${modeReason}\n`);
-  process.stdout.write(`demo: lab page on ${server.url}  (Ctrl-C stops everything)\n`);
+  process.stdout.write(`demo: lab page on ${server.url}#token=${token}  (Ctrl-C stops everything)\n`);
   if (options.open) {
-    page = openPage(server.url);
+    page = openPage(server.url, token);
     process.stdout.write(`demo: ${page.how}\n`);
   }
 }
 
-void main();
+function report(line: string): void {
+  process.stderr.write(`demo: ${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  // A lab built before this failed is removed by NetnsLab's exit hook (its processes and namespaces).
+  report(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -6,6 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { NodeEvent } from '../runtime/conclave-node.ts';
 import { clusterView, type LabNodeView } from './cluster-view.ts';
+import type { LabDashboards } from './node-dashboards.ts';
 import type { LabAction, LabActionResult, LabMode, LabNodeSnapshot, LabSnapshot, LabTimelineEntry } from './messages.ts';
 
 /** The hosts a lab runs on: network namespaces (NetnsLab), or one loopback. */
@@ -13,7 +14,7 @@ export interface LabHosts {
   readonly nodes: ReadonlyArray<{ id: number; ip: string; process: ChildProcess | null }>;
   onEvent: (id: number, event: NodeEvent) => void;
   onExit: (id: number, code: number | null, signal: NodeJS.Signals | null) => void;
-  start(id: number): void;
+  start(id: number, flags?: string[]): void;
   signal(id: number, signal: NodeJS.Signals): Promise<number | null>;
   unplug(id: number): void;
   replug(id: number): void;
@@ -29,10 +30,12 @@ export interface DemoLabInfo {
   heartbeatMs: number;
   timeoutMs: number;
   supports: LabSnapshot['supports'];
+  /** The nodes' own dashboards: started with each node, linked from its card, read for its quorum. */
+  dashboards?: LabDashboards;
 }
 
 /** Node events worth a line on the lab's timeline (the rest would drown it at 25 nodes). */
-const TIMELINE_EVENTS = new Set(['elected', 'demoted', 'fatal', 'paused', 'resumed', 'alarm']);
+const TIMELINE_EVENTS = new Set(['elected', 'demoted', 'fatal', 'paused', 'resumed', 'alarm', 'stalled']);
 const MAX_TIMELINE = 400;
 /** Coalesces snapshots: at most this often to the pages. */
 const PUBLISH_INTERVAL_MS = 100;
@@ -40,6 +43,14 @@ const PUBLISH_INTERVAL_MS = 100;
 const CHECK_INTERVAL_MS = 50;
 export const MAX_STALL_MS = 60_000;
 export const MAX_LOSS_PERCENT = 90;
+/**
+ * While a page watches, each running node's quorum is read this often: it changes with every
+ * acknowledgement and peer that comes or goes, which no event line reports (a leader elected by
+ * three of five votes says 3/3 until its next event). With many nodes, less often: a read costs
+ * about a millisecond of CPU at 50 peers, and the lab keeps to 20 reads a second in all.
+ */
+const QUORUM_POLL_MS = 500;
+const MAX_QUORUM_READS_PER_SECOND = 20;
 
 interface NodeState {
   process: 'up' | 'down' | 'stalled';
@@ -47,6 +58,11 @@ interface NodeState {
   latest: NodeEvent | null;
   stalledUntil: number | null;
   stallTimer: NodeJS.Timeout | null;
+  /** Counts the node's processes, so that a late answer from a killed one is not taken for the new one's. */
+  run: number;
+  /** Its quorum as last read from its dashboard, and when the read was sent; null until read, or when it is down. */
+  live: { quorum: { have: number; need: number }; atMs: number } | null;
+  reading: boolean;
 }
 
 export class DemoLab {
@@ -61,16 +77,21 @@ export class DemoLab {
   private publishTimer: NodeJS.Timeout | null = null;
   private lastPublishMs = 0;
   private readonly checkTimer: NodeJS.Timeout;
+  private readonly pollTimer: NodeJS.Timeout | null;
   private stopping = false;
 
   constructor(hosts: LabHosts, info: DemoLabInfo) {
     this.hosts = hosts;
     this.info = info;
-    for (const node of hosts.nodes) this.state.set(node.id, { process: 'down', linked: true, latest: null, stalledUntil: null, stallTimer: null });
+    for (const node of hosts.nodes) {
+      this.state.set(node.id, { process: 'down', linked: true, latest: null, stalledUntil: null, stallTimer: null, run: 0, live: null, reading: false });
+    }
     hosts.onEvent = (id, event) => this.onEvent(id, event);
     hosts.onExit = (id, code, signal) => this.onExit(id, code, signal);
     // Unreferenced: the node processes and the page server keep the lab alive, not this check.
     this.checkTimer = setInterval(() => this.check(), CHECK_INTERVAL_MS).unref();
+    const pollMs = Math.max(QUORUM_POLL_MS, (hosts.nodes.length * 1000) / MAX_QUORUM_READS_PER_SECOND);
+    this.pollTimer = info.dashboards === undefined ? null : setInterval(() => this.readQuorums(), pollMs).unref();
   }
 
   get voters(): number {
@@ -93,6 +114,7 @@ export class DemoLab {
         void this.hosts.signal(action.node, 'SIGKILL');
         // SIGKILL cannot be refused: the node is gone now, not when its exit is reported.
         this.node(action.node).process = 'down';
+        this.node(action.node).live = null;
         break;
       case 'restart':
         this.begin(`restart n${action.node}`, action.node);
@@ -167,12 +189,17 @@ export class DemoLab {
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
     clearInterval(this.checkTimer);
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
     if (this.publishTimer !== null) clearTimeout(this.publishTimer);
-    for (const [id, node] of this.state) if (node.process === 'stalled') this.endStall(id);
-    const exits = this.hosts.nodes.filter((n) => n.process !== null).map((n) => this.hosts.signal(n.id, 'SIGTERM'));
-    await Promise.race([Promise.allSettled(exits), new Promise((resolve) => setTimeout(resolve, graceMs))]);
-    this.hosts.destroy();
-    this.listeners.clear();
+    try {
+      for (const [id, node] of this.state) if (node.process === 'stalled') this.endStall(id);
+      const exits = this.hosts.nodes.filter((n) => n.process !== null).map((n) => this.hosts.signal(n.id, 'SIGTERM'));
+      await Promise.race([Promise.allSettled(exits), new Promise((resolve) => setTimeout(resolve, graceMs))]);
+    } finally {
+      // Whatever failed above, the hosts go: their namespaces must not outlive the lab.
+      this.listeners.clear();
+      this.hosts.destroy();
+    }
   }
 
   private refusal(action: LabAction): string | null {
@@ -213,7 +240,32 @@ export class DemoLab {
     const node = this.node(id);
     node.latest = null;
     node.process = 'up';
-    this.hosts.start(id);
+    node.run++;
+    node.live = null;
+    this.hosts.start(id, this.info.dashboards?.flags(id) ?? []);
+  }
+
+  /** Reads the quorum of every running node that is not still answering the last read. */
+  private readQuorums(): void {
+    const dashboards = this.info.dashboards;
+    if (dashboards === undefined || this.listeners.size === 0 || this.stopping) return;
+    for (const [id, node] of this.state) {
+      if (node.process !== 'up' || node.reading) continue;
+      const run = node.run;
+      const sentMs = Date.now();
+      node.reading = true;
+      void dashboards
+        .quorum(id)
+        .catch(() => null)
+        .then((quorum) => {
+          node.reading = false;
+          if (quorum === null || node.run !== run || node.process === 'down') return;
+          const before = shownQuorum(node);
+          node.live = { quorum, atMs: sentMs };
+          const after = shownQuorum(node);
+          if (before?.have !== after?.have || before?.need !== after?.need) this.publishSoon();
+        });
+    }
   }
 
   private stall(id: number, ms: number): void {
@@ -248,7 +300,7 @@ export class DemoLab {
 
   private onEvent(id: number, event: NodeEvent): void {
     this.node(id).latest = event;
-    if (TIMELINE_EVENTS.has(event.event)) this.note('event', describe(event), id);
+    if (TIMELINE_EVENTS.has(event.event)) this.note(event.event === 'stalled' ? 'stalled' : 'event', describe(event), id);
     // A change nobody asked for (a preemption after the damping time, a stall's late effect) is
     // timed too, from the event that broke the agreement.
     if (this.pending === null && !this.stopping && !clusterView(this.nodeViews(), this.groups, this.voters).agreed) {
@@ -261,6 +313,7 @@ export class DemoLab {
   private onExit(id: number, code: number | null, signal: NodeJS.Signals | null): void {
     const node = this.node(id);
     node.process = 'down';
+    node.live = null;
     if (node.stallTimer !== null) clearTimeout(node.stallTimer);
     node.stallTimer = null;
     node.stalledUntil = null;
@@ -307,8 +360,9 @@ export class DemoLab {
         role: latest?.role ?? null,
         term: latest?.term ?? null,
         leader: latest?.leader ?? null,
-        quorum: latest?.quorum ?? null,
+        quorum: shownQuorum(node),
         ip: this.info.mode === 'netns' ? host.ip : null,
+        dashboard: this.info.dashboards === undefined || condition === 'down' ? null : this.info.dashboards.link(host.id),
         lastEvent: latest?.event ?? null,
         lastEventAt: latest?.ts ?? null,
         stalledUntil: node.stalledUntil,
@@ -328,6 +382,13 @@ export class DemoLab {
   }
 }
 
+/** Whichever is newer: the last read of its quorum (as of when it was asked), or its last event line's. */
+function shownQuorum(node: NodeState): { have: number; need: number } | null {
+  const { live, latest } = node;
+  if (live !== null && (latest === null || live.atMs > latest.ts)) return live.quorum;
+  return latest === null ? null : { have: latest.quorum.have, need: latest.quorum.need };
+}
+
 function describe(event: NodeEvent): string {
   const d = event as Record<string, unknown>;
   switch (event.event) {
@@ -339,6 +400,10 @@ function describe(event: NodeEvent): string {
       return `n${event.id} stopped: ${String(d.error)}`;
     case 'alarm':
       return `n${event.id}: ${String(d.alarm)} alarm ${d.raised ? 'raised' : 'cleared'}`;
+    case 'stalled':
+      return `n${event.id} was frozen for ${String(d.durationMs)} ms${
+        d.leaseLost === true ? ', longer than its lease: it stopped leading while frozen' : d.wasLeader === true ? '; its lease held' : ''
+      }`;
     default:
       return `n${event.id} ${event.event}`;
   }

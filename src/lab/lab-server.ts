@@ -1,22 +1,38 @@
 /** The lab page's host: the bundle's lab.html, the lab's snapshots as a stream, and its actions. */
+import { bearerTokenMatches } from '../dashboard/control-token.ts';
 import { WebHost, readJsonBody, reply } from '../dashboard/web-host.ts';
 import type { DemoLab } from './demo-lab.ts';
 import type { LabAction } from './messages.ts';
+import type { NodeDashboards } from './node-dashboards.ts';
 
-/**
- * A header a cross-site form cannot send, and that makes a cross-site script's request need a
- * CORS preflight this server never grants: only the lab's own page can drive the lab.
- */
-export const LAB_ACTION_HEADER = 'x-conclave-lab';
 const MAX_ACTION_BYTES = 4096;
 
-/** `socketPath`: listen there, behind a proxy on `host`:`port` (see user-namespace.ts). */
-export function startLabServer(lab: DemoLab, host: string, port: number, socketPath?: string): Promise<WebHost> {
+export interface LabServerOptions {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  /**
+   * This run's secret (newControlToken): every action must carry it as `Authorization: Bearer`.
+   * The page gets it from its address's `#token=` fragment, which only whoever started the lab has.
+   */
+  token: string;
+  /** Listen there, behind a proxy on `host`:`port` (see user-namespace.ts). */
+  socketPath?: string;
+  /** The nodes' own dashboards, passed through under /nodes/<id>/. */
+  dashboards?: NodeDashboards;
+  /** The built bundle; default dist/ui of this package. */
+  uiDir?: string;
+}
+
+export function startLabServer(lab: DemoLab, options: LabServerOptions): Promise<WebHost> {
+  const { dashboards } = options;
   return WebHost.start({
-    host,
-    port,
-    ...(socketPath === undefined ? {} : { socketPath }),
+    host: options.host,
+    port: options.port,
+    ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
+    ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
     page: 'lab.html',
+    ...(dashboards === undefined ? {} : { pages: (request, response, path) => dashboards.pass(request, response, path, lab.voters) }),
     api: async (request, response, path, web) => {
       if (path === '/api/lab/stream') {
         web.stream(request, response, lab.snapshot(), (send) => lab.subscribe(send));
@@ -24,9 +40,10 @@ export function startLabServer(lab: DemoLab, host: string, port: number, socketP
       }
       if (path !== '/api/lab/action') return false;
       if (request.method !== 'POST') return (reply(response, 405, { ok: false, error: 'use POST' }), true);
-      if (request.headers[LAB_ACTION_HEADER] !== '1' || !request.headers['content-type']?.startsWith('application/json')) {
-        return (reply(response, 403, { ok: false, error: `actions need the ${LAB_ACTION_HEADER} header and a JSON body` }), true);
+      if (!bearerTokenMatches(request.headers.authorization, options.token)) {
+        return (reply(response, 401, { ok: false, error: 'missing or wrong lab token: open the address npm run demo printed (it ends in #token=…)' }), true);
       }
+      if (!request.headers['content-type']?.startsWith('application/json')) return (reply(response, 415, { ok: false, error: 'an action is a JSON body' }), true);
       const action = parseLabAction(await readJsonBody(request, MAX_ACTION_BYTES));
       if (action === null) return (reply(response, 400, { ok: false, error: 'not a lab action' }), true);
       const result = lab.act(action);

@@ -12,11 +12,14 @@ export interface LabNodeSnapshot extends LabNodeView {
   lastEventAt: number | null;
   /** Until when a stall lasts (ms since the epoch), while `condition` is 'stalled'. */
   stalledUntil: number | null;
+  /** Its own dashboard, relative to the lab page, while it runs; null when down or the lab serves none. */
+  dashboard: string | null;
 }
 
 export interface LabTimelineEntry {
   ts: number;
-  kind: 'action' | 'agreed' | 'event' | 'warning';
+  /** 'stalled': a node said, on waking, that it had been frozen (README, "JSON events"). */
+  kind: 'action' | 'agreed' | 'event' | 'warning' | 'stalled';
   text: string;
   /** The node it is about, if one. */
   node: number | null;

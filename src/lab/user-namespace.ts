@@ -17,6 +17,12 @@ export const PRIVATE_NETNS_RUN = 'mount -t tmpfs none /run && mkdir -p /run/netn
 /** In the inner lab: where to listen, and the outer address the page is reached at. */
 export const INNER_SOCKET = 'CONCLAVE_LAB_SOCKET';
 export const INNER_PORT = 'CONCLAVE_LAB_PORT';
+/**
+ * The run's action token, for the inner lab (made outside, which opens the page) and the lab
+ * window (electron/lab-url.ts reads the same name): in the environment, which only this user can
+ * read, unlike a command line.
+ */
+export const LAB_TOKEN_VARIABLE = 'CONCLAVE_LAB_TOKEN';
 
 export function userNamespacesAllowed(): boolean {
   try {
@@ -28,10 +34,11 @@ export function userNamespacesAllowed(): boolean {
 }
 
 /** Where the inner lab is, if this process is it. */
-export function innerLab(env: NodeJS.ProcessEnv): { socketPath: string; port: number } | null {
+export function innerLab(env: NodeJS.ProcessEnv): { socketPath: string; port: number; token: string } | null {
   const socketPath = env[INNER_SOCKET];
   const port = Number(env[INNER_PORT]);
-  return socketPath === undefined || !Number.isInteger(port) ? null : { socketPath, port };
+  const token = env[LAB_TOKEN_VARIABLE];
+  return socketPath === undefined || !Number.isInteger(port) || token === undefined || token === '' ? null : { socketPath, port, token };
 }
 
 /**
@@ -39,7 +46,7 @@ export function innerLab(env: NodeJS.ProcessEnv): { socketPath: string; port: nu
  * namespaces. Signals are passed on. Gives the port, and the inner lab's exit status to come
  * (the socket is removed by then).
  */
-export async function runInUserNamespace(args: string[], port: number): Promise<{ port: number; exited: Promise<number> }> {
+export async function runInUserNamespace(args: string[], port: number, token: string): Promise<{ port: number; exited: Promise<number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'cvsock-'));
   const socketPath = join(dir, 'lab.sock');
   const proxy = createServer((client) => {
@@ -53,7 +60,7 @@ export async function runInUserNamespace(args: string[], port: number): Promise<
   const script = `${PRIVATE_NETNS_RUN} && ip link set lo up && exec "$0" "$@"`;
   const child = spawn('unshare', [...USER_NAMESPACE_FLAGS, 'sh', '-c', script, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, [INNER_SOCKET]: socketPath, [INNER_PORT]: String(listening) },
+    env: { ...process.env, [INNER_SOCKET]: socketPath, [INNER_PORT]: String(listening), [LAB_TOKEN_VARIABLE]: token },
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
   const exited = new Promise<number>((resolve) => {

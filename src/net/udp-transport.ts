@@ -24,7 +24,8 @@ export interface UdpOptions {
   directory: PeerDirectory;
 }
 
-export type DatagramHandler = (bytes: Uint8Array, address: string, route: Route) => void;
+/** `address` and `port`: the sender's socket, as the kernel reports it. */
+export type DatagramHandler = (bytes: Uint8Array, address: string, route: Route, port: number) => void;
 
 export interface TransportStats {
   datagramsSent: number;
@@ -33,6 +34,8 @@ export interface TransportStats {
   bytesReceived: number;
   sendErrors: number;
   lastSendError: string | null;
+  /** Errors a socket reported by itself (a failed receive, an ICMP error), by error code. */
+  socketErrors: Record<string, number>;
 }
 
 /** Kernel receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
@@ -61,10 +64,12 @@ export class UdpTransport implements Transport {
     bytesReceived: 0,
     sendErrors: 0,
     lastSendError: null,
+    socketErrors: {},
   };
   private readonly multicast: SocketAsPromised | null;
   private readonly unicast: SocketAsPromised;
   private handler: DatagramHandler = () => {};
+  private socketErrorHandler: (code: string) => void = () => {};
   private closed = false;
   /** While true, nothing is sent or taken in: an unplugged cable. */
   paused = false;
@@ -112,6 +117,11 @@ export class UdpTransport implements Transport {
     this.handler = handler;
   }
 
+  /** Called with the error code of each error a socket reports by itself (counted in `stats` too). */
+  onSocketError(handler: (code: string) => void): void {
+    this.socketErrorHandler = handler;
+  }
+
   /** The address `id` was last heard from, if known. */
   addressOf(id: NodeId): string | null {
     return this.directory.endpointOf(id)?.address ?? null;
@@ -150,10 +160,15 @@ export class UdpTransport implements Transport {
       if (this.paused) return;
       this.stats.datagramsReceived++;
       this.stats.bytesReceived += bytes.length;
-      this.handler(bytes, remote.address, route);
+      this.handler(bytes, remote.address, route, remote.port);
     });
-    // Errors on a bound UDP socket are per datagram (ICMP); sends report theirs.
-    socket.on('error', () => {});
+    // Errors on a bound UDP socket are per datagram (a failed receive, ICMP): the socket stays
+    // usable, so they are counted, not fatal. Sends report theirs to their own callback.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'unknown';
+      this.stats.socketErrors[code] = (this.stats.socketErrors[code] ?? 0) + 1;
+      this.socketErrorHandler(code);
+    });
   }
 }
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import {
   ElectionNode,
@@ -16,6 +15,9 @@ import { Wire, noDrops, type DropReason } from '../wire/wire.ts';
 import type { ZooKeeperStatus } from '../zookeeper/status.ts';
 import { systemClock } from './clock.ts';
 import { Driver } from './driver.ts';
+import { DropReporter } from './drop-reporter.ts';
+import { StallDetector, stallThresholdMs, type Stall } from './stall-detector.ts';
+import { GuardedEmitter } from './guarded-emitter.ts';
 import { NodeMetrics } from './metrics.ts';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
 import type { Elector } from './elector.ts';
@@ -74,11 +76,15 @@ export interface RuntimeStatus extends NodeStatus {
     datagramsReceived: number;
     bytesReceived: number;
     sendErrors: number;
+    /** Errors the sockets reported by themselves (failed receives, ICMP errors), by error code. */
+    socketErrors: Record<string, number>;
   };
 }
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
+/** How often the stall detector's own timer is due: a stall's length is known to within this. */
+const STALL_CHECK_MS = 100;
 /** A seed whose name did not resolve is looked up again this often. */
 const SEED_RETRY_MS = 10_000;
 
@@ -99,7 +105,7 @@ export interface ConclaveNodeEvents {
  * A Conclave node on a real network: the election core driven over UDP multicast, with
  * authenticated datagrams, durable state, metrics and a status snapshot.
  */
-export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements Elector {
+export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements Elector {
   readonly options: ResolvedOptions;
   private readonly core: ElectionNode;
   private readonly driver: Driver;
@@ -114,8 +120,22 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
   private leaderlessSince: number | null = Date.now();
   private campaignStartedMs: number | null = null;
   private readonly drops = noDrops();
-  private readonly dropReports = new Map<DropReason, { lastMs: number; pending: number; timer: NodeJS.Timeout | null }>();
+  private readonly dropReporter = new DropReporter({
+    intervalMs: DROP_REPORT_INTERVAL_MS,
+    nowMs: () => systemClock.nowMs(),
+    setTimer: (fire, delayMs) => {
+      const timer = setTimeout(fire, delayMs);
+      return () => clearTimeout(timer);
+    },
+    report: ({ reason, count, from, source, detail }) => this.emitEvent('dropped', { reason, count, total: this.drops[reason], from, source, detail }),
+  });
+  /** Notices that this process was frozen, on waking (docs/protocol.md, "Model", clocks). */
+  private readonly stalls: StallDetector;
+  /** As of the last check that found no stall: when this node's lease ends (local ms), or null if it does not lead. */
+  private leaseEndBeforeStallMs: number | null = null;
   private stopping: Promise<void> | null = null;
+  /** begin() has run: the node has said hello, and has a goodbye to say. */
+  private begun = false;
   /** The state could not be saved: the node has stopped taking part. */
   private failed = false;
   private leading = false;
@@ -123,17 +143,39 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
   private unresolvedSeeds: Seed[] = [];
   private seedTimer: NodeJS.Timeout | null = null;
 
-  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode) {
+  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics) {
     super();
     this.options = options;
     this.store = store;
     this.transport = transport;
     this.core = core;
-    this.metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => this.core.status(systemClock.nowMs()));
+    this.metrics = metrics;
+    transport.onSocketError((code) => metrics.socketErrors.inc({ code }));
     const { config } = options;
+    this.stalls = new StallDetector({
+      thresholdMs: stallThresholdMs(config.timeoutMs),
+      periodMs: STALL_CHECK_MS,
+      nowMs: () => systemClock.nowMs(),
+      setTimer: (fire, delayMs) => {
+        const timer = setTimeout(fire, delayMs);
+        timer.unref();
+        return () => clearTimeout(timer);
+      },
+      onSteady: (nowMs) => (this.leaseEndBeforeStallMs = core.hasLease(nowMs) ? core.leaseEndMs() : null),
+      onStall: (stall) => this.onStall(stall),
+    });
     this.driver = new Driver({
       core,
-      clock: systemClock,
+      // Every reading the core gets is checked for a stall first: on waking, the report comes
+      // before anything the core does with the time that passed.
+      clock: {
+        nowMs: () => {
+          const nowMs = systemClock.nowMs();
+          this.stalls.check(nowMs);
+          return nowMs;
+        },
+        schedule: (atMs, fire) => systemClock.schedule(atMs, fire),
+      },
       transport,
       store,
       wire: new Wire({
@@ -148,7 +190,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
       }),
       onEvent: (event) => this.onCoreEvent(event),
-      onDrop: (reason, detail, from) => this.onDrop(reason, detail, from),
+      onDrop: (reason, detail, from, source) => this.onDrop(reason, detail, from, source),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
       onReceive: ({ message, unicastPort, members }, address, route) => {
         this.metrics.received.inc({ kind: message.type });
@@ -170,8 +212,17 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     const options = resolveOptions(input);
     const identity = { nodeId: options.id, voters: options.config.voters };
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
+    let node: ConclaveNode | null = null;
+    const metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => {
+      if (node === null) throw new Error('the node is starting');
+      return node.core.status(systemClock.nowMs());
+    });
+    let metricsServer: Server | null = null;
     let transport: UdpTransport | null = null;
     try {
+      // Before the sockets: a bad --metrics-port or --metrics-host fails before the node joins.
+      const served = options.metricsPort === undefined ? null : await metrics.serve(options.metricsPort, options.metricsHost);
+      metricsServer = served?.server ?? null;
       const directory = new PeerDirectory({ selfId: options.id, voters: options.config.voters, aliveMs: options.config.timeoutMs, multicast: options.multicast });
       const seeds = await resolveSeeds(options.seeds);
       directory.addSeeds(seeds.resolved);
@@ -186,18 +237,17 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         directory,
       });
       const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
-      const node = new ConclaveNode(options, store, transport, core);
-      node.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
-      if (options.metricsPort !== undefined) {
-        const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost);
-        node.metricsServer = server;
-        node.metricsPort = port;
-      }
+      const started = new ConclaveNode(options, store, transport, core, metrics);
+      started.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
+      started.metricsServer = metricsServer;
+      started.metricsPort = served?.port ?? null;
+      node = started;
       // After the caller's `await` has resumed and attached its listeners: then the first events.
-      setImmediate(() => node.begin(state?.term ?? 0));
-      return node;
+      setImmediate(() => started.begin(state?.term ?? 0));
+      return started;
     } catch (error) {
       await transport?.close();
+      await closeServer(metricsServer).catch(() => {});
       await store.close();
       throw error;
     }
@@ -249,6 +299,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         datagramsReceived: stats.datagramsReceived,
         bytesReceived: stats.bytesReceived,
         sendErrors: stats.sendErrors,
+        socketErrors: { ...stats.socketErrors },
       },
     };
   }
@@ -279,23 +330,43 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     return this.transport.paused;
   }
 
-  /** Resigns if leading, tells the peers, closes the sockets and releases the data directory. */
+  /**
+   * Resigns if leading, tells the peers, closes the sockets and releases the data directory and
+   * the metrics port. Every step is taken even if one before it failed; then the first error is
+   * thrown.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.driver.leave();
-      // The goodbye datagrams are handed to the kernel; give them a moment to leave.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await this.transport.close();
-      await this.store.close();
-      await new Promise<void>((resolve) => (this.metricsServer === null ? resolve() : this.metricsServer.close(() => resolve())));
-      for (const report of this.dropReports.values()) if (report.timer !== null) clearTimeout(report.timer);
+      const errors: unknown[] = [];
+      const step = async (work: () => Promise<void>): Promise<void> => {
+        try {
+          await work();
+        } catch (error) {
+          errors.push(error);
+        }
+      };
+      if (this.begun) {
+        await step(() => this.driver.leave());
+        // The goodbye datagrams are handed to the kernel; give them a moment to leave.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } else {
+        this.driver.halt(); // stopped before it began: it never said hello, and never will
+      }
+      await step(() => this.transport.close());
+      await step(() => this.store.close());
+      await step(() => closeServer(this.metricsServer));
+      this.dropReporter.stop();
+      this.stalls.stop();
       if (this.seedTimer !== null) clearTimeout(this.seedTimer);
       this.emitEvent('stopped', {});
+      if (errors.length > 0) throw errors[0];
     })();
     return this.stopping;
   }
 
   private begin(persistedTerm: number): void {
+    if (this.stopping !== null) return; // stop() came first: no 'started' after the goodbye
+    this.begun = true;
     const { iface, group, port, unicastPort } = this.transport;
     this.emitEvent('started', {
       interface: iface.name,
@@ -319,10 +390,11 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     }
     this.retrySeeds();
     // Only now does the network reach the core: nothing happens before 'started'.
-    this.transport.onDatagram((bytes, address, route) => {
+    this.transport.onDatagram((bytes, address, route, port) => {
       this.metrics.bytesReceived.inc(bytes.length);
-      this.driver.receive(bytes, address, route);
+      this.driver.receive(bytes, address, route, port);
     });
+    this.stalls.start();
     this.driver.start();
   }
 
@@ -380,6 +452,7 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
         return;
       case 'elected':
         this.leading = true;
+        this.leaseEndBeforeStallMs = this.core.leaseEndMs(); // elected just before a stall: it led
         if (this.campaignStartedMs !== null) this.metrics.electionSeconds.observe((now - this.campaignStartedMs) / 1000);
         this.emitEvent('elected', { cause: event.cause, votedBy: event.votedBy });
         this.emit('elected', { term: event.term });
@@ -415,27 +488,41 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
   }
 
   /**
+   * The process was frozen (SIGSTOP, a garbage-collection pause, a paused VM, a suspend) and has
+   * just woken: said before anything else happens. A coordinator whose lease ran out meanwhile says
+   * so; the core steps it down at its next input (the clock counts the frozen time), and no other
+   * node waited for it: they elected after their timeout, as for a dead one.
+   */
+  private onStall({ durationMs }: Stall): void {
+    const nowMs = systemClock.nowMs();
+    // Usually nothing has run since waking; a save that finished meanwhile may have let the core
+    // step down already, so the lease as noted before the stall counts too.
+    const leaseEndMs = this.leading ? this.core.leaseEndMs() : this.leaseEndBeforeStallMs;
+    this.leaseEndBeforeStallMs = null;
+    const leaseLost = leaseEndMs !== null && !this.core.hasLease(nowMs);
+    this.emitEvent('stalled', {
+      durationMs,
+      wasLeader: leaseEndMs !== null,
+      leaseLost,
+      // Wall-clock time, as `ts`.
+      leaseEndedAt: leaseLost ? Math.round(Date.now() - (nowMs - leaseEndMs)) : null,
+    });
+  }
+
+  /**
    * Counts every drop; reports each reason at most once a second, with the count since. Duplicates
    * are only counted: a network may duplicate, and while routes are learned the group and a
    * unicast copy may both deliver one datagram.
    */
-  private onDrop(reason: DropReason, detail: string, from: NodeId | null): void {
+  private onDrop(reason: DropReason, detail: string, from: NodeId | null, source: string | null): void {
     this.drops[reason]++;
     this.metrics.countDrop(reason);
     if (reason === 'duplicate') return;
-    let report = this.dropReports.get(reason);
-    if (report === undefined) this.dropReports.set(reason, (report = { lastMs: 0, pending: 0, timer: null }));
-    report.pending++;
-    const now = Date.now();
-    const flush = (): void => {
-      report.timer = null;
-      if (report.pending === 0) return;
-      this.emitEvent('dropped', { reason, count: report.pending, total: this.drops[reason], from, detail });
-      report.pending = 0;
-      report.lastMs = Date.now();
-    };
-    if (now - report.lastMs >= DROP_REPORT_INTERVAL_MS) flush();
-    else report.timer ??= setTimeout(flush, report.lastMs + DROP_REPORT_INTERVAL_MS - now);
+    this.dropReporter.drop(reason, detail, from, source);
+  }
+
+  protected override emitListenerError(listenerOf: string, error: string): void {
+    this.emitEvent('listener-error', { listenerOf, error });
   }
 
   private emitEvent(event: string, details: Record<string, unknown>): void {
@@ -453,4 +540,11 @@ export class ConclaveNode extends EventEmitter<ConclaveNodeEvents> implements El
     };
     this.emit('event', line);
   }
+}
+
+function closeServer(server: Server | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (server === null) resolve();
+    else server.close((error) => (error === undefined ? resolve() : reject(error)));
+  });
 }

@@ -16,7 +16,8 @@ export interface DriverOptions {
   /** Encoding, authentication and the checks every datagram passes on its way in. */
   wire: Wire;
   onEvent?: (event: CoreEvent) => void;
-  onDrop?: (reason: DropReason, detail: string, from: NodeId | null) => void;
+  /** `from`: the node ID it claimed, once decoded; `source`: where it came from ("ip:port"), if known. */
+  onDrop?: (reason: DropReason, detail: string, from: NodeId | null, source: string | null) => void;
   /** A datagram already taken (same sender, boot and sequence) came again, over `route`. */
   onDuplicate?: (from: NodeId, address: string, route: Route) => void;
   /** Called for every datagram that passed the wire's checks, before the core takes it. */
@@ -42,6 +43,7 @@ export class Driver {
   private seq = 0;
   private saving = false;
   private draining = false;
+  /** Inputs waiting their turn; `done` runs once the input was carried out, or dropped by a halt. */
   private readonly queue: Array<{ apply: () => void; done: (() => void) | undefined }> = [];
   private cancelTimer: Cancel | null = null;
   private halted = false;
@@ -55,29 +57,41 @@ export class Driver {
     this.input(() => this.core.tick(this.options.clock.nowMs()));
   }
 
-  /** A datagram arrived from `address`, over `route`. Bad ones are dropped and reported, never thrown. */
-  receive(bytes: Uint8Array, address: string, route: Route = 'group'): void {
+  /**
+   * A datagram arrived from `address` (and `port`, if known), over `route`. Bad ones are dropped
+   * and reported with where they came from, never thrown.
+   */
+  receive(bytes: Uint8Array, address: string, route: Route = 'group', port?: number): void {
     if (this.halted) return;
     if (this.queue.length >= MAX_QUEUED_INPUTS) {
       // A save that hangs must not turn into unbounded memory: shed datagrams, not timers.
-      this.options.onDrop?.('overloaded', `${this.queue.length} inputs wait for a save to finish`, null);
+      this.options.onDrop?.('overloaded', `${this.queue.length} inputs wait for a save to finish`, null, sourceOf(address, port));
       return;
     }
     const inbound = this.options.wire.decode(bytes, address, this.options.clock.nowMs());
     if (!inbound.ok) {
       if (inbound.reason === 'duplicate' && inbound.from !== null) this.options.onDuplicate?.(inbound.from, address, route);
-      this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from);
+      this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from, sourceOf(address, port));
+      return;
+    }
+    const { message } = inbound;
+    if (!this.core.acceptsTerm(message)) {
+      // The core would ignore it too (it checks again when the input is taken); here it is counted.
+      this.options.onDrop?.('term-out-of-range', `term ${message.term} from node ${message.from}, ours ${this.core.term}`, message.from, sourceOf(address, port));
       return;
     }
     this.options.onReceive?.(inbound, address, route);
-    this.input(() => this.core.step(inbound.message, this.options.clock.nowMs()));
+    this.input(() => this.core.step(message, this.options.clock.nowMs()));
   }
 
   resign(reason: ResignReason): void {
     this.input(() => this.core.resign(reason, this.options.clock.nowMs()));
   }
 
-  /** Resigns if leading, says goodbye, and stops; resolves once the goodbye was handed over. */
+  /**
+   * Resigns if leading, says goodbye, and stops; resolves once the goodbye was handed over, or
+   * once the driver halted before it could be (a save failed): then without a goodbye.
+   */
   leave(): Promise<void> {
     if (this.halted) return Promise.resolve();
     return new Promise((resolve) => {
@@ -100,7 +114,8 @@ export class Driver {
     this.halted = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
-    this.queue.length = 0;
+    // Whoever waits on a dropped input (leave()) is answered, not left waiting forever.
+    for (const { done } of this.queue.splice(0)) done?.();
   }
 
   private input(apply: () => void, done?: () => void): void {
@@ -118,7 +133,7 @@ export class Driver {
         apply();
         const ready = this.core.ready();
         const saved = ready.persist === null ? undefined : this.options.store.save(ready.persist);
-        if (saved instanceof Promise) {
+        if (saved !== undefined) {
           this.saving = true;
           saved.then(
             () => {
@@ -126,29 +141,50 @@ export class Driver {
               this.draining = true;
               try {
                 this.deliver(ready);
-                done?.();
               } finally {
                 this.draining = false;
+                done?.();
+                this.drain(); // a callback that threw must not leave the inputs behind it stuck
               }
-              this.drain();
             },
             (error: unknown) => {
               // Sending votes or claims that are not durable would break the one-vote rule.
               this.halt();
-              this.options.onFatal?.(error);
+              try {
+                this.options.onFatal?.(error);
+              } finally {
+                done?.();
+              }
             },
           );
           return;
         }
-        this.deliver(ready);
-        done?.();
+        try {
+          this.deliver(ready);
+        } finally {
+          done?.();
+        }
       }
     } finally {
       this.draining = false;
     }
   }
 
+  /**
+   * Sends, reports, and sets the timer again. The callbacks must not throw (the node isolates its
+   * users' listeners); if one does, the timer is still set, or the node would fall silent.
+   */
   private deliver(ready: Ready): void {
+    try {
+      this.send(ready);
+      for (const event of ready.events) this.options.onEvent?.(event);
+      this.options.afterInput?.();
+    } finally {
+      if (!this.halted) this.arm();
+    }
+  }
+
+  private send(ready: Ready): void {
     const { transport, wire } = this.options;
     for (const outgoing of ready.messages) {
       let bytes: Uint8Array;
@@ -162,9 +198,6 @@ export class Driver {
       this.options.onSend?.(outgoing);
       transport.send(outgoing.to, bytes);
     }
-    for (const event of ready.events) this.options.onEvent?.(event);
-    this.options.afterInput?.();
-    if (!this.halted) this.arm();
   }
 
   private arm(): void {
@@ -175,4 +208,9 @@ export class Driver {
       this.input(() => this.core.tick(clock.nowMs()));
     });
   }
+}
+
+/** Where a datagram came from, as an operator would look for it: "ip:port". */
+function sourceOf(address: string, port: number | undefined): string {
+  return port === undefined ? address : `${address}:${port}`;
 }

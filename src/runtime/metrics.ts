@@ -3,6 +3,21 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PeerState, Role, type NodeStatus } from '../core/index.ts';
 import { DROP_REASONS, type DropReason } from '../wire/wire.ts';
 
+/** The metrics endpoint could not listen: the port is taken, or the host is not this machine's. */
+export class MetricsListenError extends Error {
+  override readonly name = 'MetricsListenError';
+  /** The system's error code: EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOTFOUND, … */
+  readonly code: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    super(`metrics endpoint ${host}:${port}: ${cause.message}`);
+    this.code = cause.code;
+    this.host = host;
+    this.port = port;
+  }
+}
+
 /** One registry per node, so that several nodes in one process do not mix their numbers. */
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -12,6 +27,7 @@ export class NodeMetrics {
   readonly dropped: Counter<'reason'>;
   readonly bytesSent: Counter;
   readonly bytesReceived: Counter;
+  readonly socketErrors: Counter<'code'>;
   readonly electionSeconds: Histogram;
   readonly leaderlessSeconds: Histogram;
 
@@ -69,6 +85,7 @@ export class NodeMetrics {
     for (const reason of DROP_REASONS) this.dropped.inc({ reason }, 0);
     this.bytesSent = new Counter({ name: 'conclave_bytes_sent_total', help: 'UDP payload bytes sent', registers });
     this.bytesReceived = new Counter({ name: 'conclave_bytes_received_total', help: 'UDP payload bytes received', registers });
+    this.socketErrors = new Counter({ name: 'conclave_socket_errors_total', help: 'Errors the UDP sockets reported by themselves, by error code', labelNames: ['code'], registers });
     const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10];
     this.electionSeconds = new Histogram({
       name: 'conclave_election_duration_seconds',
@@ -101,7 +118,7 @@ export class NodeMetrics {
       );
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) => reject(new MetricsListenError(host, port, error)));
       server.listen(port, host, () => resolve());
     });
     const address = server.address();

@@ -20,7 +20,10 @@ export interface Transport {
   send(to: NodeId | 'all', bytes: Uint8Array): void;
 }
 
-/** Durable term and vote. `save` must not resolve before the state would survive a crash. */
+/**
+ * Durable term and vote. `save` must not resolve before the state would survive a crash. It may
+ * return a promise, or (the simulator) any thenable that settles later in virtual time.
+ */
 export interface StateStore {
-  save(state: PersistentState): void | Promise<void>;
+  save(state: PersistentState): void | PromiseLike<void>;
 }

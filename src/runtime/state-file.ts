@@ -1,7 +1,7 @@
-import { createHash, randomInt } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { NodeId, PersistentState } from '../core/index.ts';
 import type { StateStore } from './ports.ts';
 
@@ -10,13 +10,34 @@ const STATE_FILE = 'state.json';
 const LOCK_FILE = 'lock';
 
 export class StateFileError extends Error {
-  override readonly name = 'StateFileError';
+  override readonly name: string = 'StateFileError';
   readonly path: string;
   constructor(path: string, message: string) {
     super(`${path}: ${message}`);
     this.path = path;
   }
 }
+
+/** The data directory itself cannot be created or written: its path, permissions or file system. */
+export class DataDirError extends StateFileError {
+  override readonly name: string = 'DataDirError';
+  /** The system's error code (ENOTDIR, EACCES, EROFS, …), if there was one. */
+  readonly code: string | undefined;
+  constructor(dir: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    super(dir, `cannot be used as a data directory: ${DATA_DIR_PROBLEMS[code ?? ''] ?? (cause as Error).message}${code === undefined ? '' : ` (${code})`}`);
+    this.code = code;
+  }
+}
+
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'it is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
 
 interface StoredState extends PersistentState {
   format: number;
@@ -39,7 +60,8 @@ export class StateFile implements StateStore {
   readonly dir: string;
   readonly path: string;
   private readonly identity: { nodeId: NodeId; voters: NodeId[] };
-  private lockPath: string | null = null;
+  /** This process's entry in the lock directory, while it holds the lock. */
+  private lockEntry: string | null = null;
   /** This node's boot IDs, the current one last. */
   boots: number[] = [];
 
@@ -60,7 +82,9 @@ export class StateFile implements StateStore {
     options: { acceptNewVoters?: boolean; nowMs?: number } = {},
   ): Promise<{ store: StateFile; state: PersistentState | null; bootId: number }> {
     const store = new StateFile(dir, identity);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw new DataDirError(dir, error);
+    });
     await store.lock();
     try {
       const state = await store.read(options.acceptNewVoters ?? false);
@@ -85,20 +109,27 @@ export class StateFile implements StateStore {
     const temp = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w', 0o600);
     try {
-      writeFileSync(fd, `${JSON.stringify(stored, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      try {
+        writeFileSync(fd, `${JSON.stringify(stored, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.path);
+    } catch (error) {
+      rmSync(temp, { force: true }); // a full disk must not also fill up with our leftovers
+      throw error;
     }
-    renameSync(temp, this.path);
     syncDirectory(this.dir);
   }
 
+  /** Releases the lock: our entry first, then the directory if no successor has filled it yet. */
   async close(): Promise<void> {
-    if (this.lockPath === null) return;
-    const path = this.lockPath;
-    this.lockPath = null;
-    await unlink(path).catch(() => {});
+    if (this.lockEntry === null) return;
+    const entry = this.lockEntry;
+    this.lockEntry = null;
+    await unlink(entry).catch(() => {});
+    await rmdir(dirname(entry)).catch(() => {});
   }
 
   private async read(acceptNewVoters: boolean): Promise<PersistentState | null> {
@@ -144,39 +175,91 @@ export class StateFile implements StateStore {
   }
 
   /**
-   * Takes `<dir>/lock`, created with its content in one step (a hard link), naming this process
-   * by PID, start time and machine boot. A lock whose holder is gone — another machine boot, no
-   * such PID, or a PID now used by a process that started at another time — is taken over.
+   * Takes `<dir>/lock`: a directory holding one entry, named for this process alone (PID and a
+   * random nonce) and naming it inside (PID, start time, machine boot). A holder that is gone —
+   * another machine boot, no such PID, or a PID now used by a process that started at another
+   * time — is removed.
+   *
+   * Why a directory: POSIX cannot delete or rename a path only if it still is the file one judged
+   * stale, so a takeover by path can remove a lock another process has just taken (two processes
+   * find a dead holder; A deletes it and takes the lock; B's delete removes A's fresh lock, and B
+   * takes it too). Here no step can remove a live holder's lock:
+   * - taking: rename(2) of a directory we prepared, our entry already in it, onto `lock`. It
+   *   replaces an empty directory and fails on a non-empty one, so it succeeds only while `lock`
+   *   holds no entry: one holder at a time, whatever the interleaving;
+   * - taking over: deleting each dead holder's entry by its own name. A name belongs to one
+   *   process ever (the nonce), and one judged dead stays dead, so a racer's delete finds the
+   *   same dead entry or nothing, never a live one; then we try the rename again;
+   * - releasing: deleting our entry, then rmdir(2), which fails harmlessly on a successor's.
+   * A `lock` file left by an older version is deleted when its holder is gone: unlink(2) cannot
+   * delete a directory, so this never removes a lock taken this way.
    */
   private async lock(): Promise<void> {
-    const path = join(this.dir, LOCK_FILE);
-    const me = processIdentity(process.pid);
-    const temp = `${path}.${process.pid}.${Date.now()}`;
-    await writeFile(temp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+    const lock = join(this.dir, LOCK_FILE);
+    const nonce = randomBytes(8).toString('hex');
+    const entry = `${process.pid}.${nonce}`;
+    const staged = join(this.dir, `${LOCK_FILE}.${entry}`);
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
+      await mkdir(staged, { mode: 0o700 });
+      await writeFile(join(staged, entry), `${JSON.stringify(processIdentity(process.pid))}\n`, { mode: 0o600 });
+    } catch (error) {
+      await rm(staged, { recursive: true, force: true });
+      throw new DataDirError(this.dir, error);
+    }
+    try {
+      for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         try {
-          await link(temp, path);
-          this.lockPath = path;
+          await rename(staged, lock);
+          this.lockEntry = join(lock, entry);
           return;
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
         }
-        const holder = parseHolder(await readFile(path, 'utf8').catch(() => ''));
-        if (holder !== null && isAlive(holder)) {
-          throw new StateFileError(
-            this.dir,
-            `is in use by another conclave process (PID ${holder.pid}); two processes must not share a data directory`,
-          );
-        }
-        await unlink(path).catch(() => {}); // its holder is gone: take it over
+        await this.removeDeadHolders(lock);
       }
       throw new StateFileError(this.dir, 'could not take the lock');
     } finally {
-      await unlink(temp).catch(() => {});
+      if (this.lockEntry === null) await rm(staged, { recursive: true, force: true });
+    }
+  }
+
+  /** Throws if a holder of `lock` is alive; else deletes the dead holders' entries, by name. */
+  private async removeDeadHolders(lock: string): Promise<void> {
+    let entries: string[];
+    try {
+      entries = await readdir(lock);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return; // released meanwhile
+      if (code !== 'ENOTDIR') throw error;
+      // An older version's lock file.
+      this.refuseIfAlive(parseHolder(await readFile(lock, 'utf8').catch(() => '')));
+      await unlink(lock).catch(() => {});
+      return;
+    }
+    for (const name of entries) {
+      const text = await readFile(join(lock, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return ''; // removed by another process taking over
+        throw error;
+      });
+      this.refuseIfAlive(parseHolder(text));
+    }
+    for (const name of entries) await unlink(join(lock, name)).catch(() => {});
+  }
+
+  private refuseIfAlive(holder: Holder | null): void {
+    if (holder !== null && isAlive(holder)) {
+      throw new StateFileError(
+        this.dir,
+        `is in use by another conclave process (PID ${holder.pid}); two processes must not share a data directory`,
+      );
     }
   }
 }
+
+/** Each failed try removes a dead holder or finds a live one; more than a few means a busy fight. */
+const LOCK_ATTEMPTS = 10;
 
 interface Holder {
   pid: number;

@@ -1,17 +1,18 @@
 /**
- * npm run sim -- --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace]
+ * npm run sim -- --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
  * npm run sim -- --demo   (one narrated run, then a short batch)
  */
 import { randomInt } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { narrate } from './narrate.ts';
-import { formatFailure } from './report.ts';
+import { formatFailure, replayCommand } from './report.ts';
 import type { RunResult } from './run.ts';
 import type { WorkerJob } from './worker.ts';
 
-const USAGE = `usage: npm run sim -- [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace]
+const USAGE = `usage: npm run sim -- [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
        npm run sim -- --demo [--seed <S>] [--nodes <N>]
 
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
@@ -24,6 +25,8 @@ L1 a coordinator within the bound once calm, L2 no change after that, W1 every d
   --nodes <N>   cluster size for every run, 1 to 50 (default: 3 to 9, drawn from each seed)
   --jobs <J>    worker threads (default: one per core)
   --trace       print the trace of every failing run, not just the first three
+  --failures <file>  append each failing run to <file> as soon as it is found (one line: the
+                replay command, then what broke), so a long sweep keeps what it found
   --demo        narrate one run as it happens, then run a short batch
 Ends with the line "R runs, V violations" (V: runs with at least one); exits 1 if V > 0.`;
 
@@ -48,6 +51,7 @@ try {
       nodes: { type: 'string' },
       jobs: { type: 'string' },
       trace: { type: 'boolean', default: false },
+      failures: { type: 'string' },
       demo: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,10 +82,18 @@ let done = 0;
 
 function report(result: RunResult): void {
   done++;
+  // A long sweep says how far it got, so that one stopped early still tells something.
+  if (runs >= 10_000 && done % 5000 === 0) {
+    console.log(`… ${done} runs, ${failures.length} violations, ${((performance.now() - startedMs) / 1000).toFixed(0)} s`);
+  }
   simulatedMs += result.simulatedMs;
   if (result.convergenceMs !== null) convergence.push(result.convergenceMs);
   if (result.violations.length === 0) return;
   failures.push(result);
+  if (flags.failures !== undefined) {
+    const what = result.violations.map((v) => `${v.check} at ${(v.atMs / 1000).toFixed(4)}s`).join(', ');
+    appendFileSync(flags.failures, `${replayCommand(result.seed, nodes)}   # ${what}\n`);
+  }
   console.log(`\n${formatFailure(result, nodes, flags.trace || failures.length <= 3)}`);
 }
 

@@ -42,6 +42,7 @@ export class SimCluster {
   readonly drops = new Map<string, number>();
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
+  private readonly fatalListeners: Array<(id: NodeId) => void> = [];
   private traceAtViolation: string | null = null;
   readonly random: SimRandom;
 
@@ -102,6 +103,11 @@ export class SimCluster {
 
   onInput(listener: (host: SimHost) => void): void {
     this.inputListeners.push(listener);
+  }
+
+  /** A node's process stopped because a save failed (it was crashed already). */
+  onFatal(listener: (id: NodeId) => void): void {
+    this.fatalListeners.push(listener);
   }
 
   note(text: string, node: NodeId = 0): void {
@@ -197,6 +203,11 @@ export class SimCluster {
         this.safety.onSend(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
+      onFatal: (host, error) => {
+        this.note(`save failed, process stops: ${error instanceof Error ? error.message : String(error)}`, host.id);
+        this.crash(host.id);
+        for (const listener of this.fatalListeners) listener(host.id);
+      },
       onDrop: (host, reason, detail) => {
         this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
         // The network duplicates datagrams; the replay window must drop the copies (a copy delayed

@@ -1,4 +1,5 @@
 import type { NodeId } from '../core/index.ts';
+import { DiskMode, MAX_SAVE_DELAY_MS } from './disk.ts';
 import type { LinkConditions } from './network.ts';
 import type { SimRandom } from './prng.ts';
 
@@ -10,7 +11,8 @@ export type Fault =
   /** Both directions of one link: a partition that is not transitive. */
   | { kind: 'cut-link'; a: NodeId; b: NodeId }
   | { kind: 'heal' }
-  | { kind: 'conditions'; conditions: LinkConditions };
+  | { kind: 'conditions'; conditions: LinkConditions }
+  | { kind: 'disk'; node: NodeId; mode: DiskMode; durationMs: number };
 
 export interface TimedFault {
   atMs: number;
@@ -54,6 +56,30 @@ export function planFaults(
       fault = { kind: 'conditions', conditions: roughLan(random) };
     }
     faults.push({ atMs, fault });
+  }
+  return faults;
+}
+
+/**
+ * Storage faults (VOPR's): up to three spells of a slow, failing, full or torn disk, each over
+ * before the calm phase.
+ */
+export function planDiskFaults(
+  random: SimRandom,
+  ids: readonly NodeId[],
+  fromMs: number,
+  untilMs: number,
+  timeoutMs: number,
+): Array<{ atMs: number; fault: Extract<Fault, { kind: 'disk' }> }> {
+  const modes = Object.values(DiskMode);
+  const faults: Array<{ atMs: number; fault: Extract<Fault, { kind: 'disk' }> }> = [];
+  // A save begun in a spell settles up to MAX_SAVE_DELAY_MS later: that too is over before calm.
+  const lastEndMs = untilMs - MAX_SAVE_DELAY_MS;
+  if (lastEndMs <= fromMs) return faults;
+  for (let count = random.int(0, 3); count > 0; count--) {
+    const atMs = random.between(fromMs, lastEndMs);
+    const durationMs = Math.min(lastEndMs - atMs, random.between(50, 3 * timeoutMs));
+    faults.push({ atMs, fault: { kind: 'disk', node: random.pick(ids), mode: random.pick(modes), durationMs } });
   }
   return faults;
 }

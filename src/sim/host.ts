@@ -5,6 +5,7 @@ import { Driver, type DropReason } from '../runtime/driver.ts';
 import type { Clock } from '../runtime/ports.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { Wire } from '../wire/wire.ts';
+import { SimDisk, type DiskMode } from './disk.ts';
 import type { SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -21,6 +22,8 @@ export interface HostObserver {
   onSave(host: SimHost, previous: PersistentState | null, next: PersistentState): void;
   onDrop(host: SimHost, reason: DropReason, detail: string): void;
   afterInput(host: SimHost): void;
+  /** A save failed: the driver halted, as the real node does; the process is as good as dead. */
+  onFatal(host: SimHost, error: unknown): void;
 }
 
 export interface SimHostOptions {
@@ -43,8 +46,8 @@ export class SimHost {
   /** Rate of this host's clock relative to real time, minus one. */
   readonly driftRatio: number;
   private readonly offsetMs: number;
-  /** The persisted state: kept across crashes, like a file. */
-  disk: PersistentState | null = null;
+  /** The persisted state: kept across crashes, like a file; it can be made to misbehave. */
+  readonly storage: SimDisk;
   driver: Driver | null = null;
   boots = 0;
   /** Real time until which the process is stalled (a GC pause), or 0. */
@@ -60,6 +63,22 @@ export class SimHost {
     const driftBound = options.config.maxClockDriftPpm / 1_000_000;
     this.driftRatio = options.random.between(-driftBound, driftBound);
     this.offsetMs = options.random.between(0, 1e6);
+    this.storage = new SimDisk({
+      scheduler: options.scheduler,
+      // Drawn from only while the disk misbehaves, so fault-free runs replay as they always did.
+      random: options.random,
+      onDurable: (previous, next) => options.observer.onSave(this, previous, next),
+    });
+  }
+
+  /** What the disk holds now. */
+  get disk(): PersistentState | null {
+    return this.storage.state;
+  }
+
+  /** The disk misbehaves for `durationMs` (docs: ./disk.ts). */
+  failDisk(mode: DiskMode, durationMs: number): void {
+    this.storage.fail(mode, durationMs);
   }
 
   get core(): ElectionNode | null {
@@ -130,15 +149,16 @@ export class SimHost {
       }),
       transport: { send: (to, bytes) => network.send(id, to, bytes) },
       store: {
-        save: (state) => {
-          observer.onSave(this, this.disk, state);
-          this.disk = { ...state };
-        },
+        save: (state) =>
+          this.storage.save(state, (action) => {
+            if (generation === this.generation) this.run(() => generation === this.generation && action());
+          }),
       },
       onEvent: (event) => observer.onEvent(this, event),
       onSend: (outgoing) => observer.onSend(this, outgoing),
       onDrop: (reason, detail) => observer.onDrop(this, reason, detail),
       afterInput: () => observer.afterInput(this),
+      onFatal: (error) => observer.onFatal(this, error),
     });
     network.attach(id, (bytes, from) => this.run(() => this.driver?.receive(bytes, `sim-host-${from}`)));
     this.driver.start();

@@ -1,7 +1,7 @@
 import { quorumSize, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
 import { LivenessChecker, type Violation } from './checkers.ts';
 import { SimCluster, type Watcher } from './cluster.ts';
-import { planFaults, type Fault } from './faults.ts';
+import { planDiskFaults, planFaults, type Fault } from './faults.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
 import { SimRandom } from './prng.ts';
@@ -16,6 +16,8 @@ export interface RunOptions {
   config?: Partial<ElectionConfigInput>;
   /** Sees every core event, fault and phase change as it happens (the demo narrates them). */
   watch?: Watcher;
+  /** Storage faults (./disk.ts) on top of the network's and processes'; default true. */
+  diskFaults?: boolean;
 }
 
 export interface RunResult {
@@ -78,6 +80,25 @@ export function runSimulation(options: RunOptions): RunResult {
   );
   const connected = new Set(voters.filter((id) => !keptDown.has(id)));
   const crashKept = voters.map(() => scenario.chance(0.5));
+  // Storage faults come from a stream of their own, forked after every other draw, so that a
+  // seed found before they existed still meets the same network and process faults.
+  const diskRandom = scenario.fork();
+  if (options.diskFaults !== false) {
+    for (const { atMs, fault } of planDiskFaults(diskRandom, voters, lastBootMs, calmFromMs, config.timeoutMs)) {
+      sim.scheduler.at(atMs, () => {
+        sim.note(`fault: ${describeFault(fault)}`, fault.node);
+        sim.host(fault.node).failDisk(fault.mode, fault.durationMs);
+      });
+    }
+  }
+  // A supervisor restarts a node whose save failed, as it does a crashed one; also one whose
+  // last faulty save failed just after the calm began (unless it is to stay down).
+  sim.onFatal((id) => {
+    const restartAtMs = sim.nowMs + diskRandom.between(100, config.timeoutMs);
+    sim.scheduler.at(restartAtMs, () => {
+      if (sim.nowMs < calmFromMs || !keptDown.has(id)) sim.boot(id);
+    });
+  });
   const boundMs = config.dampingMs + 4 * config.timeoutMs;
   const liveness = new LivenessChecker({
     fromMs: calmFromMs,
@@ -157,6 +178,9 @@ function applyFault(sim: SimCluster, fault: Fault, calmFromMs: number): void {
     case 'conditions':
       sim.network.conditions = fault.conditions;
       return;
+    case 'disk':
+      sim.host(fault.node).failDisk(fault.mode, fault.durationMs);
+      return;
   }
 }
 
@@ -174,6 +198,8 @@ export function describeFault(fault: Fault): string {
       return `link n${fault.a} ↔ n${fault.b} cut`;
     case 'heal':
       return 'network healed';
+    case 'disk':
+      return `n${fault.node}'s disk ${fault.mode} for ${fault.durationMs.toFixed(0)} ms`;
     case 'conditions': {
       const c = fault.conditions;
       return `LAN now ${(c.lossRate * 100).toFixed(0)}% loss, ${(c.duplicateRate * 100).toFixed(0)}% duplicates, ${c.delayMinMs.toFixed(1)}–${c.delayMaxMs.toFixed(1)} ms delay`;

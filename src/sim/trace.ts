@@ -64,7 +64,7 @@ export function describe(m: Message): string {
   }
 }
 
-function describeEvent(e: CoreEvent): string {
+export function describeEvent(e: CoreEvent): string {
   switch (e.type) {
     case 'role-changed':
       return `role ${e.previous} → ${e.role}`;

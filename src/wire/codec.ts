@@ -10,6 +10,7 @@ import {
   type Message,
   type NodeId,
 } from '../core/messages.ts';
+import { scanFields, type MessageShape } from './framing.ts';
 import { conclave } from './generated/conclave.js';
 
 const pb = conclave.v1;
@@ -72,7 +73,14 @@ export interface Decoded extends WireMeta {
   members: Member[];
 }
 
-export type DecodeResult = { ok: true; value: Decoded } | { ok: false; error: DecodeError };
+/** Why bytes did not decode: a DecodeError, or the same without a stack trace (cheaper to make). */
+export interface DecodeProblem {
+  readonly reason: DecodeFailure;
+  /** `reason: detail` */
+  readonly message: string;
+}
+
+export type DecodeResult = { ok: true; value: Decoded } | { ok: false; error: DecodeProblem };
 
 // Enum tables: the core's names against the protocol's numbers (proto/conclave.proto).
 const ROLES = [Role.Follower, Role.Candidate, Role.Leader] as const;
@@ -180,6 +188,8 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
 }
 
 export function decodeEnvelope(bytes: Uint8Array): DecodeResult {
+  const refused = cheapChecks(bytes);
+  if (refused !== null) return { ok: false, error: refused };
   try {
     return { ok: true, value: decodeOrThrow(bytes) };
   } catch (error) {
@@ -191,11 +201,22 @@ export function decodeEnvelope(bytes: Uint8Array): DecodeResult {
   }
 }
 
+/**
+ * Size and framing, checked before protobufjs sees the bytes: garbage is turned away without an
+ * exception, whose stack trace would cost more than the rest of the drop (src/wire/framing.ts).
+ */
+function cheapChecks(bytes: Uint8Array): DecodeProblem | null {
+  if (bytes.length === 0) return problem(DecodeFailure.Empty, 'no bytes');
+  if (bytes.length > MAX_ENVELOPE_BYTES) return problem(DecodeFailure.Oversized, `${bytes.length} bytes, above ${MAX_ENVELOPE_BYTES}`);
+  const framing = scanFields(bytes, ENVELOPE);
+  return framing.ok === false ? problem(framing.reason, framing.detail) : null;
+}
+
+function problem(reason: DecodeFailure, detail: string): DecodeProblem {
+  return { reason, message: `${reason}: ${detail}` };
+}
+
 function decodeOrThrow(bytes: Uint8Array): Decoded {
-  if (bytes.length === 0) throw new DecodeError(DecodeFailure.Empty, 'no bytes');
-  if (bytes.length > MAX_ENVELOPE_BYTES) {
-    throw new DecodeError(DecodeFailure.Oversized, `${bytes.length} bytes, above ${MAX_ENVELOPE_BYTES}`);
-  }
   const e = pb.Envelope.decode(bytes);
   if (e.version !== PROTOCOL_VERSION) {
     throw new DecodeError(DecodeFailure.BadVersion, `version ${e.version}, this node speaks ${PROTOCOL_VERSION}`);
@@ -212,17 +233,24 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
   return { cluster: e.cluster, seq: safeInteger(e.seq, 'seq', 1), configId: e.configId, unicastPort, members, message };
 }
 
-/** Placeholder header fields, filled in by the caller once the body decoded. */
-function header(): { from: number; bootId: number; term: number; to: number } {
-  return { from: 0, bootId: 0, term: 0, to: 0 };
-}
+/** How protobufjs reads an Envelope's top-level fields (proto/conclave.proto). */
+const ENVELOPE: MessageShape = {
+  varint: (field) => (field >= 1 && field <= 7 && field !== 2 ? 'uint32' : 'skip'), // the uint32 and uint64 fields
+  // The cluster name (UTF-8) and the message bodies.
+  checksContent: (field) => field === 2 || (field >= 9 && field <= 17),
+};
 
+/**
+ * The header fields are placeholders, filled in by the caller once the body decoded. They are
+ * written out in each literal: spreading a shared header object made each decode about 15 µs
+ * slower (V8 on Node 20), most of a simulated run's time.
+ */
 function decodeBody(e: conclave.v1.Envelope): Message {
   switch (e.body) {
     case 'heartbeat': {
       const b = e.heartbeat!;
       return {
-        ...header(),
+        from: 0, bootId: 0, term: 0, to: 0,
         type: 'heartbeat',
         role: fromWire(ROLES, b.role, 'heartbeat.role'),
         leader: optionalId(b.leader, 'heartbeat.leader'),
@@ -232,13 +260,13 @@ function decodeBody(e: conclave.v1.Envelope): Message {
       };
     }
     case 'election':
-      return { ...header(), type: 'election', cause: fromWire(CAUSES, e.election!.cause, 'election.cause') };
+      return { from: 0, bootId: 0, term: 0, to: 0, type: 'election', cause: fromWire(CAUSES, e.election!.cause, 'election.cause') };
     case 'answer':
-      return { ...header(), type: 'answer', leader: optionalId(e.answer!.leader, 'answer.leader') };
+      return { from: 0, bootId: 0, term: 0, to: 0, type: 'answer', leader: optionalId(e.answer!.leader, 'answer.leader') };
     case 'voteRequest': {
       const b = e.voteRequest!;
       return {
-        ...header(),
+        from: 0, bootId: 0, term: 0, to: 0,
         type: 'vote-request',
         preVote: b.preVote ?? false,
         voteTerm: safeInteger(b.term, 'voteRequest.term', 1),
@@ -251,7 +279,7 @@ function decodeBody(e: conclave.v1.Envelope): Message {
       const b = e.vote!;
       const granted = b.granted ?? false;
       return {
-        ...header(),
+        from: 0, bootId: 0, term: 0, to: 0,
         type: 'vote',
         preVote: b.preVote ?? false,
         voteTerm: safeInteger(b.term, 'vote.term', 1),
@@ -264,7 +292,7 @@ function decodeBody(e: conclave.v1.Envelope): Message {
     case 'coordinator': {
       const b = e.coordinator!;
       return {
-        ...header(),
+        from: 0, bootId: 0, term: 0, to: 0,
         type: 'coordinator',
         round: safeInteger(b.round, 'coordinator.round', 1),
         cause: fromWire(CAUSES, b.cause, 'coordinator.cause'),
@@ -272,18 +300,18 @@ function decodeBody(e: conclave.v1.Envelope): Message {
       };
     }
     case 'leaseAck':
-      return { ...header(), type: 'lease-ack', round: safeInteger(e.leaseAck!.round, 'leaseAck.round', 1) };
+      return { from: 0, bootId: 0, term: 0, to: 0, type: 'lease-ack', round: safeInteger(e.leaseAck!.round, 'leaseAck.round', 1) };
     case 'resign': {
       const b = e.resign!;
       return {
-        ...header(),
+        from: 0, bootId: 0, term: 0, to: 0,
         type: 'resign',
         reason: fromWire(RESIGNS, b.reason, 'resign.reason'),
         successor: optionalId(b.successor, 'resign.successor'),
       };
     }
     case 'leave':
-      return { ...header(), type: 'leave' };
+      return { from: 0, bootId: 0, term: 0, to: 0, type: 'leave' };
     default:
       throw new DecodeError(DecodeFailure.MissingBody, 'the envelope carries no message body');
   }

@@ -3,6 +3,7 @@
  * (RFC 2104 §5 allows truncation to half the hash length), over the key ID and the envelope.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { scanFields, WireType, type FieldVisitor, type MessageShape } from './framing.ts';
 import { conclave } from './generated/conclave.js';
 
 const pb = conclave.v1;
@@ -32,13 +33,8 @@ export function seal(envelope: Uint8Array, ring: KeyRing | null): Uint8Array {
 
 /** Unwraps a datagram, checking its MAC against the ring. Never throws. */
 export function open(bytes: Uint8Array, ring: KeyRing | null): OpenResult {
-  let datagram: conclave.v1.Datagram;
-  try {
-    datagram = pb.Datagram.decode(bytes);
-  } catch (error) {
-    const detail = (error as Error).message;
-    return { ok: false, reason: /index out of range/.test(detail) ? 'truncated' : 'malformed', detail };
-  }
+  const datagram = readDatagram(bytes);
+  if (!datagram.ok) return datagram;
   const { keyId, envelope, mac: tag } = datagram;
   if (ring === null) {
     if (keyId !== 0) return { ok: false, reason: 'unknown-key', detail: `key ${keyId}, and this node has no key` };
@@ -51,4 +47,35 @@ export function open(bytes: Uint8Array, ring: KeyRing | null): OpenResult {
     return { ok: false, reason: 'bad-mac', detail: `key ${keyId}` };
   }
   return { ok: true, envelope };
+}
+
+type Unwrapped = { ok: true; keyId: number; envelope: Uint8Array; mac: Uint8Array } | { ok: false; reason: 'truncated' | 'malformed'; detail: string };
+
+const NO_BYTES = new Uint8Array(0);
+const DATAGRAM: MessageShape = { varint: (field) => (field === 1 ? 'uint32' : 'skip') };
+
+/** The Datagram's three fields, as protobufjs would read them, but without throwing on garbage. */
+export function readDatagram(bytes: Uint8Array): Unwrapped {
+  const fields = new DatagramFields(bytes);
+  const framing = scanFields(bytes, DATAGRAM, fields);
+  // The Datagram has no field protobufjs checks inside, so the scan is never unsure of it.
+  return framing.ok === false ? framing : { ok: true, keyId: fields.keyId, envelope: fields.envelope, mac: fields.mac };
+}
+
+/** As protobufjs reads them: the last occurrence wins; a field of another wire type is skipped. */
+class DatagramFields implements FieldVisitor {
+  keyId = 0;
+  envelope: Uint8Array = NO_BYTES;
+  mac: Uint8Array = NO_BYTES;
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  field(field: number, wireType: number, value: number, start: number, end: number): void {
+    if (field === 1 && wireType === WireType.Varint) this.keyId = value;
+    else if (field === 2 && wireType === WireType.Bytes) this.envelope = this.bytes.subarray(start, end);
+    else if (field === 3 && wireType === WireType.Bytes) this.mac = this.bytes.subarray(start, end);
+  }
 }

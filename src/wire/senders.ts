@@ -37,9 +37,11 @@ export class SenderTable {
     }
     if (bootId !== sender.bootId) {
       const alive = nowMs - sender.lastSeenMs < this.aliveMs;
-      // While the current boot is alive, an earlier one is its past, replayed or late. Once it
-      // has been silent for the timeout, any boot may take over (a clock set back, a new disk).
-      if (bootId < sender.bootId && alive) return 'replayed';
+      // An earlier boot is the current one's past, replayed or late, however long the current
+      // one has been silent: accepting it after a silence would let anyone replay a dead boot's
+      // datagrams. Boot IDs grow across restarts (above every boot in the state file), so a
+      // real restart always comes with a higher one.
+      if (bootId < sender.bootId) return 'replayed';
       // A restart comes from the same address; another address while the first is alive is not
       // the same node.
       if (address !== sender.address && alive) return 'impostor';

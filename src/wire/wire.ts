@@ -14,6 +14,8 @@ export type DropReason =
   /** The same datagram twice (a network may duplicate; multicast and a seed may both carry it). */
   | 'duplicate'
   | 'impostor'
+  /** A term above the jump limit that is not the receiver's next (docs/protocol.md, "Term bound"). */
+  | 'term-out-of-range'
   /** Too many inputs waiting for a slow disk. */
   | 'overloaded';
 
@@ -28,6 +30,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'replayed',
   'duplicate',
   'impostor',
+  'term-out-of-range',
   'overloaded',
 ];
 

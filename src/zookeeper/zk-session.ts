@@ -115,12 +115,13 @@ export class ZkSession {
   }
 
   /** The znode's stat, or null if it does not exist; `watch` fires once when it changes. */
-  exists(path: string, watch?: () => void): Promise<ZnodeStat | null> {
-    return this.call<ZnodeStat | null>('exists', (done) => {
-      const callback = (error: unknown, stat: Stat | undefined) => done(error, stat === undefined || stat === null ? null : toStat(stat));
+  async exists(path: string, watch?: () => void): Promise<ZnodeStat | null> {
+    const stat = await this.call<Stat | undefined>('exists', (done) => {
+      const callback = (error: unknown, found: Stat | undefined) => done(error, found);
       if (watch === undefined) this.client.exists(path, callback);
       else this.client.exists(path, watch, callback);
     });
+    return stat === undefined || stat === null ? null : toStat(stat);
   }
 
   /** The children's names; `watch` fires once when the list changes. */
@@ -135,25 +136,37 @@ export class ZkSession {
   /** Data and stat, or null if the znode does not exist. */
   async read(path: string): Promise<{ data: Buffer; stat: ZnodeStat } | null> {
     try {
-      return await this.call<{ data: Buffer; stat: ZnodeStat }>('getData', (done) =>
-        this.client.getData(path, (error, data, stat) => done(error, error ? undefined : { data: data ?? Buffer.alloc(0), stat: toStat(stat) })),
+      const { data, stat } = await this.call<{ data: Buffer | undefined; stat: Stat }>('getData', (done) =>
+        this.client.getData(path, (error, found, stat) => done(error, { data: found, stat })),
       );
+      return { data: data ?? Buffer.alloc(0), stat: toStat(stat) };
     } catch (error) {
       if (error instanceof ZkError && error.code === ZK_NO_NODE) return null;
       throw error;
     }
   }
 
-  /** One request, with node-zookeeper-client's error turned into a ZkError, and a deadline. */
+  /**
+   * One request, with node-zookeeper-client's error turned into a ZkError, and a deadline. The
+   * client's callback only hands over what came back: anything that could throw (reading a Stat)
+   * is done by the caller after the await, where a throw rejects the request's promise. Thrown
+   * inside the client's callback, it would escape into the client's socket handling instead, and
+   * the promise would wait for its deadline.
+   */
   private call<T>(what: string, start: (done: (error: unknown, value?: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new ZkError(`${what}: no answer within ${this.options.requestTimeoutMs} ms`, 0)), this.options.requestTimeoutMs);
       timer.unref();
-      start((error, value) => {
+      try {
+        start((error, value) => {
+          clearTimeout(timer);
+          if (error === null || error === undefined) resolve(value as T);
+          else reject(toZkError(what, error));
+        });
+      } catch (error) {
         clearTimeout(timer);
-        if (error === null || error === undefined) resolve(value as T);
-        else reject(toZkError(what, error));
-      });
+        reject(toZkError(what, error)); // the client refused the request (a bad path, a closed client)
+      }
     });
   }
 }

@@ -16,7 +16,6 @@
  * after the last activity it knows of: so the old leader has stopped before anyone else can
  * claim. Reads are not enough: a server cut off from the ensemble's leader may still answer them.
  */
-import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ElectionCause, ResignReason, Role, type NodeId, type NodeStatus } from '../core/index.ts';
@@ -24,6 +23,7 @@ import { systemClock } from '../runtime/clock.ts';
 import { NodeMetrics } from '../runtime/metrics.ts';
 import type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
 import type { Elector } from '../runtime/elector.ts';
+import { GuardedEmitter } from '../runtime/guarded-emitter.ts';
 import { noDrops } from '../wire/wire.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import { candidatePrefix, designated, duplicateIds, parseCandidate, rank, watchOf, type Candidate, type ElectionMode } from './recipe.ts';
@@ -65,7 +65,7 @@ interface Claim {
   owner: string | null;
 }
 
-export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements Elector {
+export class ZooKeeperNode extends GuardedEmitter<ConclaveNodeEvents> implements Elector {
   readonly id: NodeId;
   readonly options: ZooKeeperNodeOptions;
   readonly metrics: NodeMetrics;
@@ -232,7 +232,7 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
       zookeeper: this.zookeeperStatus(nowMs),
       dataDir: '',
       drops: noDrops(),
-      traffic: { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, sendErrors: 0 },
+      traffic: { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, sendErrors: 0, socketErrors: {} },
     };
   }
 
@@ -630,6 +630,10 @@ export class ZooKeeperNode extends EventEmitter<ConclaveNodeEvents> implements E
     }, ms);
     this.timers.add(timer);
     return timer;
+  }
+
+  protected override emitListenerError(listenerOf: string, error: string): void {
+    this.emitEvent('listener-error', { listenerOf, error });
   }
 
   private emitEvent(event: string, details: Record<string, unknown>): void {

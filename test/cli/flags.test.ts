@@ -16,6 +16,12 @@ describe('dashboard flags', () => {
       host: '0.0.0.0',
       controls: true,
     });
+    assert.deepEqual(parseRunFlags([...BASE, '--dashboard-port', '7780', '--dashboard-socket', '/tmp/n1.sock'], {})!.dashboard, {
+      port: 7780,
+      host: '127.0.0.1',
+      controls: false,
+      socketPath: '/tmp/n1.sock',
+    });
   });
 
   for (const [flags, named] of [
@@ -23,6 +29,7 @@ describe('dashboard flags', () => {
     [['--dashboard-port', 'x'], /--dashboard-port must be an integer/],
     [['--dashboard-host', '0.0.0.0'], /--dashboard-host needs --dashboard-port/],
     [['--dashboard-controls'], /--dashboard-controls needs --dashboard-port/],
+    [['--dashboard-socket', '/tmp/n1.sock'], /--dashboard-socket needs --dashboard-port/],
   ] as const) {
     it(`exit 2 naming the flag: ${flags.join(' ')}`, () => {
       // Rejected while parsing, before any socket is opened.

@@ -1,7 +1,7 @@
 /** The desktop lab window shows the lab page on loopback and nothing else. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labOrigin } from '../../electron/lab-url.ts';
+import { labOrigin, labToken } from '../../electron/lab-url.ts';
 
 describe('the lab window\'s --url', () => {
   it('takes the lab page on a loopback address, as npm run demo prints it', () => {
@@ -14,5 +14,13 @@ describe('the lab window\'s --url', () => {
       assert.equal(labOrigin(['--url', url]), null, url);
     }
     assert.equal(labOrigin([]), null);
+  });
+
+  it('takes the run\'s action token from the environment, in the shape the lab makes, and nothing else', () => {
+    const token = '0123456789abcdef0123456789abcdef';
+    assert.equal(labToken({ CONCLAVE_LAB_TOKEN: token }), token);
+    for (const bad of [undefined, '', token.slice(1), `${token}#x`, `${token.slice(0, -1)}"`, token.toUpperCase()]) {
+      assert.equal(labToken({ CONCLAVE_LAB_TOKEN: bad }), null, String(bad));
+    }
   });
 });

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOOT, hearPeers, heartbeat, msg, node, sent } from '../helpers/core.ts';
+import { BOOT, hearPeers, heartbeat, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
 const AFTER_GRACE = BOOT + 1000; // boot grace is one timeout
 
@@ -74,23 +74,50 @@ describe('Bully challenge', () => {
 
 describe('duplicate ID', () => {
   it('another process with our ID raises the alarm; we neither lead nor vote until it is quiet', () => {
-    const n = node(1, { size: 1 });
+    // Node 3 of five leads (4 cannot, 5 is not there), so that a vote request from 4 is judged by
+    // every rule: without the alarm, 3 would grant it.
+    const n = node(3);
+    const peersSpeak = (nowMs: number, term: number) => {
+      for (const p of [1, 2]) n.step(heartbeat(p, term, { hears: [1, 2, 3, 4] }), nowMs);
+      n.step(heartbeat(4, term, { hears: [1, 2, 3], canLead: false }), nowMs);
+    };
+    peersSpeak(AFTER_GRACE - 50, 0);
     n.tick(AFTER_GRACE);
+    const vote = (from: number, term: number, preVote: boolean) =>
+      msg(from, term, { type: 'vote', preVote, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 3);
+    for (const p of [1, 2]) n.step(vote(p, 0, true), AFTER_GRACE + 1);
+    for (const p of [1, 2]) n.step(vote(p, 1, false), AFTER_GRACE + 2);
+    for (const p of [1, 2]) n.step(msg(p, 1, { type: 'lease-ack', round: 1 }, 3), AFTER_GRACE + 3);
     n.ready();
-    assert.equal(n.hasLease(AFTER_GRACE), true, 'a cluster of one elects itself');
+    assert.equal(n.hasLease(AFTER_GRACE + 3), true, 'n3 leads term 1');
 
-    n.step({ ...heartbeat(1, 1), bootId: 999 }, AFTER_GRACE + 10);
+    n.step({ ...heartbeat(3, 1), bootId: 999 }, AFTER_GRACE + 10);
     const ready = n.ready();
     assert.ok(ready.events.some((e) => e.type === 'alarm' && e.raised));
     assert.ok(ready.events.some((e) => e.type === 'demoted' && e.reason === 'duplicate-id'));
     assert.equal(sent(ready, 'resign').length, 1);
     assert.equal(n.canLead(AFTER_GRACE + 10), false);
 
+    // n4 campaigns after the resignation: neither its pre-vote nor its vote gets ours.
+    n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1 }), AFTER_GRACE + 20);
+    n.step(voteRequest(4, 2, 2, { resignedTerm: 1 }), AFTER_GRACE + 30);
+    const refused = n.ready();
+    assert.deepEqual(sent(refused, 'vote').map(({ message: v }) => [v.preVote, v.granted, v.reason]), [[true, false, 'not-eligible'], [false, false, 'not-eligible']]);
+    assert.notEqual(n.votedFor, 4);
+
+    peersSpeak(AFTER_GRACE + 500, 2);
     n.tick(AFTER_GRACE + 500);
     assert.equal(n.role, 'follower', 'no campaign while the alarm lasts');
-    n.tick(AFTER_GRACE + 1010 + 1000);
+    assert.equal(sent(n.ready(), 'vote-request').length, 0);
+    n.tick(AFTER_GRACE + 10 + 1000);
     const later = n.ready();
     assert.ok(later.events.some((e) => e.type === 'alarm' && !e.raised), 'cleared a timeout after the last one');
+
+    // Quiet again: the same request now gets the vote it was refused.
+    n.step(voteRequest(4, 2, 2, { resignedTerm: 1 }), AFTER_GRACE + 1020);
+    const granted = n.ready();
+    assert.deepEqual(sent(granted, 'vote').map(({ message: v }) => v.granted), [true]);
+    assert.deepEqual(granted.persist, { term: 2, votedFor: 4 });
   });
 
   it('our own multicast looped back is not a duplicate', () => {

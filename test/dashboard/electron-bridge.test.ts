@@ -13,6 +13,7 @@ import { DashboardFeed } from '../../src/dashboard/feed.ts';
 import type { DashboardMessage } from '../../src/dashboard/messages.ts';
 import { DashboardServer } from '../../src/dashboard/server.ts';
 import type { RuntimeStatus } from '../../src/runtime/conclave-node.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
 import { syntheticStatus } from '../ui/fixtures.ts';
 
@@ -43,7 +44,7 @@ class StandInNode extends EventEmitter {
   }
 }
 
-describe('the desktop renderer over the preload bridge', { skip: chromiumMissing() ?? false }, () => {
+describe('the desktop renderer over the preload bridge', { skip: skipUnlessCi(chromiumMissing()) }, () => {
   const node = new StandInNode();
   const feed = new DashboardFeed(node, { controls: { enabled: true, needsToken: false }, publishIntervalMs: 100 });
   const invoked: Array<[string, unknown]> = [];

@@ -4,12 +4,13 @@
  * what the test says.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { clusterView, type LabNodeView } from '../../src/lab/cluster-view.ts';
-import { DemoLab, type LabHosts } from '../../src/lab/demo-lab.ts';
+import { DemoLab } from '../../src/lab/demo-lab.ts';
 import { parseLabAction } from '../../src/lab/lab-server.ts';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { LabNodeSnapshot, LabSnapshot } from '../../src/lab/messages.ts';
+import type { LabDashboards } from '../../src/lab/node-dashboards.ts';
+import { StandInHosts } from './stand-in-hosts.ts';
 
 const node = (id: number, role: string, leader: number | null, condition: LabNodeView['condition'] = 'running'): LabNodeView => ({
   id,
@@ -51,45 +52,6 @@ describe('cluster view', () => {
     assert.deepEqual(view.leaders, [1, 3]);
   });
 });
-
-class StandInHosts implements LabHosts {
-  readonly nodes: Array<{ id: number; ip: string; process: ChildProcess | null }>;
-  onEvent: (id: number, event: NodeEvent) => void = () => {};
-  onExit: (id: number, code: number | null, signal: NodeJS.Signals | null) => void = () => {};
-  readonly calls: string[] = [];
-  constructor(size: number) {
-    this.nodes = Array.from({ length: size }, (_, i) => ({ id: i + 1, ip: `10.0.0.${i + 1}`, process: null }));
-  }
-  start(id: number): void {
-    this.calls.push(`start ${id}`);
-  }
-  async signal(id: number, signal: NodeJS.Signals): Promise<number | null> {
-    this.calls.push(`${signal} ${id}`);
-    this.onExit(id, null, signal);
-    return null;
-  }
-  unplug(id: number): void {
-    this.calls.push(`unplug ${id}`);
-  }
-  replug(id: number): void {
-    this.calls.push(`replug ${id}`);
-  }
-  partition(groups: number[][]): void {
-    this.calls.push(`partition ${JSON.stringify(groups)}`);
-  }
-  loss(percent: number): void {
-    this.calls.push(`loss ${percent}`);
-  }
-  heal(): void {
-    this.calls.push('heal');
-  }
-  destroy(): void {
-    this.calls.push('destroy');
-  }
-  say(id: number, role: string, leader: number | null, event = 'leader'): void {
-    this.onEvent(id, { ts: Date.now(), event, id, role: role as NodeEvent['role'], term: 1, leader, quorum: { have: 3, need: 2 } });
-  }
-}
 
 function lab(size = 3, supports = { unplug: true, partition: true, loss: true }): { lab: DemoLab; hosts: StandInHosts } {
   const hosts = new StandInHosts(size);
@@ -156,11 +118,75 @@ describe('demo lab', () => {
     await l.stop(0);
   });
 
+  it('shows the quorum each node hears now, read from its own dashboard while a page watches, and links to that dashboard', async () => {
+    const hosts = new StandInHosts(5);
+    const heard = new Map<number, { have: number; need: number }>();
+    const reads: number[] = [];
+    const dashboards: LabDashboards = {
+      flags: (id) => ['--dashboard-socket', `n${id}.sock`],
+      quorum: async (id) => (reads.push(id), heard.get(id) ?? null),
+      link: (id) => `./nodes/${id}/`,
+    };
+    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true }, dashboards });
+    l.startAll();
+    assert.ok(hosts.calls.includes('start 5 --dashboard-socket n5.sock'), hosts.calls.join('\n'));
+    for (const id of [1, 2, 3, 4, 5]) hosts.say(id, 'follower', null, 'peer-joined', { have: 5, need: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(reads.length, 0, 'nobody watches: nothing is read');
+
+    // What the page is sent, not just what the lab would say if asked.
+    let published: LabSnapshot | null = null;
+    const unsubscribe = l.subscribe((snapshot) => (published = snapshot));
+    const n5 = (): LabNodeSnapshot | undefined => (published as LabSnapshot | null)?.nodes[4];
+    const waitFor = async (what: string, condition: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 10_000;
+      while (!condition()) {
+        if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: n5 shows ${JSON.stringify(n5()?.quorum)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    heard.set(5, { have: 5, need: 3 });
+    await waitFor('a read of n5', () => reads.includes(5));
+    // Elected by three votes of five: its event lines say 3/3, and none follows as all five
+    // acknowledge; its dashboard says 5/3 throughout, as it did before the election.
+    hosts.say(5, 'leader', 5, 'elected', { have: 3, need: 3 });
+    for (const id of [1, 2, 3, 4]) hosts.say(id, 'follower', 5, 'leader', { have: 5, need: 3 });
+    await waitFor('the 3/3 event on the page', () => n5()?.quorum?.have === 3);
+    await waitFor('the quorum n5 hears now on the page', () => n5()?.quorum?.have === 5);
+    assert.deepEqual(n5()?.quorum, { have: 5, need: 3 });
+    assert.equal(n5()?.dashboard, './nodes/5/');
+    // An event line newer than the last read wins until the next read.
+    hosts.say(5, 'leader', 5, 'peer-down', { have: 4, need: 3 });
+    assert.deepEqual(l.snapshot().nodes[4]!.quorum, { have: 4, need: 3 });
+    l.act({ action: 'kill', node: 5 });
+    assert.equal(l.snapshot().nodes[4]!.dashboard, null, 'no link to a node that is down');
+    unsubscribe();
+    await l.stop(0);
+  });
+
   it('takes only well-formed actions from the page', () => {
     assert.deepEqual(parseLabAction({ action: 'kill', node: 2 }), { action: 'kill', node: 2 });
     assert.deepEqual(parseLabAction({ action: 'partition', groups: [[1], [2, 3]] }), { action: 'partition', groups: [[1], [2, 3]] });
     for (const bad of [null, 'kill', { action: 'kill' }, { action: 'kill', node: -1 }, { action: 'kill', node: '2' }, { action: 'partition', groups: [[1, 'x']] }, { action: 'rm -rf' }, { action: 'loss', percent: 1.5 }]) {
       assert.equal(parseLabAction(bad), null, JSON.stringify(bad));
     }
+  });
+});
+
+describe('demo lab: a node’s stall report', () => {
+  it('puts it on the timeline with how long and what became of its lease', async () => {
+    const hosts = new StandInHosts(3);
+    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
+    l.startAll();
+    const stalled = (id: number, details: Record<string, unknown>): void =>
+      hosts.onEvent(id, { ts: Date.now(), event: 'stalled', id, role: 'leader', term: 1, leader: null, quorum: { have: 1, need: 2 }, ...details });
+    stalled(3, { durationMs: 1987, wasLeader: true, leaseLost: true, leaseEndedAt: Date.now() - 1100 });
+    stalled(1, { durationMs: 640, wasLeader: false, leaseLost: false, leaseEndedAt: null });
+    const rows = l.snapshot().timeline.filter((e) => e.kind === 'stalled');
+    assert.deepEqual(rows.map((e) => [e.node, e.text]), [
+      [3, 'n3 was frozen for 1987 ms, longer than its lease: it stopped leading while frozen'],
+      [1, 'n1 was frozen for 640 ms'],
+    ]);
+    await l.stop(0);
   });
 });

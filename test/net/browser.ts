@@ -2,7 +2,7 @@
  * Debian's Chromium under Playwright, run inside a lab's observer namespace so it reaches the
  * nodes' dashboards on the lab's own network. Never downloads a browser.
  */
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 
@@ -19,8 +19,14 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** Why Chromium cannot run here, or null when it can (callers skip, or fail in CI: skipUnlessCi). */
 export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return null;
+  } catch {
+    return `${CHROMIUM} is missing or not executable (apt-get install -y chromium)`;
+  }
 }
 
 /** Launches Chromium in `ns` (through `ip netns exec`, which keeps the PID Playwright started). */

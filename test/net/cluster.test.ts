@@ -17,6 +17,17 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const TIMEOUT = 1000;
 const LEASE = 900;
 const HEARTBEAT = 100;
+const ANSWER_TIMEOUT = 200;
+/**
+ * A crash's failover as docs/protocol.md describes it: the followers' promise ends a timeout
+ * after the last lease round they heard (before the kill); the highest survivor then campaigns at
+ * once, or after one answer timeout if it still counted the dead leader as alive; a pre-vote and
+ * a vote, each resent after a heartbeat if lost. Plus 250 ms for a loaded 2-core machine's
+ * scheduling. (Measured: 917 to 1019 ms, README.) One extra timeout anywhere would exceed it.
+ */
+const CRASH_FAILOVER_BOUND_MS = TIMEOUT + ANSWER_TIMEOUT + 2 * HEARTBEAT + 250;
+/** Timer and log lateness of a node on a loaded 2-core machine. */
+const SCHEDULING_SLACK_MS = 250;
 const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
 const measured: string[] = [];
@@ -63,7 +74,7 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 5000);
       const failoverMs = agreedAt(lab, [1, 2, 3, 4], 4, killedAt) - killedAt;
       measured.push(`kill -9 failover: ${failoverMs} ms`);
-      assert.ok(failoverMs < 2 * TIMEOUT, `failover took ${failoverMs} ms`);
+      assert.ok(failoverMs <= CRASH_FAILOVER_BOUND_MS, `failover took ${failoverMs} ms, more than ${CRASH_FAILOVER_BOUND_MS}`);
 
       // Restarted with its persisted state: the term does not go back; it takes over after damping.
       const termBefore = lab.latest(4)!.term;
@@ -80,13 +91,17 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       await coldStart(lab, 5);
       const unpluggedAt = Date.now();
       lab.unplug(5);
+      // The link is surely down once `ip` returned (it may take a while to start on a loaded
+      // machine): no round sent after this is acknowledged.
+      const cutAt = Date.now();
       await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 5000);
       await lab.waitFor('n5 knows no leader', () => lab.latest(5)!.leader === null, 3000);
       const demoted = lab.node(5).events.find((e) => e.ts >= unpluggedAt && e.event === 'demoted')!;
-      const stepDownMs = demoted.ts - unpluggedAt;
+      const stepDownMs = demoted.ts - cutAt;
       const failoverMs = agreedAt(lab, [1, 2, 3, 4], 4, unpluggedAt) - unpluggedAt;
-      measured.push(`unplug failover: ${failoverMs} ms; the unplugged leader stepped down after ${stepDownMs} ms`);
-      assert.ok(stepDownMs <= LEASE + 50, `stepped down after ${stepDownMs} ms`);
+      measured.push(`unplug failover: ${failoverMs} ms; the unplugged leader stepped down ${stepDownMs} ms after the cut`);
+      // Its lease ends at most LEASE after the last round sent before the cut.
+      assert.ok(stepDownMs <= LEASE + SCHEDULING_SLACK_MS, `stepped down ${stepDownMs} ms after the cut`);
       assert.equal(demoted.reason, 'lease-expired');
       const elected = lab.node(4).events.find((e) => e.ts >= unpluggedAt && e.event === 'elected')!;
       assert.ok(elected.ts > demoted.ts, 'the old leader let go before the new one took over');
@@ -168,6 +183,9 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
         assert.ok(reasons.has(reason), `n1 counted "${reason}" drops (it saw: ${[...reasons].join(', ')})`);
       }
       assert.ok([...reasons].some((r) => ['malformed', 'truncated', 'missing-body', 'bad-field', 'bad-version'].includes(r)), 'garbage counted');
+      // Garbage claims no node ID; its line names the host it came from.
+      const garbage = lab.node(1).events.filter((e) => e.event === 'dropped' && e.from === null);
+      assert.ok(garbage.length > 0 && garbage.every((e) => String(e.source).startsWith(`${host.ip}:`)), `sources: ${garbage.map((e) => e.source).join(', ')}`);
     });
   });
 

@@ -13,14 +13,14 @@ import { expect, type Browser, type Page } from 'playwright/test';
 import { assertDurableTermsAndVotes, assertNoOverlap } from './checks.ts';
 import { chromiumMissing, launchIn, watchForErrors } from './browser.ts';
 import { Lab } from './lab.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/dashboard/', import.meta.url).pathname;
 const DASHBOARD_PORT = 8080;
 const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
-const missing = chromiumMissing();
-const skip = missing ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead');
+const skip = skipUnlessCi(chromiumMissing()) || (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead');
 
 describe('the dashboard in Chromium, against a five-node cluster', { skip }, () => {
   let lab: Lab;
@@ -85,6 +85,13 @@ describe('the dashboard in Chromium, against a five-node cluster', { skip }, () 
     const before = Number(await chart.getAttribute('data-samples'));
     await expect.poll(async () => Number(await chart.getAttribute('data-samples')), { timeout: 5_000 }).toBeGreaterThan(before + 10);
     await shot(page, '1-healthy-follower');
+
+    // On a 1280×800 screen every column of the peers table is in view: nothing scrolls sideways.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const table = await page.getByTestId('peers').evaluate((t) => ({ scrollWidth: t.parentElement!.scrollWidth, clientWidth: t.parentElement!.clientWidth }));
+    await page.screenshot({ path: join(ARTIFACTS, '1b-follower-1280x800.png') });
+    assert.ok(table.scrollWidth <= table.clientWidth, `the peers table is clipped at 1280 px: ${JSON.stringify(table)}`);
+    await page.setViewportSize({ width: 1440, height: 1000 });
 
     const leaderPage = await open(5);
     await expect(leaderPage.getByTestId('role')).toHaveText('leader');

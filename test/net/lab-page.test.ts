@@ -2,39 +2,46 @@
  * `npm run demo` end to end: the real lab command (five `conclave run` processes in network
  * namespaces of its own), driven from its page in real Chromium: unplug the leader and see the
  * successor; partition 2|3 with the old leader on the 2 side and see that side elect nobody; heal;
- * Ctrl-C removes everything. Then the loopback mode (no namespaces per node), run inside a
- * namespace of this test's own so its multicast stays off this machine's loopback; and the
- * refusal over a crashed lab's leftovers, and --clean. Screenshots go to test-artifacts/lab/.
+ * each card's live quorum and its link to that node's own dashboard; actions without the run's
+ * token, or under another site's Host, refused; Ctrl-C removes everything. Then the same as an
+ * unprivileged user; the loopback mode (no namespaces per node), run inside a namespace of this
+ * test's own so its multicast stays off this machine's loopback; and the refusal over a crashed
+ * lab's leftovers, and --clean. Screenshots go to test-artifacts/lab/.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect, type Browser, type Page } from 'playwright/test';
 import { chromiumMissing, launchIn, watchForErrors } from './browser.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 
 const CLI = new URL('../../dist/lab/cli.js', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../test-artifacts/lab/', import.meta.url).pathname;
 const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
-const skip = chromiumMissing() ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead');
-/** Refused actions answer 409 (and a forged one 403); the browser logs the status. */
-const EXPECTED_ERRORS = [/status of 409/, /status of 403/];
+const networkSkip = support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead';
+const browserSkip = skipUnlessCi(chromiumMissing());
+const skip = browserSkip || networkSkip;
+/** Refused actions answer 409 (and one without the lab's token 401); the browser logs the status. */
+const EXPECTED_ERRORS = [/status of 409/, /status of 401/];
 
 interface Demo {
   child: ChildProcess;
+  /** The page's address as printed, with this run's token in its fragment. */
   url: string;
   output: () => string;
   exited: Promise<number | null>;
 }
 
 /** Runs the demo command (through `prefix`, e.g. `ip netns exec <ns>`) until it prints its page's URL. */
-async function startDemo(args: string[], prefix: string[] = []): Promise<Demo> {
+async function startDemo(args: string[], prefix: string[] = [], cli = CLI): Promise<Demo> {
   const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...env } = process.env;
-  const [command, ...rest] = [...prefix, process.execPath, CLI, ...args];
+  const [command, ...rest] = [...prefix, process.execPath, cli, ...args];
   const child = spawn(command!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -42,7 +49,7 @@ async function startDemo(args: string[], prefix: string[] = []): Promise<Demo> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
   let url: string | undefined;
-  while ((url = /lab page on (http:\/\/\S+\/)/.exec(out)?.[1]) === undefined && child.exitCode === null && Date.now() < deadline) {
+  while ((url = /lab page on (http:\/\/\S+\/#token=[0-9a-f]{32})\s/.exec(out)?.[1]) === undefined && child.exitCode === null && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (url === undefined) {
@@ -81,6 +88,18 @@ function gone(pid: number): boolean {
   }
 }
 
+/** POSTs `body` with the given Host header and token, outside any browser; gives the status. */
+function post(port: number, path: string, host: string, token: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const card = (page: Page, id: number) => page.locator(`[data-testid="lab-node"][data-node="${id}"]`);
 const verdict = (page: Page) => page.getByTestId('lab-verdict');
 
@@ -110,7 +129,8 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
 
   after(async () => {
     await browser?.close();
-    if (demo?.child.exitCode === null) demo.child.kill('SIGKILL');
+    // Stopped as a user would (a killed demo would leave its namespaces for the next run to refuse).
+    if (demo?.child.exitCode === null) await interrupt(demo);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -120,7 +140,30 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
     await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
     await expect(page.locator('[data-testid="lab-timeline"] li[data-kind="agreed"]').first()).toContainText(/agreed again after/);
     assert.match(demo.output(), /5 nodes, netns mode/);
+    // The quorum each node hears now: all five, the leader included (elected by three votes, its
+    // event lines said 3/3 until the next one).
+    for (const id of [1, 2, 3, 4, 5]) await expect(card(page, id).locator('.quorum dd')).toHaveText(/^5\/3/, { timeout: 10_000 });
     await shot('1-agreed');
+  });
+
+  it('links each card to that node\'s own dashboard, whose peers table fits a 1280 px screen', async () => {
+    const link = card(page, 5).getByRole('link', { name: 'n5\'s dashboard' });
+    await expect(link).toHaveAttribute('href', './nodes/5/');
+    const [dashboard] = await Promise.all([page.waitForEvent('popup'), link.click()]);
+    try {
+      const dashboardErrors = watchForErrors(dashboard);
+      await dashboard.setViewportSize({ width: 1280, height: 800 });
+      await expect(dashboard.getByTestId('connection')).toHaveAttribute('data-state', 'open', { timeout: 10_000 });
+      await expect(dashboard.getByTestId('role')).toHaveText('leader');
+      await expect(dashboard.getByTestId('quorum')).toContainText('5 of 5');
+      for (const peer of [1, 2, 3, 4]) await expect(dashboard.locator(`[data-testid="peers"] tr[data-peer="${peer}"]`)).toHaveAttribute('data-state', 'alive');
+      const table = await dashboard.getByTestId('peers').evaluate((t) => ({ scrollWidth: t.parentElement!.scrollWidth, clientWidth: t.parentElement!.clientWidth }));
+      assert.ok(table.scrollWidth <= table.clientWidth, `the peers table is clipped: ${JSON.stringify(table)}`);
+      await dashboard.screenshot({ path: join(ARTIFACTS, '1b-node-dashboard-1280.png') });
+      assert.deepEqual(dashboardErrors, []);
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it('unplugging the leader: the successor takes over, and the time to agree again is shown', async () => {
@@ -173,15 +216,34 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
     await card(page, 5).getByRole('button', { name: 'Restart n5', exact: true }).click();
     await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
     // Asked directly (the page disables what cannot be done): a clear refusal, and nothing changes.
+    // The page took this run's token from its address and keeps it for this tab.
     const refused = await page.evaluate(async () => {
-      const response = await fetch('./api/lab/action', { method: 'POST', headers: { 'content-type': 'application/json', 'x-conclave-lab': '1' }, body: JSON.stringify({ action: 'restart', node: 3 }) });
+      const token = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('conclave.labToken');
+      const response = await fetch('./api/lab/action', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ action: 'restart', node: 3 }) });
       return { status: response.status, body: (await response.json()) as { error?: string } };
     });
     assert.equal(refused.status, 409);
     assert.match(refused.body.error ?? '', /n3 is running/);
-    const forged = await page.evaluate(async () => (await fetch('./api/lab/action', { method: 'POST', body: '{"action":"kill","node":1}' })).status);
-    assert.equal(forged, 403, 'an action without the lab header (a cross-site form) is refused');
+    assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
+    const kill = JSON.stringify({ action: 'kill', node: 1 });
+    const forged = await page.evaluate(async (body) => {
+      const statuses: number[] = [];
+      const wrong: Array<Record<string, string>> = [{}, { 'x-conclave-lab': '1' }, { authorization: 'Bearer 0123456789abcdef0123456789abcdef' }];
+      for (const headers of wrong) {
+        statuses.push((await fetch('./api/lab/action', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status);
+      }
+      return statuses;
+    }, kill);
+    assert.deepEqual(forged, [401, 401, 401], 'an action without this run\'s token is refused');
+    // A page of another site whose name resolves here (DNS rebinding), with the token even: refused.
+    const { port } = new URL(demo.url);
+    const token = new URL(demo.url).hash.slice('#token='.length);
+    for (const host of [`127.0.0.1.evil.example:${port}`, `localhost.evil.example:${port}`, `[::1].evil:${port}`]) {
+      assert.equal(await post(Number(port), '/api/lab/action', host, token, kill), 421, host);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await expect(card(page, 1)).toHaveAttribute('data-condition', 'running');
+    assert.ok(!demo.output().includes('n1 exited'));
   });
 
   it('Ctrl-C stops every node and removes every namespace and directory it made', async () => {
@@ -205,10 +267,33 @@ function nobodyRefused(): string | false {
   }
 }
 
+/** This checkout, whose folder (or one above it) nobody may be unable to enter. */
+const CHECKOUT = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Runs the rest of a command line as nobody, with this checkout shown at `view` (a folder anyone
+ * may enter) by a bind mount in a mount namespace of the command's own. A clone may sit in a
+ * folder only root can enter (root's home, a `mktemp -d` folder: mode 0700), where nobody could
+ * not read the demo it is to run. Nothing changes outside that namespace, and it ends with the
+ * command; `view` stays an empty folder here.
+ */
+function asNobodyWithCheckoutAt(view: string): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', CHECKOUT, view, ...AS_NOBODY];
+}
+
 describe('npm run demo without root: namespaces inside an unprivileged user namespace', { skip: skip || nobodyRefused() }, () => {
   it('builds the namespaces there, serves the page on this loopback, unplugs, and leaves nothing behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
-    const demo = await startDemo(['--nodes', '3', '--port', '0', '--no-open'], AS_NOBODY);
+    const view = mkdtempSync(join(tmpdir(), 'cvcheckout-'));
+    chmodSync(view, 0o755);
+    let demo: Demo;
+    try {
+      demo = await startDemo(['--nodes', '3', '--port', '0', '--no-open'], asNobodyWithCheckoutAt(view), join(view, 'dist/lab/cli.js'));
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      rmdirSync(view);
+      throw error;
+    }
     const browser = await launchIn(null, dir);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -225,13 +310,16 @@ describe('npm run demo without root: namespaces inside an unprivileged user name
     } finally {
       await browser.close();
       rmSync(dir, { recursive: true, force: true });
-      assert.equal(await interrupt(demo), 0, demo.output());
+      const status = await interrupt(demo);
+      // Not recursive: were the checkout still mounted here, this must fail, not delete it.
+      rmdirSync(view);
+      assert.equal(status, 0, demo.output());
     }
     assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith('cvdemo') || name.startsWith('cvsock')), []);
   });
 });
 
-describe('npm run demo: loopback mode, and a crashed lab\'s leftovers', { skip }, () => {
+describe('npm run demo: loopback mode, and a crashed lab\'s leftovers', { skip: networkSkip }, () => {
   // A namespace of the test's own: the loopback mode's multicast stays on its private loopback.
   const ns = `cvlbtest${process.pid % 100000}`;
   const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
@@ -254,7 +342,7 @@ describe('npm run demo: loopback mode, and a crashed lab\'s leftovers', { skip }
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs three nodes on one loopback, says so, and refuses what needs namespaces', async () => {
+  it('runs three nodes on one loopback, says so, and refuses what needs namespaces', { skip: browserSkip }, async () => {
     const demo = await startDemo(['--nodes', '3', '--port', '0', '--no-open', '--mode', 'loopback'], ['ip', 'netns', 'exec', ns]);
     const browser = await launchIn(ns, dir);
     try {

@@ -1,12 +1,14 @@
 /**
  * The network tests need to create network namespaces. As root (CI) they just run. Otherwise
  * they re-run their own file inside a new unprivileged user, network and mount namespace, where
- * the system allows that; failing both, they skip and say why.
+ * the system allows that; failing both, they skip and say why. A missing tool skips them too,
+ * except in CI, where it fails the run.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { PRIVATE_NETNS_RUN, USER_NAMESPACE_FLAGS, userNamespacesAllowed } from '../../src/lab/user-namespace.ts';
 
 export type NetworkTestMode = { mode: 'run' } | { mode: 'rerun' } | { mode: 'skip'; why: string };
@@ -21,9 +23,16 @@ function has(command: string, args: string[]): boolean {
   }
 }
 
-export function networkTestMode(): NetworkTestMode {
-  if (!has('ip', ['-V']) || !has('nft', ['--version'])) {
-    return { mode: 'skip', why: 'iproute2 and nftables are needed (apt-get install -y iproute2 nftables)' };
+/**
+ * How this file's network tests run here. They need iproute2, and nftables unless `nft: false`
+ * (nothing they do cuts links or drops traffic). A missing tool skips them, or fails the run in CI.
+ */
+export function networkTestMode(needs: { nft?: boolean } = {}): NetworkTestMode {
+  const packages = needs.nft === false ? ['iproute2'] : ['iproute2', 'nftables'];
+  if (!has('ip', ['-V']) || (needs.nft !== false && !has('nft', ['--version']))) {
+    const why = `needs ${packages.join(' and ')} (apt-get install -y ${packages.join(' ')})`;
+    skipUnlessCi(why);
+    return { mode: 'skip', why };
   }
   if (process.getuid?.() === 0) return { mode: 'run' };
   if (userNamespacesAllowed()) return { mode: 'rerun' };

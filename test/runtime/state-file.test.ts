@@ -1,7 +1,7 @@
 /** The state file: atomic, checked, locked; never reset silently. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -20,7 +20,7 @@ async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void
 }
 
 describe('state file', () => {
-  it('starts empty, saves atomically, and reads back what it saved', async () => {
+  it('starts empty, saves, and reads back what it saved', async () => {
     const first = await StateFile.open(dir, ID);
     assert.equal(first.state, null);
     await first.store.save({ term: 7, votedFor: 2 });
@@ -31,6 +31,25 @@ describe('state file', () => {
     assert.ok(second.bootId > first.bootId, 'boot IDs grow');
     await second.store.close();
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).boots, [first.bootId, second.bootId]);
+  });
+
+  it('saves atomically: the file is replaced whole, never rewritten in place, and no temp file stays', async () => {
+    const { store } = await StateFile.open(dir, ID);
+    await store.save({ term: 1, votedFor: 1 });
+    const path = join(dir, 'state.json');
+    const before = readFileSync(path, 'utf8');
+    // A reader that opened the file before the saves, as another process may have: it must read
+    // the state it opened to the end, not a truncated file or a mix of old and new.
+    const reader = openSync(path, 'r');
+    try {
+      for (let term = 2; term <= 20; term++) await store.save({ term, votedFor: 2 });
+      assert.equal(readFileSync(reader, 'utf8'), before);
+    } finally {
+      closeSync(reader);
+    }
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).term, 20);
+    assert.deepEqual(readdirSync(dir).filter((name) => name !== 'lock'), ['state.json']);
+    await store.close();
   });
 
   it('chooses boot IDs that grow even when the clock goes back', () => {

@@ -18,7 +18,10 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A voter that forgets it already voted in this term: two votes per term. */
+/**
+ * A voter that forgets it already voted in this term: two votes per term. S3 sees the second vote
+ * on the disk; the test asks for S1 as well, two leaders of one term, the harm the vote rule prevents.
+ */
 class DoubleVoter extends ElectionNode {
   override decideVote(request: VoteRequest, nowMs: number): VoteDecision {
     const decision = super.decideVote(request, nowMs);
@@ -36,7 +39,7 @@ class PromiseBreaker extends ElectionNode {
 }
 
 const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp }> = [
-  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S[13]$/ },
+  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S1$/ },
   {
     name: 'a lease longer than the election timeout',
     // Bypasses resolveConfig, which would refuse this configuration.
@@ -74,7 +77,8 @@ describe('simulator', () => {
       assert.match(report, new RegExp(`VIOLATION seed ${caught.seed}:`));
       assert.match(report, new RegExp(`replay: npm run sim -- --seed ${caught.seed} --runs 1 --trace`));
       assert.match(report, /trace up to the first violation:\n[\s\S]*n\d+ [→!]/);
-      console.log(`${mutant.name}: caught at seed ${caught.seed}: ${caught.violations[0]!.check} ${caught.violations[0]!.message}`);
+      const hit = caught.violations.find((v) => mutant.expect.test(v.check))!;
+      console.log(`${mutant.name}: caught at seed ${caught.seed}: ${hit.check} ${hit.message} (all: ${caught.violations.map((v) => v.check).join(' ')})`);
     });
   }
 

@@ -134,7 +134,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
     zookeeper: null,
     dataDir: '/var/lib/conclave',
     drops: noDrops(),
-    traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0 },
+    traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0, socketErrors: {} },
   };
 }
 

@@ -61,6 +61,7 @@ function node(id: number, overrides: Partial<LabNodeSnapshot> = {}): LabNodeSnap
     lastEvent: 'leader',
     lastEventAt: NOW - 2_500,
     stalledUntil: null,
+    dashboard: `./nodes/${id}/`,
     ...overrides,
   };
 }
@@ -248,6 +249,13 @@ describe('lab verdict', () => {
 });
 
 describe('lab node cards', () => {
+  it('links to the node\'s own dashboard only at the lab\'s own path', () => {
+    assert.equal(nodeCardView(node(3), lab(), NOW).dashboard, './nodes/3/');
+    for (const bad of [null, 'javascript:alert(1)', 'http://evil.example/', '//evil.example/nodes/3/', './nodes/3/../../x', './nodes/x/']) {
+      assert.equal(nodeCardView(node(3, { dashboard: bad }), lab(), NOW).dashboard, null, String(bad));
+    }
+  });
+
   it('shows a running follower with Kill, Unplug and Stall', () => {
     const card = nodeCardView(node(3), lab(), NOW);
     assert.equal(card.label, 'n3');
@@ -452,6 +460,15 @@ describe('lab timeline and agreement times', () => {
     const before = timelineRows(timeline).map((r) => r.key);
     const after = timelineRows(timeline.slice(1)).map((r) => r.key);
     assert.deepEqual(after, before.slice(0, -1));
+  });
+
+  it('shows a node’s own stall report as its own kind of row, apart from warnings', () => {
+    const rows = timelineRows([entry(NOW - 500, 'stalled', 'n3 was frozen for 1987 ms, longer than its lease: it stopped leading while frozen', null, 3)]);
+    assert.equal(rows[0]!.label, 'stalled');
+    assert.equal(rows[0]!.tone, 'warn');
+    assert.equal(rows[0]!.symbol, '❄\uFE0E');
+    assert.equal(rows[0]!.node, 'n3');
+    assert.notEqual(rows[0]!.label, timelineRows([entry(NOW, 'warning', 'x')])[0]!.label);
   });
 
   it('bounds the timeline', () => {

@@ -263,6 +263,28 @@ describe('timeline', () => {
     assert.equal(described.text, 'Dropped 3 datagrams: bad MAC (wrong key or tampered) from n9 (12 in all)');
   });
 
+  it('tells where dropped datagrams came from: the address, with the ID they claimed if any', () => {
+    const garbage = describeEvent(event('dropped', { reason: 'malformed', count: 40, total: 900, from: null, source: '10.0.0.66:40123', detail: 'field 1: wire type 7' }));
+    assert.equal(garbage.text, 'Dropped 40 datagrams: malformed datagram from 10.0.0.66:40123 (900 in all) — field 1: wire type 7');
+    const claimed = describeEvent(event('dropped', { reason: 'impostor', count: 1, total: 1, from: 3, source: '10.0.0.66:7707', detail: '' }));
+    assert.equal(claimed.text, 'Dropped 1 datagram: impostor (someone else’s ID) from n3 (10.0.0.66:7707) (1 in all)');
+  });
+
+  it('tells a stall: how long the node was frozen, and whether its lease ran out meanwhile', () => {
+    const follower = describeEvent(event('stalled', { durationMs: 1987, wasLeader: false, leaseLost: false, leaseEndedAt: null }));
+    assert.equal(follower.label, 'stalled');
+    assert.equal(follower.tone, 'warn');
+    assert.match(follower.text, /^n5 was frozen for 2\.0 s \(a pause, a stop signal or a suspend: its timers ran that late\)$/);
+    const leaseHeld = describeEvent(event('stalled', { durationMs: 600, wasLeader: true, leaseLost: false, leaseEndedAt: null }));
+    assert.match(leaseHeld.text, /^n5 was frozen for 600 ms .*; its lease held$/);
+    const leaseLost = describeEvent(event('stalled', { durationMs: 2400, wasLeader: true, leaseLost: true, leaseEndedAt: 1_699_999_998_500 }));
+    assert.equal(leaseLost.kind, 'election', 'it changed who leads: shown with the elections');
+    assert.equal(leaseLost.tone, 'bad');
+    assert.equal(leaseLost.text, 'n5 was frozen for 2.4 s, longer than its lease: it stopped leading while frozen, and the others could elect');
+    assert.notEqual(leaseLost.symbol, describeEvent(event('paused')).symbol, 'not taken for a pause from the dashboard');
+    assert.equal(filterTimeline([timelineEntry(event('stalled', { durationMs: 2400, wasLeader: true, leaseLost: true }), 1)], 'elections').length, 1);
+  });
+
   it('tells peer changes and pauses', () => {
     const dead = describeEvent(event('peer-dead', { peer: 3 }));
     assert.equal(dead.kind, 'peer');

@@ -10,6 +10,7 @@ import {
 } from '../../src/core/index.ts';
 import { MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage, type Member } from '../../src/wire/codec.ts';
 import { conclave } from '../../src/wire/generated/conclave.js';
+import { readDatagram, seal } from '../../src/wire/seal.ts';
 
 const META = { cluster: 'lab', seq: 42, configId: 0xdeadbeef };
 
@@ -140,5 +141,107 @@ describe('wire codec', () => {
   it('refuses to encode a message larger than a datagram', () => {
     const huge = { type: 'heartbeat', from: 1, bootId: 1, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: Array.from({ length: 400 }, (_, i) => 0xffff_0000 + i), canLead: false } as const;
     assert.throws(() => encodeMessage({ ...huge, hears: [...huge.hears] }, META), /above 1360/);
+  });
+});
+
+/** A varint of any length, overlong encodings included (`extra` bytes of 0x80 before the last). */
+function varint(value: bigint, extra = 0): number[] {
+  const out: number[] = [];
+  let rest = value;
+  while (rest >= 128n) {
+    out.push(Number(rest & 127n) | 128);
+    rest >>= 7n;
+  }
+  if (extra === 0) return [...out, Number(rest)];
+  return [...out, Number(rest) | 128, ...Array<number>(extra - 1).fill(128), 0];
+}
+
+/** Byte strings near protobuf's edges: tags of every wire type, long and overlong varints, lengths that lie, groups. */
+const bigVarint = fc.record({ value: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 72n }), fc.bigInt({ min: 0n, max: 300n })), extra: fc.integer({ min: 0, max: 3 }) })
+  .map(({ value, extra }) => varint(value, extra));
+const tag = (field: number, wireType: number): number[] => varint(BigInt(field * 8 + wireType));
+const token: fc.Arbitrary<number[]> = fc.oneof(
+  fc.record({ field: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2 ** 29 - 1 })), wireType: fc.integer({ min: 0, max: 7 }), extra: fc.integer({ min: 0, max: 6 }) })
+    .map(({ field, wireType, extra }) => varint(BigInt(field * 8 + wireType), extra)),
+  // A known field (the Datagram's 1–3, the Envelope's 1–17) as a varint: short, long, overlong.
+  fc.tuple(fc.integer({ min: 1, max: 17 }), bigVarint).map(([field, value]) => [...tag(field, 0), ...value]),
+  fc.tuple(fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 12 })).map(([field, n]) => [...tag(field, 0), ...Array<number>(n).fill(0xff)]),
+  bigVarint,
+  fc.record({ length: fc.integer({ min: 0, max: 40 }), actual: fc.integer({ min: 0, max: 40 }) }).map(({ length, actual }) => [...varint(BigInt(length)), ...Array<number>(actual).fill(7)]),
+  fc.integer({ min: 1, max: 12 }).map((n) => Array<number>(n).fill(0xff)),
+  fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 8 }),
+  // Groups nested around the recursion limit (100), closed or not.
+  fc.record({ depth: fc.integer({ min: 95, max: 105 }), closed: fc.boolean() }).map(({ depth, closed }) => {
+    const opens = Array.from({ length: depth }, (_, i) => tag(i + 1, 3)).flat();
+    const closes = closed ? Array.from({ length: depth }, (_, i) => tag(depth - i, 4)).flat() : [];
+    return [...opens, ...closes];
+  }),
+);
+const edgyBytes = fc.array(token, { maxLength: 12 }).map((tokens) => Uint8Array.from(tokens.flat()));
+/** Valid datagrams (keyed and not), then cut short or with one byte changed. */
+const damagedDatagram = fc.tuple(message, fc.boolean(), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()).map(([m, keyed, position, value, cut]) => {
+  const ring = { sendKeyId: 300, keys: new Map([[300, new Uint8Array(32).fill(9)]]) };
+  const bytes = seal(encodeMessage(m, META), keyed ? ring : null);
+  if (cut) return bytes.subarray(0, position % (bytes.length + 1));
+  bytes[position % bytes.length] = value;
+  return bytes;
+});
+const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 300 }), edgyBytes, damagedDatagram);
+
+/** What protobufjs makes of the bytes, with the reason the codec gives its exceptions. */
+function byProtobufjs<T>(decode: () => T): { ok: true; value: T } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: decode() };
+  } catch (error) {
+    return { ok: false, reason: /index out of range/.test((error as Error).message) ? 'truncated' : 'malformed' };
+  }
+}
+
+describe('wire codec: the cheap checks read bytes exactly as protobufjs does', () => {
+  it('the datagram wrapper: the same fields, or the same reason, on any bytes', () => {
+    fc.assert(
+      fc.property(anyBytes, (bytes) => {
+        const ours = readDatagram(bytes);
+        const theirs = byProtobufjs(() => conclave.v1.Datagram.decode(bytes));
+        if (!theirs.ok) return assert.deepEqual(ours.ok ? 'ok' : ours.reason, theirs.reason);
+        assert.ok(ours.ok, `protobufjs reads it, we said ${ours.ok ? '' : ours.detail}`);
+        assert.equal(ours.keyId, theirs.value.keyId);
+        assert.deepEqual([...ours.envelope], [...theirs.value.envelope]);
+        assert.deepEqual([...ours.mac], [...theirs.value.mac]);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('the envelope: refused for its framing only where protobufjs throws, with its reason', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyBytes, message.map((m) => encodeMessage(m, META))), (bytes) => {
+        fc.pre(bytes.length > 0 && bytes.length <= MAX_ENVELOPE_BYTES); // size is checked first, by both
+        const theirs = byProtobufjs(() => conclave.v1.Envelope.decode(bytes));
+        const ours = decodeEnvelope(bytes);
+        const framingReason = !ours.ok && (ours.error.reason === 'truncated' || ours.error.reason === 'malformed') ? ours.error.reason : 'ok';
+        assert.equal(framingReason, theirs.ok ? 'ok' : theirs.reason);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('turns away garbage without asking protobufjs, so without an exception', (t) => {
+    // protobufjs reports bad bytes by throwing, which costs more than a bad MAC's HMAC.
+    const datagram = t.mock.method(conclave.v1.Datagram, 'decode');
+    const envelope = t.mock.method(conclave.v1.Envelope, 'decode');
+    const garbage = [
+      Uint8Array.from([0x0f, 0xff]), // wire type 7
+      Uint8Array.from([0x12, 0x40, 1, 2, 3]), // a length past the end
+      Uint8Array.from([0x00, 0x01]), // field number 0
+      Uint8Array.from([0x0c]), // an end-group tag with no group
+      Uint8Array.from([0x0b, 0x14]), // a group whose end does not match
+    ];
+    for (const bytes of garbage) {
+      assert.equal(readDatagram(bytes).ok, false);
+      assert.equal(decodeEnvelope(bytes).ok, false);
+    }
+    assert.equal(datagram.mock.callCount(), 0, 'the datagram wrapper is read without protobufjs');
+    assert.equal(envelope.mock.callCount(), 0, 'a badly framed envelope never reaches protobufjs');
   });
 });

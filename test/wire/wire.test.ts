@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from '../../src/core/index.ts';
+import { conclave } from '../../src/wire/generated/conclave.js';
 import type { KeyRing } from '../../src/wire/seal.ts';
 import { Wire, type WireOptions } from '../../src/wire/wire.ts';
 import { heartbeat } from '../helpers/core.ts';
@@ -72,12 +73,12 @@ describe('wire: senders', () => {
     assert.equal(reason(receiver, first.encode(heartbeat(3, 1), 2), '10.0.0.3', 20), 'replayed', 'late from the old boot');
   });
 
-  it('accepts an earlier boot ID once the current boot has been silent for the timeout (a clock set back)', () => {
+  it('refuses an earlier boot ID even after the current boot has been silent for the timeout (a replay of a dead boot)', () => {
     const receiver = wire();
     const sender = wire({ selfId: 3 });
     assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 99_999 }, 1), '10.0.0.3', 0), 'ok');
     assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 5 }, 1), '10.0.0.3', 500), 'replayed');
-    assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 5 }, 2), '10.0.0.3', 1500), 'ok');
+    assert.equal(reason(receiver, sender.encode({ ...heartbeat(3, 1), bootId: 5 }, 2), '10.0.0.3', 1500), 'replayed');
   });
 
   it('refuses an impostor: a known ID, a new boot and a new address while the original is alive', () => {
@@ -100,8 +101,41 @@ describe('wire: senders', () => {
 
   it('drops datagrams of another cluster, configuration or non-voter before they touch any state', () => {
     const receiver = wire();
-    assert.equal(reason(receiver, wire({ selfId: 3, cluster: 'other' }).encode(heartbeat(3, 1), 1)), 'foreign-cluster');
-    assert.equal(reason(receiver, wire({ selfId: 3, configId: 8 }).encode(heartbeat(3, 1), 1)), 'config-mismatch');
+    const foreign = [wire({ selfId: 3, cluster: 'other' }), wire({ selfId: 3, configId: 8 })];
+    const real = wire({ selfId: 3 }); // boot 7003, as heartbeat() stamps it
+    // Claims of n3's own boot and sequence numbers: had the sender table recorded them, the real
+    // n3's datagrams with those numbers would be duplicates.
+    assert.deepEqual(foreign.map((w) => reason(receiver, w.encode(heartbeat(3, 1), 5), '10.0.0.3', 0)), ['foreign-cluster', 'config-mismatch']);
+    // Claims of a later boot from elsewhere: recorded, they would make the real n3 an impostor,
+    // and its own boot a replay.
+    const later: Message = { ...heartbeat(3, 1), bootId: 9_000_000 };
+    assert.deepEqual(foreign.map((w) => reason(receiver, w.encode(later, 1_000), '10.0.0.66', 10)), ['foreign-cluster', 'config-mismatch']);
     assert.equal(reason(receiver, wire({ selfId: 9 }).encode(heartbeat(9, 1), 1)), 'not-voter');
+
+    assert.equal(reason(receiver, real.encode(heartbeat(3, 1), 5), '10.0.0.3', 20), 'ok', 'the real n3 is heard as if first');
+    assert.equal(reason(receiver, real.encode(heartbeat(3, 1), 6), '10.0.0.3', 30), 'ok');
+    assert.equal(reason(receiver, real.encode(heartbeat(3, 1), 5), '10.0.0.3', 40), 'duplicate', 'what passed is recorded');
+  });
+});
+
+describe('wire: garbage is cheap to drop', () => {
+  it('drops badly framed datagrams without asking protobufjs (whose exceptions cost more than a bad MAC)', (t) => {
+    const datagramDecode = t.mock.method(conclave.v1.Datagram, 'decode');
+    const envelopeDecode = t.mock.method(conclave.v1.Envelope, 'decode');
+    const keyed = wire();
+    const unkeyed = wire({ keys: null });
+    const wrapped = (envelope: number[]): Uint8Array => Uint8Array.from([0x12, envelope.length, ...envelope]);
+    const cases: Array<[Wire, Uint8Array, string]> = [
+      [keyed, Uint8Array.from([0x0f, 0xff]), 'malformed'], // wire type 7
+      [keyed, Uint8Array.from([0x12, 0x40, 1, 2, 3]), 'truncated'], // a length past the end
+      [keyed, Uint8Array.from([0x00, 0x01, 0x02]), 'malformed'], // field number 0
+      [unkeyed, Uint8Array.from([0x0c, 0x01]), 'malformed'], // an end-group tag with no group
+      [unkeyed, wrapped([0x0f, 0xff]), 'malformed'], // a well-wrapped envelope of garbage
+      [unkeyed, wrapped([0x08, 0x01, 0x12, 0x30, 0x61]), 'truncated'],
+    ];
+    for (const [receiver, bytes, expected] of cases) assert.equal(reason(receiver, bytes), expected, `${[...bytes]}`);
+    assert.equal(datagramDecode.mock.callCount(), 0);
+    assert.equal(envelopeDecode.mock.callCount(), 0);
+    assert.equal(reason(keyed, wire({ selfId: 3 }).encode(heartbeat(3, 1), 1)), 'ok');
   });
 });

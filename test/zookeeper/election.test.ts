@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'playwright/test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
 import { assertNoOverlap } from '../net/checks.ts';
 import { ZkServer, zooKeeperMissing } from './zk-server.ts';
@@ -18,7 +19,11 @@ const CLI = join(ROOT, 'bin/conclave.js');
 const ARTIFACTS = join(ROOT, 'test-artifacts/dashboard');
 const SESSION_MS = 1000;
 const TICK_MS = 200;
-const missing = zooKeeperMissing();
+/**
+ * The JVM server, its expiry thread, the watch, the node and the claim's round trip on a loaded
+ * 2-core machine: generous, yet well short of the extra session timeout a wrong failover costs.
+ */
+const SCHEDULING_SLACK_MS = 400;
 const measured: string[] = [];
 
 /** Three nodes electing through `zk` under `path`, started and stopped by PID. */
@@ -50,7 +55,7 @@ function electedToken(lab: NetnsLab, id: number, since = 0): number {
   return elected.token as number;
 }
 
-describe('ZooKeeper backend (a real ZooKeeper server)', { skip: missing ?? false }, () => {
+describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zooKeeperMissing()) }, () => {
   let zk: ZkServer;
   before(async () => {
     zk = await ZkServer.start({ tickMs: TICK_MS });
@@ -83,8 +88,8 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: missing ?? false
         // The ensemble expires the session a timeout after the last request it had, checked once
         // per tick: the successor, woken by its watch, claims within the timeout plus a tick and a
         // round trip. The others read the claim on their next refresh (a sixth of the timeout).
-        assert.ok(electedMs <= SESSION_MS + TICK_MS + 150, `n${next} was elected after ${electedMs} ms`);
-        assert.ok(agreedMs <= SESSION_MS + TICK_MS + SESSION_MS / 6 + 250, `all agreed after ${agreedMs} ms`);
+        assert.ok(electedMs <= SESSION_MS + TICK_MS + SCHEDULING_SLACK_MS, `n${next} was elected after ${electedMs} ms`);
+        assert.ok(agreedMs <= SESSION_MS + TICK_MS + SESSION_MS / 6 + SCHEDULING_SLACK_MS, `all agreed after ${agreedMs} ms`);
         assert.ok(electedToken(lab, next, killedAt) > firstToken, 'the new token is above the old one');
         // In fair mode each candidate watched only its predecessor: n3 (behind n1) never had to act.
         if (mode === 'fair') assert.equal(lab.node(3).events.filter((e) => e.event === 'elected').length, 0);
@@ -173,7 +178,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: missing ?? false
     }
   });
 
-  it('the dashboard shows the ensemble, the session, the znodes in order and who watches whom', { skip: chromiumMissing() ?? false }, async () => {
+  it('the dashboard shows the ensemble, the session, the znodes in order and who watches whom', { skip: skipUnlessCi(chromiumMissing()) }, async () => {
     const lab = zkLab(zk, '/conclave/page', 'bully');
     const browser = await launchIn(null, lab.dir);
     try {

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { assertNoOverlap } from '../net/checks.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { ZkEnsemble, zooKeeperMissing } from './zk-server.ts';
 
 const CLI = join(new URL('../../', import.meta.url).pathname, 'bin/conclave.js');
 const SESSION_MS = 1000;
 
-describe('ZooKeeper backend on a three-server ensemble', { skip: zooKeeperMissing() ?? false }, () => {
+describe('ZooKeeper backend on a three-server ensemble', { skip: skipUnlessCi(zooKeeperMissing()) }, () => {
   it('survives the loss of any one server, its leader too; without a quorum of servers nobody leads; with it back, one does', async () => {
     const ensemble = await ZkEnsemble.start(3, { tickMs: 200 });
     const lab = NetnsLab.create(3, 3, {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { assertNoOverlap } from '../net/checks.ts';
+import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { networkTestMode } from '../net/privileges.ts';
 import { writeZooConfig, zooKeeperCommand, zooKeeperMissing } from './zk-server.ts';
 
@@ -20,7 +21,7 @@ const TICK_MS = 200;
 const SYNC_LIMIT = 10;
 const ZK_HOSTS = [4, 5, 6];
 const support = networkTestMode();
-const skip = zooKeeperMissing() ?? (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'needs root for its namespaces');
+const skip = skipUnlessCi(zooKeeperMissing()) || (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'needs root for its namespaces');
 
 /** Hosts 1..3 run Conclave nodes, hosts 4..6 the ZooKeeper servers; `clientServers` says whom each node uses. */
 function createLab(clientServers: () => Map<number, number[]>): NetnsLab {

@@ -24,14 +24,14 @@ export function connectLab(onSnapshot: (snapshot: LabSnapshot) => void, onState:
 }
 
 /**
- * Sends one action. The `x-conclave-lab` header is what tells the server the request comes from
- * this page (a form on another site cannot set it); a refusal comes back as `{ok: false, error}`.
+ * Sends one action with this run's token (from the address `npm run demo` printed), which only the
+ * lab's own page has; a refusal comes back as `{ok: false, error}`.
  */
-export async function sendLabAction(action: LabAction): Promise<LabActionResult> {
+export async function sendLabAction(action: LabAction, token: string): Promise<LabActionResult> {
   try {
     const response = await fetch(ACTION_URL, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-conclave-lab': '1' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(action),
     });
     const body = (await response.json().catch(() => ({}))) as Partial<LabActionResult>;

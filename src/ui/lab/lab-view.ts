@@ -379,6 +379,8 @@ export interface NodeCardView {
   /** "resumes in 2.1 s" while stalled, else null. */
   stalledLeft: string | null;
   ip: string | null;
+  /** The link to its own dashboard (relative to the lab page), or null while it has none. */
+  dashboard: string | null;
   power: ButtonView;
   cable: ButtonView;
   stall: ButtonView;
@@ -433,6 +435,8 @@ export function nodeCardView(node: LabNodeSnapshot, snapshot: Pick<LabSnapshot, 
     side: sideOfNode(id, snapshot.groups),
     stalledLeft: node.condition === 'stalled' && node.stalledUntil !== null ? `resumes in ${formatElapsed(node.stalledUntil - nowMs)}` : null,
     ip: node.ip,
+    // Only the lab's own path: the page never links where its server did not mean.
+    dashboard: typeof node.dashboard === 'string' && /^\.\/nodes\/\d+\/$/.test(node.dashboard) ? node.dashboard : null,
     power,
     cable,
     stall,
@@ -482,6 +486,7 @@ const KIND_LABELS = {
   agreed: { label: 'agreed', symbol: '✓', tone: 'good' },
   event: { label: 'event', symbol: '•', tone: 'info' },
   warning: { label: 'warning', symbol: '⚠\uFE0E', tone: 'bad' },
+  stalled: { label: 'stalled', symbol: '❄\uFE0E', tone: 'warn' },
 } as const satisfies Record<LabTimelineEntry['kind'], { label: string; symbol: string; tone: Tone }>;
 
 function entryKey(entry: LabTimelineEntry): string {

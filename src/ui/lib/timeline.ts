@@ -4,7 +4,7 @@
  */
 import type { NodeEvent } from '../../runtime/conclave-node.ts';
 import { causeInWords } from './coordinator.ts';
-import { formatClockTime, isNumber, nodeLabel, nodeList, plural } from './format.ts';
+import { formatClockTime, formatDurationMs, isNumber, nodeLabel, nodeList, plural } from './format.ts';
 
 export const MAX_TIMELINE_ENTRIES = 300;
 
@@ -81,6 +81,7 @@ const DROP_REASONS: Record<string, string> = {
   'bad-version': 'unknown protocol version',
   'missing-body': 'missing message body',
   'bad-field': 'invalid field',
+  'term-out-of-range': 'term out of range',
   unauthenticated: 'not authenticated',
   'unknown-key': 'unknown key',
   'bad-mac': 'bad MAC (wrong key or tampered)',
@@ -243,6 +244,9 @@ export function describeEvent(event: NodeEvent): Described {
       const count = num(event.count) ?? 1;
       const total = num(event.total);
       const from = num(event.from);
+      // Where they came from: the address finds a flooding host, which claims no ID or any.
+      const source = str(event.source);
+      const sender = from === null ? (source === null ? '' : ` from ${source}`) : ` from ${nodeLabel(from)}${source === null ? '' : ` (${source})`}`;
       const detail = str(event.detail);
       return {
         kind: 'drop',
@@ -251,12 +255,24 @@ export function describeEvent(event: NodeEvent): Described {
         label: 'dropped',
         text:
           `Dropped ${plural(count, 'datagram')}: ${reason === null ? 'unknown reason' : (DROP_REASONS[reason] ?? reason)}` +
-          `${from === null ? '' : ` from ${nodeLabel(from)}`}${total === null ? '' : ` (${total} in all)`}${detail === null || detail === '' ? '' : ` — ${detail}`}`,
+          `${sender}${total === null ? '' : ` (${total} in all)`}${detail === null || detail === '' ? '' : ` — ${detail}`}`,
       };
     }
+    case 'stalled':
+      return describeStall(event, self);
     default:
       return { kind: 'node', tone: 'info', symbol: '•', label: event.event, text: event.event };
   }
+}
+
+/** A node that was frozen says so on waking (README, "JSON events"). */
+function describeStall(event: NodeEvent, self: string): Described {
+  const frozen = `${self} was frozen for ${formatDurationMs(num(event.durationMs))}`;
+  if (event.leaseLost === true) {
+    return { kind: 'election', tone: 'bad', symbol: '❄\uFE0E', label: 'stalled', text: `${frozen}, longer than its lease: it stopped leading while frozen, and the others could elect` };
+  }
+  const lease = event.wasLeader === true ? '; its lease held' : '';
+  return { kind: 'node', tone: 'warn', symbol: '❄\uFE0E', label: 'stalled', text: `${frozen} (a pause, a stop signal or a suspend: its timers ran that late)${lease}` };
 }
 
 export function timelineEntry(event: NodeEvent, seq: number): TimelineEntry {

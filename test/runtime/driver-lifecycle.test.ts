@@ -1,0 +1,118 @@
+/**
+ * The driver when things go wrong around it: a save that fails while leave() waits, a callback
+ * that throws. Whoever waits is answered, and the node's timer is always set again.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configId, type CoreEvent, type PersistentState } from '../../src/core/index.ts';
+import { Driver } from '../../src/runtime/driver.ts';
+import type { Clock } from '../../src/runtime/ports.ts';
+import { open } from '../../src/wire/seal.ts';
+import { decodeEnvelope } from '../../src/wire/codec.ts';
+import { Wire } from '../../src/wire/wire.ts';
+import { BOOT, node, voteRequest } from '../helpers/core.ts';
+
+/** A clock the test moves by hand; timers fire only when asked. */
+function manualClock(): Clock & { advance(ms: number): void; pending(): number } {
+  let now = BOOT;
+  const timers: Array<{ at: number; fire: () => void; live: boolean }> = [];
+  return {
+    nowMs: () => now,
+    schedule(at, fire) {
+      const timer = { at, fire, live: true };
+      timers.push(timer);
+      return () => void (timer.live = false);
+    },
+    advance(ms) {
+      now += ms;
+      for (const timer of timers.splice(0)) {
+        if (timer.live && timer.at <= now) timer.fire();
+        else if (timer.live) timers.push(timer);
+      }
+    },
+    pending: () => timers.filter((timer) => timer.live).length,
+  };
+}
+
+function setup(save: (state: PersistentState) => void | Promise<void>, onEvent?: (event: CoreEvent) => void) {
+  const core = node(1);
+  const clock = manualClock();
+  const sent: string[] = [];
+  const fatal: unknown[] = [];
+  const wireOptions = { selfId: 1, cluster: 'lab', configId: configId(core.config), voters: core.config.voters, keys: null, aliveMs: 1000 };
+  const driver = new Driver({
+    core,
+    clock,
+    wire: new Wire(wireOptions),
+    store: { save },
+    transport: {
+      send(_to, bytes) {
+        const opened = open(bytes, null);
+        assert.ok(opened.ok);
+        const decoded = decodeEnvelope(opened.envelope);
+        assert.ok(decoded.ok);
+        sent.push(decoded.value.message.type);
+      },
+    },
+    ...(onEvent === undefined ? {} : { onEvent }),
+    onFatal: (error) => fatal.push(error),
+  });
+  let seq = 0;
+  const datagram = (message: Parameters<Wire['encode']>[0]) => new Wire({ ...wireOptions, selfId: message.from }).encode(message, ++seq);
+  return { clock, driver, sent, fatal, datagram };
+}
+
+/** Resolves to 'settled' if `promise` settles within `ms`, else to 'pending'. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> {
+  return Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
+}
+
+describe('driver lifecycle', () => {
+  it('answers a leave() that waited behind a save that failed', async () => {
+    let failSave!: (error: Error) => void;
+    const { driver, sent, fatal, datagram } = setup(() => new Promise<void>((_, reject) => (failSave = reject)));
+    driver.start();
+    driver.receive(datagram(voteRequest(3, 1, 1)), '10.0.0.9'); // its vote is being saved
+    const left = driver.leave(); // waits its turn behind the save
+    failSave(new Error('disk full'));
+    assert.equal(await settlesWithin(left, 2000), 'settled', 'leave() must not hang once the driver halted');
+    assert.match(String(fatal[0]), /disk full/);
+    assert.ok(!sent.includes('vote') && !sent.includes('leave'), 'nothing that depended on the failed save was sent');
+  });
+
+  it('sets its timer again when a callback throws, and goes on ticking', () => {
+    let throws = false;
+    const { clock, driver, sent, datagram } = setup(
+      () => {},
+      () => {
+        if (throws) {
+          throws = false;
+          throw new Error('a listener failed');
+        }
+      },
+    );
+    driver.start();
+    driver.receive(datagram(voteRequest(3, 1, 1)), '10.0.0.9'); // peer 3 is heard once, then never again
+    // A tick raises an event (peer 3 is suspected) and the callback throws out of the timer.
+    throws = true;
+    let thrown: unknown = null;
+    for (let i = 0; i < 100 && thrown === null; i++) {
+      try {
+        clock.advance(100);
+      } catch (error) {
+        thrown = error;
+      }
+    }
+    assert.match(String(thrown), /a listener failed/);
+    assert.equal(clock.pending(), 1, 'the timer was set again');
+    const before = sent.filter((type) => type === 'heartbeat').length;
+    for (let i = 0; i < 10; i++) clock.advance(100);
+    assert.ok(sent.filter((type) => type === 'heartbeat').length >= before + 10, 'heartbeats go on');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * `dropped` lines: at most one per reason per second under a flood, and each names where the
+ * datagrams came from. The reporter on a virtual clock whose timers fire late (as they do when a
+ * flood keeps the event loop busy), then a real node on loopback flooded with garbage by a socket
+ * of this test (no multicast: its only traffic is unicast on 127.0.0.1).
+ */
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConclaveNode, type NodeEvent } from '../../src/runtime/conclave-node.ts';
+import { DropReporter, type DropReport } from '../../src/runtime/drop-reporter.ts';
+
+/** A virtual clock whose timers fire `lateMs` after they are due, as a busy event loop's do. */
+class LateTimers {
+  nowMs = 0;
+  private timers: Array<{ atMs: number; fire: () => void; cancelled: boolean }> = [];
+  private readonly lateMs: number;
+  constructor(lateMs: number) {
+    this.lateMs = lateMs;
+  }
+
+  setTimer = (fire: () => void, delayMs: number): (() => void) => {
+    const timer = { atMs: this.nowMs + delayMs + this.lateMs, fire, cancelled: false };
+    this.timers.push(timer);
+    return () => (timer.cancelled = true);
+  };
+
+  /** Moves to `atMs`, firing every timer due on the way, in order. */
+  advance(atMs: number): void {
+    for (;;) {
+      const due = this.timers.filter((t) => !t.cancelled && t.atMs <= atMs).sort((a, b) => a.atMs - b.atMs)[0];
+      if (due === undefined) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.nowMs = due.atMs;
+      due.fire();
+    }
+    this.nowMs = atMs;
+  }
+}
+
+describe('drop reports', () => {
+  it('a flood gives at most one line per reason per second, with every drop counted, even when timers fire late', () => {
+    for (const lateMs of [0, 1, 7, 300]) {
+      const clock = new LateTimers(lateMs);
+      const lines: Array<DropReport & { atMs: number }> = [];
+      const reporter = new DropReporter({ intervalMs: 1000, nowMs: () => clock.nowMs, setTimer: clock.setTimer, report: (r) => lines.push({ ...r, atMs: clock.nowMs }) });
+      let drops = 0;
+      // Ten seconds of two reasons, a datagram every half millisecond.
+      for (let atMs = 0; atMs < 10_000; atMs += 0.5) {
+        clock.advance(atMs);
+        reporter.drop(atMs % 1 === 0 ? 'malformed' : 'bad-mac', `datagram at ${atMs}`, null, '10.0.0.66:4000');
+        drops++;
+      }
+      clock.advance(20_000);
+      for (const reason of ['malformed', 'bad-mac'] as const) {
+        const mine = lines.filter((line) => line.reason === reason);
+        assert.ok(mine.length <= 11 && mine.length >= 9, `late ${lateMs} ms, ${reason}: ${mine.length} lines in 10 s`);
+        for (let i = 1; i < mine.length; i++) {
+          const gapMs = mine[i]!.atMs - mine[i - 1]!.atMs;
+          assert.ok(gapMs >= 1000, `late ${lateMs} ms, ${reason}: two lines ${gapMs} ms apart`);
+        }
+      }
+      assert.equal(lines.reduce((sum, line) => sum + line.count, 0), drops, 'every drop is in some line');
+      assert.equal(lines.at(-1)!.detail, 'datagram at 9999.5', 'a line tells of the latest drop');
+    }
+  });
+
+  it('reports a lone drop at once, and a drop after a quiet second at once again', () => {
+    const clock = new LateTimers(0);
+    const lines: DropReport[] = [];
+    const reporter = new DropReporter({ intervalMs: 1000, nowMs: () => clock.nowMs, setTimer: clock.setTimer, report: (r) => lines.push(r) });
+    reporter.drop('unknown-key', 'key 9', 3, '10.0.0.3:7707');
+    assert.deepEqual(lines, [{ reason: 'unknown-key', count: 1, from: 3, source: '10.0.0.3:7707', detail: 'key 9' }]);
+    clock.advance(5000);
+    reporter.drop('unknown-key', 'key 9', 3, '10.0.0.3:7707');
+    assert.equal(lines.length, 2);
+    reporter.drop('unknown-key', 'key 9', 3, '10.0.0.3:7707');
+    reporter.stop();
+    clock.advance(10_000);
+    assert.equal(lines.length, 2, 'stop() cancels the line still due');
+  });
+
+  it('a real node flooded with garbage says where it comes from, at most once a second', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conclave-drops-'));
+    const sink = createSocket('udp4');
+    const flooder = createSocket('udp4');
+    let node: ConclaveNode | null = null;
+    try {
+      await Promise.all([bind(sink), bind(flooder)]);
+      node = await ConclaveNode.start({
+        id: 1,
+        clusterSize: 1,
+        cluster: 'drops',
+        interface: 'lo',
+        multicast: false,
+        seeds: `127.0.0.1:${sink.address().port}`,
+        unicastPort: 0,
+        dataDir: join(dir, 'n1'),
+      });
+      const lines: NodeEvent[] = [];
+      node.on('event', (line) => lines.push(line));
+      const target = node.status().network!.unicastPort;
+      // Three seconds of garbage (wire type 7), in bursts that keep the event loop busy: at most 30,000 datagrams.
+      const garbage = Uint8Array.from([0x0f, 0xff, 0xff]);
+      const endMs = Date.now() + 3000;
+      let sent = 0;
+      while (Date.now() < endMs && sent < 30_000) {
+        for (let i = 0; i < 50; i++, sent++) flooder.send(garbage, target, '127.0.0.1');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // the last line falls due
+      const dropped = lines.filter((line) => line.event === 'dropped' && line.reason === 'malformed');
+      const counted = node.status().drops.malformed;
+      assert.ok(counted > 100, `the flood arrived: ${counted} of ${sent} dropped as malformed`);
+      assert.ok(dropped.length >= 2 && dropped.length <= 6, `${dropped.length} lines for about 4 s of flood`);
+      for (let i = 1; i < dropped.length; i++) {
+        const gapMs = dropped[i]!.ts - dropped[i - 1]!.ts;
+        assert.ok(gapMs >= 950, `two "dropped" lines ${gapMs} ms apart: ${dropped.map((l) => l.ts).join(', ')}`);
+      }
+      assert.equal(dropped.reduce((sum, line) => sum + (line.count as number), 0), counted, 'the lines add up to the count');
+      const source = `127.0.0.1:${flooder.address().port}`;
+      for (const line of dropped) {
+        assert.equal(line.from, null, 'garbage claims no node ID');
+        assert.equal(line.source, source, 'but it came from somewhere');
+      }
+    } finally {
+      await node?.stop();
+      sink.close();
+      flooder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function bind(socket: Socket): Promise<void> {
+  return new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+}
