@@ -6,32 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configId, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
-import type { Clock } from '../../src/runtime/ports.ts';
 import { open } from '../../src/wire/seal.ts';
 import { decodeEnvelope } from '../../src/wire/codec.ts';
 import { Wire } from '../../src/wire/wire.ts';
 import { BOOT, node, voteRequest } from '../helpers/core.ts';
-
-/** A clock the test moves by hand; timers fire only when asked. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = BOOT;
-  const timers: Array<{ at: number; fire: () => void; live: boolean }> = [];
-  return {
-    nowMs: () => now,
-    schedule(at, fire) {
-      const timer = { at, fire, live: true };
-      timers.push(timer);
-      return () => void (timer.live = false);
-    },
-    advance(ms) {
-      now += ms;
-      for (const timer of timers.splice(0)) {
-        if (timer.live && timer.at <= now) timer.fire();
-        else if (timer.live) timers.push(timer);
-      }
-    },
-  };
-}
+import { manualClock } from '../helpers/manual-clock.ts';
 
 function setup(save: (state: PersistentState) => void | Promise<void>) {
   const core = node(1);
