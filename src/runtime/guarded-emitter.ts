@@ -4,8 +4,8 @@ import { EventEmitter } from 'node:events';
  * The nodes' EventEmitter, whose listeners cannot stop the node. A node emits from inside its own
  * timers and request loops: a listener that throws there would unwind the node's work (no timer
  * set again: no heartbeats, no elections) instead of reaching the code that registered it. So
- * each listener runs on its own: one that throws does not keep the others from running, and its
- * error is reported once: as a `listener-error` line on `event`, or on stderr when no `event`
+ * each listener runs on its own: one that throws (or, if async, rejects) does not keep the others
+ * from running, and its error is reported once: as a `listener-error` line on `event`, or on stderr when no `event`
  * listener would see that line (or an `event` listener was the one that threw).
  */
 export abstract class GuardedEmitter<T extends Record<keyof T, unknown[]>> extends EventEmitter<T> {
@@ -14,7 +14,9 @@ export abstract class GuardedEmitter<T extends Record<keyof T, unknown[]>> exten
     const listeners = (this as EventEmitter).rawListeners(eventName as string | symbol) as Array<(...args: unknown[]) => unknown>;
     for (const listener of listeners) {
       try {
-        listener.apply(this, args);
+        const result = listener.apply(this, args);
+        // An async listener fails later, as a rejected promise: unhandled, Node would end the process.
+        if (result instanceof Promise) result.catch((error: unknown) => this.listenerFailed(String(eventName), error));
       } catch (error) {
         this.listenerFailed(String(eventName), error);
       }

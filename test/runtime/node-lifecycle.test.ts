@@ -81,6 +81,28 @@ describe('node lifecycle', () => {
     }
   });
 
+  it('an async listener that rejects is reported, not an unhandled rejection that ends the process', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const node = await start();
+    const lines: NodeEvent[] = [];
+    node.on('event', (line) => lines.push(line));
+    node.on('elected', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      throw new Error('an async listener failed');
+    });
+    try {
+      await until(lines, 'listener-error', 1);
+      assert.equal(lines.find((line) => line.event === 'listener-error')!.error, 'an async listener failed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await node.stop();
+    }
+  });
+
   it('a stop() before the node began says neither hello nor goodbye', async () => {
     const node = await start();
     const lines: string[] = [];
