@@ -4,46 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configId, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
-import { Driver, type DropReason } from '../../src/runtime/driver.ts';
-import { open } from '../../src/wire/seal.ts';
-import { decodeEnvelope } from '../../src/wire/codec.ts';
-import { Wire } from '../../src/wire/wire.ts';
-import { BOOT, node, voteRequest } from '../helpers/core.ts';
-import { manualClock } from '../helpers/manual-clock.ts';
-
-function setup(save: (state: PersistentState) => void | Promise<void>) {
-  const core = node(1);
-  const clock = manualClock();
-  const sent: Array<{ to: NodeId | 'all'; type: string; granted?: boolean }> = [];
-  const drops: DropReason[] = [];
-  const fatal: unknown[] = [];
-  const id = configId(core.config);
-  const wireOptions = { selfId: 1, cluster: 'lab', configId: id, voters: core.config.voters, keys: null, aliveMs: 1000 };
-  const driver = new Driver({
-    core,
-    clock,
-    wire: new Wire(wireOptions),
-    store: { save },
-    transport: {
-      send(to, bytes) {
-        const opened = open(bytes, null);
-        assert.ok(opened.ok);
-        const decoded = decodeEnvelope(opened.envelope);
-        assert.ok(decoded.ok);
-        const m = decoded.value.message;
-        sent.push({ to, type: m.type, ...(m.type === 'vote' ? { granted: m.granted } : {}) });
-      },
-    },
-    onDrop: (reason) => drops.push(reason),
-    onFatal: (error) => fatal.push(error),
-  });
-  let seq = 0;
-  /** A datagram as peer `message.from` would send it, or as a misconfigured one would. */
-  const datagram = (message: Message, meta: { cluster?: string; configId?: number } = {}) =>
-    new Wire({ ...wireOptions, selfId: message.from, ...meta }).encode(message, ++seq);
-  return { core, clock, driver, sent, drops, fatal, datagram };
-}
+import type { PersistentState } from '../../src/core/index.ts';
+import { BOOT, voteRequest } from '../helpers/core.ts';
+import { setup } from '../helpers/driver-harness.ts';
 
 describe('driver', () => {
   it('sends a vote only after its save resolved, and holds later inputs until then', async () => {
