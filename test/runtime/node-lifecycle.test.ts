@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ConclaveNode, type NodeEvent } from '../../src/runtime/conclave-node.ts';
 import { StateFile } from '../../src/runtime/state-file.ts';
+import { assertListenerIsolation, until } from '../helpers/listener-isolation.ts';
 
 let dir: string;
 let sink: Socket;
@@ -45,40 +46,10 @@ function start(extra: { metricsPort?: number } = {}): Promise<ConclaveNode> {
   });
 }
 
-/** Waits until `lines` holds `count` lines of `event`, for at most `ms`. */
-async function until(lines: NodeEvent[], event: string, count: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (lines.filter((line) => line.event === event).length < count) {
-    if (Date.now() > deadline) throw new Error(`no ${count}× "${event}" within ${ms} ms: ${lines.map((l) => l.event).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('node lifecycle', () => {
   it('goes on when a listener throws: the lease is kept, and the next election is won', async () => {
-    const node = await start();
-    const lines: NodeEvent[] = [];
-    node.on('event', (line) => lines.push(line));
-    node.on('elected', () => {
-      throw new Error('a listener failed');
-    });
-    let elections = 0;
-    node.on('elected', () => elections++); // a listener after the one that throws still runs
-    try {
-      await until(lines, 'elected', 1);
-      // Three timeouts later the lease is still valid: the node kept ticking and renewing it.
-      await new Promise((resolve) => setTimeout(resolve, 900));
-      assert.ok(node.hasLease(), `the node kept its lease: ${lines.map((l) => l.event).join(', ')}`);
-      node.resign();
-      await until(lines, 'elected', 2);
-      assert.equal(elections, 2);
-      const errors = lines.filter((line) => line.event === 'listener-error');
-      assert.equal(errors.length, 2);
-      assert.equal(errors[0]!.listenerOf, 'elected');
-      assert.equal(errors[0]!.error, 'a listener failed');
-    } finally {
-      await node.stop();
-    }
+    // Three timeouts later the lease is still valid: the node kept ticking and renewing it.
+    await assertListenerIsolation(await start(), 900);
   });
 
   it('an async listener that rejects is reported, not an unhandled rejection that ends the process', async () => {
@@ -93,7 +64,7 @@ describe('node lifecycle', () => {
       throw new Error('an async listener failed');
     });
     try {
-      await until(lines, 'listener-error', 1);
+      await until(lines, 'listener-error', 1, 10_000);
       assert.equal(lines.find((line) => line.event === 'listener-error')!.error, 'an async listener failed');
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.deepEqual(unhandled, []);
