@@ -7,6 +7,7 @@
  *   CONCLAVE_LAB_TOKEN=… electron dist/electron/lab-main.js --url http://127.0.0.1:7780/
  */
 import { app, BrowserWindow } from 'electron';
+import { reportLine, takeLaunchChannel } from 'conclave/launch-channel';
 import { HARDENED_WEB_PREFERENCES, hardenApp, hardenSession } from './security.ts';
 import { labOrigin, labToken } from './lab-url.ts';
 
@@ -14,23 +15,19 @@ import { labOrigin, labToken } from './lab-url.ts';
 const LOAD_ATTEMPTS = 20;
 const LOAD_RETRY_MS = 500;
 
-const origin = labOrigin(process.argv.slice(app.isPackaged ? 1 : 2));
-if (origin === null) {
-  process.stderr.write('conclave lab: --url must be the lab page on loopback, as npm run demo prints it (http://127.0.0.1:<port>/)\n');
-  app.exit(2);
-  process.exit(2);
-}
-const allowed = (url: string | undefined): boolean => {
-  try {
-    return url !== undefined && new URL(url).origin === origin;
-  } catch {
-    return false;
-  }
-};
-hardenApp(allowed);
-const token = labToken(process.env);
+// The lab says the window is open only once it reads this report, and explains Electron's death otherwise.
+const launched = takeLaunchChannel(process.env);
 
-async function main(): Promise<void> {
+async function main(origin: string): Promise<void> {
+  const allowed = (url: string | undefined): boolean => {
+    try {
+      return url !== undefined && new URL(url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+  hardenApp(allowed);
+  const token = labToken(process.env);
   await app.whenReady();
   hardenSession(allowed);
   const window = new BrowserWindow({
@@ -53,6 +50,7 @@ async function main(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await window.loadURL(url);
+      if (launched) process.stderr.write(reportLine({ type: 'started' }));
       return;
     } catch (error) {
       if (attempt >= LOAD_ATTEMPTS || window.isDestroyed()) throw error;
@@ -61,7 +59,14 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`conclave lab: cannot show the lab page: ${error instanceof Error ? error.message : String(error)}\n`);
-  app.exit(1);
-});
+const origin = labOrigin(process.argv.slice(app.isPackaged ? 1 : 2));
+// Electron's exit only schedules the exit and returns: nothing may run after it.
+if (origin === null) {
+  process.stderr.write('conclave lab: --url must be the lab page on loopback, as npm run demo prints it (http://127.0.0.1:<port>/)\n');
+  app.exit(2);
+} else {
+  main(origin).catch((error: unknown) => {
+    process.stderr.write(`conclave lab: cannot show the lab page: ${error instanceof Error ? error.message : String(error)}\n`);
+    app.exit(1);
+  });
+}

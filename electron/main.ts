@@ -1,31 +1,25 @@
 /**
  * The desktop app: a window over the same node runtime and the same Svelte bundle as
  * `conclave run --dashboard-port`. The node runs here, in the main process; the renderer is
- * sandboxed and talks to it through three IPC channels, each checked for its sender.
+ * sandboxed and talks to it through three IPC channels, each checked for its sender. The app's
+ * life (flags, exits, crashes, suspend, quitting) is runDesktopApp's; this file maps Electron's
+ * API onto it and draws the window.
  *
  *   electron dist/electron/main.js <the flags of conclave run>     (npm start does this)
  */
-import { app, BrowserWindow, ipcMain, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, powerSaveBlocker, protocol, type IpcMainInvokeEvent } from 'electron';
 import { fileURLToPath } from 'node:url';
 import {
   CONTENT_SECURITY_POLICY,
   CONTROL_ACTIONS,
   DEFAULT_UI_DIR,
   DashboardFeed,
-  DashboardStartError,
-  UsageError,
   applyControl,
-  asUsageError,
-  humanLine,
-  jsonLine,
-  parseRunFlags,
   readUiFile,
-  startSession,
-  RUN_USAGE,
+  runDesktopApp,
   type ControlAction,
   type DashboardMessage,
-  type NodeEvent,
-  type RunSettings,
+  type DesktopShell,
   type Session,
 } from 'conclave/desktop';
 import { APP_ORIGIN, APP_SCHEME, HARDENED_WEB_PREFERENCES, hardenApp, hardenSession, isAppUrl } from './security.ts';
@@ -36,43 +30,6 @@ const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 // Before the app is ready: the app's scheme behaves like https (secure, standard origin).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 hardenApp();
-
-function exitWith(code: number, message: string): never {
-  process.stderr.write(`conclave: ${message}\n`);
-  app.exit(code);
-  process.exit(code);
-}
-
-function settingsFromArgs(): RunSettings {
-  // `electron main.js --id 3 …`; a packaged app has no script argument.
-  const args = process.argv.slice(app.isPackaged ? 1 : 2);
-  try {
-    const settings = parseRunFlags(args, process.env);
-    if (settings === null) {
-      process.stdout.write(`${RUN_USAGE}\n`);
-      app.exit(0);
-      process.exit(0);
-    }
-    return settings;
-  } catch (error) {
-    if (error instanceof UsageError) exitWith(2, `${error.message}\n(see 'conclave run --help')`);
-    throw error;
-  }
-}
-
-async function startNode(settings: RunSettings): Promise<Session> {
-  const print = (event: NodeEvent): void => {
-    process.stdout.write(`${settings.json ? jsonLine(event) : humanLine(event)}\n`);
-  };
-  try {
-    return await startSession(settings, print, () => exitWith(1, 'cannot persist state; stopping'));
-  } catch (error) {
-    const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
-    if (usage !== null) exitWith(2, `${usage.message}\n(see 'conclave run --help')`);
-    if (error instanceof DashboardStartError) exitWith(1, error.message);
-    exitWith(1, (error as Error).message);
-  }
-}
 
 function serveAppProtocol(): void {
   protocol.handle(APP_SCHEME, async (request) => {
@@ -132,30 +89,50 @@ function openWindow(session: Session): BrowserWindow {
   return window;
 }
 
-async function main(): Promise<void> {
-  // A closed pipe (`npm start | head`) must not take the node down mid-election.
-  process.stdout.on('error', () => {});
-  const settings = settingsFromArgs();
-  await app.whenReady();
-  hardenSession();
-  serveAppProtocol();
-  const session = await startNode(settings);
-  // A laptop lid closing: hand over before the network goes, not a timeout later.
-  powerMonitor.on('suspend', () => session.node.resign('suspending'));
-  openWindow(session);
-
-  let stopped = false;
-  app.on('before-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    void session.stop().catch((error: unknown) => process.stderr.write(`conclave: stopping failed: ${(error as Error).message}\n`)).finally(() => {
-      stopped = true;
-      app.quit();
-    });
-  });
-  app.on('window-all-closed', () => app.quit());
-  process.on('SIGINT', () => app.quit());
-  process.on('SIGTERM', () => app.quit());
+function preventable(event: unknown): { preventDefault(): void } {
+  const candidate = event as { preventDefault?: unknown } | null;
+  return typeof candidate?.preventDefault === 'function' ? (candidate as { preventDefault(): void }) : { preventDefault() {} };
 }
 
-void main();
+const shell: DesktopShell = {
+  platform: process.platform,
+  appDataDir: () => app.getPath('appData'),
+  setIdentity(name, userDataDir) {
+    // Not "Electron": the menus say "Quit Conclave", and each node ID has its own profile.
+    app.setName(name);
+    app.setPath('userData', userDataDir);
+  },
+  whenReady: () => app.whenReady(),
+  openWindow(session) {
+    hardenSession();
+    serveAppProtocol();
+    openWindow(session);
+  },
+  exit: (code) => app.exit(code),
+  quit: () => app.quit(),
+  onBeforeQuit: (listener) => app.on('before-quit', listener),
+  onWindowAllClosed: (listener) => app.on('window-all-closed', listener),
+  onPower(event, listener) {
+    // `shutdown` passes an Event that can put the shutdown off; electron.d.ts leaves it out.
+    const forward = (...args: unknown[]): void => listener(preventable(args[0]));
+    if (event === 'shutdown') powerMonitor.on('shutdown', forward);
+    else if (event === 'suspend') powerMonitor.on('suspend', forward);
+    else powerMonitor.on('resume', forward);
+  },
+  preventAppSuspension() {
+    const id = powerSaveBlocker.start('prevent-app-suspension');
+    return () => powerSaveBlocker.stop(id);
+  },
+};
+
+// A closed pipe (`npm start | head`) must not take the node down mid-election.
+process.stdout.on('error', () => {});
+// `electron main.js --id 3 …`; a packaged app has no script argument.
+void runDesktopApp(shell, {
+  args: process.argv.slice(app.isPackaged ? 1 : 2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  on: (event: string, listener: (...args: any[]) => void) => process.on(event, listener),
+});

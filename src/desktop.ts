@@ -1,10 +1,10 @@
 /**
- * What the Electron shell (electron/main.ts) uses: the same session, feed and controls as
- * `conclave run`, so the desktop app is a window over the node runtime and nothing more.
+ * What the Electron shell (electron/main.ts) uses: the app's life (runDesktopApp), and the same
+ * feed and controls as `conclave run`'s dashboard, so the desktop app is a window over the node
+ * runtime and nothing more.
  */
-export { parseRunFlags, asUsageError, UsageError, RUN_USAGE, type RunSettings } from './cli/run-command.ts';
-export { startSession, DashboardStartError, type Session } from './cli/session.ts';
-export { humanLine, jsonLine } from './cli/output.ts';
+export { runDesktopApp, type DesktopShell, type DesktopProcess } from './desktop/desktop-app.ts';
+export type { Session } from './cli/session.ts';
 export { DashboardFeed } from './dashboard/feed.ts';
 export { applyControl } from './dashboard/controls.ts';
 export { CONTENT_SECURITY_POLICY, DEFAULT_UI_DIR, readUiFile } from './dashboard/static-files.ts';

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 /** The `conclave` command. */
 import { readFileSync } from 'node:fs';
-import { InterfaceError } from '../net/interfaces.ts';
-import type { NodeEvent } from '../runtime/conclave-node.ts';
-import { StateFileError } from '../runtime/state-file.ts';
-import { humanLine, jsonLine } from './output.ts';
-import { DashboardStartError, startSession, type Session } from './session.ts';
-import { RUN_USAGE, UsageError, asUsageError, parseRunFlags, type RunSettings } from './run-command.ts';
+import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.ts';
+import { eventPrinter } from './output.ts';
+import { startSession, type Session } from './session.ts';
+import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from './run-command.ts';
+import { startupFailure } from './startup-failure.ts';
 
 const USAGE = `usage: conclave <command> [options]
 
@@ -53,11 +52,9 @@ async function main(argv: string[]): Promise<void> {
 async function run(settings: RunSettings): Promise<void> {
   // A reader that went away (a closed pipe) must not take the node down without resigning.
   process.stdout.on('error', () => {});
-  const print = (event: NodeEvent): void => {
-    process.stdout.write(`${settings.json ? jsonLine(event) : humanLine(event)}\n`);
-    if (event.event === 'warning' && settings.json) process.stderr.write(`conclave: warning: ${String(event.message)}\n`);
-    if (event.event === 'fatal') process.stderr.write(`conclave: cannot persist state (${String(event.error)}); stopping\n`);
-  };
+  // Under `npm start` (the headless fallback) a stop request comes as a line on stdin.
+  const launched = takeLaunchChannel(process.env);
+  const print = eventPrinter(settings.json, process.stdout, process.stderr);
   if (settings.keyWarning !== null) process.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
 
   let session: Session;
@@ -65,14 +62,10 @@ async function run(settings: RunSettings): Promise<void> {
     // The demotion hook (if it was leading) runs before the exit: a new coordinator may take over.
     session = await startSession(settings, print, () => process.exit(1));
   } catch (error) {
-    const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
-    if (usage !== null) usageError(usage.message, 'conclave run --help');
-    if (error instanceof InterfaceError && settings.node.interface !== undefined) usageError(`--interface: ${error.message}`, 'conclave run --help');
-    if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {
-      process.stderr.write(`conclave: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    const failure = startupFailure(error, settings);
+    if (failure === null) throw error;
+    process.stderr.write(`conclave: ${failure.message}\n`);
+    process.exit(failure.code);
   }
 
   let stoppingSinceMs: number | null = null;
@@ -94,6 +87,7 @@ async function run(settings: RunSettings): Promise<void> {
     );
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  if (launched) watchQuitCommands(process.stdin, () => stop('quit'));
 }
 
 /** A second stop signal sooner than this after the first is the same request, delivered twice. */

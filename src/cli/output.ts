@@ -72,3 +72,20 @@ function describe(e: NodeEvent): string {
       return `${e.event} ${JSON.stringify(Object.fromEntries(Object.entries(d).filter(([k]) => !STATE_FIELDS.has(k))))}`;
   }
 }
+
+/** Where printed lines go: process.stdout and process.stderr, or a test's own. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * How `conclave run` and the desktop app print a node's events: one line each on `out`; on `err`
+ * what a person must see even when `out` is read by a program (--json).
+ */
+export function eventPrinter(json: boolean, out: TextSink, err: TextSink): (event: NodeEvent) => void {
+  return (event) => {
+    out.write(`${json ? jsonLine(event) : humanLine(event)}\n`);
+    if (event.event === 'warning' && json) err.write(`conclave: warning: ${String(event.message)}\n`);
+    if (event.event === 'fatal') err.write(`conclave: cannot persist state (${String(event.error)}); stopping\n`);
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { systemClock } from '../runtime/clock.ts';
 import type { NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
-import type { ControlsInfo, DashboardMessage, HeartbeatSample } from './messages.ts';
+import type { ControlsInfo, DashboardMessage, HeartbeatSample, NumberedMessage } from './messages.ts';
 
 export interface FeedOptions {
   controls: ControlsInfo;
@@ -28,7 +28,7 @@ export interface FeedSource {
   off(event: 'heartbeat', listener: (arrival: Arrival) => void): unknown;
 }
 
-export type FeedListener = (message: DashboardMessage) => void;
+export type FeedListener = (message: NumberedMessage) => void;
 
 const DEFAULT_PUBLISH_INTERVAL_MS = 200;
 const DEFAULT_HISTORY_MS = 60_000;
@@ -49,6 +49,8 @@ export class DashboardFeed {
   /** Per peer, the monotonic time of its last heartbeat: intervals must not jump with the wall clock. */
   private readonly lastArrivalMs = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
+  /** The number of the last message sent (see NumberedMessage); a hello carries it. */
+  private lastSeq = 0;
   private readonly publishIntervalMs: number;
   private readonly historyMs: number;
   private readonly maxEvents: number;
@@ -66,10 +68,11 @@ export class DashboardFeed {
   }
 
   /** The first message of a connection: the present and the recent past. */
-  hello(): DashboardMessage {
+  hello(): NumberedMessage {
     this.trim(Date.now());
     return {
       type: 'hello',
+      seq: this.lastSeq,
       status: this.source.status(),
       events: [...this.events],
       samples: [...this.samples],
@@ -140,9 +143,10 @@ export class DashboardFeed {
   }
 
   private send(message: DashboardMessage): void {
+    const numbered: NumberedMessage = { ...message, seq: ++this.lastSeq };
     for (const listener of this.listeners) {
       try {
-        listener(message);
+        listener(numbered);
       } catch {
         // One broken page (a closed window, a torn stream) must not silence the others or the node.
       }

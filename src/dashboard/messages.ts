@@ -35,6 +35,14 @@ export type DashboardMessage =
   /** One line of the node's story, as soon as it happens. */
   | { type: 'event'; event: NodeEvent };
 
+/**
+ * A message as the feed sends it, numbered so that a page which listens before it asks for its
+ * hello (Electron's IPC) can tell what the hello already holds. A status or an event carries its
+ * own number (1, 2, … in the order sent, never reused); a hello carries the number of the last
+ * message before it, whose contents it includes. The page's store does not need the number.
+ */
+export type NumberedMessage = DashboardMessage & { seq: number };
+
 export interface ControlResult {
   ok: boolean;
   /** Why it did not work, in words for the person who clicked. */

@@ -6,7 +6,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { findElectron } from '../cli/electron-binary.ts';
+import { findElectron } from '../desktop/electron-binary.ts';
+import { explainElectronExit, explainSpawnFailure, troubleLine } from '../desktop/electron-exit.ts';
+import { LAUNCH_CHANNEL_VARIABLE, parseReportLine } from '../desktop/launch-channel.ts';
+import { readLines, waitForExit } from '../desktop/child-end.ts';
 import { newControlToken } from '../dashboard/control-token.ts';
 import type { WebHost } from '../dashboard/web-host.ts';
 import { DemoLab } from './demo-lab.ts';
@@ -35,6 +38,8 @@ unplug, stall and partition them and watch the re-election.
 const LAB_WINDOW = new URL('../electron/lab-main.js', import.meta.url).pathname;
 const HEARTBEAT_MS = 100;
 const TIMEOUT_MS = 1000;
+/** What the lab window said before it died: its last lines explain it. */
+const WINDOW_LINES_KEPT = 200;
 
 function fail(message: string, status = 2): never {
   process.stderr.write(`demo: ${message}\n`);
@@ -87,18 +92,61 @@ function namespaceAccess(): 'root' | 'userns' | { why: string } {
  */
 function openPage(url: string, token: string): { close: () => void; how: string } {
   const electron = findElectron(process.env, { download: false });
-  if ('binary' in electron) {
-    const window = spawn(electron.binary, [LAB_WINDOW, '--url', url], { stdio: 'ignore', env: { ...process.env, [LAB_TOKEN_VARIABLE]: token } });
-    window.on('error', () => {});
-    return { close: () => window.exitCode === null && window.kill('SIGTERM'), how: 'the page opens in an Electron window' };
-  }
-  const none = { close: () => {} };
-  if (process.platform !== 'linux' && process.platform !== 'darwin') return { ...none, how: 'open that address in a browser' };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { ...none, how: 'no display here: open that address in a browser' };
+  if ('binary' in electron) return openWindow(electron.binary, url, token);
+  const browser = openInBrowser(url, token);
+  return { close: () => {}, how: browser.opened ? `the page opens in your browser (no Electron window: ${electron.why})` : browser.how };
+}
+
+/**
+ * The lab window. Electron may die at once (root, its sandbox, no display): it counts as open
+ * only once it reports the page loaded on the launch channel, and if it exits before that the
+ * lab says why in one line and turns to a browser. The lab does not wait for it meanwhile.
+ */
+function openWindow(binary: string, url: string, token: string): { close: () => void; how: string } {
+  const window = spawn(binary, [LAB_WINDOW, '--url', url], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, [LAB_TOKEN_VARIABLE]: token, [LAUNCH_CHANNEL_VARIABLE]: '1' },
+  });
+  let started = false;
+  let closing = false;
+  // Chromium's words before the report: only ever shown as the one line that explains a failure.
+  const said: string[] = [];
+  const read = readLines(window.stderr, (line) => {
+    if (parseReportLine(line)?.type === 'started') {
+      if (!started && !closing) process.stdout.write('demo: the page is open in an Electron window\n');
+      started = true;
+    } else if (!started) {
+      said.push(line);
+      if (said.length > WINDOW_LINES_KEPT) said.shift();
+    }
+  });
+  void waitForExit(window, read).then(({ code, signal, spawnError }) => {
+    if (started || closing) return;
+    // No --no-sandbox to offer: the lab passes no switches to Electron.
+    const exit = { code, signal, stderr: said.join('\n'), platform: process.platform, uid: process.getuid?.(), binary, script: 'dist/electron/lab-main.js' };
+    const trouble = spawnError !== null ? explainSpawnFailure(binary, spawnError) : explainElectronExit(exit);
+    const address = `${url}#token=${token}`;
+    const browser = openInBrowser(url, token);
+    const instead = browser.opened ? `Opening the page in your browser instead (or open ${address} in one).` : `Open ${address} in a browser.`;
+    process.stdout.write(troubleLine('demo', trouble, instead));
+  });
+  return {
+    close: () => {
+      closing = true;
+      if (window.exitCode === null && window.signalCode === null) window.kill('SIGTERM');
+    },
+    how: 'opening the page in an Electron window…',
+  };
+}
+
+/** Asks the desktop's opener for the page, where there is one; else says what to do. */
+function openInBrowser(url: string, token: string): { opened: true } | { opened: false; how: string } {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return { opened: false, how: 'open that address in a browser' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { opened: false, how: 'no display here: open that address in a browser' };
   const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [`${url}#token=${token}`], { stdio: 'ignore', detached: true });
   opener.on('error', () => {});
   opener.unref();
-  return { ...none, how: `the page opens in your browser (no Electron window: ${electron.why})` };
+  return { opened: true };
 }
 
 async function main(): Promise<void> {

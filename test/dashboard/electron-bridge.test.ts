@@ -6,35 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { expect, type Browser, type Page } from 'playwright/test';
+import { expect, type Page } from 'playwright/test';
 import { DashboardFeed } from '../../src/dashboard/feed.ts';
 import type { DashboardMessage } from '../../src/dashboard/messages.ts';
-import { DashboardServer } from '../../src/dashboard/server.ts';
 import type { RuntimeStatus } from '../../src/runtime/conclave-node.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
-import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
+import { chromiumMissing } from '../net/browser.ts';
 import { syntheticStatus } from '../ui/fixtures.ts';
-
-const PRELOAD = new URL('../../dist/electron/preload.cjs', import.meta.url);
-
-/** What the sandbox gives a preload, reduced to the two modules it uses; IPC goes to the test. */
-const SANDBOX_STAND_IN = `
-  const listeners = new Map();
-  window.__deliver = (channel, message) => (listeners.get(channel) ?? []).forEach((f) => f({ sender: 'main' }, message));
-  const require = (name) => {
-    if (name !== 'electron') throw new Error('the sandbox has no ' + name);
-    return {
-      contextBridge: { exposeInMainWorld: (key, api) => Object.defineProperty(window, key, { value: Object.freeze(api) }) },
-      ipcRenderer: {
-        invoke: (channel, arg) => window.__invoke(channel, arg),
-        on: (channel, f) => listeners.set(channel, [...(listeners.get(channel) ?? []), f]),
-        removeListener: (channel, f) => listeners.set(channel, (listeners.get(channel) ?? []).filter((g) => g !== f)),
-      },
-    };
-  };
-`;
+import { openBridgePage, type BridgePage } from './bridge-page.ts';
 
 class StandInNode extends EventEmitter {
   paused = false;
@@ -48,18 +28,12 @@ describe('the desktop renderer over the preload bridge', { skip: skipUnlessCi(ch
   const node = new StandInNode();
   const feed = new DashboardFeed(node, { controls: { enabled: true, needsToken: false }, publishIntervalMs: 100 });
   const invoked: Array<[string, unknown]> = [];
-  let server: DashboardServer;
-  let browser: Browser;
+  let bridge: BridgePage;
   let page: Page;
   let errors: string[];
 
   before(async () => {
-    // Only to load the bundle from; the data comes over the bridge.
-    server = await DashboardServer.start(feed, { host: '127.0.0.1', port: 0, token: null, onControl: () => ({ ok: false, error: 'not here' }) });
-    browser = await launchIn(null, '');
-    page = await browser.newPage();
-    errors = watchForErrors(page);
-    await page.exposeFunction('__invoke', (channel: string, arg: unknown) => {
+    bridge = await openBridgePage(feed, (channel: string, arg: unknown) => {
       invoked.push([channel, arg]);
       if (channel === 'conclave:hello') return feed.hello();
       if (channel === 'conclave:control' && arg === 'pause') {
@@ -68,18 +42,17 @@ describe('the desktop renderer over the preload bridge', { skip: skipUnlessCi(ch
       }
       return { ok: false, error: 'no such control' };
     });
-    await page.addInitScript({ content: `${SANDBOX_STAND_IN}\n${readFileSync(PRELOAD, 'utf8')}` });
-    feed.subscribe((message: DashboardMessage) => void page.evaluate(([m]) => (globalThis as unknown as { __deliver(c: string, m: unknown): void }).__deliver('conclave:message', m), [message]).catch(() => {}));
+    ({ page, errors } = bridge);
+    feed.subscribe((message: DashboardMessage) => void bridge.deliver(message).catch(() => {}));
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await bridge?.close();
     feed.close();
   });
 
   it('exposes exactly one function per channel, and the page uses them instead of the stream', async () => {
-    await page.goto(server.url);
+    await page.goto(bridge.server.url);
     const api = await page.evaluate(() => Object.keys((globalThis as unknown as { conclave: object }).conclave).sort());
     assert.deepEqual(api, ['control', 'hello', 'onMessage']);
     await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open', { timeout: 10_000 });

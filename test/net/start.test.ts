@@ -1,7 +1,8 @@
 /**
  * `npm start` where Electron cannot run (as on CI, where its binary cannot be downloaded): it says
- * why and runs the headless node with its dashboard, whose URL it prints. In a namespace of its
- * own, as every test that multicasts.
+ * why in one line and runs the headless node with its dashboard, whose URL it prints. In a
+ * namespace of its own, as every test that multicasts. (test/desktop/launcher.test.ts has the
+ * cases that need an Electron to try, with stand-ins for it.)
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -48,18 +49,18 @@ describe('npm start without Electron', { skip }, () => {
       const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...noDisplay } = process.env;
 
       const headless = await start(lab, { ...noDisplay, CONCLAVE_KEY: '1:0123456789abcdef0123' }, flags, /dashboard on http:\/\/127\.0\.0\.1:\d+\//);
-      assert.match(headless.err, /no display .*running headless/s);
+      assert.match(headless.err, /^conclave: no desktop window: no display \(neither DISPLAY nor WAYLAND_DISPLAY is set\); to fix: .*DISPLAY.*\. Running headless: the dashboard URL follows\.$/m);
       assert.match(headless.out, /dashboard on http:\/\/127\.0\.0\.1:\d+\//);
       assert.equal(headless.code, 0, headless.err);
 
       const noBinary = await start(lab, { ...noDisplay, DISPLAY: ':99', ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CONCLAVE_KEY: '1:0123456789abcdef0123' }, flags, /dashboard on/);
-      assert.match(noBinary.err, /Electron's binary is not installed.*running headless/s);
+      assert.match(noBinary.err, /^conclave: no desktop window: Electron's binary is not installed \(ELECTRON_SKIP_BINARY_DOWNLOAD is set\); to fix: .*\. Running headless: the dashboard URL follows\.$/m);
       assert.match(noBinary.out, /dashboard on http/);
       assert.equal(noBinary.code, 0, noBinary.err);
 
       // Ctrl-C reaches both npm start and the node, which also gets it forwarded: one stop, exit 0,
       // with a demotion hook reporting as it stops.
-      const ctrlC = await start(lab, { ...noDisplay, CONCLAVE_KEY: '1:0123456789abcdef0123' }, [...flags, '--on-demoted', 'true'], /elected/, 'ctrl-c');
+      const ctrlC = await start(lab, { ...noDisplay, CONCLAVE_KEY: '1:0123456789abcdef0123' }, [...flags, '--on-demoted', 'true'], /ELECTED coordinator/, 'ctrl-c');
       assert.equal(ctrlC.code, 0, ctrlC.err);
       assert.doesNotMatch(ctrlC.err, /again|Error/);
 

@@ -2,7 +2,7 @@
  * Where the dashboard's messages come from: Electron's preload bridge when the page runs in the
  * desktop window, otherwise the node's Server-Sent Events stream on the page's own origin.
  */
-import type { ControlAction, ControlResult, DashboardMessage } from '../../dashboard/messages.ts';
+import type { ControlAction, ControlResult, DashboardMessage, NumberedMessage } from '../../dashboard/messages.ts';
 import { openEventStream } from './event-stream.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -17,8 +17,8 @@ export interface DashboardSource {
 
 /** What electron/preload.ts exposes on `window.conclave`: one method per IPC channel. */
 export interface ConclaveBridge {
-  hello(): Promise<DashboardMessage>;
-  onMessage(listener: (message: DashboardMessage) => void): () => void;
+  hello(): Promise<NumberedMessage>;
+  onMessage(listener: (message: NumberedMessage) => void): () => void;
   control(action: ControlAction): Promise<ControlResult>;
 }
 
@@ -39,19 +39,23 @@ function electronSource(bridge: ConclaveBridge): DashboardSource {
     connect(onMessage, onState) {
       onState('connecting');
       let stopped = false;
-      let unsubscribe: () => void = () => {};
-      // Subscribe first so nothing between the hello and the stream is lost; a message older than
-      // the hello is harmless (the next snapshot replaces it).
-      const early: DashboardMessage[] = [];
-      let ready = false;
-      unsubscribe = bridge.onMessage((message) => (ready ? onMessage(message) : early.push(message)));
+      // Subscribe first so nothing between the hello and the stream is lost. What arrives before
+      // the hello waits for it; then only what the hello does not already hold goes on (shown
+      // again, an event would stand twice in the timeline).
+      const early: NumberedMessage[] = [];
+      let helloSeq: number | null = null;
+      const unsubscribe = bridge.onMessage((message) => {
+        if (helloSeq === null) early.push(message);
+        else if (message.seq > helloSeq) onMessage(message);
+      });
       bridge
         .hello()
         .then((hello) => {
           if (stopped) return;
           onMessage(hello);
-          for (const message of early) onMessage(message);
-          ready = true;
+          helloSeq = hello.seq;
+          for (const message of early) if (message.seq > hello.seq) onMessage(message);
+          early.length = 0;
           onState('open');
         })
         .catch(() => onState('closed'));
@@ -68,7 +72,8 @@ function browserSource(): DashboardSource {
   return {
     kind: 'browser',
     connect(onMessage, onState) {
-      // Every (re)connection starts with a fresh hello.
+      // Every (re)connection starts with a fresh hello, sent in the same turn as the node
+      // subscribes the stream (server.ts): nothing it holds comes again after it.
       return openEventStream('./api/stream', (data) => {
         try {
           onMessage(JSON.parse(data) as DashboardMessage);

@@ -1,0 +1,32 @@
+/**
+ * What a node that failed to start says and with which status, the same for `conclave run` and
+ * the desktop app: a bad or conflicting flag exits 2 naming it; a state file, an interface or a
+ * dashboard that cannot be used exits 1 with its one line. Anything else is a bug: null, and the
+ * caller reports it with its stack.
+ */
+import { InterfaceError } from '../net/interfaces.ts';
+import { StateFileError } from '../runtime/state-file.ts';
+import { DashboardStartError } from './session.ts';
+import { UsageError, asUsageError, type RunSettings } from './run-command.ts';
+
+export interface StartupFailure {
+  code: 1 | 2;
+  /** Without the `conclave: ` prefix; a usage error ends with where to look. */
+  message: string;
+}
+
+export const RUN_HELP_HINT = "(see 'conclave run --help')";
+
+export function usageFailure(error: UsageError): StartupFailure {
+  return { code: 2, message: `${error.message}\n${RUN_HELP_HINT}` };
+}
+
+export function startupFailure(error: unknown, settings: RunSettings): StartupFailure | null {
+  const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
+  if (usage !== null) return usageFailure(usage);
+  if (error instanceof InterfaceError && settings.node.interface !== undefined) return usageFailure(new UsageError(`--interface: ${error.message}`));
+  if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {
+    return { code: 1, message: error.message };
+  }
+  return null;
+}

@@ -1,0 +1,189 @@
+/**
+ * The desktop app's life, apart from Electron: its flags, start-up errors, crashes, suspend and
+ * resume, App Nap, and quitting when asked. electron/main.ts adapts Electron's `app` to a
+ * DesktopShell and calls runDesktopApp; the tests give it a shell of their own, so every exit
+ * path is ours to test although Electron's binary cannot run here.
+ */
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ResignReason } from '../core/index.ts';
+import { eventPrinter, type TextSink } from '../cli/output.ts';
+import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../cli/run-command.ts';
+import { startSession, type Session } from '../cli/session.ts';
+import { startupFailure, usageFailure, type StartupFailure } from '../cli/startup-failure.ts';
+import { DEFAULT_CLUSTER } from '../runtime/options.ts';
+import { splitDesktopSwitches } from './desktop-switches.ts';
+import { reportLine, takeLaunchChannel, watchQuitCommands, type LaunchReport } from './launch-channel.ts';
+
+export const APP_NAME = 'Conclave';
+
+type PowerEvent = 'suspend' | 'resume' | 'shutdown';
+interface Preventable {
+  preventDefault(): void;
+}
+
+/** The parts of Electron the app's life depends on (electron/main.ts maps each to Electron's). */
+export interface DesktopShell {
+  readonly platform: NodeJS.Platform;
+  /** app.getPath('appData'): where each app keeps its folder. */
+  appDataDir(): string;
+  /** Before ready: app.setName and app.setPath('userData'), so windows of two IDs never share one. */
+  setIdentity(name: string, userDataDir: string): void;
+  whenReady(): Promise<void>;
+  /** The window over the node; called once, after ready. */
+  openWindow(session: Session): void;
+  /** app.exit: closes the windows and exits without before-quit, but only schedules it and returns. */
+  exit(code: number): void;
+  /** app.quit: emits before-quit, which may put the quit off. */
+  quit(): void;
+  onBeforeQuit(listener: (event: Preventable) => void): void;
+  onWindowAllClosed(listener: () => void): void;
+  /** powerMonitor's events; `shutdown` (Linux, macOS) may be put off with preventDefault. */
+  onPower(event: PowerEvent, listener: (event: Preventable) => void): void;
+  /** powerSaveBlocker.start('prevent-app-suspension'); returns its stop. */
+  preventAppSuspension(): () => void;
+}
+
+/** The process the app runs in: Electron's main process, or a test's stand-in. */
+export interface DesktopProcess {
+  /** The arguments after the main script: the node's flags and Electron's switches. */
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly stdin: Readable;
+  on(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
+  on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
+}
+
+/** Chromium's profile (cache, local storage) per cluster and node ID, like the node's own state. */
+export function userDataDir(appDataDir: string, settings: RunSettings): string {
+  return join(appDataDir, APP_NAME, `${settings.node.cluster ?? DEFAULT_CLUSTER}-${settings.node.id}`);
+}
+
+/**
+ * Runs the app until it has started its node (or decided to exit). Never continues past an exit:
+ * Electron's exit only schedules it, so each exit path returns instead.
+ */
+export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): Promise<void> {
+  const launched = takeLaunchChannel(proc.env);
+  const report = (line: LaunchReport): void => {
+    if (launched) proc.stderr.write(reportLine(line));
+  };
+  let session: Session | null = null;
+  let exiting = false;
+  /** Before the node runs: say why, tell the launcher this is no Electron failure, exit. */
+  const exitEarly = (failure: StartupFailure | { code: 0 }): void => {
+    if ('message' in failure) proc.stderr.write(`conclave: ${failure.message}\n`);
+    report({ type: 'exiting', code: failure.code });
+    exitNow(failure.code);
+  };
+  const exitNow = (code: number): void => {
+    exiting = true;
+    shell.exit(code);
+  };
+
+  // A crash stops the node at once, as under `conclave run`: Electron's own handler would show a
+  // dialog and keep a broken node voting. Paused, it neither sends nor hears; exit closes it.
+  const crash = (error: unknown): void => {
+    proc.stderr.write(`conclave: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (exiting) return;
+    session?.node.pause();
+    if (session === null) report({ type: 'exiting', code: 1 });
+    exitNow(1);
+  };
+  proc.on('uncaughtException', crash);
+  proc.on('unhandledRejection', crash);
+
+  const { flags } = splitDesktopSwitches(proc.args);
+  let settings: RunSettings | null;
+  try {
+    settings = parseRunFlags(flags, proc.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return exitEarly(usageFailure(error));
+  }
+  if (settings === null) {
+    proc.stdout.write(`${RUN_USAGE}\n`);
+    return exitEarly({ code: 0 });
+  }
+  if (settings.keyWarning !== null) proc.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
+  shell.setIdentity(APP_NAME, userDataDir(shell.appDataDir(), settings));
+
+  const stopping = gracefulQuit(shell, () => session, proc.stderr);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) proc.on(signal, () => shell.quit());
+  if (launched) watchQuitCommands(proc.stdin, () => shell.quit());
+
+  await shell.whenReady();
+  if (exiting || stopping.requested()) return exitNow(0);
+  const print = eventPrinter(settings.json, proc.stdout, proc.stderr);
+  try {
+    session = await startSession(settings, print, () => exitNow(1));
+  } catch (error) {
+    const failure = startupFailure(error, settings);
+    if (failure === null) throw error;
+    return exitEarly(failure);
+  }
+  if (exiting) return;
+  report({ type: 'started' });
+  shell.openWindow(session);
+  followPower(shell, session.node);
+  // A quit asked for while the node was starting is carried out now that it can resign.
+  if (stopping.requested()) shell.quit();
+}
+
+/**
+ * Quitting resigns first: before-quit is put off until the node has stopped (a coordinator hands
+ * over and says goodbye), however many times quit is asked for meanwhile.
+ */
+function gracefulQuit(shell: DesktopShell, current: () => Session | null, stderr: TextSink): { requested(): boolean } {
+  let requested = false;
+  let stopped = false;
+  let stopping: Promise<void> | null = null;
+  shell.onBeforeQuit((event) => {
+    requested = true;
+    if (stopped) return;
+    const session = current();
+    if (session === null) return; // nothing runs yet: quit at once
+    event.preventDefault();
+    stopping ??= session
+      .stop()
+      .catch((error: unknown) => {
+        stderr.write(`conclave: stopping failed: ${(error as Error).message}\n`);
+      })
+      .finally(() => {
+        stopped = true;
+        shell.quit();
+      });
+  });
+  shell.onWindowAllClosed(() => shell.quit());
+  return { requested: () => requested };
+}
+
+/**
+ * Suspend: resign, then pause. Electron lets the machine sleep as soon as the handler returns
+ * (on Linux it holds the suspend-delay lock only that long), and a node left running would be
+ * re-elected right away as the highest ID, then vanish mid-lease. Resume undoes only our pause.
+ * On macOS, App Nap would throttle the main process's timers in a hidden window: heartbeats
+ * late, a lease lost; the blocker keeps the app awake (not the display, not a lid-close sleep).
+ */
+function followPower(shell: DesktopShell, node: Session['node']): void {
+  let pausedBySuspend = false;
+  shell.onPower('suspend', () => {
+    node.resign(ResignReason.Suspending);
+    if (node.paused) return;
+    node.pause();
+    pausedBySuspend = true;
+  });
+  shell.onPower('resume', () => {
+    if (!pausedBySuspend) return;
+    pausedBySuspend = false;
+    node.resume();
+  });
+  shell.onPower('shutdown', (event) => {
+    event.preventDefault();
+    shell.quit();
+  });
+  // Released with the process: a quitting app has nothing left to keep awake.
+  if (shell.platform === 'darwin') shell.preventAppSuspension();
+}
