@@ -18,7 +18,7 @@ import { Driver } from './driver.ts';
 import { DropReporter } from './drop-reporter.ts';
 import { StallDetector, stallThresholdMs, type Stall } from './stall-detector.ts';
 import { GuardedEmitter } from './guarded-emitter.ts';
-import { NodeMetrics } from './metrics.ts';
+import { startMetrics, type NodeMetrics } from './metrics.ts';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
 import type { Elector } from './elector.ts';
 import { StateFile } from './state-file.ts';
@@ -213,15 +213,15 @@ export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements 
     const identity = { nodeId: options.id, voters: options.config.voters };
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
     let node: ConclaveNode | null = null;
-    const metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => {
-      if (node === null) throw new Error('the node is starting');
-      return node.core.status(systemClock.nowMs());
-    });
     let metricsServer: Server | null = null;
     let transport: UdpTransport | null = null;
     try {
       // Before the sockets: a bad --metrics-port or --metrics-host fails before the node joins.
-      const served = options.metricsPort === undefined ? null : await metrics.serve(options.metricsPort, options.metricsHost);
+      const endpoint = options.metricsPort === undefined ? null : { port: options.metricsPort, host: options.metricsHost };
+      const { metrics, served } = await startMetrics({ id: options.id, cluster: options.cluster }, () => {
+        if (node === null) throw new Error('the node is starting');
+        return node.core.status(systemClock.nowMs());
+      }, endpoint);
       metricsServer = served?.server ?? null;
       const directory = new PeerDirectory({ selfId: options.id, voters: options.config.voters, aliveMs: options.config.timeoutMs, multicast: options.multicast });
       const seeds = await resolveSeeds(options.seeds);

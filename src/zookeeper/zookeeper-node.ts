@@ -20,7 +20,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ElectionCause, ResignReason, Role, type NodeId, type NodeStatus } from '../core/index.ts';
 import { systemClock } from '../runtime/clock.ts';
-import { NodeMetrics } from '../runtime/metrics.ts';
+import { startMetrics, type NodeMetrics } from '../runtime/metrics.ts';
 import type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
 import type { Elector } from '../runtime/elector.ts';
 import { GuardedEmitter } from '../runtime/guarded-emitter.ts';
@@ -100,28 +100,27 @@ export class ZooKeeperNode extends GuardedEmitter<ConclaveNodeEvents> implements
   private readonly timers = new Set<NodeJS.Timeout>();
   private leaseTimer: NodeJS.Timeout | null = null;
 
-  private constructor(options: ZooKeeperNodeOptions) {
+  private constructor(options: ZooKeeperNodeOptions, metrics: NodeMetrics) {
     super();
     this.options = options;
     this.id = options.id;
     this.candidateData = Buffer.from(JSON.stringify({ id: options.id, host: hostname(), pid: process.pid }));
     this.session = this.openSession();
-    this.metrics = new NodeMetrics({ id: options.id, cluster: options.cluster }, () => this.status());
+    this.metrics = metrics;
   }
 
   /** Starts the node; it keeps trying to reach the ensemble in the background. */
   static async start(options: ZooKeeperNodeOptions): Promise<ZooKeeperNode> {
-    const node = new ZooKeeperNode(options);
-    if (options.metricsPort !== undefined) {
-      try {
-        const { server, port } = await node.metrics.serve(options.metricsPort, options.metricsHost ?? '127.0.0.1');
-        node.metricsServer = server;
-        node.metricsPort = port;
-      } catch (error) {
-        node.session.close();
-        throw error;
-      }
-    }
+    let node: ZooKeeperNode | null = null;
+    // Before the session: a bad --metrics-port or --metrics-host fails before the node joins.
+    const endpoint = options.metricsPort === undefined ? null : { port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' };
+    const { metrics, served } = await startMetrics({ id: options.id, cluster: options.cluster }, () => {
+      if (node === null) throw new Error('the node is starting');
+      return node.status();
+    }, endpoint);
+    node = new ZooKeeperNode(options, metrics);
+    node.metricsServer = served?.server ?? null;
+    node.metricsPort = served?.port ?? null;
     // After the caller's `await` has resumed and attached its listeners: then the first events.
     setImmediate(() => node.begin());
     return node;
