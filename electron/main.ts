@@ -17,6 +17,7 @@ import {
   applyControl,
   readUiFile,
   runDesktopApp,
+  thisProcess,
   type ControlAction,
   type DashboardMessage,
   type DesktopShell,
@@ -128,11 +129,4 @@ const shell: DesktopShell = {
 // A closed pipe (`npm start | head`) must not take the node down mid-election.
 process.stdout.on('error', () => {});
 // `electron main.js --id 3 …`; a packaged app has no script argument.
-void runDesktopApp(shell, {
-  args: process.argv.slice(app.isPackaged ? 1 : 2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  on: (event: string, listener: (...args: any[]) => void) => process.on(event, listener),
-});
+void runDesktopApp(shell, thisProcess(process.argv.slice(app.isPackaged ? 1 : 2)));

@@ -3,7 +3,7 @@
  * feed and controls as `conclave run`'s dashboard, so the desktop app is a window over the node
  * runtime and nothing more.
  */
-export { runDesktopApp, type DesktopShell, type DesktopProcess } from './desktop/desktop-app.ts';
+export { runDesktopApp, thisProcess, type DesktopShell, type DesktopProcess } from './desktop/desktop-app.ts';
 export type { Session } from './cli/session.ts';
 export { DashboardFeed } from './dashboard/feed.ts';
 export { applyControl } from './dashboard/controls.ts';

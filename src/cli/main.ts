@@ -5,7 +5,7 @@ import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.
 import { eventPrinter } from './output.ts';
 import { startSession, type Session } from './session.ts';
 import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from './run-command.ts';
-import { startupFailure } from './startup-failure.ts';
+import { startupFailure, usageFailure, type StartupFailure } from './startup-failure.ts';
 
 const USAGE = `usage: conclave <command> [options]
 
@@ -19,9 +19,9 @@ function version(): string {
   return pkg.version;
 }
 
-function usageError(message: string, help: string): never {
-  process.stderr.write(`conclave: ${message}\n(see '${help}')\n`);
-  process.exit(2);
+function exitWith(failure: StartupFailure): never {
+  process.stderr.write(`conclave: ${failure.message}\n`);
+  process.exit(failure.code);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -34,12 +34,12 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
-  if (command !== 'run') usageError(`unknown command "${command}"`, 'conclave --help');
+  if (command !== 'run') exitWith({ code: 2, message: `unknown command "${command}"\n(see 'conclave --help')` });
   let settings: RunSettings | null;
   try {
     settings = parseRunFlags(rest, process.env);
   } catch (error) {
-    if (error instanceof UsageError) usageError(error.message, 'conclave run --help');
+    if (error instanceof UsageError) exitWith(usageFailure(error));
     throw error;
   }
   if (settings === null) {
@@ -64,8 +64,7 @@ async function run(settings: RunSettings): Promise<void> {
   } catch (error) {
     const failure = startupFailure(error, settings);
     if (failure === null) throw error;
-    process.stderr.write(`conclave: ${failure.message}\n`);
-    process.exit(failure.code);
+    exitWith(failure);
   }
 
   let stoppingSinceMs: number | null = null;

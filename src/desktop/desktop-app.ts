@@ -56,6 +56,18 @@ export interface DesktopProcess {
   on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
 }
 
+/** This process as the app sees it (Electron's main process, or a stand-in for it): `args` after the script. */
+export function thisProcess(args: readonly string[]): DesktopProcess {
+  return {
+    args,
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    on: (event: string, listener: (...values: unknown[]) => void) => process.on(event, listener),
+  };
+}
+
 /** Chromium's profile (cache, local storage) per cluster and node ID, like the node's own state. */
 export function userDataDir(appDataDir: string, settings: RunSettings): string {
   return join(appDataDir, APP_NAME, `${settings.node.cluster ?? DEFAULT_CLUSTER}-${settings.node.id}`);
