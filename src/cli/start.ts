@@ -10,6 +10,9 @@ process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 
 function exit(status: number): void {
+  // The child has ended and its status is the answer: a stop request arriving now must not
+  // replace it with death by signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
   // Once what was written is out: a grandchild may hold a stream open that would keep us alive.
   process.stderr.write('', () => process.exit(status));
 }

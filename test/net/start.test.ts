@@ -37,7 +37,7 @@ async function start(lab: Lab, env: NodeJS.ProcessEnv, flags: string[], done: Re
     clearTimeout(timer);
     return { out, err, code };
   } finally {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
   }
 }
 
