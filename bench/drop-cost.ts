@@ -20,7 +20,7 @@ if (!Number.isInteger(COUNT) || COUNT < 1000 || COUNT > 10_000_000) {
 
 const key = (text: string): KeyRing => ({ sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode(text)]]) });
 const BASE: WireOptions = { selfId: 1, cluster: 'lab', configId: 7, voters: [1, 2, 3, 4, 5], keys: key('the cluster secret'), aliveMs: 1000 };
-const heartbeat: Message = { type: 'heartbeat', from: 3, bootId: 7003, term: 4, to: 0, role: Role.Follower, leader: 5, round: 0, hears: [1, 2, 3, 4, 5], canLead: true };
+const heartbeat: Message = { type: 'heartbeat', from: 3, bootId: 7003, term: 4, to: 0, role: Role.Follower, leader: 5, round: 0, hears: [1, 2, 3, 4, 5], canLead: true, intervalMs: 1000 };
 
 /** A pool of distinct datagrams, so that no branch predictor or cache learns a single one. */
 const POOL = 1024;

@@ -38,7 +38,8 @@ State
   --data-dir <dir>        term, vote and voter set (default ~/.local/state/conclave/<cluster>-<id>)
   --accept-new-voters     start although the state file was written for another voter set
 Timing
-  --heartbeat-ms <ms>     heartbeat interval (default 100)
+  --heartbeat-ms <ms>     the leader's lease rounds; any node's beat while it follows no leader (default 100)
+  --member-beat-ms <ms>   a follower's beat while it follows a live leader (default 1000)
   --timeout-ms <ms>       failure detection and election timeout (default 1000)
   --lease-ms <ms>         leader lease (default 90% of the timeout)
   --damping-ms <ms>       a returning higher ID waits this long before taking over (default 3000)
@@ -101,6 +102,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   'accept-new-voters': { type: 'boolean' },
   'heartbeat-ms': { type: 'string' },
+  'member-beat-ms': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
   'damping-ms': { type: 'string' },
@@ -121,7 +123,7 @@ const FLAGS = {
 /** Flags of the LAN election that a ZooKeeper-backed node refuses rather than ignore. */
 const LAN_ONLY_FLAGS = [
   'voters', 'group', 'port', 'interface', 'seeds', 'unicast-port', 'no-multicast', 'key-file', 'data-dir',
-  'accept-new-voters', 'heartbeat-ms', 'lease-ms',
+  'accept-new-voters', 'heartbeat-ms', 'member-beat-ms', 'lease-ms',
 ] as const;
 
 /** Which flag sets each configuration field, to name it in errors. */
@@ -129,6 +131,7 @@ const FLAG_OF: Record<string, string> = {
   clusterSize: '--cluster-size',
   voters: '--voters',
   heartbeatMs: '--heartbeat-ms',
+  memberBeatMs: '--member-beat-ms',
   timeoutMs: '--timeout-ms',
   leaseMs: '--lease-ms',
   dampingMs: '--damping-ms',
@@ -180,6 +183,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     acceptNewVoters: values['accept-new-voters'] ?? false,
     heartbeatMs: integer('--heartbeat-ms', values['heartbeat-ms'], 1, 600_000),
+    memberBeatMs: integer('--member-beat-ms', values['member-beat-ms'], 1, 600_000),
     timeoutMs: integer('--timeout-ms', values['timeout-ms'], 1, 3_600_000),
     leaseMs: integer('--lease-ms', values['lease-ms'], 1, 3_600_000),
     dampingMs: integer('--damping-ms', values['damping-ms'], 0, 3_600_000),

@@ -9,8 +9,16 @@ export interface ElectionConfig {
   clusterSize: number;
   /** The voter IDs, sorted ascending. Defaults to 1..clusterSize. */
   voters: readonly NodeId[];
-  /** Every node sends a heartbeat this often; a leader's heartbeat is also a lease round. */
+  /**
+   * The fast rate: a leader's lease rounds, and the heartbeat of every node that follows no
+   * coordinator (campaigning, cold start, failover).
+   */
   heartbeatMs: number;
+  /**
+   * The slow rate: a follower bound to a live coordinator beats this often, for membership only
+   * (Bully must know which higher IDs live); it answers the coordinator's rounds at the fast rate.
+   */
+  memberBeatMs: number;
   /** Silence after which a peer counts as dead, and how long a follower's lease promise lasts. */
   timeoutMs: number;
   /** How long a quorum-acknowledged lease round lets the leader lead. */
@@ -30,6 +38,7 @@ export interface ElectionConfig {
 /** Defaults for a LAN; see docs/protocol.md for the reasoning behind each number. */
 export const DEFAULT_LAN_TIMINGS = {
   heartbeatMs: 100, // 10 rounds per timeout: a false failover needs 10 losses in a row
+  memberBeatMs: 1000, // node-discover's hello: a follower's membership costs what its liveness does
   timeoutMs: 1000, // failover in about a second, tolerant of a loaded lab PC's pauses
   leaseMs: 900, // 10% below the timeout: covers the drift bound and a late step-down timer
   maxClockDriftPpm: 1000, // 0.1%: ten times what a commodity crystal drifts
@@ -38,6 +47,14 @@ export const DEFAULT_LAN_TIMINGS = {
   preempt: true,
   suspectPhi: 8, // Akka/Cassandra's usual threshold: about one false suspicion in 10^8
 } as const;
+
+/** A peer is dead after this many of its own beat intervals of silence (and never before the timeout). */
+export const MISSED_BEATS = 3;
+
+/** How long a peer beating every `beatIntervalMs` may be silent before it counts as dead. */
+export function silenceLimitMs(timeoutMs: number, beatIntervalMs: number): number {
+  return Math.max(timeoutMs, MISSED_BEATS * beatIntervalMs);
+}
 
 /** The default lease as a fraction of the timeout (docs/protocol.md, "Timers"). */
 export const LEASE_FRACTION = 0.9;
@@ -77,6 +94,7 @@ export function resolveConfig(input: ElectionConfigInput): ElectionConfig {
     // Unless given, the lease and the answer timeout follow the timers they must fit within.
     leaseMs: Math.floor(timeoutMs * LEASE_FRACTION),
     answerTimeoutMs: Math.min(2 * heartbeatMs, timeoutMs / 2),
+    memberBeatMs: Math.max(DEFAULT_LAN_TIMINGS.memberBeatMs, heartbeatMs),
     ...withoutUndefined(input),
     clusterSize,
     voters,
@@ -105,6 +123,10 @@ function checkConfig(c: ElectionConfig): void {
   positive(c, 'timeoutMs');
   positive(c, 'leaseMs');
   positive(c, 'answerTimeoutMs');
+  positive(c, 'memberBeatMs');
+  if (c.memberBeatMs < c.heartbeatMs) {
+    throw new ConfigError('memberBeatMs', `${c.memberBeatMs} must be at least heartbeatMs (${c.heartbeatMs})`);
+  }
   if (!(c.dampingMs >= 0) || !Number.isFinite(c.dampingMs)) {
     throw new ConfigError('dampingMs', `must be 0 or more, got ${c.dampingMs}`);
   }
@@ -135,7 +157,7 @@ function checkConfig(c: ElectionConfig): void {
   if (!(c.suspectPhi > 0)) throw new ConfigError('suspectPhi', `must be above 0, got ${c.suspectPhi}`);
 }
 
-function positive(c: ElectionConfig, field: 'heartbeatMs' | 'timeoutMs' | 'leaseMs' | 'answerTimeoutMs'): void {
+function positive(c: ElectionConfig, field: 'heartbeatMs' | 'memberBeatMs' | 'timeoutMs' | 'leaseMs' | 'answerTimeoutMs'): void {
   const value = c[field];
   if (!(value > 0) || !Number.isFinite(value)) {
     throw new ConfigError(field, `must be a positive number of milliseconds, got ${value}`);

@@ -53,6 +53,8 @@ export interface Heartbeat extends Header {
   round: number;
   hears: NodeId[];
   canLead: boolean;
+  /** The sender's next heartbeat is due this long after this one (the fast or the slow rate). */
+  intervalMs: number;
 }
 
 export interface Election extends Header {

@@ -98,6 +98,10 @@ export class ElectionNode {
   /** Another process with this ID was heard; no leading, no voting before this time. */
   duplicateUntilMs = 0;
   nextHeartbeatMs: number;
+  /** The interval the last heartbeat announced; a faster need sends the next one at once. */
+  beatIntervalMs: number;
+  /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
+  lastJoinMs: number;
   challenge: Challenge | null = null;
   /** A higher ID answered or outranked us; wait this long for its coordinator message. */
   waitCoordinatorUntilMs = 0;
@@ -142,10 +146,12 @@ export class ElectionNode {
     // its memory, so it keeps the promise's worst case instead. A node that never had a term
     // never acknowledged anything.
     this.quarantineUntilMs = this.term > 0 ? nowMs + config.timeoutMs : nowMs;
-    // Listen for one timeout before claiming, so that an existing coordinator and the other
-    // nodes starting now are known first.
-    this.campaignNotBeforeMs = nowMs + config.timeoutMs;
+    // Listen briefly before claiming: an existing coordinator answers our first heartbeat with a
+    // lease round at once; nodes starting with us are waited for by the cold-start settle rule.
+    this.campaignNotBeforeMs = nowMs + config.answerTimeoutMs;
     this.nextHeartbeatMs = nowMs;
+    this.beatIntervalMs = config.heartbeatMs;
+    this.lastJoinMs = nowMs;
     this.observed = { role: this.role, term: this.term, leader: null, leaseValid: false };
   }
 
@@ -166,6 +172,7 @@ export class ElectionNode {
     if (this.stopped) return;
     this.advance(nowMs);
     this.receive(message, this.nowMs);
+    this.beatIfFaster(this.nowMs);
     this.observe();
   }
 
@@ -178,6 +185,7 @@ export class ElectionNode {
       // Without a hold-off the highest ID would simply win again.
       if (reason === ResignReason.Requested) this.holdOffUntilMs = this.nowMs + this.config.dampingMs;
     }
+    this.beatIfFaster(this.nowMs);
     this.observe();
   }
 
@@ -302,11 +310,39 @@ export class ElectionNode {
     ];
     if (this.campaign !== null) deadlines.push(...this.campaign.deferred.values());
     for (const peer of this.peers.all()) {
-      deadlines.push(peer.lastHeardMs + this.config.timeoutMs, peer.aliveSinceMs + this.config.dampingMs);
+      deadlines.push(peer.lastHeardMs + this.peers.silenceLimitMs(peer), peer.aliveSinceMs + this.config.dampingMs);
     }
+    if (this.isSettlingColdStart(this.nowMs)) deadlines.push(this.lastJoinMs + this.config.timeoutMs);
     let next = this.nextHeartbeatMs;
     for (const at of deadlines) if (at > this.nowMs && at < next) next = at;
     return Math.max(next, this.nowMs);
+  }
+
+  /**
+   * The rate this node beats at: slow while it follows a live coordinator (whose rounds carry the
+   * election), fast otherwise, so that a failover or a campaign sees fresh views.
+   */
+  heartbeatIntervalMs(nowMs: number): number {
+    if (this.role !== Role.Follower) return this.config.heartbeatMs;
+    if (this.leader !== null && this.holdsPromise(nowMs)) return this.config.memberBeatMs;
+    // Never knew a coordinator: only membership is at stake, and joins are answered at once. A
+    // cluster starting together would otherwise spend the CPU its later processes need to start.
+    if (this.electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
+    return this.config.heartbeatMs;
+  }
+
+  /**
+   * A cluster starting together elects its highest ID without churn: a node that has never known
+   * a coordinator, and does not yet hear every voter (or hears a higher one not yet able to lead),
+   * waits until no new peer joined for a timeout.
+   */
+  isSettlingColdStart(nowMs: number): boolean {
+    if (this.electionCause !== ElectionCause.ColdStart || nowMs >= this.lastJoinMs + this.config.timeoutMs) return false;
+    const alive = this.peers.aliveIds(nowMs);
+    if (alive.length + 1 < this.config.voters.length) return true;
+    // Everyone is up; still wait while a higher ID is too new to hear us and a quorum.
+    const higherAlive = alive.filter((id) => id > this.id).length;
+    return this.higherEligible(nowMs, this.id).length < higherAlive;
   }
 
   /** The voter's rules (./voting.ts); a method so that tests can mutate them in a subclass. */
@@ -410,10 +446,30 @@ export class ElectionNode {
       this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: false });
     }
     this.tickRole(this, now);
-    if (now >= this.nextHeartbeatMs) {
-      sendHeartbeat(this, now);
-      this.nextHeartbeatMs = now + this.config.heartbeatMs;
-    }
+    if (now >= this.nextHeartbeatMs) this.beat(now);
+    else this.beatIfFaster(now);
+  }
+
+  /**
+   * A node heard for the first time (or anew) learns of us without waiting for a slow beat: a
+   * coordinator sends it a lease round at once, so that it follows instead of campaigning; anyone
+   * else beats within a heartbeat interval, which gathers the joins of a whole cold start.
+   */
+  private greet(nowMs: number): void {
+    if (this.role === Role.Leader) this.beat(nowMs);
+    else this.nextHeartbeatMs = Math.min(this.nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+  }
+
+  private beat(nowMs: number): void {
+    this.beatIntervalMs = this.heartbeatIntervalMs(nowMs);
+    sendHeartbeat(this, nowMs, this.beatIntervalMs);
+    this.nextHeartbeatMs = nowMs + this.beatIntervalMs;
+  }
+
+  /** Peers time this node out by the interval it announced: a faster need is announced at once. */
+  private beatIfFaster(nowMs: number): void {
+    if (this.stopped || this.heartbeatIntervalMs(nowMs) >= this.beatIntervalMs) return;
+    this.beat(nowMs);
   }
 
   /** The term gate (etcd raft's Step): compare terms once, then hand over to the role. */
@@ -424,8 +480,11 @@ export class ElectionNode {
       return; // our own multicast, looped back
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
+    const isNew = this.peers.get(message.from) === undefined;
     const change = this.peers.observe(message, nowMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
+    if (isNew) this.lastJoinMs = nowMs;
+    if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 
     // Bully's challenge and answer work across terms: they are about IDs.
     if (message.type === 'election') {

@@ -1,3 +1,4 @@
+import { silenceLimitMs } from './config.ts';
 import { ArrivalWindow } from './detector.ts';
 import type { Message, NodeId, Role } from './messages.ts';
 
@@ -18,6 +19,8 @@ export interface Peer {
   /** Voters the peer said it hears, from its last heartbeat. */
   hears: ReadonlySet<NodeId>;
   canLead: boolean;
+  /** The interval its last heartbeat announced: the fast rate, or the slow one of a bound follower. */
+  beatIntervalMs: number;
   left: boolean;
   arrivals: ArrivalWindow;
   /** State as of the last refresh, to report transitions once. */
@@ -50,7 +53,12 @@ export class PeerTable {
   }
 
   isAlive(peer: Peer, nowMs: number): boolean {
-    return !peer.left && nowMs - peer.lastHeardMs < this.options.timeoutMs;
+    return !peer.left && nowMs - peer.lastHeardMs < this.silenceLimitMs(peer);
+  }
+
+  /** How long `peer` may be silent before it counts as dead: a few of its own beats, at least the timeout. */
+  silenceLimitMs(peer: Peer): number {
+    return silenceLimitMs(this.options.timeoutMs, peer.beatIntervalMs);
   }
 
   /** IDs of the peers heard within the timeout. */
@@ -74,12 +82,17 @@ export class PeerTable {
     } else if (!this.isAlive(peer, nowMs)) {
       peer.aliveSinceMs = nowMs;
       peer.left = false;
-      peer.arrivals = new ArrivalWindow(this.options.heartbeatMs);
+      peer.arrivals = new ArrivalWindow(peer.beatIntervalMs);
       change = 'joined';
     }
     peer.lastHeardMs = nowMs;
     peer.term = message.term;
     if (message.type === 'heartbeat') {
+      if (message.intervalMs !== peer.beatIntervalMs) {
+        // A new rate: intervals measured at the old one would make phi meaningless.
+        peer.beatIntervalMs = message.intervalMs;
+        peer.arrivals = new ArrivalWindow(message.intervalMs);
+      }
       peer.arrivals.record(nowMs);
       peer.role = message.role;
       peer.leader = message.leader;
@@ -132,6 +145,7 @@ export class PeerTable {
       leader: null,
       hears: new Set(),
       canLead: false,
+      beatIntervalMs: this.options.heartbeatMs,
       left: false,
       arrivals: new ArrivalWindow(this.options.heartbeatMs),
       state: PeerState.Alive,

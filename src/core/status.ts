@@ -22,7 +22,9 @@ export interface PeerStatus {
   phi: number;
   /** When phi would cross the suspicion threshold, after the last heartbeat. */
   impliedTimeoutMs: number;
-  /** The fixed timeout the election uses. */
+  /** The interval the peer's last heartbeat announced: the fast rate, or a bound follower's slow one. */
+  beatIntervalMs: number;
+  /** Silence after which the peer counts as dead: the timeout, or three of its slow beats. */
   timeoutMs: number;
 }
 
@@ -53,7 +55,7 @@ export interface NodeStatus {
   /** The last election this node saw won. */
   lastElection: { term: number; leader: NodeId; cause: ElectionCause; votedBy: NodeId[] } | null;
   peers: PeerStatus[];
-  timings: { heartbeatMs: number; timeoutMs: number; leaseMs: number; dampingMs: number; preempt: boolean };
+  timings: { heartbeatMs: number; memberBeatMs: number; timeoutMs: number; leaseMs: number; dampingMs: number; preempt: boolean };
 }
 
 export function buildStatus(node: ElectionNode, nowMs: number, leaderSinceMs: number | null): NodeStatus {
@@ -79,7 +81,8 @@ export function buildStatus(node: ElectionNode, nowMs: number, leaderSinceMs: nu
       lastIntervalMs: arrivals.lastIntervalMs,
       phi: peer.arrivals.phi(nowMs),
       impliedTimeoutMs: peer.arrivals.impliedTimeoutMs(config.suspectPhi),
-      timeoutMs: config.timeoutMs,
+      beatIntervalMs: peer.beatIntervalMs,
+      timeoutMs: node.peers.silenceLimitMs(peer),
     });
   }
   peers.sort((a, b) => a.id - b.id);
@@ -110,6 +113,7 @@ export function buildStatus(node: ElectionNode, nowMs: number, leaderSinceMs: nu
     peers,
     timings: {
       heartbeatMs: config.heartbeatMs,
+      memberBeatMs: config.memberBeatMs,
       timeoutMs: config.timeoutMs,
       leaseMs: config.leaseMs,
       dampingMs: config.dampingMs,

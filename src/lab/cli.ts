@@ -38,6 +38,7 @@ unplug, stall and partition them and watch the re-election.
 const LAB_WINDOW = new URL('../electron/lab-main.js', import.meta.url).pathname;
 const HEARTBEAT_MS = 100;
 const TIMEOUT_MS = 1000;
+const MEMBER_BEAT_MS = 1000;
 /** What the lab window said before it died: its last lines explain it. */
 const WINDOW_LINES_KEPT = 200;
 
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
     mode,
     modeReason,
     heartbeatMs: HEARTBEAT_MS,
+    memberBeatMs: MEMBER_BEAT_MS,
     timeoutMs: TIMEOUT_MS,
     supports: { unplug: mode === 'netns', partition: mode === 'netns', loss: mode === 'netns' },
     dashboards,

@@ -28,6 +28,7 @@ export interface DemoLabInfo {
   mode: LabMode;
   modeReason: string;
   heartbeatMs: number;
+  memberBeatMs: number;
   timeoutMs: number;
   supports: LabSnapshot['supports'];
   /** The nodes' own dashboards: started with each node, linked from its card, read for its quorum. */
@@ -169,6 +170,7 @@ export class DemoLab {
       modeReason: this.info.modeReason,
       voters: this.voters,
       heartbeatMs: this.info.heartbeatMs,
+      memberBeatMs: this.info.memberBeatMs,
       timeoutMs: this.info.timeoutMs,
       nodes,
       groups: this.groups.map((g) => [...g]),

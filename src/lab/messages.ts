@@ -33,6 +33,8 @@ export interface LabSnapshot {
   modeReason: string;
   voters: number;
   heartbeatMs: number;
+  /** A follower's heartbeat while it follows a live coordinator (the slow rate). */
+  memberBeatMs: number;
   timeoutMs: number;
   nodes: LabNodeSnapshot[];
   /** The partition in force: each group hears only itself; empty when the network is whole. */

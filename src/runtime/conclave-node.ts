@@ -3,6 +3,7 @@ import {
   ElectionNode,
   ResignReason,
   configId,
+  silenceLimitMs,
   type CoreEvent,
   type NodeId,
   type NodeStatus,
@@ -83,8 +84,12 @@ export interface RuntimeStatus extends NodeStatus {
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
-/** How often the stall detector's own timer is due: a stall's length is known to within this. */
-const STALL_CHECK_MS = 100;
+/**
+ * The stall detector's own timer, as a share of its threshold: a stall's length is known to within
+ * this (250 ms at the default timeout). Every clock reading for the core is checked too, so the
+ * timer only matters to an idle node; every 100 ms it was a third of a settled follower's wake-ups.
+ */
+const STALL_CHECKS_PER_THRESHOLD = 2;
 /** A seed whose name did not resolve is looked up again this often. */
 const SEED_RETRY_MS = 10_000;
 
@@ -154,7 +159,7 @@ export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements 
     const { config } = options;
     this.stalls = new StallDetector({
       thresholdMs: stallThresholdMs(config.timeoutMs),
-      periodMs: STALL_CHECK_MS,
+      periodMs: stallThresholdMs(config.timeoutMs) / STALL_CHECKS_PER_THRESHOLD,
       nowMs: () => systemClock.nowMs(),
       setTimer: (fire, delayMs) => {
         const timer = setTimeout(fire, delayMs);
@@ -184,7 +189,7 @@ export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements 
         configId: configId(config),
         voters: config.voters,
         keys: options.keys,
-        aliveMs: config.timeoutMs,
+        aliveMs: silenceLimitMs(config.timeoutMs, config.memberBeatMs),
         unicastPort: transport.unicastPort,
         members: () => transport.directory.gossip(systemClock.nowMs()),
         ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
@@ -223,7 +228,7 @@ export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements 
         return node.core.status(systemClock.nowMs());
       }, endpoint);
       metricsServer = served?.server ?? null;
-      const directory = new PeerDirectory({ selfId: options.id, voters: options.config.voters, aliveMs: options.config.timeoutMs, multicast: options.multicast });
+      const directory = new PeerDirectory({ selfId: options.id, voters: options.config.voters, aliveMs: silenceLimitMs(options.config.timeoutMs, options.config.memberBeatMs), multicast: options.multicast });
       const seeds = await resolveSeeds(options.seeds);
       directory.addSeeds(seeds.resolved);
       transport = await UdpTransport.open({

@@ -46,6 +46,7 @@ export class Driver {
   /** Inputs waiting their turn; `done` runs once the input was carried out, or dropped by a halt. */
   private readonly queue: Array<{ apply: () => void; done: (() => void) | undefined }> = [];
   private cancelTimer: Cancel | null = null;
+  private armedAtMs = 0;
   private halted = false;
 
   constructor(options: DriverOptions) {
@@ -200,10 +201,18 @@ export class Driver {
     }
   }
 
+  /**
+   * Sets the timer for the core's next deadline. A deadline that moved later (a lease round
+   * pushed the promise on) keeps the timer set: it fires early, the core finds nothing due and the
+   * timer is set again, once per deadline instead of once per datagram.
+   */
   private arm(): void {
+    const deadlineMs = this.core.nextDeadlineMs();
+    if (this.cancelTimer !== null && deadlineMs >= this.armedAtMs) return;
     this.cancelTimer?.();
     const { clock } = this.options;
-    this.cancelTimer = clock.schedule(this.core.nextDeadlineMs(), () => {
+    this.armedAtMs = deadlineMs;
+    this.cancelTimer = clock.schedule(deadlineMs, () => {
       this.cancelTimer = null;
       this.input(() => this.core.tick(clock.nowMs()));
     });

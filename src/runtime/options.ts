@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
 import { parseSeeds, type Seed } from '../net/seeds.ts';
-import { EncodeError, encodeMessage } from '../wire/codec.ts';
+import { EncodeError, MAX_BEAT_INTERVAL_MS, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 /** What a node is started with, from the CLI or the library API. */
@@ -37,6 +37,8 @@ export interface NodeOptions {
   /** Accept a state file written for another voter set (after a deliberate, full-stop change). */
   acceptNewVoters?: boolean;
   heartbeatMs?: number;
+  /** A follower's heartbeat while it follows a live coordinator (the slow rate); default 1000. */
+  memberBeatMs?: number;
   timeoutMs?: number;
   leaseMs?: number;
   dampingMs?: number;
@@ -85,6 +87,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     clusterSize: options.clusterSize,
     ...(options.voters === undefined ? {} : { voters: options.voters }),
     heartbeatMs: options.heartbeatMs,
+    memberBeatMs: options.memberBeatMs,
     timeoutMs: options.timeoutMs,
     leaseMs: options.leaseMs,
     dampingMs: options.dampingMs,
@@ -146,7 +149,7 @@ function checkFitsOneDatagram(config: ElectionConfig, cluster: string): void {
   const worst = Number.MAX_SAFE_INTEGER;
   try {
     encodeMessage(
-      { type: 'heartbeat', from: largest, bootId: worst, term: worst, to: 0, role: 'leader', leader: largest, round: worst, hears: config.voters.slice(1), canLead: true },
+      { type: 'heartbeat', from: largest, bootId: worst, term: worst, to: 0, role: 'leader', leader: largest, round: worst, hears: config.voters.slice(1), canLead: true, intervalMs: MAX_BEAT_INTERVAL_MS },
       { cluster, seq: worst, configId: 0xffff_ffff, unicastPort: 65535 },
     );
   } catch (error) {

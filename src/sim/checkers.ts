@@ -147,7 +147,7 @@ export class LivenessChecker {
 
   afterInput(hosts: readonly SimHost[]): void {
     const { fromMs, connected, expectHighest, now, settleMs } = this.options;
-    // Until a timeout has passed, nodes may still count the ones kept down as alive.
+    // Until the silence limit has passed, nodes may still count the ones kept down as alive.
     if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
     const members = hosts.filter((h) => connected.has(h.id));
     const leader = members.find((h) => h.core?.hasLease(h.localNowMs()));

@@ -22,7 +22,7 @@ L1 a coordinator within the bound once calm, L2 no change after that, W1 every d
 
   --runs <R>    number of runs (default 100)
   --seed <S>    first seed (default: random, printed)
-  --nodes <N>   cluster size for every run, 1 to 50 (default: 3 to 9, drawn from each seed)
+  --nodes <N>   cluster size for every run, 1 to 100 (default: 3 to 9, drawn from each seed)
   --jobs <J>    worker threads (default: one per core)
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
@@ -68,7 +68,7 @@ if (flags.help) {
 }
 const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
 const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
-const nodes = integerFlag(flags.nodes, 'nodes', 1, 50);
+const nodes = integerFlag(flags.nodes, 'nodes', 1, 100);
 const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
 
 if (flags.demo) narrate(firstSeed, nodes ?? 5);

@@ -1,6 +1,6 @@
 import type { ElectionConfig, ElectionNode, NodeId, NodeOptions, Outgoing, PersistentState } from '../core/index.ts';
 import type { CoreEvent } from '../core/index.ts';
-import { configId } from '../core/index.ts';
+import { configId, silenceLimitMs } from '../core/index.ts';
 import { Driver, type DropReason } from '../runtime/driver.ts';
 import type { Clock } from '../runtime/ports.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -145,7 +145,7 @@ export class SimHost {
         configId: configId(config),
         voters: config.voters,
         keys: SIM_KEYS,
-        aliveMs: config.timeoutMs,
+        aliveMs: silenceLimitMs(config.timeoutMs, config.memberBeatMs),
       }),
       transport: { send: (to, bytes) => network.send(id, to, bytes) },
       store: {

@@ -9,7 +9,7 @@ export function replayCommand(seed: number, nodes: number | undefined): string {
 export function formatFailure(result: RunResult, nodesFlag: number | undefined, withTrace: boolean): string {
   const { seed, nodes, config } = result;
   const lines = [
-    `VIOLATION seed ${seed}: ${nodes} nodes [${config.voters}], preempt ${config.preempt}, damping ${config.dampingMs} ms`,
+    `VIOLATION seed ${seed}: ${nodes} nodes [${config.voters}], preempt ${config.preempt}, damping ${config.dampingMs} ms, member beat ${config.memberBeatMs} ms`,
     ...result.violations.map((v) => `  ${v.check} at ${(v.atMs / 1000).toFixed(4)}s: ${v.message}`),
     `  replay: ${replayCommand(seed, nodesFlag)}`,
   ];

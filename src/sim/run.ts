@@ -1,10 +1,14 @@
-import { quorumSize, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
+import { quorumSize, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
 import { LivenessChecker, type Violation } from './checkers.ts';
 import { SimCluster, type Watcher } from './cluster.ts';
 import { planDiskFaults, planFaults, type Fault } from './faults.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
 import { SimRandom } from './prng.ts';
+
+/** Slow rates a run may draw: 100 ms is one rate for all, as protocol version 1 had. */
+const MEMBER_BEATS_MS = [100, 500, 1000, 1000, 2000] as const;
+const MEMBER_BEAT_STREAM = 0x6d656d62;
 
 export interface RunOptions {
   seed: number;
@@ -23,7 +27,7 @@ export interface RunOptions {
 export interface RunResult {
   seed: number;
   nodes: number;
-  config: Pick<ElectionConfig, 'voters' | 'preempt' | 'dampingMs' | 'timeoutMs' | 'leaseMs'>;
+  config: Pick<ElectionConfig, 'voters' | 'preempt' | 'dampingMs' | 'timeoutMs' | 'leaseMs' | 'memberBeatMs'>;
   faults: number;
   violations: Violation[];
   /** The readable trace leading to the first violation, or null. */
@@ -50,7 +54,13 @@ export function runSimulation(options: RunOptions): RunResult {
     voters,
     seed: scenario.int(0, 2 ** 31),
     createCore: options.createCore,
-    config: { preempt: scenario.chance(0.8), dampingMs: scenario.pick([0, 1000, 3000]), ...options.config },
+    config: {
+      preempt: scenario.chance(0.8),
+      dampingMs: scenario.pick([0, 1000, 3000]),
+      // A stream of its own, so that seeds found before two rates existed meet the same faults.
+      memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
+      ...options.config,
+    },
   });
   const { config } = sim;
   if (options.watch !== undefined) sim.watch(options.watch);
@@ -99,12 +109,14 @@ export function runSimulation(options: RunOptions): RunResult {
       if (sim.nowMs < calmFromMs || !keptDown.has(id)) sim.boot(id);
     });
   });
-  const boundMs = config.dampingMs + 4 * config.timeoutMs;
+  // docs/protocol.md, "L1": a follower's view of a dead slow-beating peer lasts its silence limit.
+  const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
+  const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
   const liveness = new LivenessChecker({
     fromMs: calmFromMs,
     boundMs,
-    // Until a timeout has passed, nodes may still count the ones kept down as alive.
-    settleMs: config.timeoutMs,
+    // Until then, nodes may still count the ones kept down as alive.
+    settleMs: memberSilenceMs,
     connected,
     expectHighest: config.preempt,
     now: () => sim.nowMs,
@@ -139,6 +151,7 @@ export function runSimulation(options: RunOptions): RunResult {
       dampingMs: config.dampingMs,
       timeoutMs: config.timeoutMs,
       leaseMs: config.leaseMs,
+      memberBeatMs: config.memberBeatMs,
     },
     faults: faults.length,
     violations,

@@ -11,11 +11,12 @@ import {
   type NodeId,
 } from '../core/messages.ts';
 import { scanFields, type MessageShape } from './framing.ts';
+import { decodeIdSet, encodeIdSet } from './id-set.ts';
 import { conclave } from './generated/conclave.js';
 
 const pb = conclave.v1;
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /**
  * A sealed envelope (key ID and MAC add 24 bytes) stays within MAX_DATAGRAM_BYTES, below a
  * 1500-byte Ethernet MTU after IP and UDP headers, so a datagram is never fragmented.
@@ -136,8 +137,9 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
         role: toWire(ROLES, message.role),
         leader: idOrZero(message.leader),
         round: message.round,
-        hears: message.hears,
+        ...hearsOnWire(message.hears),
         canLead: message.canLead,
+        intervalMs: message.intervalMs,
         unicastPort: meta.unicastPort ?? 0,
         members: (meta.members ?? []).map((m) => ({ id: m.id, ipv4: ipv4ToWire(m.address), port: m.port })),
       };
@@ -255,8 +257,9 @@ function decodeBody(e: conclave.v1.Envelope): Message {
         role: fromWire(ROLES, b.role, 'heartbeat.role'),
         leader: optionalId(b.leader, 'heartbeat.leader'),
         round: safeInteger(b.round, 'heartbeat.round', 0),
-        hears: idList(b.hears, 'heartbeat.hears'),
+        hears: decodeIdSet(b.hears ?? [], b.hearsBits ?? NO_BYTES, (id) => nodeId(id, 'heartbeat.hears')),
         canLead: b.canLead ?? false,
+        intervalMs: beatInterval(b.intervalMs),
       };
     }
     case 'election':
@@ -336,6 +339,23 @@ function nodeId(value: number | null | undefined, field: string): NodeId {
 
 function optionalId(value: number | null | undefined, field: string): NodeId | null {
   return (value ?? 0) === 0 ? null : nodeId(value, field);
+}
+
+function hearsOnWire(hears: readonly NodeId[]): { hears: number[]; hearsBits: Uint8Array } {
+  const { list, bits } = encodeIdSet(hears);
+  return { hears: list, hearsBits: bits };
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** An hour: beyond any sensible rate, and a bound on how long one heartbeat keeps a peer alive. */
+export const MAX_BEAT_INTERVAL_MS = 3_600_000;
+
+function beatInterval(value: number | null | undefined): number {
+  if (value === null || value === undefined || value < 1 || value > MAX_BEAT_INTERVAL_MS) {
+    throw new DecodeError(DecodeFailure.BadField, `heartbeat.intervalMs = ${value ?? 0}`);
+  }
+  return value;
 }
 
 function idList(values: number[] | null | undefined, field: string): NodeId[] {

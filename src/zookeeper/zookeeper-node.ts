@@ -215,6 +215,7 @@ export class ZooKeeperNode extends GuardedEmitter<ConclaveNodeEvents> implements
       peers: [],
       timings: {
         heartbeatMs: this.refreshMs(),
+        memberBeatMs: this.refreshMs(),
         timeoutMs: this.session.timeoutMs,
         leaseMs: Math.floor(this.session.timeoutMs * LEASE_SHARE),
         dampingMs: this.options.dampingMs,

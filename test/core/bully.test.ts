@@ -5,12 +5,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BOOT, hearPeers, heartbeat, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
-const AFTER_GRACE = BOOT + 1000; // boot grace is one timeout
+const AFTER_GRACE = BOOT + 1000; // past the boot grace (an answer timeout)
+
+/**
+ * Makes `peers` known as in hearPeers, first a timeout before AFTER_GRACE (so the cold start has
+ * settled: nobody new joined for a timeout), then again just before it.
+ */
+function meet(n: Parameters<typeof hearPeers>[0], peers: number[], term = 0): void {
+  hearPeers(n, peers, AFTER_GRACE - 1000, term);
+  hearPeers(n, peers, AFTER_GRACE - 50, term);
+}
 
 describe('Bully challenge', () => {
   it('the highest eligible node campaigns at once, without challenging anyone', () => {
     const n = node(5);
-    hearPeers(n, [1, 2, 3], AFTER_GRACE - 50);
+    meet(n, [1, 2, 3]);
     n.ready();
     n.tick(AFTER_GRACE);
     const ready = n.ready();
@@ -23,7 +32,7 @@ describe('Bully challenge', () => {
 
   it('a lower node challenges each higher eligible node, and waits when one answers', () => {
     const n = node(3);
-    hearPeers(n, [1, 4, 5], AFTER_GRACE - 50);
+    meet(n, [1, 4, 5]);
     n.ready();
     n.tick(AFTER_GRACE);
     const challenges = sent(n.ready(), 'election');
@@ -36,7 +45,7 @@ describe('Bully challenge', () => {
 
   it('an answer counts whatever its term (Bully is about IDs)', () => {
     const n = node(3, { persisted: { term: 4, votedFor: 3 }, nowMs: BOOT - 1000 });
-    hearPeers(n, [1, 4, 5], AFTER_GRACE - 50, 4);
+    meet(n, [1, 4, 5], 4);
     n.ready();
     n.tick(AFTER_GRACE);
     n.ready();
@@ -47,7 +56,7 @@ describe('Bully challenge', () => {
 
   it('when no higher node answers in time, it campaigns and names them as skipped', () => {
     const n = node(3);
-    hearPeers(n, [1, 4, 5], AFTER_GRACE - 50);
+    meet(n, [1, 4, 5]);
     n.ready();
     n.tick(AFTER_GRACE);
     n.ready();
@@ -81,6 +90,7 @@ describe('duplicate ID', () => {
       for (const p of [1, 2]) n.step(heartbeat(p, term, { hears: [1, 2, 3, 4] }), nowMs);
       n.step(heartbeat(4, term, { hears: [1, 2, 3], canLead: false }), nowMs);
     };
+    peersSpeak(AFTER_GRACE - 1000, 0);
     peersSpeak(AFTER_GRACE - 50, 0);
     n.tick(AFTER_GRACE);
     const vote = (from: number, term: number, preVote: boolean) =>

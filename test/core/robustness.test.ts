@@ -30,7 +30,7 @@ const otherVoter = fc.integer({ min: 0, max: SIZE - 2 });
 function messageTo(self: NodeId): fc.Arbitrary<Message> {
   const header = { from: anyId, bootId: fc.integer({ min: 1, max: 3 }), term, to: fc.constantFrom(0, 0, self, (self % SIZE) + 1) };
   return fc.oneof(
-    fc.record({ ...header, type: fc.constant('heartbeat' as const), role: fc.constantFrom(...Object.values(Role)), leader: fc.option(anyId, { nil: null }), round: fc.nat(20), hears: ids, canLead: fc.boolean() }),
+    fc.record({ ...header, type: fc.constant('heartbeat' as const), role: fc.constantFrom(...Object.values(Role)), leader: fc.option(anyId, { nil: null }), round: fc.nat(20), hears: ids, canLead: fc.boolean(), intervalMs: fc.constantFrom(100, 1000, 5000) }),
     fc.record({ ...header, type: fc.constant('election' as const), cause }),
     fc.record({ ...header, type: fc.constant('answer' as const), leader: fc.option(anyId, { nil: null }) }),
     fc.record({ ...header, type: fc.constant('vote-request' as const), preVote: fc.boolean(), voteTerm: term, skip: ids, resignedTerm: term, cause }),
@@ -140,7 +140,7 @@ describe('core robustness', () => {
               others.forEach((from, i) => {
                 if (!input.senders[i]) return;
                 const hears = VOTERS.filter((id) => id !== from);
-                deliver({ type: 'heartbeat', from, bootId: 7000 + from, term: n.term, to: 0, role: Role.Follower, leader: null, round: 0, hears, canLead: input.canLead[i]! });
+                deliver({ type: 'heartbeat', from, bootId: 7000 + from, term: n.term, to: 0, role: Role.Follower, leader: null, round: 0, hears, canLead: input.canLead[i]!, intervalMs: 100 });
               });
               break;
             case 'reply': {

@@ -9,6 +9,8 @@ import { SimCluster } from '../../src/sim/cluster.ts';
 
 const TIMEOUT = 1000;
 const HEARTBEAT = 100;
+const ANSWER_TIMEOUT = 2 * HEARTBEAT;
+const MEMBER_BEAT = 1000;
 
 function cluster(size: number, config: ConstructorParameters<typeof SimCluster>[0]['config'] = {}): SimCluster {
   return new SimCluster({ voters: Array.from({ length: size }, (_, i) => i + 1), config });
@@ -34,7 +36,7 @@ describe('cluster scenarios', () => {
   it('cold start: the highest ID leads, elected once, in one term every node shares', () => {
     const sim = cluster(5);
     const ms = elapsedUntil(sim, () => (sim.boot(), sim.agreedLeader() === 5), 5000);
-    assert.ok(ms >= TIMEOUT && ms < TIMEOUT + 100, `elected after ${ms} ms: one boot-grace timeout, then a round trip`);
+    assert.ok(ms >= ANSWER_TIMEOUT && ms < ANSWER_TIMEOUT + 100, `elected after ${ms} ms: the boot grace (an answer timeout), then a round trip`);
     assert.deepEqual(new Set(sim.hosts.map((h) => h.core!.term)), new Set([1]));
     assert.equal(sim.events.filter((e) => e.event.type === 'elected').length, 1);
     sim.runFor(5000);
@@ -205,6 +207,45 @@ describe('cluster scenarios', () => {
     elapsedUntil(sim, () => sim.agreedLeader([1, 2, 3, 4]) === 4, 5000);
     sim.runFor(20_000);
     assert.ok(sim.leaseHolders().length <= 1);
+    assertSafe(sim);
+  });
+
+  it('25 nodes starting over two seconds elect n25 once; settled, each node hears a few datagrams a second, not 10 × N', () => {
+    const size = 25;
+    const sim = cluster(size);
+    // A fixed shuffle, starts 80 ms apart; n25 starts 21st, long after a quorum could have elected.
+    const order = Array.from({ length: size - 1 }, (_, i) => ((i * 7) % (size - 1)) + 1);
+    order.splice(20, 0, size);
+    order.forEach((id, i) => sim.scheduler.at(i * 80, () => sim.boot(id)));
+    const lastBootMs = (size - 1) * 80;
+    assert.ok(sim.runUntil(() => sim.nowMs > lastBootMs && sim.agreedLeader() === size, 5000), sim.trace.format());
+    assert.ok(sim.nowMs - lastBootMs < 1000, `agreed ${sim.nowMs - lastBootMs} ms after the last start`);
+    const elected = order.flatMap((id) => sim.eventsOf(id, 'elected'));
+    assert.equal(elected.length, 1, 'one election: no lower ID won first and handed over');
+
+    sim.runFor(2 * MEMBER_BEAT); // followers are on the slow rate now
+    const before = sim.network.stats.delivered;
+    sim.runFor(10_000);
+    const perNodePerSecond = (sim.network.stats.delivered - before) / size / 10;
+    // Rounds (10/s) + acknowledgements (10/s per follower, to the leader) + member beats (24/s):
+    // about 42 per node. One rate for everyone would be 10 × 24 + 10 = 250.
+    assert.ok(perNodePerSecond > 30 && perNodePerSecond < 60, `${perNodePerSecond.toFixed(1)} datagrams per node per second`);
+    assert.equal(sim.agreedLeader(), size);
+    assertSafe(sim);
+  });
+
+  it('100 nodes: a staggered cold start elects n100 once; killing it, n99 leads about a timeout later', () => {
+    const size = 100;
+    const sim = cluster(size);
+    const ids = Array.from({ length: size }, (_, i) => i + 1);
+    ids.forEach((id) => sim.scheduler.at(((id * 37) % size) * 10, () => sim.boot(id))); // over a second
+    assert.ok(sim.runUntil(() => sim.agreedLeader() === size, 5000), sim.trace.format());
+    assert.equal(ids.flatMap((id) => sim.eventsOf(id, 'elected')).length, 1);
+    sim.runFor(2 * MEMBER_BEAT + 537);
+    sim.crash(size);
+    const survivors = ids.slice(0, -1);
+    const ms = elapsedUntil(sim, () => sim.agreedLeader(survivors) === size - 1, 5000);
+    assert.ok(ms > TIMEOUT - HEARTBEAT && ms < TIMEOUT + 100, `failover took ${ms} ms`);
     assertSafe(sim);
   });
 });

@@ -49,6 +49,7 @@ export function heartbeat(
     round: 0,
     hears: [],
     canLead: true,
+    intervalMs: 100,
     ...fields,
   });
 }

@@ -11,7 +11,8 @@ import { node } from './core.ts';
 import { manualClock } from './manual-clock.ts';
 
 export function setup(save: (state: PersistentState) => void | Promise<void>, onEvent?: (event: CoreEvent) => void) {
-  const core = node(1);
+  // One rate (the slow one equal to the fast one), so that every tick of the timer sends a beat.
+  const core = node(1, { config: { memberBeatMs: 100 } });
   const clock = manualClock();
   const sent: Array<{ to: NodeId | 'all'; type: string; granted?: boolean }> = [];
   const drops: DropReason[] = [];

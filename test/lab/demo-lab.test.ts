@@ -55,7 +55,7 @@ describe('cluster view', () => {
 
 function lab(size = 3, supports = { unplug: true, partition: true, loss: true }): { lab: DemoLab; hosts: StandInHosts } {
   const hosts = new StandInHosts(size);
-  return { hosts, lab: new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports }) };
+  return { hosts, lab: new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports }) };
 }
 
 describe('demo lab', () => {
@@ -127,7 +127,7 @@ describe('demo lab', () => {
       quorum: async (id) => (reads.push(id), heard.get(id) ?? null),
       link: (id) => `./nodes/${id}/`,
     };
-    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true }, dashboards });
+    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true }, dashboards });
     l.startAll();
     assert.ok(hosts.calls.includes('start 5 --dashboard-socket n5.sock'), hosts.calls.join('\n'));
     for (const id of [1, 2, 3, 4, 5]) hosts.say(id, 'follower', null, 'peer-joined', { have: 5, need: 3 });
@@ -176,7 +176,7 @@ describe('demo lab', () => {
 describe('demo lab: a node’s stall report', () => {
   it('puts it on the timeline with how long and what became of its lease', async () => {
     const hosts = new StandInHosts(3);
-    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
+    const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
     l.startAll();
     const stalled = (id: number, details: Record<string, unknown>): void =>
       hosts.onEvent(id, { ts: Date.now(), event: 'stalled', id, role: 'leader', term: 1, leader: null, quorum: { have: 1, need: 2 }, ...details });

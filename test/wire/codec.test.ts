@@ -23,7 +23,7 @@ const cause = fc.constantFrom(...Object.values(ElectionCause));
 const header = fc.record({ from: id, bootId: positive, term: count, to: fc.oneof(fc.constant(0), id) });
 
 const body: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.record({ type: fc.constant('heartbeat'), role: fc.constantFrom(...Object.values(Role)), leader: optionalId, round: count, hears: ids, canLead: fc.boolean() }),
+  fc.record({ type: fc.constant('heartbeat'), role: fc.constantFrom(...Object.values(Role)), leader: optionalId, round: count, hears: ids, canLead: fc.boolean(), intervalMs: fc.integer({ min: 1, max: 3_600_000 }) }),
   fc.record({ type: fc.constant('election'), cause }),
   fc.record({ type: fc.constant('answer'), leader: optionalId }),
   fc.record({ type: fc.constant('vote-request'), preVote: fc.boolean(), voteTerm: positive, skip: ids, resignedTerm: count, cause }),
@@ -58,7 +58,7 @@ describe('wire codec', () => {
   });
 
   it('carries the unicast port in heartbeats only', () => {
-    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true } as const;
+    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true, intervalMs: 100 } as const;
     const decoded = decodeEnvelope(encodeMessage({ ...heartbeat, hears: [] }, { ...META, unicastPort: 40117 }));
     assert.ok(decoded.ok);
     assert.equal(decoded.value.unicastPort, 40117);
@@ -68,7 +68,7 @@ describe('wire codec', () => {
   });
 
   it('carries gossip (members) in heartbeats: IDs, IPv4 addresses and ports exactly; bad ones are named', () => {
-    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true } as const;
+    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [], canLead: true, intervalMs: 100 } as const;
     const member = fc.record({
       id,
       address: fc.tuple(fc.integer({ min: 1, max: 255 }), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.')),
@@ -95,7 +95,7 @@ describe('wire codec', () => {
   });
 
   it('a heartbeat of a 50-node cluster stays small', () => {
-    const m = { type: 'heartbeat', from: 50, bootId: 2 ** 52, term: 1234, to: 0, role: 'leader', leader: 50, round: 99999, hears: Array.from({ length: 49 }, (_, i) => i + 1), canLead: true } as const;
+    const m = { type: 'heartbeat', from: 50, bootId: 2 ** 52, term: 1234, to: 0, role: 'leader', leader: 50, round: 99999, hears: Array.from({ length: 49 }, (_, i) => i + 1), canLead: true, intervalMs: 100 } as const;
     const bytes = encodeMessage({ ...m, hears: [...m.hears] }, META);
     assert.ok(bytes.length < 120, `${bytes.length} bytes`);
   });
@@ -130,16 +130,20 @@ describe('wire codec', () => {
     assert.equal(reasonOf(Uint8Array.from([0x0f, 0xff])), 'malformed');
     const encode = (props: conclave.v1.Envelope.$Properties): Uint8Array => conclave.v1.Envelope.encode(props).finish();
     const base = { version: PROTOCOL_VERSION, cluster: 'lab', from: 3, bootId: 9, seq: 1, term: 1 };
-    assert.equal(reasonOf(encode({ ...base, version: 2, leave: {} })), 'bad-version');
+    // Version 1 nodes beat at one rate and announce no interval: a mixed cluster drops, never misreads.
+    assert.equal(reasonOf(encode({ ...base, version: 1, leave: {} })), 'bad-version');
+    assert.equal(reasonOf(encode({ ...base, version: 3, leave: {} })), 'bad-version');
     assert.equal(reasonOf(encode(base)), 'missing-body');
     assert.equal(reasonOf(encode({ ...base, from: 0, leave: {} })), 'bad-field');
     assert.equal(reasonOf(encode({ ...base, heartbeat: { role: 9 as conclave.v1.Role } })), 'bad-field');
+    assert.equal(reasonOf(encode({ ...base, heartbeat: { role: 1, intervalMs: 0 } })), 'bad-field');
+    assert.equal(reasonOf(encode({ ...base, heartbeat: { role: 1, intervalMs: 3_600_001 } })), 'bad-field');
     assert.equal(reasonOf(encode({ ...base, seq: 0, leave: {} })), 'bad-field');
     assert.equal(reasonOf(encode({ ...base, term: 2 ** 60, leave: {} })), 'bad-field');
   });
 
   it('refuses to encode a message larger than a datagram', () => {
-    const huge = { type: 'heartbeat', from: 1, bootId: 1, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: Array.from({ length: 400 }, (_, i) => 0xffff_0000 + i), canLead: false } as const;
+    const huge = { type: 'heartbeat', from: 1, bootId: 1, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: Array.from({ length: 400 }, (_, i) => 0xffff_0000 + i), canLead: false, intervalMs: 100 } as const;
     assert.throws(() => encodeMessage({ ...huge, hears: [...huge.hears] }, META), /above 1360/);
   });
 });

@@ -19,9 +19,15 @@ export interface Campaign {
   deferred: Map<NodeId, number>;
   deadlineMs: number;
   resendAtMs: number;
+  /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
+  sends: number;
 }
 
-export function startCampaign(node: ElectionNode, nowMs: number): void {
+/**
+ * Campaigns for the next term. `preVote: false` skips the pre-vote: only for a successor its
+ * coordinator named on resigning, whose voters are free to vote at once.
+ */
+export function startCampaign(node: ElectionNode, nowMs: number, { preVote = true } = {}): void {
   node.becomeCandidate();
   node.campaign = {
     phase: 'pre-vote',
@@ -34,7 +40,12 @@ export function startCampaign(node: ElectionNode, nowMs: number): void {
     deferred: new Map(),
     deadlineMs: nowMs + phaseMs(node),
     resendAtMs: nowMs + node.config.heartbeatMs,
+    sends: 1,
   };
+  if (!preVote) {
+    startRealVote(node, nowMs);
+    return;
+  }
   node.emit({ type: 'election-started', term: node.term + 1, preVote: true, cause: node.electionCause });
   requestVotes(node, 'all');
   evaluate(node, nowMs);
@@ -52,9 +63,14 @@ export function tickCandidate(node: ElectionNode, nowMs: number): void {
     requestVotes(node, id);
   }
   if (nowMs >= campaign.resendAtMs) {
-    campaign.resendAtMs = nowMs + node.config.heartbeatMs;
+    // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
+    // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
+    campaign.resendAtMs = nowMs + node.config.heartbeatMs * 2 ** campaign.sends;
     const answered = campaign.granted.size + campaign.rejected.size + campaign.deferred.size;
-    if (answered < node.config.voters.length) requestVotes(node, 'all'); // requests or votes lost
+    if (answered < node.config.voters.length) {
+      campaign.sends++;
+      requestVotes(node, 'all');
+    }
   }
 }
 
@@ -109,6 +125,7 @@ function startRealVote(node: ElectionNode, nowMs: number): void {
     deferred: new Map(),
     deadlineMs: nowMs + phaseMs(node),
     resendAtMs: nowMs + node.config.heartbeatMs,
+    sends: 1,
   } satisfies Partial<Campaign>);
   node.emit({ type: 'election-started', term: campaign.voteTerm, preVote: false, cause: campaign.cause });
   requestVotes(node, 'all');

@@ -75,7 +75,8 @@ function onResign(node: ElectionNode, resign: Resign, nowMs: number): void {
   node.electionCause =
     resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation;
   if (resign.successor === node.id && node.canLead(nowMs) && !node.holdsPromise(nowMs)) {
-    startCampaign(node, nowMs);
+    // The coordinator chose us and dropped its lease: a pre-vote would only ask what it knows.
+    startCampaign(node, nowMs, { preVote: false });
   } else {
     maybeCampaign(node, nowMs);
   }
@@ -88,7 +89,7 @@ function onResign(node: ElectionNode, resign: Resign, nowMs: number): void {
 export function maybeCampaign(node: ElectionNode, nowMs: number): void {
   if (node.role !== Role.Follower || node.challenge !== null) return;
   if (nowMs < node.waitCoordinatorUntilMs || nowMs < node.campaignNotBeforeMs) return;
-  if (node.holdsPromise(nowMs) || !node.canLead(nowMs)) return;
+  if (node.holdsPromise(nowMs) || !node.canLead(nowMs) || node.isSettlingColdStart(nowMs)) return;
   const higher = node.higherEligible(nowMs, node.id, node.skip);
   if (higher.length === 0) {
     startCampaign(node, nowMs);

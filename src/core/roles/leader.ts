@@ -60,7 +60,7 @@ export function stepLeader(node: ElectionNode, message: Message, nowMs: number):
 }
 
 /** Every node's periodic heartbeat; a coordinator's opens a new lease round. */
-export function sendHeartbeat(node: ElectionNode, nowMs: number): void {
+export function sendHeartbeat(node: ElectionNode, nowMs: number, intervalMs: number): void {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
   node.broadcast({
     type: 'heartbeat',
@@ -69,6 +69,7 @@ export function sendHeartbeat(node: ElectionNode, nowMs: number): void {
     round,
     hears: node.peers.aliveIds(nowMs),
     canLead: node.canLead(nowMs),
+    intervalMs,
   });
 }
 

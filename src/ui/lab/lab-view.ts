@@ -5,7 +5,8 @@
  */
 import type { Side } from '../../lab/cluster-view.ts';
 import type { LabAction, LabMode, LabNodeSnapshot, LabSnapshot, LabTimelineEntry } from '../../lab/messages.ts';
-import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, isNumber, nodeLabel } from '../lib/format.ts';
+import { silenceLimitMs } from '../../core/config.ts';
+import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, formatRateMs, isNumber, nodeLabel } from '../lib/format.ts';
 
 /* ------------------------------------------------------------------------------------------------
  * Formatting
@@ -594,13 +595,19 @@ export function parseSnapshot(data: string): LabSnapshot | null {
   return ok ? (s as LabSnapshot) : null;
 }
 
-/** "5 nodes · 5 voters · heartbeat 100 ms · timeout 500 ms" */
-export function labFacts(snapshot: Pick<LabSnapshot, 'nodes' | 'voters' | 'heartbeatMs' | 'timeoutMs'>): string[] {
+/**
+ * "5 nodes · 5 voters · heartbeat 100 ms · timeout 500 ms". With the member rate (a snapshot that
+ * carries `memberBeatMs`), both rates and both silence limits: "rounds 100 ms · member beat 1 s ·
+ * timeout 1.0 s / 3.0 s" (a bound follower counts as dead after three missed member beats).
+ */
+export function labFacts(snapshot: Pick<LabSnapshot, 'nodes' | 'voters' | 'heartbeatMs' | 'timeoutMs'> & { memberBeatMs?: number }): string[] {
   const n = snapshot.nodes.length;
-  return [
-    `${n} ${n === 1 ? 'node' : 'nodes'}`,
-    `${snapshot.voters} ${snapshot.voters === 1 ? 'voter' : 'voters'}`,
-    `heartbeat ${formatDurationMs(snapshot.heartbeatMs)}`,
-    `timeout ${formatDurationMs(snapshot.timeoutMs)}`,
-  ];
+  const size = [`${n} ${n === 1 ? 'node' : 'nodes'}`, `${snapshot.voters} ${snapshot.voters === 1 ? 'voter' : 'voters'}`];
+  const member = snapshot.memberBeatMs;
+  if (!isNumber(member) || member <= snapshot.heartbeatMs) {
+    return [...size, `heartbeat ${formatDurationMs(snapshot.heartbeatMs)}`, `timeout ${formatDurationMs(snapshot.timeoutMs)}`];
+  }
+  const memberLimitMs = silenceLimitMs(snapshot.timeoutMs, member);
+  const limits = memberLimitMs > snapshot.timeoutMs ? `${formatDurationMs(snapshot.timeoutMs)} / ${formatDurationMs(memberLimitMs)}` : formatDurationMs(snapshot.timeoutMs);
+  return [...size, `rounds ${formatRateMs(snapshot.heartbeatMs)}`, `member beat ${formatRateMs(member)}`, `timeout ${limits}`];
 }

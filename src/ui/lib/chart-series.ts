@@ -76,14 +76,22 @@ export function isNiceTick(value: number): boolean {
 }
 
 /**
- * The y axis, logarithmic: heartbeats every ~100 ms and a timeout ten times that both need room,
- * and on a log scale the jitter of the one and the margin to the other are both visible. From a
- * round value below the shortest gap to above the timeout (or the longest gap, if it exceeded the
- * timeout), so the dashed timeout line is always in view.
+ * The y axis, logarithmic: the coordinator's rounds every ~100 ms, the followers' member beats
+ * every ~1 s and the silence limits above them (1 s and 3 s by default) all need room, and on a
+ * log scale the jitter of each and the margin to its limit are all visible. From a round value
+ * below the shortest gap (and the fastest rate) to above the longest limit (or the longest gap,
+ * if it exceeded that), so every dashed limit line is always in view.
+ *
+ * @param limitsMs the silence limits drawn (one number: the single timeout of older dashboards)
+ * @param ratesMs the announced beat intervals marked on the chart
  */
-export function yRangeMs(timeoutMs: number, minIntervalMs: number, maxIntervalMs: number): [number, number] {
-  const low = niceFloor(Math.max(1, Math.min(Number.isFinite(minIntervalMs) ? minIntervalMs * 0.7 : Infinity, timeoutMs / 20)));
-  const high = Math.max(timeoutMs * 1.4, maxIntervalMs * 1.3);
+export function yRangeMs(limitsMs: number | readonly number[], minIntervalMs: number, maxIntervalMs: number, ratesMs: readonly number[] = []): [number, number] {
+  const limits = (typeof limitsMs === 'number' ? [limitsMs] : limitsMs).filter((ms) => Number.isFinite(ms) && ms > 0);
+  const lowestLimit = limits.length === 0 ? 1_000 : Math.min(...limits);
+  const highestLimit = limits.length === 0 ? 1_000 : Math.max(...limits);
+  const fastest = Math.min(Infinity, ...ratesMs.filter((ms) => Number.isFinite(ms) && ms > 0));
+  const low = niceFloor(Math.max(1, Math.min(Number.isFinite(minIntervalMs) ? minIntervalMs * 0.7 : Infinity, fastest * 0.7, lowestLimit / 20)));
+  const high = Math.max(highestLimit * 1.4, maxIntervalMs * 1.3);
   return [low, Math.ceil(high)];
 }
 

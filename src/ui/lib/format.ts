@@ -31,6 +31,11 @@ export function formatDurationMs(ms: number | null | undefined): string {
   return formatCoarse(Math.max(value, seconds * SECOND_MS));
 }
 
+/** A beat interval, as short as it reads: "100 ms", "1 s", "1.5 s" (never "1.0 s"). */
+export function formatRateMs(ms: number | null | undefined): string {
+  return formatDurationMs(ms).replace(/\.0 s$/, ' s');
+}
+
 /** Whole units, rounded down: a relative time must never claim more than has passed. */
 function formatCoarse(ms: number): string {
   if (ms < MINUTE_MS) return `${Math.floor(ms / SECOND_MS)} s`;

@@ -5,15 +5,23 @@
 import type { NodeId, Role } from '../../core/messages.ts';
 import type { PeerState } from '../../core/peers.ts';
 import type { RuntimePeerStatus } from '../../runtime/conclave-node.ts';
+import { BEAT_KIND_LABELS, beatIntervalOf, beatKind, beatText, silenceLimitBasis, silenceLimitOf, type BeatKind, type BeatTimings } from './beats.ts';
 import { NO_VALUE, formatDurationMs, formatPhi, isNumber, nodeLabel } from './format.ts';
 
-/** A peer as the table receives it. `address` and `route` are typed loosely: older nodes do not send them. */
-export type PeerRow = Omit<RuntimePeerStatus, 'address' | 'route'> & { address?: string | null; route?: string | null };
+/**
+ * A peer as the table receives it. `address`, `route` and `beatIntervalMs` are typed loosely:
+ * older nodes do not send them.
+ */
+export type PeerRow = Omit<RuntimePeerStatus, 'address' | 'route' | 'beatIntervalMs'> & {
+  address?: string | null;
+  route?: string | null;
+  beatIntervalMs?: number | null;
+};
 
 export const PEER_STATE_LABELS = {
   alive: { text: 'alive', symbol: '●', hint: 'heartbeats arrive on time' },
   suspect: { text: 'suspect', symbol: '▲', hint: 'heartbeats are late' },
-  dead: { text: 'dead', symbol: '✕', hint: 'no heartbeat within the detection timeout' },
+  dead: { text: 'dead', symbol: '✕', hint: 'no heartbeat within its detection timeout' },
   left: { text: 'left', symbol: '○', hint: 'said goodbye and left the cluster' },
 } as const satisfies Record<PeerState, { text: string; symbol: string; hint: string }>;
 
@@ -137,16 +145,29 @@ export interface PeerRowView {
   roleIsStale: boolean;
   state: string;
   isCoordinator: boolean;
+  /** The rate its last heartbeat announced, shown under the mean: "rounds 100 ms", "member beat 1 s". */
+  beat: string;
+  beatKind: BeatKind;
+  /** What that rate means, for a tooltip. */
+  beatHint: string;
   lastHeard: string;
   meanInterval: string;
   jitter: string;
   phi: string;
+  /** Its own silence limit: the timeout, or three of its beats if longer. */
   timeout: string;
+  /** Why the limit is what it is, for a tooltip. */
+  timeoutHint: string;
   impliedTimeout: string;
 }
 
-/** @param snapshotAgeMs time since the snapshot arrived: "last heartbeat" keeps counting up. */
-export function peerRowView(peer: PeerRow, leader: NodeId | null, snapshotAgeMs: number): PeerRowView {
+/**
+ * @param snapshotAgeMs time since the snapshot arrived: "last heartbeat" keeps counting up.
+ * @param timings the node's timers (status.timings), for the rates of peers that announce none.
+ */
+export function peerRowView(peer: PeerRow, leader: NodeId | null, snapshotAgeMs: number, timings: BeatTimings): PeerRowView {
+  const kind = beatKind(peer, timings);
+  const limitMs = silenceLimitOf(peer, timings);
   return {
     id: peer.id,
     idLabel: nodeLabel(peer.id),
@@ -156,11 +177,15 @@ export function peerRowView(peer: PeerRow, leader: NodeId | null, snapshotAgeMs:
     roleIsStale: peer.state === 'dead' || peer.state === 'left',
     state: peer.state,
     isCoordinator: leader !== null && peer.id === leader,
+    beat: beatText(peer, timings),
+    beatKind: kind,
+    beatHint: `Announced a heartbeat every ${formatDurationMs(beatIntervalOf(peer, timings))}: ${BEAT_KIND_LABELS[kind].hint}`,
     lastHeard: isNumber(peer.lastHeardAgoMs) ? formatDurationMs(peer.lastHeardAgoMs + Math.max(0, snapshotAgeMs)) : NO_VALUE,
     meanInterval: formatDurationMs(peer.meanIntervalMs),
     jitter: isNumber(peer.jitterMs) ? `± ${formatDurationMs(peer.jitterMs)}` : NO_VALUE,
     phi: formatPhi(peer.phi),
-    timeout: formatDurationMs(peer.timeoutMs),
+    timeout: formatDurationMs(limitMs),
+    timeoutHint: `Counts as dead after ${formatDurationMs(limitMs)} without a heartbeat: ${silenceLimitBasis(peer, timings)}`,
     impliedTimeout: formatDurationMs(peer.impliedTimeoutMs),
   };
 }

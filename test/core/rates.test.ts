@@ -1,0 +1,118 @@
+/**
+ * The two rates (docs/protocol.md, "Rates"): a coordinator's lease rounds and any unbound node's
+ * beat at the fast rate; a follower bound to a live coordinator at the slow one. And the rules
+ * that make a start or a handover quick: a newcomer answered with a round, a settling cold start,
+ * a named successor without a pre-vote.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BOOT, hearPeers, heartbeat, leaderRound, msg, node, sent } from '../helpers/core.ts';
+
+const HEARTBEAT = 100;
+const MEMBER_BEAT = 1000;
+const TIMEOUT = 1000;
+const AFTER_GRACE = BOOT + 1000;
+
+describe('rates', () => {
+  it('a follower bound to a live coordinator beats slowly, and fast again at once when the promise ends', () => {
+    const n = node(2);
+    n.tick(BOOT);
+    assert.deepEqual(sent(n.ready(), 'heartbeat').map((h) => h.message.intervalMs), [MEMBER_BEAT], 'a cold start: membership only, slow');
+    n.step(leaderRound(5, 1, 1), BOOT + 10);
+    n.tick(BOOT + 109);
+    assert.equal(sent(n.ready(), 'heartbeat').length, 0);
+    n.tick(BOOT + 110);
+    const beats = sent(n.ready(), 'heartbeat');
+    assert.deepEqual(beats.map((h) => h.message.intervalMs), [MEMBER_BEAT], 'a newcomer (n5) is greeted within a heartbeat interval');
+    // Rounds keep the promise; the next beat is one member beat later.
+    for (let t = BOOT + 120; t < BOOT + 1100; t += HEARTBEAT) n.step(leaderRound(5, 1, 2), t);
+    assert.equal(sent(n.ready(), 'heartbeat').length, 0, 'no beat within a member beat');
+    n.tick(BOOT + 1110);
+    assert.equal(sent(n.ready(), 'heartbeat').length, 1);
+    // The coordinator falls silent: when the promise ends the follower beats fast at once.
+    n.tick(BOOT + 1020 + TIMEOUT);
+    const afterLoss = sent(n.ready(), 'heartbeat');
+    assert.deepEqual(afterLoss.map((h) => h.message.intervalMs), [HEARTBEAT]);
+    assert.equal(n.knownLeader(BOOT + 1020 + TIMEOUT), null);
+  });
+
+  it('a coordinator beats at the fast rate: every beat is a lease round', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2, 3, 4], BOOT + 50);
+    n.tick(AFTER_GRACE);
+    const votes = (term: number, preVote: boolean) =>
+      [1, 2].map((p) => msg(p, term, { type: 'vote', preVote, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 5));
+    for (const v of votes(0, true)) n.step(v, AFTER_GRACE + 1);
+    for (const v of votes(1, false)) n.step(v, AFTER_GRACE + 2);
+    assert.equal(n.role, 'leader');
+    n.ready();
+    n.tick(AFTER_GRACE + 2 + HEARTBEAT);
+    const [round] = sent(n.ready(), 'heartbeat');
+    assert.equal(round!.message.intervalMs, HEARTBEAT);
+    assert.ok(round!.message.round > 1);
+  });
+
+  it('a slow-beating peer stays alive for three of its beats; a fast one for the timeout', () => {
+    const n = node(1);
+    n.step(heartbeat(2, 1, { intervalMs: MEMBER_BEAT, hears: [1] }), BOOT);
+    n.step(heartbeat(3, 1, { intervalMs: HEARTBEAT, hears: [1] }), BOOT);
+    assert.deepEqual(n.peers.aliveIds(BOOT + TIMEOUT + 1), [2], 'the fast one is dead after the timeout');
+    assert.deepEqual(n.peers.aliveIds(BOOT + 3 * MEMBER_BEAT - 1), [2]);
+    assert.deepEqual(n.peers.aliveIds(BOOT + 3 * MEMBER_BEAT), []);
+    const status = n.status(BOOT + 10).peers.find((p) => p.id === 2)!;
+    assert.equal(status.beatIntervalMs, MEMBER_BEAT);
+    assert.equal(status.timeoutMs, 3 * MEMBER_BEAT);
+  });
+
+  it('a coordinator answers a newcomer at once with a lease round, not at its next beat', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2, 3], BOOT + 50);
+    hearPeers(n, [1, 2, 3], AFTER_GRACE + 50); // no newcomer for a timeout: n4 may be down
+    n.tick(AFTER_GRACE + 60);
+    for (const p of [1, 2]) n.step(msg(p, 0, { type: 'vote', preVote: true, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 5), AFTER_GRACE + 61);
+    for (const p of [1, 2]) n.step(msg(p, 1, { type: 'vote', preVote: false, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 5), AFTER_GRACE + 62);
+    assert.equal(n.role, 'leader');
+    n.ready();
+    n.step(heartbeat(4, 0), AFTER_GRACE + 90); // a node we never heard
+    const rounds = sent(n.ready(), 'heartbeat');
+    assert.equal(rounds.length, 1, 'one extra round, 30 ms into a 100 ms interval');
+    assert.ok(rounds[0]!.message.round > 0);
+    n.step(heartbeat(4, 1), AFTER_GRACE + 100); // the same node again: no more
+    assert.equal(sent(n.ready(), 'heartbeat').length, 0);
+  });
+
+  it('a cold start waits while peers are still joining, then the highest campaigns', () => {
+    const n = node(4);
+    hearPeers(n, [1, 2], BOOT + 300); // a quorum with n4
+    n.tick(BOOT + 1200);
+    assert.equal(n.role, 'follower', 'peers joined 900 ms ago: n5 may be starting too');
+    hearPeers(n, [1, 2, 3], BOOT + 1250); // n3 joins late
+    hearPeers(n, [1, 2, 3], BOOT + 2000); // the same peers again: no newcomer
+    n.tick(BOOT + 2249);
+    assert.equal(n.role, 'follower');
+    n.tick(BOOT + 2250); // a timeout after the last newcomer
+    assert.equal(n.role, 'candidate');
+  });
+
+  it('no waiting when every voter is heard', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2, 3, 4], AFTER_GRACE - 10);
+    n.tick(AFTER_GRACE);
+    assert.equal(n.role, 'candidate');
+  });
+
+  it('a successor named on resignation asks for real votes at once, without a pre-vote', () => {
+    const n = node(4);
+    hearPeers(n, [1, 2, 3, 5], BOOT + 50);
+    n.step(leaderRound(5, 3, 1, [1, 2, 3, 4]), BOOT + 60);
+    n.ready();
+    n.step(msg(5, 3, { type: 'resign', reason: 'preempted', successor: 4 }), BOOT + 500);
+    const ready = n.ready();
+    const requests = sent(ready, 'vote-request');
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]!.message.preVote, false);
+    assert.equal(requests[0]!.message.voteTerm, 4);
+    assert.equal(requests[0]!.message.resignedTerm, 3, 'voters still bound to n5 are released by it');
+    assert.deepEqual(ready.persist, { term: 4, votedFor: 4 }, 'its own vote is persisted before the request leaves');
+  });
+});
