@@ -62,7 +62,7 @@ export const CONCLAVE: System = {
   name: 'Conclave',
   heartbeatMs: 100,
   timeoutMs: 1000,
-  config: 'its defaults: heartbeat 100 ms, timeout 1000 ms (lease 900 ms, damping 3000 ms)',
+  config: 'its defaults: rounds 100 ms, member beat 1000 ms, timeout 1000 ms (lease 900 ms, damping 3000 ms)',
   highestLeads: true,
   quietMs: 300,
   handover: true,

@@ -45,6 +45,11 @@ export class ArrivalWindow {
     return this.lastArrivalMs;
   }
 
+  /** This node could not run for `ms`: the silence it did not see is not the peer's lateness. */
+  excuse(ms: number): void {
+    if (this.lastArrivalMs !== null) this.lastArrivalMs += ms;
+  }
+
   record(nowMs: number): void {
     if (this.lastArrivalMs !== null) {
       const interval = nowMs - this.lastArrivalMs;

@@ -100,6 +100,8 @@ export class ElectionNode {
   nextHeartbeatMs: number;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
   beatIntervalMs: number;
+  /** When the next input is due at the latest (a timer); an input much later means we were stalled. */
+  private idleUntilMs: number;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   lastJoinMs: number;
   challenge: Challenge | null = null;
@@ -152,6 +154,7 @@ export class ElectionNode {
     this.nextHeartbeatMs = nowMs;
     this.beatIntervalMs = config.heartbeatMs;
     this.lastJoinMs = nowMs;
+    this.idleUntilMs = nowMs;
     this.observed = { role: this.role, term: this.term, leader: null, leaseValid: false };
   }
 
@@ -181,7 +184,7 @@ export class ElectionNode {
     if (this.stopped) return;
     this.advance(nowMs);
     if (this.role === Role.Leader) {
-      this.resignLeadership(reason, null);
+      this.resignLeadership(reason, this.handoverTarget(this.nowMs));
       // Without a hold-off the highest ID would simply win again.
       if (reason === ResignReason.Requested) this.holdOffUntilMs = this.nowMs + this.config.dampingMs;
     }
@@ -193,7 +196,7 @@ export class ElectionNode {
   leave(nowMs: number): void {
     if (this.stopped) return;
     this.advance(nowMs);
-    if (this.role === Role.Leader) this.resignLeadership(ResignReason.Stopping, null);
+    if (this.role === Role.Leader) this.resignLeadership(ResignReason.Stopping, this.handoverTarget(this.nowMs));
     this.broadcast({ type: 'leave' });
     this.observe();
     this.stopped = true;
@@ -319,8 +322,9 @@ export class ElectionNode {
   }
 
   /**
-   * The rate this node beats at: slow while it follows a live coordinator (whose rounds carry the
-   * election), fast otherwise, so that a failover or a campaign sees fresh views.
+   * The rate this node beats at (docs/protocol.md, "Rates"): slow while it follows a live
+   * coordinator (whose rounds carry the election), has never known one (a cold start, where joins
+   * are greeted at once) or defers to a higher ID; fast while it campaigns, leads, or may have to.
    */
   heartbeatIntervalMs(nowMs: number): number {
     if (this.role !== Role.Follower) return this.config.heartbeatMs;
@@ -328,7 +332,10 @@ export class ElectionNode {
     // Never knew a coordinator: only membership is at stake, and joins are answered at once. A
     // cluster starting together would otherwise spend the CPU its later processes need to start.
     if (this.electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
-    return this.config.heartbeatMs;
+    // After a failover or a resignation only a node that sees no one above it to take over needs
+    // fresh views; the others defer (Bully), and 24 nodes beating fast at the instant of a
+    // failover slowed the election itself down on a 2-core machine.
+    return this.higherEligible(nowMs, this.id).length > 0 ? this.config.memberBeatMs : this.config.heartbeatMs;
   }
 
   /**
@@ -343,6 +350,16 @@ export class ElectionNode {
     // Everyone is up; still wait while a higher ID is too new to hear us and a quorum.
     const higherAlive = alive.filter((id) => id > this.id).length;
     return this.higherEligible(nowMs, this.id).length < higherAlive;
+  }
+
+  /**
+   * Whom a coordinator that gives up names as its successor: the one Bully would elect, the
+   * highest peer that could lead, among those whose acknowledgements are fresh. Named, it asks
+   * for votes at once, without a pre-vote. Null: nobody fits, and Bully decides as after a failure.
+   */
+  handoverTarget(nowMs: number): NodeId | null {
+    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.peers.get(id)!.lastHeardMs <= 2 * this.config.heartbeatMs);
+    return fresh ?? null;
   }
 
   /** The voter's rules (./voting.ts); a method so that tests can mutate them in a subclass. */
@@ -440,6 +457,12 @@ export class ElectionNode {
     // A monotonic clock never goes back; a driver that says otherwise is ignored, not obeyed.
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     const now = this.nowMs;
+    // Our own timer came this late: we were stalled, not our peers silent (docs/protocol.md,
+    // "Failure detection"). On a starved machine this turned every pause into a wave of deaths
+    // and rejoins, and a cold start of 50 nodes on 2 cores into an election storm.
+    const lateMs = now - this.idleUntilMs;
+    // The answer timeout on top: what peers sent just before we woke is still queued behind this input.
+    if (lateMs > this.config.answerTimeoutMs) this.peers.excuse(lateMs + this.config.answerTimeoutMs, now);
     for (const { peer, change } of this.peers.refresh(now)) this.emit({ type: 'peer', peer, change });
     if (this.duplicateUntilMs !== 0 && now >= this.duplicateUntilMs) {
       this.duplicateUntilMs = 0;
@@ -542,9 +565,10 @@ export class ElectionNode {
     if (this.campaign !== null) this.becomeFollower(this.term, ResignReason.DuplicateId);
   }
 
-  /** Reports what changed since the last input as events. */
+  /** Reports what changed since the last input as events; notes when the next input is due. */
   private observe(): void {
     const now = this.nowMs;
+    this.idleUntilMs = this.nextDeadlineMs();
     const current = {
       role: this.role,
       term: this.term,

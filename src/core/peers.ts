@@ -68,6 +68,19 @@ export class PeerTable {
     return ids.sort((a, b) => a - b);
   }
 
+  /**
+   * This node was stalled for `ms` (a pause, a starved process): nobody was heard because nobody
+   * listened. The stall is not counted against any peer; what they sent meanwhile is queued and
+   * comes next. Promises and leases are not touched: they run on real time.
+   */
+  excuse(ms: number, nowMs: number): void {
+    for (const peer of this.peers.values()) {
+      const excused = Math.min(nowMs, peer.lastHeardMs + ms) - peer.lastHeardMs;
+      peer.lastHeardMs += excused;
+      peer.arrivals.excuse(excused);
+    }
+  }
+
   /** Records that `message` arrived; returns a change worth reporting, if any. */
   observe(message: Message, nowMs: number): PeerChange | null {
     let peer = this.peers.get(message.from);

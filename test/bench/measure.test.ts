@@ -48,7 +48,8 @@ describe('benchmark measures', () => {
     assert.equal(summarize([]), null);
   });
 
-  it('writes a report and a plot from results', () => {
+  it('writes a report and a plot from results, with the goals met or not', () => {
+    const LOAD = { settled: true, datagramsSentPerS: 1, datagramsReceivedPerS: 1, bytesSentPerS: 1, bytesReceivedPerS: 1, cpuPercent: 1, cpuPercentMax: 1, rssMiB: 50 };
     const trial = (failoverMs: number) => ({ failoverMs, dualLeaderMs: 0 });
     const results: Results = {
       date: '2026-01-01',
@@ -56,14 +57,25 @@ describe('benchmark measures', () => {
       trials: 2,
       systems: [{ key: 'conclave', name: 'Conclave', heartbeatMs: 100, timeoutMs: 1000, config: 'defaults' }],
       failover: { conclave: { 'kill N=5': [trial(950), trial(990)], 'handover N=5': [trial(12), trial(15)] } },
-      coldStart: {},
-      load: {},
+      coldStart: { conclave: { '25': [1400, 900, 950] } },
+      coldStartup: { conclave: { '25': [1000, 700, 600] } },
+      load: {
+        conclave: { '25': { ...LOAD, cpuPercent: 1.5, bytesReceivedPerS: 5000 } },
+        'node-discover-same': { '25': { ...LOAD, cpuPercent: 3.6, bytesReceivedPerS: 65_000 } },
+        'node-discover-defaults': { '25': { ...LOAD, cpuPercent: 0.9, bytesReceivedPerS: 6700 } },
+      },
       splitBrain: {},
       durationS: 60,
     };
     const page = markdown(results, 'plot.svg');
     assert.match(page, /\| kill N=5 \| Conclave \| 950 \| 990 \| 990 \| 950 \|/);
+    assert.match(page, /kill N=5: p99 ≤ timeout \+ 50 = 1050 ms \| 990 ms \| yes/);
     assert.match(page, /p99 ≤ 20 ms \| 15 ms \| yes/);
+    assert.match(page, /CPU per node ≤ ½ node-discover's at the same timings \| 1.50 % vs 3.60 % \| yes/);
+    assert.match(page, /CPU per node ≤ node-discover's at its defaults \(if we can\) \| 1.50 % vs 0.90 % \| no/);
+    assert.match(page, /bytes received per node ≤ node-discover's at its defaults \| 5000 B\/s vs 6700 B\/s \| yes/);
+    assert.match(page, /cold start to an agreed leader ≤ 1 s, from spawning the processes \| p50 950 ms \| yes/);
+    assert.match(page, /\| 25 \| Conclave \| 3 \| 950 \| 1400 \| 700 \| 350 \|/, 'start-up and the election apart, per trial');
     const svg = cdfSvg(results);
     assert.match(svg, /^<svg/);
     assert.equal((svg.match(/<polyline/g) ?? []).length, 2);

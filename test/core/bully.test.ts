@@ -43,6 +43,15 @@ describe('Bully challenge', () => {
     assert.equal(n.role, 'follower');
   });
 
+  it('a challenge goes to the three highest eligible nodes only; one that does not answer is skipped next', () => {
+    const n = node(1);
+    meet(n, [2, 3, 4, 5]); // every voter heard: no cold-start wait
+    assert.deepEqual(sent(n.ready(), 'election').map((c) => c.to), [5, 4, 3]);
+    hearPeers(n, [2, 3, 4, 5], AFTER_GRACE + 100);
+    n.tick(AFTER_GRACE + 150); // nobody answered within the answer timeout
+    assert.deepEqual(sent(n.ready(), 'election').map((c) => c.to), [2], 'the next one down');
+  });
+
   it('an answer counts whatever its term (Bully is about IDs)', () => {
     const n = node(3, { persisted: { term: 4, votedFor: 3 }, nowMs: BOOT - 1000 });
     meet(n, [1, 4, 5], 4);

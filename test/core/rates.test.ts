@@ -115,4 +115,51 @@ describe('rates', () => {
     assert.equal(requests[0]!.message.resignedTerm, 3, 'voters still bound to n5 are released by it');
     assert.deepEqual(ready.persist, { term: 4, votedFor: 4 }, 'its own vote is persisted before the request leaves');
   });
+
+  it('a coordinator that stops names the highest peer that could lead and answered just now', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2, 3, 4], BOOT + 50);
+    n.tick(AFTER_GRACE);
+    const vote = (p: number, term: number, preVote: boolean) => msg(p, term, { type: 'vote', preVote, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 5);
+    for (const p of [1, 2]) n.step(vote(p, 0, true), AFTER_GRACE + 1);
+    for (const p of [1, 2]) n.step(vote(p, 1, false), AFTER_GRACE + 2);
+    hearPeers(n, [1, 2, 3, 4], AFTER_GRACE + 50, 1);
+    // n4 stops answering; n3 acknowledges the latest round.
+    n.step(msg(4, 1, { type: 'lease-ack', round: 1 }, 5), AFTER_GRACE + 60);
+    n.step(msg(3, 1, { type: 'lease-ack', round: 1 }, 5), AFTER_GRACE + 300);
+    n.ready();
+    n.leave(AFTER_GRACE + 310);
+    const [resign] = sent(n.ready(), 'resign');
+    assert.equal(resign!.message.successor, 3, 'n4 was heard 250 ms ago: not fresh enough to be handed the lead');
+  });
+
+  it('after a failover only a node that sees no one above it to take over beats fast', () => {
+    const beatAfterLoss = (id: number): number => {
+      const n = node(id);
+      hearPeers(n, [1, 2, 3, 4, 5].filter((p) => p !== id), BOOT + 50);
+      n.step(leaderRound(5, 1, 1), BOOT + 60);
+      hearPeers(n, [1, 2, 3, 4].filter((p) => p !== id), BOOT + 900, 1);
+      n.ready();
+      n.tick(BOOT + 60 + TIMEOUT); // n5 fell silent: the promise ends
+      return sent(n.ready(), 'heartbeat')[0]?.message.intervalMs ?? 0;
+    };
+    assert.equal(beatAfterLoss(4), HEARTBEAT, 'n4 is the highest left: it may have to take over');
+    assert.equal(beatAfterLoss(2), 0, 'n2 defers to n4 and n3: no faster beat needed, the slow one stands');
+  });
+
+  it('a stall of our own is not counted against our peers', () => {
+    const n = node(1);
+    n.step(heartbeat(2, 0, { intervalMs: HEARTBEAT }), BOOT);
+    n.tick(BOOT + 100); // on time
+    n.ready();
+    // The next timer was due within a second; it comes 3 s late: the process was frozen.
+    n.tick(BOOT + 4000);
+    const events = n.ready().events;
+    assert.ok(!events.some((e) => e.type === 'peer' && e.change === 'dead'), 'n2 was not silent; we were not listening');
+    assert.deepEqual(n.peers.aliveIds(BOOT + 4000), [2]);
+    // Its datagrams queued meanwhile come next; if none does, it is dead a timeout later (and an
+    // answer timeout, for what was still queued behind the late timer).
+    n.tick(BOOT + 4000 + 1199);
+    assert.deepEqual(n.peers.aliveIds(BOOT + 5199), []);
+  });
 });

@@ -3,6 +3,9 @@ import type { ElectionNode } from '../node.ts';
 import { releasePromise } from '../voting.ts';
 import { startCampaign } from './candidate.ts';
 
+/** A challenge goes to at most this many higher IDs, the highest first. */
+export const MAX_CHALLENGED = 3;
+
 /** A Bully challenge in flight: the higher IDs asked, and those that answered. */
 export interface Challenge {
   deadlineMs: number;
@@ -95,13 +98,16 @@ export function maybeCampaign(node: ElectionNode, nowMs: number): void {
     startCampaign(node, nowMs);
     return;
   }
+  // Any one answer is enough to wait; asking everyone above made a failover at 25 nodes send
+  // 300 challenges and as many answers at once. Those that do not answer are skipped next time.
+  const challenged = higher.slice(0, MAX_CHALLENGED);
   node.challenge = {
     deadlineMs: nowMs + node.config.answerTimeoutMs,
-    challenged: new Set(higher),
+    challenged: new Set(challenged),
     answered: new Set(),
   };
-  for (const id of higher) node.send(id, { type: 'election', cause: node.electionCause });
-  node.emit({ type: 'challenge-sent', to: higher });
+  for (const id of challenged) node.send(id, { type: 'election', cause: node.electionCause });
+  node.emit({ type: 'challenge-sent', to: challenged });
 }
 
 function resolveChallenge(node: ElectionNode, nowMs: number): void {
