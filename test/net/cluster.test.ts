@@ -239,6 +239,23 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       assert.match(text, /^conclave_datagrams_sent_total\{kind="heartbeat",node="3",cluster="lab"\} [1-9]/m);
       assert.match(text, /^conclave_datagrams_dropped_total\{reason="impostor",node="3",cluster="lab"\} 0$/m);
       assert.match(text, /^conclave_election_duration_seconds_count\{node="3",cluster="lab"\} 1$/m);
+
+      // The two rates, on the real network: a follower answers each of the leader's rounds
+      // (10 a second) but beats itself about once a second.
+      const sentBy = (id: number, kind: string): number => {
+        const metrics = spawnSync('ip', ['netns', 'exec', lab.node(id).ns, process.execPath, '-e',
+          "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], { encoding: 'utf8' }).stdout;
+        return Number(new RegExp(`^conclave_datagrams_sent_total\\{kind="${kind}",node="${id}",cluster="lab"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      };
+      const before = { beats: sentBy(1, 'heartbeat'), acks: sentBy(1, 'lease-ack'), rounds: sentBy(3, 'heartbeat') };
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const beats = sentBy(1, 'heartbeat') - before.beats;
+      const acks = sentBy(1, 'lease-ack') - before.acks;
+      const rounds = sentBy(3, 'heartbeat') - before.rounds;
+      measured.push(`in 3 s: the leader sent ${rounds} rounds; a follower ${acks} acknowledgements and ${beats} heartbeats`);
+      assert.ok(rounds >= 20, `the leader beats at the fast rate: ${rounds} rounds in 3 s`);
+      assert.ok(acks >= 20, `the follower acknowledges the rounds: ${acks} in 3 s`);
+      assert.ok(beats >= 1 && beats <= 5, `the follower beats at the slow rate: ${beats} heartbeats in 3 s`);
     });
   });
 
