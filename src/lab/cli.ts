@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { DEFAULT_LAN_TIMINGS } from '../core/index.ts';
 import { findElectron } from '../desktop/electron-binary.ts';
 import { explainElectronExit, explainSpawnFailure, troubleLine } from '../desktop/electron-exit.ts';
 import { LAUNCH_CHANNEL_VARIABLE, parseReportLine } from '../desktop/launch-channel.ts';
@@ -36,9 +37,6 @@ unplug, stall and partition them and watch the re-election.
   --help              this text`;
 
 const LAB_WINDOW = new URL('../electron/lab-main.js', import.meta.url).pathname;
-const HEARTBEAT_MS = 100;
-const TIMEOUT_MS = 1000;
-const MEMBER_BEAT_MS = 1000;
 /** What the lab window said before it died: its last lines explain it. */
 const WINDOW_LINES_KEPT = 200;
 
@@ -197,9 +195,10 @@ async function main(): Promise<void> {
   const lab = new DemoLab(hosts, {
     mode,
     modeReason,
-    heartbeatMs: HEARTBEAT_MS,
-    memberBeatMs: MEMBER_BEAT_MS,
-    timeoutMs: TIMEOUT_MS,
+    // The lab's nodes run at the defaults; the page shows them.
+    heartbeatMs: DEFAULT_LAN_TIMINGS.heartbeatMs,
+    memberBeatMs: DEFAULT_LAN_TIMINGS.memberBeatMs,
+    timeoutMs: DEFAULT_LAN_TIMINGS.timeoutMs,
     supports: { unplug: mode === 'netns', partition: mode === 'netns', loss: mode === 'netns' },
     dashboards,
   });

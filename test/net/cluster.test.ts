@@ -229,10 +229,13 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
     await withLab(3, async (lab) => {
       lab.startAll(['--metrics-port', '9464']);
       await lab.waitFor('n3 leads', () => lab.agreed() === 3, 8000);
-      const scrape = spawnSync('ip', ['netns', 'exec', lab.node(3).ns, process.execPath, '-e',
-        "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], { encoding: 'utf8' });
-      assert.equal(scrape.status, 0, scrape.stderr);
-      const text = scrape.stdout;
+      const scrape = (id: number): string => {
+        const result = spawnSync('ip', ['netns', 'exec', lab.node(id).ns, process.execPath, '-e',
+          "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], { encoding: 'utf8' });
+        assert.equal(result.status, 0, result.stderr);
+        return result.stdout;
+      };
+      const text = scrape(3);
       assert.match(text, /^conclave_role\{role="leader",node="3",cluster="lab"\} 1$/m);
       assert.match(text, /^conclave_term\{node="3",cluster="lab"\} 1$/m);
       assert.match(text, /^conclave_peers\{state="alive",node="3",cluster="lab"\} 2$/m);
@@ -243,8 +246,7 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       // The two rates, on the real network: a follower answers each of the leader's rounds
       // (10 a second) but beats itself about once a second.
       const sentBy = (id: number, kind: string): number => {
-        const metrics = spawnSync('ip', ['netns', 'exec', lab.node(id).ns, process.execPath, '-e',
-          "fetch('http://127.0.0.1:9464/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"], { encoding: 'utf8' }).stdout;
+        const metrics = scrape(id);
         return Number(new RegExp(`^conclave_datagrams_sent_total\\{kind="${kind}",node="${id}",cluster="lab"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
       };
       const before = { beats: sentBy(1, 'heartbeat'), acks: sentBy(1, 'lease-ack'), rounds: sentBy(3, 'heartbeat') };

@@ -1,8 +1,8 @@
 /**
  * The two heartbeat rates in words. A coordinator's heartbeats are its lease rounds, at the fast
- * rate (`heartbeatMs`, 100 ms by default); a follower bound to a live coordinator beats at the
- * slow member rate (`memberBeatMs`, 1 s), for membership only; any other node (campaigning,
- * starting, in a failover) beats at the fast rate too. Every heartbeat announces its interval, and
+ * rate (`heartbeatMs`, 100 ms by default); a follower bound to a live coordinator, a node in a cold
+ * start and one that defers to a higher ID beat at the slow member rate (`memberBeatMs`, 1 s), for
+ * membership only; a node that campaigns or may have to take over beats at the fast rate. Every heartbeat announces its interval, and
  * a peer counts as dead after its own silence limit: the timeout, or three of its beats if longer.
  * Plain functions of a status (no DOM), shared by the peers table and the heartbeat chart.
  */
@@ -12,8 +12,8 @@ export type BeatKind = 'rounds' | 'member' | 'fast';
 
 export const BEAT_KIND_LABELS = {
   rounds: { text: 'rounds', many: 'leader rounds', hint: "the coordinator's lease rounds, at the fast rate" },
-  member: { text: 'member beat', many: 'member beats', hint: 'follows a live coordinator: a slow beat, only to show it is still a member' },
-  fast: { text: 'fast beat', many: 'fast beats', hint: 'follows no live coordinator (campaign, start-up or failover): beats at the fast rate' },
+  member: { text: 'member beat', many: 'member beats', hint: 'a slow beat, only to show it is still a member: it follows a live coordinator, is starting, or defers to a higher ID' },
+  fast: { text: 'fast beat', many: 'fast beats', hint: 'campaigns or may have to take over (no live coordinator, no one above it): beats at the fast rate' },
 } as const satisfies Record<BeatKind, { text: string; many: string; hint: string }>;
 
 /** The node's timers, as the status carries them; `memberBeatMs` is missing from older nodes. */
