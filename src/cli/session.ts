@@ -3,10 +3,8 @@
  * lines and, when asked for, its dashboard server. Start errors are thrown for the caller to
  * turn into an exit status.
  */
-import { newControlToken } from '../dashboard/control-token.ts';
-import { applyControl } from '../dashboard/controls.ts';
-import { DashboardFeed } from '../dashboard/feed.ts';
-import { DashboardServer } from '../dashboard/server.ts';
+import type { DashboardFeed } from '../dashboard/feed.ts';
+import type { DashboardServer } from '../dashboard/server.ts';
 import type { NodeEvent } from '../runtime/conclave-node.ts';
 import type { Elector } from '../runtime/elector.ts';
 import { startNode } from '../runtime/start-node.ts';
@@ -66,6 +64,13 @@ export async function startSession(settings: RunSettings, print: (event: NodeEve
 }
 
 async function serve(node: Elector, settings: DashboardSettings, print: (event: NodeEvent) => void): Promise<{ dashboard: DashboardServer; feed: DashboardFeed }> {
+  // Loaded only when asked for: a node without a dashboard (most of a lab's) starts faster.
+  const [{ newControlToken }, { applyControl }, { DashboardFeed }, { DashboardServer }] = await Promise.all([
+    import('../dashboard/control-token.ts'),
+    import('../dashboard/controls.ts'),
+    import('../dashboard/feed.ts'),
+    import('../dashboard/server.ts'),
+  ]);
   // 128 bits from the OS: the token stands between the LAN and this node's controls.
   const token = settings.controls ? newControlToken() : null;
   const feed = new DashboardFeed(node, { controls: { enabled: settings.controls, needsToken: true } });

@@ -1,6 +1,7 @@
 /**
  * What `conclave run` loads at start: only what its flags ask for. prom-client and the ZooKeeper
- * client cost tens of milliseconds each, paid by every node of a cluster that starts at once.
+ * client cost tens of milliseconds each, the dashboard's server about ten, paid by every node of a
+ * cluster that starts at once.
  * One-node clusters on loopback without multicast; their only seed is a port nobody listens on.
  */
 import assert from 'node:assert/strict';
@@ -45,6 +46,7 @@ async function modulesLoaded(flags: string[]): Promise<string[]> {
 }
 
 const loads = (modules: string[], name: string): boolean => modules.some((url) => url.includes(`/node_modules/${name}/`));
+const loadsDashboard = (modules: string[]): boolean => modules.some((url) => url.includes('/dashboard/server.'));
 
 describe('conclave run at start', () => {
   it('a LAN node loads neither prom-client nor the ZooKeeper client; with --metrics-port it loads prom-client', async () => {
@@ -52,9 +54,15 @@ describe('conclave run at start', () => {
     assert.ok(loads(plain, 'protobufjs'), 'the log lists node_modules packages at all');
     assert.equal(loads(plain, 'prom-client'), false);
     assert.equal(loads(plain, 'node-zookeeper-client'), false);
+    assert.equal(loadsDashboard(plain), false, 'the dashboard server is loaded only with --dashboard-port');
 
     const withMetrics = await modulesLoaded(['--metrics-port', '0']);
     assert.equal(loads(withMetrics, 'prom-client'), true);
     assert.equal(loads(withMetrics, 'node-zookeeper-client'), false);
+  });
+
+  it('with --dashboard-port it loads the dashboard server', async () => {
+    const withDashboard = await modulesLoaded(['--dashboard-port', '0']);
+    assert.equal(loadsDashboard(withDashboard), true);
   });
 });
