@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DashboardFeed } from '../src/dashboard/feed.ts';
 import { DashboardServer } from '../src/dashboard/server.ts';
-import type { RuntimeStatus } from '../src/runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../src/contract/status.ts';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from '../test/net/browser.ts';
 import { syntheticStatus } from '../test/ui/fixtures.ts';
 import { chromium } from 'playwright';

@@ -4,9 +4,10 @@
  * runtime and nothing more.
  */
 export { runDesktopApp, thisProcess, type DesktopShell, type DesktopProcess } from './desktop/desktop-app.ts';
-export type { Session } from './cli/session.ts';
+export type { Session } from './session/session.ts';
 export { DashboardFeed } from './dashboard/feed.ts';
 export { applyControl } from './dashboard/controls.ts';
 export { CONTENT_SECURITY_POLICY, DEFAULT_UI_DIR, readUiFile } from './dashboard/static-files.ts';
 export { CONTROL_ACTIONS, type ControlAction, type ControlResult, type DashboardMessage } from './dashboard/messages.ts';
-export type { RuntimeStatus, NodeEvent } from './runtime/conclave-node.ts';
+export type { RuntimeStatus } from './contract/status.ts';
+export type { NodeEvent } from './contract/events.ts';

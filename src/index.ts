@@ -11,11 +11,13 @@
  *   const node = await startNode({ id: 3, clusterSize: 5, backend: 'zookeeper://zk1:2181,zk2:2181/conclave/lab' });
  */
 export { ConclaveNode } from './runtime/conclave-node.ts';
-export { startNode } from './runtime/start-node.ts';
-export type { Elector } from './runtime/elector.ts';
+export { startNode } from './session/start-node.ts';
+export type { Elector } from './contract/elector.ts';
 export { ZooKeeperNode } from './zookeeper/zookeeper-node.ts';
-export type { ZooKeeperStatus } from './zookeeper/status.ts';
-export type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from './runtime/conclave-node.ts';
+export type { ZooKeeperStatus } from './contract/zookeeper-status.ts';
+/** `ConclaveNodeEvents`: the name before both backends shared it. */
+export type { ElectorEvents, ElectorEvents as ConclaveNodeEvents, NodeEvent } from './contract/events.ts';
+export type { RuntimeStatus } from './contract/status.ts';
 export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, defaultDataDir } from './runtime/options.ts';
 export type { NodeOptions } from './runtime/options.ts';
 export { StateFileError } from './runtime/state-file.ts';

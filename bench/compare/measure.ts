@@ -5,7 +5,7 @@
  * (one machine, one clock), not from when the benchmark happened to look.
  */
 import type { LabNode } from '../../src/lab/netns-lab.ts';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 
 type View = { role: string; leader: number | null };
 

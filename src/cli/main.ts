@@ -2,10 +2,10 @@
 /** The `conclave` command. */
 import { readFileSync } from 'node:fs';
 import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.ts';
-import { eventPrinter } from './output.ts';
-import { startSession, type Session } from './session.ts';
-import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from './run-command.ts';
-import { startupFailure, usageFailure, type StartupFailure } from './startup-failure.ts';
+import { eventPrinter } from '../session/output.ts';
+import { startSession, type Session } from '../session/session.ts';
+import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 
 const USAGE = `usage: conclave <command> [options]
 

@@ -1,4 +1,4 @@
-import type { Elector } from '../runtime/elector.ts';
+import type { Elector } from '../contract/elector.ts';
 import type { ControlAction, ControlResult } from './messages.ts';
 
 /** Applies a dashboard control to the node; a control that cannot apply says why instead. */

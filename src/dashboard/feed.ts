@@ -3,8 +3,9 @@
  * happen, and the recent past (events, heartbeat arrivals) for a page that connects later. Both
  * hosts, the HTTP server and Electron's IPC, publish what this produces.
  */
-import { systemClock } from '../runtime/clock.ts';
-import type { NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
+import { systemClock } from '../contract/system-clock.ts';
+import type { NodeEvent } from '../contract/events.ts';
+import type { RuntimeStatus } from '../contract/status.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample, NumberedMessage } from './messages.ts';
 
 export interface FeedOptions {

@@ -2,7 +2,8 @@
  * What a dashboard receives from the node it belongs to, over Server-Sent Events in a browser or
  * IPC in Electron. Both hosts send exactly these messages; the Svelte app knows nothing else.
  */
-import type { NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
+import type { NodeEvent } from '../contract/events.ts';
+import type { RuntimeStatus } from '../contract/status.ts';
 
 /** One heartbeat arrival: [peer ID, arrival time (ms since the epoch), gap since its previous one (ms)]. */
 export type HeartbeatSample = [peer: number, atMs: number, intervalMs: number];

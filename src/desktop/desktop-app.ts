@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ResignReason } from '../core/index.ts';
-import { eventPrinter, type TextSink } from '../cli/output.ts';
-import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../cli/run-command.ts';
-import { startSession, type Session } from '../cli/session.ts';
-import { startupFailure, usageFailure, type StartupFailure } from '../cli/startup-failure.ts';
+import { eventPrinter, type TextSink } from '../session/output.ts';
+import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { startSession, type Session } from '../session/session.ts';
+import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 import { DEFAULT_CLUSTER } from '../runtime/options.ts';
 import { splitDesktopSwitches } from './desktop-switches.ts';
 import { reportLine, takeLaunchChannel, watchQuitCommands, type LaunchReport } from './launch-channel.ts';

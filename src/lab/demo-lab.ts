@@ -4,7 +4,7 @@
  * took to agree again after each action.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { NodeEvent } from '../runtime/conclave-node.ts';
+import type { NodeEvent } from '../contract/events.ts';
 import { clusterView, type LabNodeView } from './cluster-view.ts';
 import type { LabDashboards } from './node-dashboards.ts';
 import type { LabAction, LabActionResult, LabMode, LabNodeSnapshot, LabSnapshot, LabTimelineEntry } from './messages.ts';

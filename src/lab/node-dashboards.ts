@@ -8,7 +8,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuntimeStatus } from '../runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../contract/status.ts';
 import { reply } from '../dashboard/web-host.ts';
 
 /** A status read that takes longer is given up (a stalled node answers nothing). */

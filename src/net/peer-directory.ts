@@ -5,6 +5,7 @@
  * Pure: the caller passes the time.
  */
 import type { NodeId } from '../core/index.ts';
+import type { Route } from '../contract/status.ts';
 import type { Member } from '../wire/codec.ts';
 
 export interface Endpoint {
@@ -12,8 +13,6 @@ export interface Endpoint {
   port: number;
 }
 
-/** How a peer was last heard: over the multicast group, or on our unicast socket. */
-export type Route = 'group' | 'direct';
 
 /** At most this often a node tells the others where its peers are. */
 export const GOSSIP_INTERVAL_MS = 500;

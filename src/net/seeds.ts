@@ -2,13 +2,14 @@
 import { lookup } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
 import type { Endpoint } from './peer-directory.ts';
+import { OptionError } from '../contract/errors.ts';
 
 export interface Seed {
   host: string;
   port: number;
 }
 
-/** Parses "host[:port],host[:port]"; a missing port is `defaultPort`. Throws RangeError naming the bad entry. */
+/** Parses "host[:port],host[:port]"; a missing port is `defaultPort`. Throws OptionError naming the bad entry. */
 export function parseSeeds(text: string, defaultPort: number): Seed[] {
   const seeds = text
     .split(',')
@@ -16,12 +17,12 @@ export function parseSeeds(text: string, defaultPort: number): Seed[] {
     .filter((entry) => entry !== '')
     .map((entry) => {
       const match = /^([A-Za-z0-9.-]+)(?::(\d+))?$/.exec(entry);
-      if (match === null) throw new RangeError(`seed "${entry}": use host:port or an IPv4 address:port`);
+      if (match === null) throw new OptionError('seeds', 'seed', ` "${entry}": use host:port or an IPv4 address:port`);
       const port = match[2] === undefined ? defaultPort : Number(match[2]);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`seed "${entry}": port must be 1 to 65535`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OptionError('seeds', 'seed', ` "${entry}": port must be 1 to 65535`);
       return { host: match[1]!, port };
     });
-  if (seeds.length === 0) throw new RangeError('seeds: give at least one host:port');
+  if (seeds.length === 0) throw new OptionError('seeds', 'seeds', ': give at least one host:port');
   return seeds;
 }
 

@@ -1,10 +1,11 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import type { NodeId } from '../core/index.ts';
-import { systemClock } from '../runtime/clock.ts';
-import type { Transport } from '../runtime/ports.ts';
+import { systemClock } from '../contract/system-clock.ts';
+import type { Transport } from '../contract/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
-import type { PeerDirectory, Route } from './peer-directory.ts';
+import type { PeerDirectory } from './peer-directory.ts';
+import type { Route } from '../contract/status.ts';
 
 export interface UdpOptions {
   /** Multicast group, e.g. 239.255.77.7 (administratively scoped). */

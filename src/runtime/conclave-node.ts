@@ -1,86 +1,21 @@
 import type { Server } from 'node:http';
-import {
-  ElectionNode,
-  ResignReason,
-  configId,
-  silenceLimitMs,
-  type CoreEvent,
-  type NodeId,
-  type NodeStatus,
-  type PeerStatus,
-} from '../core/index.ts';
-import { PeerDirectory, type Route } from '../net/peer-directory.ts';
+import { ElectionNode, ResignReason, configId, silenceLimitMs, type CoreEvent, type NodeId } from '../core/index.ts';
+import { PeerDirectory } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
 import { Wire, noDrops, type DropReason } from '../wire/wire.ts';
-import type { ZooKeeperStatus } from '../zookeeper/status.ts';
-import { systemClock } from './clock.ts';
+import { systemClock } from '../contract/system-clock.ts';
 import { Driver } from './driver.ts';
 import { DropReporter } from './drop-reporter.ts';
 import { StallDetector, stallThresholdMs, type Stall } from './stall-detector.ts';
-import { GuardedEmitter } from './guarded-emitter.ts';
-import { startMetrics, type NodeMetrics } from './metrics.ts';
+import { GuardedEmitter } from '../contract/guarded-emitter.ts';
+import { startMetrics } from '../metrics/metrics.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
-import type { Elector } from './elector.ts';
+import type { Elector } from '../contract/elector.ts';
+import type { ElectorEvents, NodeEvent } from '../contract/events.ts';
+import type { RuntimeStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
-
-/** One line of the node's story: what the CLI prints with --json, and what the API emits. */
-export interface NodeEvent {
-  /** Milliseconds since the epoch. */
-  ts: number;
-  event: string;
-  id: NodeId;
-  role: NodeStatus['role'];
-  term: number;
-  /** A coordinator this node knows to hold a valid lease, or null; never a stale ID. */
-  leader: NodeId | null;
-  quorum: { have: number; need: number };
-  [detail: string]: unknown;
-}
-
-/** One peer in the runtime's snapshot: the core's view plus where it was heard from. */
-export interface RuntimePeerStatus extends PeerStatus {
-  /** The peer's IPv4 address: where it was heard from, or where another node said it is. */
-  address: string | null;
-  /** How it was heard within the timeout: over the multicast group or directly (seeds, gossip). */
-  route: Route | null;
-}
-
-/** The snapshot the CLI, the API and the dashboard show. */
-export interface RuntimeStatus extends NodeStatus {
-  peers: RuntimePeerStatus[];
-  cluster: string;
-  /** Milliseconds since the epoch. */
-  startedAt: number;
-  leaderSince: number | null;
-  /** The multicast/unicast network; null when the node elects through ZooKeeper. */
-  network: {
-    interface: string;
-    address: string;
-    group: string;
-    port: number;
-    unicastPort: number;
-    /** False: this node uses no multicast, only its seeds and what they tell. */
-    multicast: boolean;
-    /** As given ("host:port"). */
-    seeds: string[];
-    authenticated: boolean;
-    paused: boolean;
-  } | null;
-  /** The ZooKeeper backend's session and znodes; null on the multicast network. */
-  zookeeper: ZooKeeperStatus | null;
-  dataDir: string;
-  drops: Record<DropReason, number>;
-  traffic: {
-    datagramsSent: number;
-    bytesSent: number;
-    datagramsReceived: number;
-    bytesReceived: number;
-    sendErrors: number;
-    /** Errors the sockets reported by themselves (failed receives, ICMP errors), by error code. */
-    socketErrors: Record<string, number>;
-  };
-}
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
@@ -93,24 +28,11 @@ const STALL_CHECKS_PER_THRESHOLD = 2;
 /** A seed whose name did not resolve is looked up again this often. */
 const SEED_RETRY_MS = 10_000;
 
-export interface ConclaveNodeEvents {
-  /** Every line of the node's story. */
-  event: [NodeEvent];
-  /** This node's lease became valid: act as coordinator, with `term` as the fencing token. */
-  elected: [{ term: number }];
-  /** This node's lease ended: stop acting as coordinator now. */
-  demoted: [{ term: number; reason: string }];
-  /** The known coordinator changed (null: none known). */
-  leader: [{ leader: NodeId | null; term: number }];
-  /** A heartbeat of a peer arrived (after authentication); for live timing views. */
-  heartbeat: [{ from: NodeId; atMs: number }];
-}
-
 /**
  * A Conclave node on a real network: the election core driven over UDP multicast, with
  * authenticated datagrams, durable state, metrics and a status snapshot.
  */
-export class ConclaveNode extends GuardedEmitter<ConclaveNodeEvents> implements Elector {
+export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elector {
   readonly options: ResolvedOptions;
   private readonly core: ElectionNode;
   private readonly driver: Driver;

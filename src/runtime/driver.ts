@@ -1,7 +1,7 @@
 import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
-import type { Route } from '../net/peer-directory.ts';
+import type { Route } from '../contract/status.ts';
 import type { DropReason, Inbound, Wire } from '../wire/wire.ts';
-import type { Cancel, Clock, StateStore, Transport } from './ports.ts';
+import type { Cancel, Clock, StateStore, Transport } from '../contract/ports.ts';
 
 export type { DropReason };
 

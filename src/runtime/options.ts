@@ -4,6 +4,7 @@ import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.t
 import { parseSeeds, type Seed } from '../net/seeds.ts';
 import { EncodeError, MAX_BEAT_INTERVAL_MS, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
+import { OptionError } from '../contract/errors.ts';
 
 /** What a node is started with, from the CLI or the library API. */
 export interface NodeOptions {
@@ -79,7 +80,7 @@ export interface ResolvedOptions {
   metricsHost: string;
 }
 
-/** Applies defaults and validates; throws ConfigError (or RangeError) naming the problem. */
+/** Applies defaults and validates; throws ConfigError or OptionError naming the problem. */
 export function resolveOptions(options: NodeOptions): ResolvedOptions {
   const cluster = options.cluster ?? DEFAULT_CLUSTER;
   checkClusterName(cluster);
@@ -96,21 +97,21 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
   });
   if (!config.voters.includes(options.id)) {
     const voters = config.voters.length <= 12 ? config.voters.join(',') : `${config.voters.slice(0, 10).join(',')},… ${config.voters.length} in all`;
-    throw new RangeError(`node ID ${options.id} is not one of the voters [${voters}]`);
+    throw new OptionError('id', 'node ID', ` ${options.id} is not one of the voters [${voters}]`);
   }
   checkFitsOneDatagram(config, cluster);
   const group = options.group ?? DEFAULT_GROUP;
   const firstOctet = Number(group.split('.')[0]);
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(group) || firstOctet < 224 || firstOctet > 239) {
-    throw new RangeError(`group ${group} is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)`);
+    throw new OptionError('group', 'group', ` ${group} is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)`);
   }
   const port = options.port ?? DEFAULT_PORT;
   const seedList = typeof options.seeds === 'string' ? options.seeds : (options.seeds ?? []).join(',');
   const seeds = seedList.trim() === '' ? [] : parseSeeds(seedList, port);
   const multicast = options.multicast ?? true;
-  if (!multicast && seeds.length === 0) throw new RangeError('without multicast a node finds no peer: give seeds (--seeds host:port)');
+  if (!multicast && seeds.length === 0) throw new OptionError('multicast', 'without multicast', ' a node finds no peer: give seeds (--seeds host:port)');
   const unicastPort = options.unicastPort ?? port;
-  if (!Number.isInteger(unicastPort) || unicastPort < 0 || unicastPort > 65535) throw new RangeError(`unicast port ${unicastPort}: use 0 to 65535`);
+  if (!Number.isInteger(unicastPort) || unicastPort < 0 || unicastPort > 65535) throw new OptionError('unicastPort', 'unicast port', ` ${unicastPort}: use 0 to 65535`);
   return {
     id: options.id,
     config,
@@ -132,7 +133,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
 }
 
 export function checkClusterName(cluster: string): void {
-  if (!/^[\w.-]{1,64}$/.test(cluster)) throw new RangeError(`cluster name "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
+  if (!/^[\w.-]{1,64}$/.test(cluster)) throw new OptionError('cluster', 'cluster name', ` "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
 }
 
 export function defaultDataDir(cluster: string, id: NodeId): string {
@@ -154,6 +155,11 @@ function checkFitsOneDatagram(config: ElectionConfig, cluster: string): void {
     );
   } catch (error) {
     if (!(error instanceof EncodeError)) throw error;
-    throw new RangeError(`voters: ${config.voters.length} voters with IDs up to ${largest} do not fit one datagram's heartbeat (${error.message}); use fewer voters or smaller IDs`);
+    throw new OptionError(
+      'voters',
+      'voters',
+      `: ${config.voters.length} voters with IDs up to ${largest} do not fit one datagram's heartbeat (${error.message}); use fewer voters or smaller IDs`,
+      { cause: error },
+    );
   }
 }

@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeId, PersistentState } from '../core/index.ts';
-import type { StateStore } from './ports.ts';
+import type { StateStore } from '../contract/ports.ts';
 
 const FORMAT = 1;
 const STATE_FILE = 'state.json';

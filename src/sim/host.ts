@@ -1,8 +1,6 @@
-import type { ElectionConfig, ElectionNode, NodeId, NodeOptions, Outgoing, PersistentState } from '../core/index.ts';
-import type { CoreEvent } from '../core/index.ts';
-import { configId, silenceLimitMs } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DropReason } from '../runtime/driver.ts';
-import type { Clock } from '../runtime/ports.ts';
+import type { Clock } from '../contract/ports.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { Wire } from '../wire/wire.ts';
 import { SimDisk, type DiskMode } from './disk.ts';

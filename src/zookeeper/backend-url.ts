@@ -1,5 +1,6 @@
 /** `zookeeper://host:port[,host:port…][/path][?mode=bully|fair]`: where and how to elect through ZooKeeper. */
-import { ElectionMode } from './recipe.ts';
+import { ElectionMode } from '../contract/zookeeper-status.ts';
+import { OptionError } from '../contract/errors.ts';
 
 export interface ZooKeeperBackend {
   /** "host:port" entries of the ensemble. */
@@ -11,25 +12,25 @@ export interface ZooKeeperBackend {
 
 export const DEFAULT_ZOOKEEPER_PORT = 2181;
 
-/** Parses a backend URL; throws RangeError naming what is wrong. */
+/** Parses a backend URL; throws OptionError naming what is wrong. */
 export function parseBackendUrl(url: string, cluster: string): ZooKeeperBackend {
   const match = /^zookeeper:\/\/([^/?#]+)(\/[^?#]*)?(?:\?([^#]*))?$/.exec(url.trim());
-  if (match === null) throw new RangeError(`backend "${url}": use zookeeper://host:port[,host:port…][/path][?mode=bully|fair]`);
+  if (match === null) throw new OptionError('backend', 'backend', ` "${url}": use zookeeper://host:port[,host:port…][/path][?mode=bully|fair]`);
   const servers = match[1]!.split(',').map((entry) => {
     // Host names and IPv4 only: the client's connection string cannot carry an IPv6 literal.
     const server = /^([A-Za-z0-9.-]+)(?::(\d+))?$/.exec(entry.trim());
     const port = server?.[2] === undefined ? DEFAULT_ZOOKEEPER_PORT : Number(server[2]);
-    if (server === null || port < 1 || port > 65535) throw new RangeError(`backend "${url}": "${entry}" is not host:port`);
+    if (server === null || port < 1 || port > 65535) throw new OptionError('backend', 'backend', ` "${url}": "${entry}" is not host:port`);
     return `${server[1]}:${port}`;
   });
   const rawPath = match[2] === undefined || match[2] === '/' ? `/conclave/${cluster}` : match[2].replace(/\/+$/, '');
   if (!/^(\/[\w.-]+)+$/.test(rawPath) || rawPath.split('/').some((part) => part === '.' || part === '..' || part === 'zookeeper')) {
-    throw new RangeError(`backend "${url}": path "${rawPath}" must be /name[/name…] of letters, digits, '.', '-' and '_'`);
+    throw new OptionError('backend', 'backend', ` "${url}": path "${rawPath}" must be /name[/name…] of letters, digits, '.', '-' and '_'`);
   }
   const params = new URLSearchParams(match[3] ?? '');
-  for (const key of params.keys()) if (key !== 'mode') throw new RangeError(`backend "${url}": unknown parameter "${key}" (only mode)`);
+  for (const key of params.keys()) if (key !== 'mode') throw new OptionError('backend', 'backend', ` "${url}": unknown parameter "${key}" (only mode)`);
   const mode = params.get('mode') ?? ElectionMode.Bully;
-  if (mode !== ElectionMode.Bully && mode !== ElectionMode.Fair) throw new RangeError(`backend "${url}": mode must be bully or fair, got "${mode}"`);
+  if (mode !== ElectionMode.Bully && mode !== ElectionMode.Fair) throw new OptionError('backend', 'backend', ` "${url}": mode must be bully or fair, got "${mode}"`);
   return { servers, path: rawPath, mode };
 }
 

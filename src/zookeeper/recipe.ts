@@ -11,10 +11,10 @@
  *   list of children, to see a higher ID arrive.
  * Leading also takes the claim znode (see zookeeper-node.ts); the recipe only says who tries.
  */
+import { ElectionMode } from '../contract/zookeeper-status.ts';
 import type { NodeId } from '../core/index.ts';
 
-export const ElectionMode = { Fair: 'fair', Bully: 'bully' } as const;
-export type ElectionMode = (typeof ElectionMode)[keyof typeof ElectionMode];
+export { ElectionMode };
 
 export interface Candidate {
   /** The znode's name (not the full path). */

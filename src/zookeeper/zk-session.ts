@@ -8,7 +8,7 @@
  * its own lease from the requests that come back (see zookeeper-node.ts).
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
-import { SessionState } from './status.ts';
+import { SessionState } from '../contract/zookeeper-status.ts';
 
 export class ZkError extends Error {
   override readonly name = 'ZkError';

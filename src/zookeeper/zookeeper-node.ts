@@ -19,15 +19,17 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ElectionCause, ResignReason, Role, type NodeId, type NodeStatus } from '../core/index.ts';
-import { systemClock } from '../runtime/clock.ts';
-import { startMetrics, type NodeMetrics } from '../runtime/metrics.ts';
-import type { ConclaveNodeEvents, NodeEvent, RuntimeStatus } from '../runtime/conclave-node.ts';
-import type { Elector } from '../runtime/elector.ts';
-import { GuardedEmitter } from '../runtime/guarded-emitter.ts';
+import { systemClock } from '../contract/system-clock.ts';
+import { startMetrics } from '../metrics/metrics.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
+import type { ElectorEvents, NodeEvent } from '../contract/events.ts';
+import type { RuntimeStatus } from '../contract/status.ts';
+import type { Elector } from '../contract/elector.ts';
+import { GuardedEmitter } from '../contract/guarded-emitter.ts';
 import { noDrops } from '../wire/wire.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
-import { candidatePrefix, designated, duplicateIds, parseCandidate, rank, watchOf, type Candidate, type ElectionMode } from './recipe.ts';
-import { SessionState, type ZooKeeperStatus } from './status.ts';
+import { candidatePrefix, designated, duplicateIds, parseCandidate, rank, watchOf, type Candidate } from './recipe.ts';
+import { SessionState, type ElectionMode, type ZooKeeperStatus } from '../contract/zookeeper-status.ts';
 import { ZK_NODE_EXISTS, ZK_NO_NODE, ZkError, ZkSession } from './zk-session.ts';
 
 /** A leader leads for this share of the session timeout after its last confirmed request. */
@@ -65,7 +67,7 @@ interface Claim {
   owner: string | null;
 }
 
-export class ZooKeeperNode extends GuardedEmitter<ConclaveNodeEvents> implements Elector {
+export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elector {
   readonly id: NodeId;
   readonly options: ZooKeeperNodeOptions;
   readonly metrics: NodeMetrics;

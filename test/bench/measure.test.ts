@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { agreementAt, dualLeaderMs, summarize } from '../../bench/compare/measure.ts';
 import { cdfSvg, markdown, type Results } from '../../bench/compare/report.ts';
 import type { LabNode } from '../../src/lab/netns-lab.ts';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 
 type Said = [ts: number, role: string, leader: number | null];
 

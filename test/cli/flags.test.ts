@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { parseRunFlags } from '../../src/cli/run-command.ts';
+import { parseRunFlags } from '../../src/session/run-command.ts';
 
 const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
 const BASE = ['--id', '1', '--cluster-size', '3'];
@@ -94,5 +94,40 @@ describe('--backend', () => {
     const result = spawnSync(process.execPath, [CLI, 'run', '--id', '1', '--backend', 'zookeeper://zk1/a?mode=random'], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /--backend "zookeeper:\/\/zk1\/a\?mode=random": mode must be bully or fair/);
+  });
+});
+
+describe('start-up errors by class', () => {
+  it('an OptionError becomes a usage error naming the flag; a RangeError of a bug does not', async () => {
+    const { asUsageError } = await import('../../src/session/run-command.ts');
+    const { resolveOptions } = await import('../../src/runtime/options.ts');
+    let thrown: unknown;
+    try {
+      resolveOptions({ id: 1, clusterSize: 3, group: '10.0.0.1' });
+    } catch (error) {
+      thrown = error;
+    }
+    assert.equal((thrown as Error).name, 'OptionError');
+    assert.ok(thrown instanceof RangeError, 'still a RangeError, as before it had a class');
+    assert.equal(asUsageError(thrown)?.message, '--group 10.0.0.1 is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)');
+    assert.equal(asUsageError(new RangeError('group index 7 out of range')), null, 'a bug is not a bad flag');
+  });
+
+  it('a wrapped error keeps its cause: a metrics port in use', async () => {
+    const { createServer } = await import('node:net');
+    const { startMetrics } = await import('../../src/metrics/metrics.ts');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failure = await startMetrics({ id: 1, cluster: 'c' }, () => { throw new Error('unused'); }, { port, host: '127.0.0.1' }).then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      assert.equal(failure?.name, 'MetricsListenError');
+      assert.equal((failure?.cause as NodeJS.ErrnoException | undefined)?.code, 'EADDRINUSE');
+    } finally {
+      taken.close();
+    }
   });
 });

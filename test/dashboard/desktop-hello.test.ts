@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect, type Page } from 'playwright/test';
 import { DashboardFeed } from '../../src/dashboard/feed.ts';
 import type { NumberedMessage } from '../../src/dashboard/messages.ts';
-import type { RuntimeStatus } from '../../src/runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../../src/contract/status.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing } from '../net/browser.ts';
 import { syntheticEvent, syntheticStatus } from '../ui/fixtures.ts';

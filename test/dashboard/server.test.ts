@@ -14,8 +14,8 @@ import type { ControlAction, DashboardMessage } from '../../src/dashboard/messag
 import { DashboardServer } from '../../src/dashboard/server.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/dashboard/static-files.ts';
 import { hostAllowed } from '../../src/dashboard/web-host.ts';
-import type { RuntimeStatus } from '../../src/runtime/conclave-node.ts';
-import { systemClock } from '../../src/runtime/clock.ts';
+import type { RuntimeStatus } from '../../src/contract/status.ts';
+import { systemClock } from '../../src/contract/system-clock.ts';
 
 class StandInNode extends EventEmitter {
   term = 3;

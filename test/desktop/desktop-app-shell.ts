@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { Session } from '../../src/cli/session.ts';
+import type { Session } from '../../src/session/session.ts';
 import type { DesktopProcess, DesktopShell } from '../../src/desktop/desktop-app.ts';
 
 export class TestShell implements DesktopShell {

@@ -2,7 +2,7 @@
  * The promise both backends make to library users: a listener that throws does not stop the node.
  */
 import assert from 'node:assert/strict';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 
 interface ListenedNode {
   on(event: 'event', listener: (line: NodeEvent) => void): unknown;

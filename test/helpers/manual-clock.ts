@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/runtime/ports.ts';
+import type { Clock } from '../../src/contract/ports.ts';
 import { BOOT } from './core.ts';
 
 /** A clock the test moves by hand; timers fire only when asked. */

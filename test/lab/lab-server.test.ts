@@ -16,7 +16,7 @@ import type { WebHost } from '../../src/dashboard/web-host.ts';
 import { DemoLab } from '../../src/lab/demo-lab.ts';
 import { startLabServer } from '../../src/lab/lab-server.ts';
 import { NodeDashboards } from '../../src/lab/node-dashboards.ts';
-import type { RuntimeStatus } from '../../src/runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../../src/contract/status.ts';
 import { StandInHosts } from './stand-in-hosts.ts';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';

@@ -1,7 +1,7 @@
 /** Lab hosts without a network: their nodes report what the test says, and every call is recorded. */
 import type { ChildProcess } from 'node:child_process';
 import type { LabHosts } from '../../src/lab/demo-lab.ts';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 
 export class StandInHosts implements LabHosts {
   readonly nodes: Array<{ id: number; ip: string; process: ChildProcess | null }>;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 import { assertDurableTermsAndVotes } from './checks.ts';
 import { Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';

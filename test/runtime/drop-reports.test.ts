@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConclaveNode, type NodeEvent } from '../../src/runtime/conclave-node.ts';
+import { ConclaveNode } from '../../src/runtime/conclave-node.ts';
+import { type NodeEvent } from '../../src/contract/events.ts';
 import { DropReporter, type DropReport } from '../../src/runtime/drop-reporter.ts';
 
 /** A virtual clock whose timers fire `lateMs` after they are due, as a busy event loop's do. */

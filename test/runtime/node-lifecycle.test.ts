@@ -10,7 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ConclaveNode, type NodeEvent } from '../../src/runtime/conclave-node.ts';
+import { ConclaveNode } from '../../src/runtime/conclave-node.ts';
+import { type NodeEvent } from '../../src/contract/events.ts';
 import { StateFile } from '../../src/runtime/state-file.ts';
 import { assertListenerIsolation, until } from '../helpers/listener-isolation.ts';
 

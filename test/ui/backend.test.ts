@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SESSION_LABELS, isPaused, selfAddress, sessionLabel, watchInWords } from '../../src/ui/lib/backend.ts';
-import type { ZooKeeperStatus } from '../../src/zookeeper/status.ts';
+import type { ZooKeeperStatus } from '../../src/contract/zookeeper-status.ts';
 import { syntheticStatus } from './fixtures.ts';
 
 const zookeeper: ZooKeeperStatus = {

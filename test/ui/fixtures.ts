@@ -5,7 +5,8 @@
  */
 import { silenceLimitMs } from '../../src/core/config.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
-import type { NodeEvent, RuntimePeerStatus, RuntimeStatus } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
+import type { RuntimePeerStatus, RuntimeStatus } from '../../src/contract/status.ts';
 import { noDrops } from '../../src/wire/wire.ts';
 
 export interface SyntheticStatusOptions {

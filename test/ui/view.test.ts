@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeartbeatSample } from '../../src/dashboard/messages.ts';
-import type { NodeEvent } from '../../src/runtime/conclave-node.ts';
+import type { NodeEvent } from '../../src/contract/events.ts';
 import { beatKind, chartMarks } from '../../src/ui/lib/beats.ts';
 import { BINS_PER_WINDOW, binSizeMs, buildChartFrame, isNiceTick, niceFloor, peerColor, peerSetKey, yRangeMs } from '../../src/ui/lib/chart-series.ts';
 import { ClockOffsetEstimator, OFFSET_WINDOW } from '../../src/ui/lib/clock-offset.ts';

@@ -2,8 +2,8 @@
  * What differs on the page between a node on the multicast network and one that elects through
  * ZooKeeper: where it is, whether it is paused, and what its "quorum" is.
  */
-import type { RuntimeStatus } from '../../runtime/conclave-node.ts';
-import type { ZooKeeperStatus } from '../../zookeeper/status.ts';
+import type { RuntimeStatus } from '../../contract/status.ts';
+import type { ZooKeeperStatus } from '../../contract/zookeeper-status.ts';
 
 export function isPaused(status: RuntimeStatus): boolean {
   return status.network?.paused ?? status.zookeeper?.paused ?? false;

@@ -3,7 +3,7 @@
  * and why (the votes it won and what started the election).
  */
 import type { ElectionCause, NodeId } from '../../core/messages.ts';
-import type { RuntimeStatus } from '../../runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../../contract/status.ts';
 import { isNumber, nodeLabel } from './format.ts';
 
 /** The cause of an election, as a sentence fragment: "elected after a failover after a timeout". */

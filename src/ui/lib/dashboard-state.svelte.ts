@@ -7,7 +7,7 @@
  * over 100 peers would cost time and buy nothing.
  */
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../dashboard/messages.ts';
-import type { RuntimeStatus } from '../../runtime/conclave-node.ts';
+import type { RuntimeStatus } from '../../contract/status.ts';
 import { ClockOffsetEstimator } from './clock-offset.ts';
 import { HeartbeatWindow } from './heartbeat-window.ts';
 import type { ConnectionState } from './source.ts';

@@ -3,7 +3,8 @@
  * itself, but gives up for good on an HTTP error (503 when too many pages are open, or a server
  * restarting): then this opens a new one, backing off up to 10 s.
  */
-import type { ConnectionState } from './source.ts';
+/** Where a page's stream to its node stands. */
+export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 10_000;

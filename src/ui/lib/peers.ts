@@ -4,7 +4,7 @@
  */
 import type { NodeId, Role } from '../../core/messages.ts';
 import type { PeerState } from '../../core/peers.ts';
-import type { RuntimePeerStatus } from '../../runtime/conclave-node.ts';
+import type { RuntimePeerStatus } from '../../contract/status.ts';
 import { BEAT_KIND_LABELS, beatIntervalOf, beatKind, beatText, silenceLimitBasis, silenceLimitOf, type BeatKind, type BeatTimings } from './beats.ts';
 import { NO_VALUE, formatDurationMs, formatPhi, isNumber, nodeLabel } from './format.ts';
 

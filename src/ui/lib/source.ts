@@ -3,9 +3,9 @@
  * desktop window, otherwise the node's Server-Sent Events stream on the page's own origin.
  */
 import type { ControlAction, ControlResult, DashboardMessage, NumberedMessage } from '../../dashboard/messages.ts';
-import { openEventStream } from './event-stream.ts';
+import { openEventStream, type ConnectionState } from './event-stream.ts';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+export type { ConnectionState };
 
 export interface DashboardSource {
   /** Where the data comes from, for the page's footer. */

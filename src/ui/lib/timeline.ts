@@ -2,7 +2,7 @@
  * The timeline: one readable line per NodeEvent, newest first, bounded so an hour of flapping
  * peers cannot grow the page without limit.
  */
-import type { NodeEvent } from '../../runtime/conclave-node.ts';
+import type { NodeEvent } from '../../contract/events.ts';
 import { causeInWords } from './coordinator.ts';
 import { formatClockTime, formatDurationMs, isNumber, nodeLabel, nodeList, plural } from './format.ts';
 

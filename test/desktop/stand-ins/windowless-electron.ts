@@ -5,7 +5,7 @@
  * launcher is tested against the app's real reports, exits and quitting. Its first argument is
  * the main script the launcher names, as Electron's would be.
  */
-import type { Session } from '../../../src/cli/session.ts';
+import type { Session } from '../../../src/session/session.ts';
 import { runDesktopApp, thisProcess } from '../../../src/desktop/desktop-app.ts';
 import { TestShell } from '../desktop-app-shell.ts';
 

@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PeerState, Role, type NodeStatus } from '../core/index.ts';
 import { DROP_REASONS, type DropReason } from '../wire/wire.ts';
-import { MetricsListenError, type NodeMetrics } from './metrics.ts';
+import type { NodeMetrics } from './node-metrics.ts';
+import { MetricsListenError } from './listen-error.ts';
 
 /** One registry per node, so that several nodes in one process do not mix their numbers. */
 export class PrometheusMetrics implements NodeMetrics {

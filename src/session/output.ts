@@ -1,4 +1,4 @@
-import type { NodeEvent } from '../runtime/conclave-node.ts';
+import type { NodeEvent } from '../contract/events.ts';
 
 /** --json: one JSON object per line. */
 export function jsonLine(event: NodeEvent): string {

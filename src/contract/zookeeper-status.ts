@@ -1,6 +1,9 @@
 /** What a ZooKeeper-backed node shows: its session and the election's znodes. No runtime dependencies: the page imports it too. */
 import type { NodeId } from '../core/messages.ts';
-import type { ElectionMode } from './recipe.ts';
+
+/** Who leads: the highest ID (bully) or the first registered (fair). */
+export const ElectionMode = { Fair: 'fair', Bully: 'bully' } as const;
+export type ElectionMode = (typeof ElectionMode)[keyof typeof ElectionMode];
 
 export const SessionState = {
   Connecting: 'connecting',

@@ -1,7 +1,7 @@
-import { resolveZooKeeperOptions } from '../zookeeper/options.ts';
-import { ConclaveNode } from './conclave-node.ts';
-import type { Elector } from './elector.ts';
-import type { NodeOptions } from './options.ts';
+import { resolveZooKeeperOptions } from './zookeeper-options.ts';
+import { ConclaveNode } from '../runtime/conclave-node.ts';
+import type { Elector } from '../contract/elector.ts';
+import type { NodeOptions } from '../runtime/options.ts';
 
 /**
  * Starts a node: on the LAN, or through ZooKeeper when `backend` is a zookeeper:// URL. The

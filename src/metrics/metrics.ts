@@ -4,45 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { NodeStatus } from '../core/index.ts';
-import type { DropReason } from '../wire/wire.ts';
-
-/** The metrics endpoint could not listen: the port is taken, or the host is not this machine's. */
-export class MetricsListenError extends Error {
-  override readonly name = 'MetricsListenError';
-  /** The system's error code: EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOTFOUND, … */
-  readonly code: string | undefined;
-  readonly host: string;
-  readonly port: number;
-  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
-    super(`metrics endpoint ${host}:${port}: ${cause.message}`);
-    this.code = cause.code;
-    this.host = host;
-    this.port = port;
-  }
-}
-
-interface Count {
-  inc(value?: number): void;
-}
-interface CountBy<Label extends string> {
-  inc(labels: Record<Label, string>, value?: number): void;
-}
-interface Observations {
-  observe(value: number): void;
-}
-
-/** The instruments a node updates as it runs. */
-export interface NodeMetrics {
-  readonly leaderChanges: Count;
-  readonly sent: CountBy<'kind'>;
-  readonly received: CountBy<'kind'>;
-  readonly bytesSent: Count;
-  readonly bytesReceived: Count;
-  readonly socketErrors: CountBy<'code'>;
-  readonly electionSeconds: Observations;
-  readonly leaderlessSeconds: Observations;
-  countDrop(reason: DropReason): void;
-}
+import type { NodeMetrics } from './node-metrics.ts';
 
 /** A node's metrics and, when it serves them, the endpoint's server. */
 export interface ServedMetrics {

@@ -5,9 +5,9 @@
  */
 import type { DashboardFeed } from '../dashboard/feed.ts';
 import type { DashboardServer } from '../dashboard/server.ts';
-import type { NodeEvent } from '../runtime/conclave-node.ts';
-import type { Elector } from '../runtime/elector.ts';
-import { startNode } from '../runtime/start-node.ts';
+import type { NodeEvent } from '../contract/events.ts';
+import type { Elector } from '../contract/elector.ts';
+import { startNode } from './start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
 import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
 

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type NodeId } from '../core/index.ts';
 import { KeyError, parseKeys, readKeyFile } from '../net/keys.ts';
-import { MetricsListenError } from '../runtime/metrics.ts';
+import { MetricsListenError } from '../metrics/listen-error.ts';
 import type { NodeOptions } from '../runtime/options.ts';
 import { DataDirError } from '../runtime/state-file.ts';
 import type { KeyRing } from '../wire/seal.ts';
+import { OptionError, type OptionName } from '../contract/errors.ts';
 
 export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
 
@@ -138,6 +139,19 @@ const FLAG_OF: Record<string, string> = {
   answerTimeoutMs: '--timeout-ms',
 };
 
+/** The flag that sets each node option, as a bad value of it is reported. */
+const FLAG_OF_OPTION: Record<OptionName, string> = {
+  id: '--id',
+  group: '--group',
+  multicast: '--no-multicast: without multicast',
+  unicastPort: '--unicast-port',
+  cluster: '--cluster',
+  seeds: '--seeds',
+  voters: '--voters/--cluster-size',
+  backend: '--backend',
+  timeoutMs: '--timeout-ms',
+};
+
 /** Parses `conclave run` flags; throws UsageError naming the bad flag. Returns null for --help. */
 export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettings | null {
   let values;
@@ -219,19 +233,7 @@ export function asUsageError(error: unknown, given?: NodeOptions): UsageError | 
   if (error instanceof MetricsListenError) return new UsageError(metricsListenProblem(error));
   if (error instanceof DataDirError && given?.dataDir !== undefined) return new UsageError(`--data-dir ${error.message}`);
   if (error instanceof ConfigError) return new UsageError(`${FLAG_OF[error.field] ?? error.field}: ${error.message.slice(error.field.length + 2)}`);
-  if (error instanceof RangeError) {
-    const message = error.message
-      .replace(/^node ID/, '--id')
-      .replace(/^group/, '--group')
-      .replace(/^cluster name/, '--cluster')
-      .replace(/^seeds?\b/, '--seeds')
-      .replace(/^without multicast/, '--no-multicast: without multicast')
-      .replace(/^unicast port/, '--unicast-port')
-      .replace(/^backend/, '--backend')
-      .replace(/^timeout (\d+) ms: ZooKeeper/, '--timeout-ms $1: ZooKeeper')
-      .replace(/^voters:/, '--voters/--cluster-size:');
-    return new UsageError(message);
-  }
+  if (error instanceof OptionError) return new UsageError(`${FLAG_OF_OPTION[error.option]}${error.problem}`);
   return null;
 }
 

@@ -4,9 +4,10 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { NodeId, ResignReason } from '../core/index.ts';
-import type { ConclaveNodeEvents, RuntimeStatus } from './conclave-node.ts';
+import type { ElectorEvents } from './events.ts';
+import type { RuntimeStatus } from './status.ts';
 
-export interface Elector extends EventEmitter<ConclaveNodeEvents> {
+export interface Elector extends EventEmitter<ElectorEvents> {
   readonly id: NodeId;
   /** The fencing token space: the term (LAN) or the claim's zxid (ZooKeeper). */
   readonly term: number;

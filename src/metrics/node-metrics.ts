@@ -1,0 +1,25 @@
+/** The instruments a node updates as it runs, whether it serves them or not. */
+import type { DropReason } from '../wire/wire.ts';
+
+interface Count {
+  inc(value?: number): void;
+}
+interface CountBy<Label extends string> {
+  inc(labels: Record<Label, string>, value?: number): void;
+}
+interface Observations {
+  observe(value: number): void;
+}
+
+/** The instruments a node updates as it runs. */
+export interface NodeMetrics {
+  readonly leaderChanges: Count;
+  readonly sent: CountBy<'kind'>;
+  readonly received: CountBy<'kind'>;
+  readonly bytesSent: Count;
+  readonly bytesReceived: Count;
+  readonly socketErrors: CountBy<'code'>;
+  readonly electionSeconds: Observations;
+  readonly leaderlessSeconds: Observations;
+  countDrop(reason: DropReason): void;
+}
