@@ -15,6 +15,7 @@ export interface NodeEvent {
   [detail: string]: unknown;
 }
 
+/** What an Elector emits, for `on(...)`: the same for both backends. */
 export interface ElectorEvents {
   /** Every line of the node's story. */
   event: [NodeEvent];
