@@ -1,5 +1,5 @@
 /**
- * npm run sim -- --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
+ * npm run sim -- [--backend lan|zookeeper] --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
  * npm run sim -- --demo   (one narrated run, then a short batch)
  */
 import { randomInt } from 'node:crypto';
@@ -8,11 +8,12 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { narrate } from './narrate.ts';
-import { formatFailure, replayCommand } from './report.ts';
+import { formatFailure, formatZkFailure, replayCommand, type Backend } from './report.ts';
 import type { RunResult } from './run.ts';
+import type { ZkRunResult } from './zookeeper/run.ts';
 import type { WorkerJob } from './worker.ts';
 
-const USAGE = `usage: npm run sim -- [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
+const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
        npm run sim -- --demo [--seed <S>] [--nodes <N>]
 
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
@@ -20,6 +21,13 @@ partitions, one-way links, loss, duplication, reordering, clock drift) and then 
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
 L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes.
 
+With --backend zookeeper, runs R simulated ZooKeeper-backed clusters (2 to 7 nodes) against a
+simulated ensemble, with crashes, clean restarts, cut links (noticed or silent), servers cut off
+from the ensemble (stale reads), slow replies, ensemble outages, stalls, pauses and resignations.
+Checks Z1 never two valid leases at once, Z2 fencing tokens only grow, Z3 an agreed leader within
+the bound once calm.
+
+  --backend <B> lan (default) or zookeeper
   --runs <R>    number of runs (default 100)
   --seed <S>    first seed (default: random, printed)
   --nodes <N>   cluster size for every run, 1 to 100 (default: 3 to 9, drawn from each seed)
@@ -49,6 +57,7 @@ try {
       runs: { type: 'string' },
       seed: { type: 'string' },
       nodes: { type: 'string' },
+      backend: { type: 'string', default: 'lan' },
       jobs: { type: 'string' },
       trace: { type: 'boolean', default: false },
       failures: { type: 'string' },
@@ -66,6 +75,9 @@ if (flags.help) {
   console.log(USAGE);
   process.exit(0);
 }
+if (flags.backend !== 'lan' && flags.backend !== 'zookeeper') fail(`--backend must be lan or zookeeper, got "${flags.backend}"`);
+const backend: Backend = flags.backend;
+if (backend === 'zookeeper' && flags.demo) fail('--demo narrates the LAN backend only');
 const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
 const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
 const nodes = integerFlag(flags.nodes, 'nodes', 1, 100);
@@ -73,14 +85,14 @@ const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableP
 
 if (flags.demo) narrate(firstSeed, nodes ?? 5);
 
-console.log(`sim: ${runs} runs from seed ${firstSeed}${nodes === undefined ? '' : `, ${nodes} nodes`}, ${jobs} worker(s)`);
+console.log(`sim: ${backend === 'zookeeper' ? 'ZooKeeper backend, ' : ''}${runs} runs from seed ${firstSeed}${nodes === undefined ? '' : `, ${nodes} nodes`}, ${jobs} worker(s)`);
 const startedMs = performance.now();
-const failures: RunResult[] = [];
+const failures: Array<RunResult | ZkRunResult> = [];
 const convergence: number[] = [];
 let simulatedMs = 0;
 let done = 0;
 
-function report(result: RunResult): void {
+function report(result: RunResult | ZkRunResult): void {
   done++;
   // A long sweep says how far it got, so that one stopped early still tells something.
   if (runs >= 10_000 && done % 5000 === 0) {
@@ -92,15 +104,16 @@ function report(result: RunResult): void {
   failures.push(result);
   if (flags.failures !== undefined) {
     const what = result.violations.map((v) => `${v.check} at ${(v.atMs / 1000).toFixed(4)}s`).join(', ');
-    appendFileSync(flags.failures, `${replayCommand(result.seed, nodes)}   # ${what}\n`);
+    appendFileSync(flags.failures, `${replayCommand(result.seed, nodes, backend)}   # ${what}\n`);
   }
-  console.log(`\n${formatFailure(result, nodes, flags.trace || failures.length <= 3)}`);
+  const withTrace = flags.trace || failures.length <= 3;
+  console.log(`\n${'network' in result ? formatFailure(result, nodes, withTrace) : formatZkFailure(result, nodes, withTrace)}`);
 }
 
 const seeds = Array.from({ length: runs }, (_, i) => firstSeed + i);
 await Promise.all(
   Array.from({ length: jobs }, (_, j) => {
-    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes };
+    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
       worker.on('message', report);

@@ -1,8 +1,23 @@
 import type { RunResult } from './run.ts';
+import type { ZkRunResult } from './zookeeper/run.ts';
+
+export type Backend = 'lan' | 'zookeeper';
 
 /** The one-line command that replays a run exactly. */
-export function replayCommand(seed: number, nodes: number | undefined): string {
-  return `npm run sim -- --seed ${seed} --runs 1${nodes === undefined ? '' : ` --nodes ${nodes}`} --trace`;
+export function replayCommand(seed: number, nodes: number | undefined, backend: Backend = 'lan'): string {
+  return `npm run sim -- ${backend === 'zookeeper' ? '--backend zookeeper ' : ''}--seed ${seed} --runs 1${nodes === undefined ? '' : ` --nodes ${nodes}`} --trace`;
+}
+
+/** A failing run of the ZooKeeper backend: what broke, how to replay it, and (optionally) the trace. */
+export function formatZkFailure(result: ZkRunResult, nodesFlag: number | undefined, withTrace: boolean): string {
+  const { seed, nodes, config } = result;
+  const lines = [
+    `VIOLATION seed ${seed}: ${nodes} nodes, ZooKeeper ${config.mode}, preempt ${config.preempt}, damping ${config.dampingMs} ms, session timeout ${config.sessionTimeoutMs} ms`,
+    ...result.violations.map((v) => `  ${v.check} at ${(v.atMs / 1000).toFixed(4)}s: ${v.message}`),
+    `  replay: ${replayCommand(seed, nodesFlag, 'zookeeper')}`,
+  ];
+  if (withTrace && result.trace !== null) lines.push('  the story up to the first violation:', result.trace);
+  return lines.join('\n');
 }
 
 /** How a failing run is reported: what broke, how to replay it, and (optionally) the trace. */

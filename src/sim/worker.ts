@@ -1,14 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runSimulation, type RunResult } from './run.ts';
+import { runZkSimulation, type ZkRunResult } from './zookeeper/run.ts';
 
 /** Runs its share of the seeds and reports each result to the main thread. */
 export interface WorkerJob {
   seeds: number[];
   nodes: number | undefined;
+  backend: 'lan' | 'zookeeper';
 }
 
 const job = workerData as WorkerJob;
 for (const seed of job.seeds) {
-  const result: RunResult = runSimulation({ seed, nodes: job.nodes });
+  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes });
   parentPort!.postMessage(result);
 }

@@ -9,6 +9,8 @@
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { SessionState } from '../contract/zookeeper-status.ts';
+import { ZkFailure, type ZkReply, type ZkRequest, type ZnodeStat } from './election/requests.ts';
+import type { ZkClient } from './zk-client.ts';
 
 export class ZkError extends Error {
   override readonly name = 'ZkError';
@@ -21,15 +23,6 @@ export class ZkError extends Error {
 }
 
 export const ZK_NO_NODE = zookeeper.Exception.NO_NODE;
-export const ZK_NODE_EXISTS = zookeeper.Exception.NODE_EXISTS;
-
-/** The parts of a znode's Stat the election uses, as numbers. */
-export interface ZnodeStat {
-  /** The zxid of the transaction that created it: unique, and it only grows. */
-  czxid: number;
-  /** The session that owns it, if ephemeral (hex); null otherwise. */
-  owner: string | null;
-}
 
 export interface ZkSessionOptions {
   servers: readonly string[];
@@ -40,7 +33,7 @@ export interface ZkSessionOptions {
   onState: (state: SessionState) => void;
 }
 
-export class ZkSession {
+export class ZkSession implements ZkClient {
   private readonly client: Client;
   private readonly options: ZkSessionOptions;
   state: SessionState = SessionState.Connecting;
@@ -65,7 +58,7 @@ export class ZkSession {
   }
 
   /** The session ID in hex, once connected. */
-  get id(): string | null {
+  get sessionId(): string | null {
     const id = this.client.getSessionId();
     return id === undefined || id.every((byte) => byte === 0) ? null : id.toString('hex');
   }
@@ -89,6 +82,33 @@ export class ZkSession {
     if (this.state === SessionState.Closed) return;
     this.state = SessionState.Closed;
     this.client.close();
+  }
+
+  /** The election's port (zk-client.ts): one request, its outcome as data. */
+  request(request: ZkRequest, onReply: (reply: ZkReply<unknown>) => void, onWatch?: () => void): void {
+    this.perform(request, onWatch).then(
+      (value) => onReply({ ok: true, value }),
+      (error: unknown) => onReply({ ok: false, failure: failureOf(error), message: (error as Error).message ?? String(error) }),
+    );
+  }
+
+  private async perform(request: ZkRequest, onWatch: (() => void) | undefined): Promise<unknown> {
+    switch (request.op) {
+      case 'ensure-path':
+        return this.mkdirp(request.path).then(() => null);
+      case 'create':
+        return this.createEphemeral(request.path, Buffer.from(request.data), request.sequential);
+      case 'set-data':
+        return this.write(request.path, Buffer.from(request.data)).then(() => null);
+      case 'remove':
+        return this.remove(request.path).then(() => null);
+      case 'children':
+        return this.children(request.path, request.watch ? onWatch : undefined);
+      case 'exists':
+        return this.exists(request.path, request.watch ? onWatch : undefined);
+      case 'get-data':
+        return this.read(request.path);
+    }
   }
 
   mkdirp(path: string): Promise<void> {
@@ -168,6 +188,24 @@ export class ZkSession {
         reject(toZkError(what, error)); // the client refused the request (a bad path, a closed client)
       }
     });
+  }
+}
+
+function failureOf(error: unknown): ZkFailure {
+  if (!(error instanceof ZkError)) return ZkFailure.Other;
+  switch (error.code) {
+    case 0:
+      return ZkFailure.Timeout;
+    case zookeeper.Exception.NO_NODE:
+      return ZkFailure.NoNode;
+    case zookeeper.Exception.NODE_EXISTS:
+      return ZkFailure.NodeExists;
+    case zookeeper.Exception.SESSION_EXPIRED:
+      return ZkFailure.SessionExpired;
+    case zookeeper.Exception.CONNECTION_LOSS:
+      return ZkFailure.Connection;
+    default:
+      return ZkFailure.Other;
   }
 }
 

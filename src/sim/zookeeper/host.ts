@@ -1,0 +1,213 @@
+/**
+ * One simulated machine of a ZooKeeper-backed cluster: a drifting clock, a process (the real
+ * ZkDriver and a ZkElection) that can crash, restart and stall, and its link to the ensemble.
+ */
+import type { NodeId } from '../../core/messages.ts';
+import type { Clock } from '../../contract/ports.ts';
+import type { ElectionMode, SessionState } from '../../contract/zookeeper-status.ts';
+import type { ZkCoreEvent } from '../../zookeeper/election/events.ts';
+import { ZkElection, type ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
+import { ZkDriver } from '../../zookeeper/zk-driver.ts';
+import type { SimRandom } from '../prng.ts';
+import type { Scheduler } from '../scheduler.ts';
+import { calmLink, SimZkClient, type SimZkLink } from './client.ts';
+import type { SimEnsemble } from './ensemble.ts';
+
+export type ZkCoreFactory = (options: ZkElectionOptions) => ZkElection;
+
+/** Clocks may run this much fast or slow (ZooKeeper's own assumption is tighter). */
+const MAX_DRIFT = 0.01;
+
+export interface ZkHostObserver {
+  onEvent(host: SimZkHost, event: ZkCoreEvent): void;
+  afterInput(host: SimZkHost): void;
+}
+
+export interface SimZkHostOptions {
+  id: NodeId;
+  path: string;
+  mode: ElectionMode;
+  sessionTimeoutMs: number;
+  dampingMs: number;
+  preempt: boolean;
+  scheduler: Scheduler;
+  ensemble: SimEnsemble;
+  random: SimRandom;
+  createCore: ZkCoreFactory;
+  observer: ZkHostObserver;
+}
+
+export class SimZkHost {
+  readonly id: NodeId;
+  readonly driftRatio: number;
+  readonly link: SimZkLink = calmLink();
+  driver: ZkDriver | null = null;
+  boots = 0;
+  stalledUntilMs = 0;
+  private stopAsked = false;
+  private readonly offsetMs: number;
+  private generation = 0;
+  private floorLocalMs = 0;
+  private backlog: Array<() => void> = [];
+  private readonly clients = new Set<SimZkClient>();
+  private readonly options: SimZkHostOptions;
+
+  constructor(options: SimZkHostOptions) {
+    this.options = options;
+    this.id = options.id;
+    this.driftRatio = options.random.between(-MAX_DRIFT, MAX_DRIFT);
+    this.offsetMs = options.random.between(0, 1e6);
+  }
+
+  get election(): ZkElection | null {
+    return this.driver?.election ?? null;
+  }
+
+  get up(): boolean {
+    return this.driver !== null;
+  }
+
+  get stalled(): boolean {
+    return this.stalledUntilMs > this.options.scheduler.nowMs;
+  }
+
+  localNowMs(): number {
+    const local = this.offsetMs + this.options.scheduler.nowMs * (1 + this.driftRatio);
+    this.floorLocalMs = Math.max(this.floorLocalMs, local);
+    return this.floorLocalMs;
+  }
+
+  realAtMs(localMs: number): number {
+    return (localMs - this.offsetMs) / (1 + this.driftRatio);
+  }
+
+  boot(): void {
+    if (this.up) return;
+    const { id, scheduler, observer } = this.options;
+    const generation = ++this.generation;
+    this.boots++;
+    this.stopAsked = false;
+    const clock: Clock = {
+      nowMs: () => this.localNowMs(),
+      schedule: (atMs, fire) => {
+        let cancelled = false;
+        scheduler.at(this.realAtMs(atMs), () => {
+          if (cancelled || generation !== this.generation) return;
+          this.run(() => {
+            this.floorLocalMs = Math.max(this.floorLocalMs, atMs);
+            fire();
+          });
+        });
+        return () => {
+          cancelled = true;
+        };
+      },
+    };
+    const { path, mode, sessionTimeoutMs, dampingMs, preempt } = this.options;
+    this.driver = new ZkDriver({
+      election: this.options.createCore({
+        id,
+        path,
+        mode,
+        requestedTimeoutMs: sessionTimeoutMs,
+        dampingMs,
+        preempt,
+        candidateData: new TextEncoder().encode(JSON.stringify({ id, boot: this.boots })),
+      }),
+      clock,
+      openClient: (onState) => this.openClient(generation, onState),
+      onEvent: (event) => observer.onEvent(this, event),
+      afterInput: () => observer.afterInput(this),
+    });
+    this.driver.start();
+  }
+
+  /** The process dies: its session lives on in the ensemble until it expires. */
+  crash(): void {
+    if (!this.up) return;
+    this.driver!.crash();
+    this.driver = null;
+    this.generation++;
+    this.backlog = [];
+    this.stalledUntilMs = 0;
+    for (const client of this.clients) client.crash();
+    this.clients.clear();
+  }
+
+  /** A clean stop: the node releases its znodes and closes its session. */
+  stop(): void {
+    if (!this.up) return;
+    const driver = this.driver!;
+    this.stopAsked = true;
+    this.run(() => void driver.stop());
+  }
+
+  /** Asked to stop cleanly (maybe not yet taken, while stalled): the process is on its way out. */
+  get stopped(): boolean {
+    return this.stopAsked;
+  }
+
+  stall(durationMs: number): void {
+    if (!this.up || this.stalled) return;
+    const generation = this.generation;
+    this.stalledUntilMs = this.options.scheduler.nowMs + durationMs;
+    this.options.scheduler.at(this.stalledUntilMs, () => {
+      if (generation !== this.generation) return;
+      this.stalledUntilMs = 0;
+      const backlog = this.backlog;
+      this.backlog = [];
+      for (const input of backlog) input();
+    });
+  }
+
+  /** A user's command to the node (pause, resume, resign), taken like any input. */
+  command(act: (driver: ZkDriver) => void): void {
+    const driver = this.driver;
+    if (driver !== null) this.run(() => act(driver));
+  }
+
+  /** The link to the ensemble changed; clients may notice at once. */
+  linkChanged(noticed: boolean): void {
+    for (const client of this.clients) client.linkChanged(noticed);
+  }
+
+  ensembleDown(): void {
+    for (const client of this.clients) client.ensembleDown();
+  }
+
+  private openClient(generation: number, onState: (state: SessionState) => void): SimZkClient {
+    const client = new SimZkClient({
+      ensemble: this.options.ensemble,
+      link: this.link,
+      scheduler: this.options.scheduler,
+      random: this.options.random,
+      requestedTimeoutMs: this.options.sessionTimeoutMs,
+      // The process hears its client like any input: not while stalled, not after it died.
+      onState: (state) => this.deliver(generation, () => onState(state)),
+    });
+    this.clients.add(client);
+    return this.wrap(client, generation);
+  }
+
+  /** The client's callbacks reach the process as inputs (held while it stalls). */
+  private wrap(client: SimZkClient, generation: number): SimZkClient {
+    const request = client.request.bind(client);
+    client.request = (req, onReply, onWatch) =>
+      request(
+        req,
+        (reply) => this.deliver(generation, () => onReply(reply)),
+        onWatch === undefined ? undefined : () => this.deliver(generation, onWatch),
+      );
+    return client;
+  }
+
+  private deliver(generation: number, input: () => void): void {
+    if (generation !== this.generation) return;
+    this.run(input);
+  }
+
+  private run(input: () => void): void {
+    if (this.stalled) this.backlog.push(input);
+    else input();
+  }
+}

@@ -1,0 +1,25 @@
+import type { NodeId } from '../../core/messages.ts';
+import type { SessionState } from '../../contract/zookeeper-status.ts';
+
+/** Why a ZooKeeper leader stopped leading. */
+export type ZkDemoteReason =
+  | 'requested'
+  | 'preempted'
+  | 'paused'
+  | 'stopping'
+  | 'claim-lost'
+  | 'zookeeper-disconnected'
+  | 'session-expired'
+  | 'zookeeper-unreachable';
+
+/** What the ZooKeeper election tells: the lines of its story, in the order they happened. */
+export type ZkCoreEvent =
+  | { type: 'session'; state: SessionState; sessionId: string | null; sessionTimeoutMs: number }
+  | { type: 'registered'; znode: string }
+  | { type: 'elected'; cause: 'cold-start' | 'failover'; token: number; znode: string }
+  /** `leaseEndedAtMs`: local time the lease really ended (earlier than now after a stall). */
+  | { type: 'demoted'; reason: ZkDemoteReason; token: number; leaseEndedAtMs: number }
+  | { type: 'leader'; leader: NodeId | null; previous: NodeId | null }
+  | { type: 'warning'; message: string }
+  | { type: 'paused' }
+  | { type: 'resumed' };
