@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { SessionState } from '../../src/contract/zookeeper-status.ts';
 import { formatZkFailure } from '../../src/sim/report.ts';
 import { runZkSimulation, type ZkRunResult } from '../../src/sim/zookeeper/run.ts';
-import { ZkElection, type ZkClaim, type ZkElectionOptions, type ZkOutput } from '../../src/zookeeper/election/zk-election.ts';
+import type { ZkClaim } from '../../src/zookeeper/election/claim.ts';
+import { ZkElection, type ZkElectionOptions, type ZkOutput } from '../../src/zookeeper/election/zk-election.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CI_RUNS = 300;

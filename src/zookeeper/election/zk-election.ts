@@ -13,7 +13,7 @@
  * succeeded (the claim, then a write to its own candidate znode each refresh). Reads never renew
  * the lease: a server cut off from the ensemble's leader may still answer them (see lease.ts).
  *
- * The election talks to ZooKeeper in rounds (programs): one request at a time, written as a
+ * The election talks to ZooKeeper in rounds: one request at a time, written as a
  * generator that yields each request and receives its reply. A round that must give way (a
  * pause, an expired session, a stop) is abandoned; a create it had sent is removed when it
  * succeeds, so that no znode of this session is left behind to block the election.
@@ -23,9 +23,9 @@ import { SessionState, type ElectionMode } from '../../contract/zookeeper-status
 import { candidatePrefix, designated, duplicateIds, parseCandidate, watchOf, type Candidate } from '../recipe.ts';
 import type { ZkCoreEvent, ZkDemoteReason } from './events.ts';
 import { BOOT_GRACE_SHARE, leaseMs, refreshMs, RETRY_MS } from './lease.ts';
-import { ZkFailure, ZkRequestFailed, type ZkOp, type ZkReply, type ZkRequest, type ZkResultOf } from './requests.ts';
-
-export const CLAIM = 'leader';
+import { CLAIM, claimData, parseClaim, type ZkClaim } from './claim.ts';
+import { ZkFailure, ZkRequestFailed, type ZkReply, type ZkRequest } from './requests.ts';
+import { call, ok, okOr, type Round } from './round.ts';
 
 export interface ZkElectionOptions {
   id: NodeId;
@@ -55,13 +55,6 @@ export interface ZkOutput {
   events: ZkCoreEvent[];
 }
 
-export interface ZkClaim {
-  id: NodeId;
-  znode: string;
-  token: number;
-  owner: string | null;
-}
-
 /** A read-only snapshot of the election, for status pages and the simulator's checkers. */
 export interface ZkElectionView {
   session: { state: SessionState; id: string | null; timeoutMs: number; sinceMs: number };
@@ -81,28 +74,6 @@ export interface ZkElectionView {
   designatedSelf: boolean;
   duplicateId: boolean;
 }
-
-type Program = Generator<ZkRequest, void, ZkReply<unknown>>;
-
-/** One request in a program: yields it and hands back its reply, typed by its operation. */
-function* call<O extends ZkOp>(request: Extract<ZkRequest, { op: O }>): Generator<ZkRequest, ZkReply<ZkResultOf[O]>, ZkReply<unknown>> {
-  return (yield request) as ZkReply<ZkResultOf[O]>;
-}
-
-/** The value of a reply that must succeed; otherwise the round ends (and is retried). */
-function ok<T>(op: ZkOp, reply: ZkReply<T>): T {
-  if (reply.ok) return reply.value;
-  throw new ZkRequestFailed(op, reply.failure, reply.message);
-}
-
-/** The value of a reply, or `fallback` when it failed with `failure` (any other failure ends the round). */
-function okOr<T, F>(op: ZkOp, reply: ZkReply<T>, failure: ZkFailure, fallback: F): T | F {
-  if (!reply.ok && reply.failure === failure) return fallback;
-  return ok(op, reply);
-}
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
 
 export class ZkElection {
   readonly id: NodeId;
@@ -129,7 +100,7 @@ export class ZkElection {
   private started = false;
   /** Run another evaluation round after the current one. */
   private dirty = false;
-  private program: { run: Program; pending: ZkOutbound | null; sentMs: number; kind: 'evaluate' | 'withdraw' | 'stop' } | null = null;
+  private round: { run: Round; pending: ZkOutbound | null; sentMs: number; kind: 'evaluate' | 'withdraw' | 'stop' } | null = null;
   /** Requests of abandoned rounds still out: a create among them is undone when it succeeds. */
   private readonly abandoned = new Map<number, ZkRequest>();
   private nextRefreshAtMs = 0;
@@ -188,8 +159,8 @@ export class ZkElection {
       }
       return this.drain();
     }
-    const program = this.program;
-    if (program?.pending?.id === requestId) this.advance(program, reply);
+    const round = this.round;
+    if (round?.pending?.id === requestId) this.advance(round, reply);
     return this.drain();
   }
 
@@ -204,9 +175,9 @@ export class ZkElection {
   tick(nowMs: number): ZkOutput {
     this.nowMs = nowMs;
     if (!this.started || this.session.state === SessionState.Closed) return this.drain();
-    const program = this.program;
-    if (program?.pending != null && nowMs >= program.sentMs + this.requestDeadlineMs()) {
-      this.advance(program, { ok: false, failure: ZkFailure.Timeout, message: `no answer within ${this.requestDeadlineMs()} ms` });
+    const round = this.round;
+    if (round?.pending != null && nowMs >= round.sentMs + this.requestDeadlineMs()) {
+      this.advance(round, { ok: false, failure: ZkFailure.Timeout, message: `no answer within ${this.requestDeadlineMs()} ms` });
     }
     if (this.leading !== null && nowMs >= this.leaseUntilMs()) this.demote('zookeeper-unreachable');
     const due = this.wakeups.filter((atMs) => atMs <= nowMs);
@@ -282,7 +253,7 @@ export class ZkElection {
     const times = [...this.wakeups];
     if (!this.stopped) times.push(this.nextRefreshAtMs);
     if (this.leading !== null) times.push(this.leaseUntilMs());
-    if (this.program?.pending != null) times.push(this.program.sentMs + this.requestDeadlineMs());
+    if (this.round?.pending != null) times.push(this.round.sentMs + this.requestDeadlineMs());
     return times.length === 0 ? null : Math.min(...times);
   }
 
@@ -323,7 +294,7 @@ export class ZkElection {
     this.loseContact('session-expired');
     // Stopping: the ensemble already deleted what the stop was to remove.
     if (this.stopped) return this.close();
-    this.abandonProgram();
+    this.abandonRound();
     this.abandoned.clear();
     this.ownName = null;
     this.claim = null;
@@ -343,7 +314,7 @@ export class ZkElection {
   /** Runs an evaluation round now, or again right after the one in progress. */
   private schedule(): void {
     if (this.stopped) return;
-    if (this.program !== null) {
+    if (this.round !== null) {
       this.dirty = true;
       return;
     }
@@ -351,32 +322,32 @@ export class ZkElection {
     this.begin('evaluate', this.evaluate());
   }
 
-  private begin(kind: 'evaluate' | 'withdraw' | 'stop', run: Program): void {
-    this.abandonProgram();
-    const program = { run, pending: null, sentMs: this.nowMs, kind };
-    this.program = program;
-    this.advance(program, undefined);
+  private begin(kind: 'evaluate' | 'withdraw' | 'stop', run: Round): void {
+    this.abandonRound();
+    const round = { run, pending: null, sentMs: this.nowMs, kind };
+    this.round = round;
+    this.advance(round, undefined);
   }
 
   /** Feeds a reply to a round and sends its next request, until it waits or ends. */
-  private advance(program: NonNullable<ZkElection['program']>, reply: ZkReply<unknown> | undefined): void {
+  private advance(round: NonNullable<ZkElection['round']>, reply: ZkReply<unknown> | undefined): void {
     let step: IteratorResult<ZkRequest, void>;
     try {
-      step = program.run.next(reply as ZkReply<unknown>);
+      step = round.run.next(reply as ZkReply<unknown>);
     } catch (error) {
       if (!(error instanceof ZkRequestFailed)) throw error;
-      this.program = null;
-      this.roundFailed(program.kind, error);
+      this.round = null;
+      this.roundFailed(round.kind, error);
       return;
     }
-    if (this.program !== program) return; // the round gave way to another while it ran
+    if (this.round !== round) return; // the round gave way to another while it ran
     if (step.done === true) {
-      this.program = null;
-      this.roundEnded(program.kind);
+      this.round = null;
+      this.roundEnded(round.kind);
       return;
     }
-    program.pending = this.send(step.value);
-    program.sentMs = this.nowMs;
+    round.pending = this.send(step.value);
+    round.sentMs = this.nowMs;
   }
 
   private roundEnded(kind: 'evaluate' | 'withdraw' | 'stop'): void {
@@ -391,14 +362,14 @@ export class ZkElection {
     this.wakeups.push(this.nowMs + RETRY_MS);
   }
 
-  private abandonProgram(): void {
-    const pending = this.program?.pending;
+  private abandonRound(): void {
+    const pending = this.round?.pending;
     if (pending != null) this.abandoned.set(pending.id, pending.request);
-    this.program = null;
+    this.round = null;
   }
 
   /** Reads the election, sets the one watch the recipe gives this node, and claims if designated. */
-  private *evaluate(): Program {
+  private *evaluate(): Round {
     if (this.session.state !== SessionState.Connected || this.stopped) return;
     const { path } = this.options;
     const sentMs = this.nowMs;
@@ -426,7 +397,7 @@ export class ZkElection {
    * session's own leftovers would block the election (one may rank first and never claim), so
    * they are adopted (none registered yet) or removed.
    */
-  private *settleOwnZnodes(candidates: Candidate[]): Generator<ZkRequest, Candidate[], ZkReply<unknown>> {
+  private *settleOwnZnodes(candidates: Candidate[]): Round<Candidate[]> {
     if (this.ownName !== null && !candidates.some((c) => c.name === this.ownName)) {
       // Our znode is gone while the session lives (deleted by hand): register again.
       this.ownName = null;
@@ -454,7 +425,7 @@ export class ZkElection {
   }
 
   /** A leader's write to its own candidate znode: if it succeeds, the lease runs from its sending. */
-  private *renewLease(): Program {
+  private *renewLease(): Round {
     const own = this.ownName;
     if (own === null) return;
     const sentMs = this.nowMs;
@@ -465,13 +436,13 @@ export class ZkElection {
     this.writeConfirmed(sentMs);
   }
 
-  private *listCandidates(): Generator<ZkRequest, Candidate[], ZkReply<unknown>> {
+  private *listCandidates(): Round<Candidate[]> {
     const names = okOr('children', yield* call({ op: 'children', path: this.options.path, watch: false }), ZkFailure.NoNode, []);
     return names.map(parseCandidate).filter((c): c is Candidate => c !== null);
   }
 
   /** Sets the recipe's watch for this node: one predecessor, or the children (the top of bully). */
-  private *watch(candidates: Candidate[], self: string): Program {
+  private *watch(candidates: Candidate[], self: string): Round {
     const watch = watchOf(candidates, self, this.options.mode);
     if (watch.kind === 'candidate') {
       const stat = ok('exists', yield* call({ op: 'exists', path: `${this.options.path}/${watch.name}`, watch: true }));
@@ -484,21 +455,13 @@ export class ZkElection {
     }
   }
 
-  private *readClaim(): Generator<ZkRequest, ZkClaim | null, ZkReply<unknown>> {
+  private *readClaim(): Round<ZkClaim | null> {
     const found = ok('get-data', yield* call({ op: 'get-data', path: `${this.options.path}/${CLAIM}` }));
-    if (found === null) return null;
-    let parsed: { id?: unknown; znode?: unknown };
-    try {
-      parsed = JSON.parse(textDecoder.decode(found.data)) as { id?: unknown; znode?: unknown };
-    } catch {
-      parsed = {};
-    }
-    const id = typeof parsed.id === 'number' ? parsed.id : 0;
-    return { id, znode: typeof parsed.znode === 'string' ? parsed.znode : '', token: found.stat.czxid, owner: found.stat.owner };
+    return found === null ? null : parseClaim(found.data, found.stat);
   }
 
   /** Claims if the recipe designates this node; steps down if it leads and should not. */
-  private *lead(candidates: Candidate[]): Program {
+  private *lead(candidates: Candidate[]): Round {
     const { mode, path } = this.options;
     const first = designated(candidates, mode);
     if (this.leading !== null) {
@@ -528,8 +491,7 @@ export class ZkElection {
       return;
     }
     const sentMs = this.nowMs;
-    const claimData = textEncoder.encode(JSON.stringify({ id: this.id, znode: this.ownName }));
-    const created = yield* call({ op: 'create', path: claimPath, data: claimData, sequential: false });
+    const created = yield* call({ op: 'create', path: claimPath, data: claimData(this.id, this.ownName), sequential: false });
     if (!created.ok && created.failure === ZkFailure.NodeExists) {
       this.dirty = true;
       return;
@@ -549,7 +511,7 @@ export class ZkElection {
   }
 
   /** Bully mode with preemption: a higher ID takes over once it has been registered for the damping period. */
-  private *considerPreemption(first: Candidate): Program {
+  private *considerPreemption(first: Candidate): Round {
     if (this.options.mode !== 'bully' || !this.options.preempt || first.id <= this.id) return;
     if (this.preemptAtMs === null) {
       this.preemptAtMs = this.nowMs + this.options.dampingMs;
@@ -562,14 +524,14 @@ export class ZkElection {
   }
 
   /** Deletes the claim if it is this session's, as read now (a cached view may be stale). */
-  private *releaseClaim(): Program {
+  private *releaseClaim(): Round {
     const claim = yield* this.readClaim();
     const ours = claim !== null && claim.owner === this.session.id;
     if (ours) okOr('remove', yield* call({ op: 'remove', path: `${this.options.path}/${CLAIM}` }), ZkFailure.NoNode, null);
     this.claim = ours ? null : claim;
   }
 
-  private *removeOwn(): Program {
+  private *removeOwn(): Round {
     yield* this.releaseClaim();
     const own = this.ownName;
     this.ownName = null;
@@ -641,7 +603,7 @@ export class ZkElection {
   }
 
   private close(): void {
-    this.program = null;
+    this.round = null;
     this.session = { ...this.session, state: SessionState.Closed, sinceMs: this.nowMs };
     this.command('close');
   }
