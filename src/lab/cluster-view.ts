@@ -3,6 +3,7 @@
  * say about the coordinator, and whether they agree. Pure, so the lab page, the lab's timing of
  * "action → agreed again" and the tests all judge alike.
  */
+import { quorumSize } from '../core/quorum.ts';
 
 /** What the lab knows of one node: its process and link, and its last reported view. */
 export interface LabNodeView {
@@ -49,7 +50,8 @@ export function clusterView(nodes: LabNodeView[], groups: number[][], voters: nu
   };
   const bySide = new Map<number, LabNodeView[]>();
   for (const node of running) bySide.set(sideOf(node.id), [...(bySide.get(sideOf(node.id)) ?? []), node]);
-  const majority = Math.floor(voters / 2) + 1;
+  // The nodes' own rule, so the lab never says a side can elect when its nodes think it cannot.
+  const majority = quorumSize(voters);
   const sides = [...bySide.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, members]): Side => {

@@ -1,6 +1,6 @@
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
-import './app.css';
+import './shared.css';
 import App from './App.svelte';
 
 const target = document.getElementById('app');

@@ -4,6 +4,7 @@
  * frame-time benchmark at 100 peers.
  */
 import { silenceLimitMs } from '../../src/core/config.ts';
+import { quorumSize } from '../../src/core/quorum.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
 import type { NodeEvent } from '../../src/contract/events.ts';
 import type { RuntimePeerStatus, RuntimeStatus } from '../../src/contract/status.ts';
@@ -49,14 +50,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function majority(voters: number): number {
-  return Math.floor(voters / 2) + 1;
-}
-
 export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeStatus {
   const peerCount = options.peers ?? 4;
   const voters = peerCount + 1;
-  const need = majority(voters);
+  const need = quorumSize(voters);
   const selfId = options.selfId ?? 1;
   const ids = Array.from({ length: voters }, (_, i) => i + 1);
   const peerIds = ids.filter((id) => id !== selfId);

@@ -15,7 +15,6 @@ import {
   formatAgreeMs,
   formatElapsed,
   labFacts,
-  majorityOf,
   nodeCardView,
   nodeCardViews,
   nodeRanges,
@@ -151,9 +150,6 @@ describe('lab formatting', () => {
     // With the member rate: both rates, and the followers' longer limit of three member beats.
     assert.deepEqual(labFacts({ ...lab(), timeoutMs: 1_000, memberBeatMs: 1_000 }), ['5 nodes', '5 voters', 'rounds 100 ms', 'member beat 1 s', 'timeout 1.0 s / 3.0 s']);
     assert.deepEqual(labFacts({ ...lab(), timeoutMs: 5_000, memberBeatMs: 1_000 }).slice(2), ['rounds 100 ms', 'member beat 1 s', 'timeout 5.0 s']);
-    assert.equal(majorityOf(5), 3);
-    assert.equal(majorityOf(4), 3);
-    assert.equal(majorityOf(25), 13);
   });
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeartbeatSample } from '../../src/dashboard/messages.ts';
 import type { NodeEvent } from '../../src/contract/events.ts';
+import { quorumSize } from '../../src/core/quorum.ts';
 import { beatKind, chartMarks } from '../../src/ui/lib/beats.ts';
 import { BINS_PER_WINDOW, binSizeMs, buildChartFrame, isNiceTick, niceFloor, peerColor, peerSetKey, yRangeMs } from '../../src/ui/lib/chart-series.ts';
 import { ClockOffsetEstimator, OFFSET_WINDOW } from '../../src/ui/lib/clock-offset.ts';
@@ -12,7 +13,7 @@ import { HeartbeatWindow } from '../../src/ui/lib/heartbeat-window.ts';
 import { PEER_STATE_LABELS, nextSort, peerRowView, peerStateLabel, sortPeers, type PeerRow } from '../../src/ui/lib/peers.ts';
 import { NO_QUORUM_TEXT, quorumView } from '../../src/ui/lib/quorum.ts';
 import { MAX_TIMELINE_ENTRIES, describeEvent, filterTimeline, prependEntry, timelineEntry, timelineFromEvents } from '../../src/ui/lib/timeline.ts';
-import { majority, syntheticEvent, syntheticHello, syntheticSamples, syntheticStatus } from './fixtures.ts';
+import { syntheticEvent, syntheticHello, syntheticSamples, syntheticStatus } from './fixtures.ts';
 
 describe('formatting', () => {
   it('writes durations in the unit a reader expects', () => {
@@ -600,7 +601,7 @@ describe('fixtures', () => {
     for (const peers of [2, 4, 49, 100]) {
       const status = syntheticStatus({ peers, noQuorum: true });
       assert.equal(status.quorum.voters, peers + 1);
-      assert.equal(status.quorum.need, majority(peers + 1));
+      assert.equal(status.quorum.need, quorumSize(peers + 1));
       assert.equal(status.quorum.have, status.quorum.need - 1);
       assert.equal(status.peers.filter((p) => p.state === 'alive').length, status.quorum.have - 1);
       assert.equal(status.leader, null);

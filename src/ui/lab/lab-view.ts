@@ -6,6 +6,8 @@
 import type { Side } from '../../lab/cluster-view.ts';
 import type { LabAction, LabMode, LabNodeSnapshot, LabSnapshot, LabTimelineEntry } from '../../lab/messages.ts';
 import { silenceLimitMs } from '../../core/config.ts';
+// The nodes' own majority rule (pure, no Node imports), so the page and the nodes cannot disagree.
+import { quorumSize } from '../../core/quorum.ts';
 import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, formatRateMs, isNumber, nodeLabel } from '../lib/format.ts';
 
 /* ------------------------------------------------------------------------------------------------
@@ -164,11 +166,6 @@ export interface SideView {
   symbol: string;
 }
 
-/** The majority of `voters`: what a side needs to elect. */
-export function majorityOf(voters: number): number {
-  return Math.floor(voters / 2) + 1;
-}
-
 function termOf(nodes: readonly LabNodeSnapshot[], id: number | null): number | null {
   if (id === null) return null;
   return nodes.find((node) => node.id === id)?.term ?? null;
@@ -196,7 +193,7 @@ function sideText(side: Side, nodes: readonly LabNodeSnapshot[]): { text: string
 
 export function sideViews(snapshot: Pick<LabSnapshot, 'view' | 'groups' | 'nodes' | 'voters'>): SideView[] {
   const whole = snapshot.groups.length === 0;
-  const need = majorityOf(snapshot.voters);
+  const need = quorumSize(snapshot.voters);
   return snapshot.view.sides.map((side, index): SideView => {
     const first = side.members[0];
     const letter = whole || first === undefined ? '' : sideOfNode(first, snapshot.groups);
@@ -311,7 +308,7 @@ export function verdict(snapshot: LabSnapshot, nowMs: number): Verdict {
   } else {
     headline = `Agreed: ${leading.length} sides, each with its coordinator`;
   }
-  const needText = leading.length === 0 ? `${running} of ${snapshot.voters} voters running; a majority needs ${majorityOf(snapshot.voters)}.` : null;
+  const needText = leading.length === 0 ? `${running} of ${snapshot.voters} voters running; a majority needs ${quorumSize(snapshot.voters)}.` : null;
   return { ...base, state: 'agreed', symbol: leading.length === 0 ? '○' : '✓', headline, detail: needText ?? agreedAfter, announcement: headline };
 }
 

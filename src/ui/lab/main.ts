@@ -1,5 +1,5 @@
 import { mount } from 'svelte';
-import '../app.css';
+import '../shared.css';
 import './lab.css';
 import LabApp from './LabApp.svelte';
 
