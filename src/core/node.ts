@@ -1,3 +1,4 @@
+import { ChangeReport } from './change-report.ts';
 import type { ElectionConfig } from './config.ts';
 import type { CoreEvent, DemotionReason } from './events.ts';
 import {
@@ -11,20 +12,22 @@ import {
   type Outgoing,
   type VoteRequest,
 } from './messages.ts';
-import { PeerTable } from './peers.ts';
+import { PeerTable, type PeerView } from './peers.ts';
 import { quorumSize } from './quorum.ts';
-import { stepCandidate, tickCandidate, type Campaign } from './roles/candidate.ts';
-import { stepFollower, tickFollower, type Challenge } from './roles/follower.ts';
-import { sendHeartbeat, stepLeader, tickLeader, type Leadership } from './roles/leader.ts';
+import type { RoleContext } from './role-context.ts';
+import { stepCandidate, tickCandidate } from './roles/candidate.ts';
+import { stepFollower, tickFollower } from './roles/follower.ts';
+import { sendHeartbeat, stepLeader, tickLeader } from './roles/leader.ts';
+import type { Campaign } from './state/campaign.ts';
+import type { Challenge } from './state/challenge.ts';
+import { DurableState, type PersistentState } from './state/durable.ts';
+import type { ElectionWon } from './state/election-won.ts';
+import type { Leadership } from './state/leadership.ts';
+import type { NodeSnapshot } from './state/snapshot.ts';
 import { buildStatus, type NodeStatus } from './status.ts';
 import { MAX_TERM, mayAdoptTerm, offeredTerm } from './terms.ts';
-import { answerChallenge, decideVote, handleVoteRequest, rejectVote, type VoteDecision } from './voting.ts';
-
-/** What must survive a restart. Written (and fsynced) before the messages of the same Ready leave. */
-export interface PersistentState {
-  term: number;
-  votedFor: NodeId | null;
-}
+import type { VoteDecision } from './vote-decision.ts';
+import { answerChallenge, decideVote, handleVoteRequest, rejectVote } from './voting.ts';
 
 /**
  * The output of one or more inputs (etcd raft's Ready): first persist `persist` durably if it is
@@ -52,80 +55,65 @@ export interface NodeOptions {
   random: Random;
 }
 
-type StepFunction = (node: ElectionNode, message: Message, nowMs: number) => void;
-type TickFunction = (node: ElectionNode, nowMs: number) => void;
+type StepFunction = (node: RoleContext, message: Message, nowMs: number) => void;
+type TickFunction = (node: RoleContext, nowMs: number) => void;
 
 /**
  * One node's election state machine: pure and deterministic. Inputs are `tick(nowMs)`,
  * `step(message, nowMs)` and the commands `resign` and `leave`; outputs come from `ready()`.
  * Time is the node's own monotonic clock in milliseconds; it never goes backwards.
  *
- * Fields are public for the role step functions in ./roles (the package boundary is src/core);
- * applications use the runtime's API instead.
+ * Its state is private: the roles in ./roles read it through getters (./role-context.ts) and
+ * change it only through the transitions below; observers outside the core read `inspect()`.
  */
-export class ElectionNode {
+export class ElectionNode implements RoleContext {
   readonly id: NodeId;
   readonly config: ElectionConfig;
   readonly bootId: number;
   readonly quorum: number;
   readonly random: Random;
-  readonly peers: PeerTable;
-  private readonly voterIds: ReadonlySet<NodeId>;
+  readonly #peers: PeerTable;
+  readonly #voterIds: ReadonlySet<NodeId>;
 
-  // Persistent state.
-  term = 0;
-  votedFor: NodeId | null = null;
+  // Persistent state: the term and the vote.
+  readonly #durable: DurableState;
 
-  // Volatile state.
-  role: Role = Role.Follower;
-  /** Coordinator of the current term this node follows; valid while `promiseUntilMs` lasts. */
-  leader: NodeId | null = null;
-  /** Until then this node grants no vote to anyone: it acknowledged a lease round. */
-  promiseUntilMs = 0;
-  /** The coordinator the promise was given to, and its term. */
-  promisedLeader: NodeId | null = null;
-  promisedTerm = 0;
-  /** The coordinator of this term resigned: its lease rounds are ignored from now on. */
-  releasedTerm = 0;
-  /** Why the next election happens; shown on the dashboard. */
-  electionCause: ElectionCause = ElectionCause.ColdStart;
-  /** No campaign before this time (boot grace, back-off after a lost campaign). */
-  campaignNotBeforeMs: number;
-  /** After a restart with a term, no votes and no campaign before this time. */
-  readonly quarantineUntilMs: number;
+  // Volatile state (described on the getters of ./role-context.ts).
+  #role: Role = Role.Follower;
+  #leader: NodeId | null = null;
+  #promiseUntilMs = 0;
+  #promisedLeader: NodeId | null = null;
+  #promisedTerm = 0;
+  #releasedTerm = 0;
+  #electionCause: ElectionCause = ElectionCause.ColdStart;
+  #campaignNotBeforeMs: number;
+  readonly #quarantineUntilMs: number;
   /** After a requested resignation, this node does not campaign before this time. */
-  holdOffUntilMs = 0;
+  #holdOffUntilMs = 0;
   /** Another process with this ID was heard; no leading, no voting before this time. */
-  duplicateUntilMs = 0;
-  nextHeartbeatMs: number;
+  #duplicateUntilMs = 0;
+  #nextHeartbeatMs: number;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
-  beatIntervalMs: number;
+  #beatIntervalMs: number;
   /** When the next input is due at the latest (a timer); an input much later means we were stalled. */
-  private idleUntilMs: number;
+  #idleUntilMs: number;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
-  lastJoinMs: number;
-  challenge: Challenge | null = null;
-  /** A higher ID answered or outranked us; wait this long for its coordinator message. */
-  waitCoordinatorUntilMs = 0;
-  /** Higher IDs challenged without answer in this election; our vote requests name them. */
-  readonly skip = new Set<NodeId>();
-  campaign: Campaign | null = null;
-  /** After handing over to an ID that did not take over, not again before this time. */
-  readonly preemptionBackoff = new Map<NodeId, number>();
-  leadership: Leadership | null = null;
-  /** The last election this node saw won (its own or a coordinator's announcement). */
-  lastElection: { term: number; leader: NodeId; cause: ElectionCause; votedBy: NodeId[] } | null = null;
-  stopped = false;
-  nowMs: number;
+  #lastJoinMs: number;
+  #challenge: Challenge | null = null;
+  #waitCoordinatorUntilMs = 0;
+  readonly #skip = new Set<NodeId>();
+  #campaign: Campaign | null = null;
+  readonly #preemptionBackoff = new Map<NodeId, number>();
+  #leadership: Leadership | null = null;
+  #lastElection: ElectionWon | null = null;
+  #stopped = false;
+  #nowMs: number;
 
-  private stepRole: StepFunction = stepFollower;
-  private tickRole: TickFunction = tickFollower;
-  private outbox: Outgoing[] = [];
-  private events: CoreEvent[] = [];
-  private persistPending = false;
-  private demotionReason: DemotionReason | ResignReason = 'lease-expired';
-  private observed: { role: Role; term: number; leader: NodeId | null; leaseValid: boolean };
-  private leaderSinceMs: number | null = null;
+  #stepRole: StepFunction = stepFollower;
+  #tickRole: TickFunction = tickFollower;
+  #outbox: Outgoing[] = [];
+  #events: CoreEvent[] = [];
+  readonly #changes: ChangeReport;
 
   constructor(options: NodeOptions) {
     const { id, config, bootId, nowMs, persisted } = options;
@@ -133,30 +121,49 @@ export class ElectionNode {
     this.config = config;
     this.bootId = bootId;
     this.random = options.random;
-    this.voterIds = new Set(config.voters);
-    if (!this.voterIds.has(id)) {
+    this.#voterIds = new Set(config.voters);
+    if (!this.#voterIds.has(id)) {
       throw new RangeError(`node ID ${id} is not in the voter set ${config.voters.join(',')}`);
     }
     this.quorum = quorumSize(config.voters.length);
-    this.peers = new PeerTable(config);
-    this.nowMs = nowMs;
-    if (persisted !== null) {
-      this.term = persisted.term;
-      this.votedFor = persisted.votedFor;
-    }
+    this.#peers = new PeerTable(config);
+    this.#nowMs = nowMs;
+    this.#durable = new DurableState(persisted);
     // A restarted node may have acknowledged a lease just before it died; its promise died with
     // its memory, so it keeps the promise's worst case instead. A node that never had a term
     // never acknowledged anything.
-    this.quarantineUntilMs = this.term > 0 ? nowMs + config.timeoutMs : nowMs;
+    this.#quarantineUntilMs = this.term > 0 ? nowMs + config.timeoutMs : nowMs;
     // Listen briefly before claiming: an existing coordinator answers our first heartbeat with a
     // lease round at once; nodes starting with us are waited for by the cold-start settle rule.
-    this.campaignNotBeforeMs = nowMs + config.answerTimeoutMs;
-    this.nextHeartbeatMs = nowMs;
-    this.beatIntervalMs = config.heartbeatMs;
-    this.lastJoinMs = nowMs;
-    this.idleUntilMs = nowMs;
-    this.observed = { role: this.role, term: this.term, leader: null, leaseValid: false };
+    this.#campaignNotBeforeMs = nowMs + config.answerTimeoutMs;
+    this.#nextHeartbeatMs = nowMs;
+    this.#beatIntervalMs = config.heartbeatMs;
+    this.#lastJoinMs = nowMs;
+    this.#idleUntilMs = nowMs;
+    this.#changes = new ChangeReport({ role: this.#role, term: this.term, leader: null, leaseValid: false });
   }
+
+  // ---- State, read-only ----
+
+  get peers(): PeerView { return this.#peers; }
+  get term(): number { return this.#durable.term; }
+  get votedFor(): NodeId | null { return this.#durable.votedFor; }
+  get role(): Role { return this.#role; }
+  get leader(): NodeId | null { return this.#leader; }
+  get promiseUntilMs(): number { return this.#promiseUntilMs; }
+  get promisedLeader(): NodeId | null { return this.#promisedLeader; }
+  get promisedTerm(): number { return this.#promisedTerm; }
+  get releasedTerm(): number { return this.#releasedTerm; }
+  get electionCause(): ElectionCause { return this.#electionCause; }
+  get campaignNotBeforeMs(): number { return this.#campaignNotBeforeMs; }
+  get quarantineUntilMs(): number { return this.#quarantineUntilMs; }
+  get waitCoordinatorUntilMs(): number { return this.#waitCoordinatorUntilMs; }
+  get skip(): ReadonlySet<NodeId> { return this.#skip; }
+  get challenge(): Readonly<Challenge> | null { return this.#challenge; }
+  get campaign(): Campaign | null { return this.#campaign; }
+  get leadership(): Leadership | null { return this.#leadership; }
+  get preemptionBackoff(): ReadonlyMap<NodeId, number> { return this.#preemptionBackoff; }
+  get lastElection(): ElectionWon | null { return this.#lastElection; }
 
   // ---- Inputs ----
 
@@ -165,53 +172,52 @@ export class ElectionNode {
    * the advanced clock, so a time earlier than one already seen changes nothing.
    */
   tick(nowMs: number): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.advance(nowMs);
     this.observe();
   }
 
   /** Handles one received message. Timers due by `nowMs` fire first. */
   step(message: Message, nowMs: number): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.advance(nowMs);
-    this.receive(message, this.nowMs);
-    this.beatIfFaster(this.nowMs);
+    this.receive(message, this.#nowMs);
+    this.beatIfFaster(this.#nowMs);
     this.observe();
   }
 
   /** Gives up leadership now (a no-op unless leader); the successor is elected at once. */
   resign(reason: ResignReason, nowMs: number): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.advance(nowMs);
-    if (this.role === Role.Leader) {
-      this.resignLeadership(reason, this.handoverTarget(this.nowMs));
+    if (this.#role === Role.Leader) {
+      this.resignLeadership(reason, this.handoverTarget(this.#nowMs));
       // Without a hold-off the highest ID would simply win again.
-      if (reason === ResignReason.Requested) this.holdOffUntilMs = this.nowMs + this.config.dampingMs;
+      if (reason === ResignReason.Requested) this.#holdOffUntilMs = this.#nowMs + this.config.dampingMs;
     }
-    this.beatIfFaster(this.nowMs);
+    this.beatIfFaster(this.#nowMs);
     this.observe();
   }
 
   /** Resigns if leader and tells the peers this node is leaving. No input is taken afterwards. */
   leave(nowMs: number): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.advance(nowMs);
-    if (this.role === Role.Leader) this.resignLeadership(ResignReason.Stopping, this.handoverTarget(this.nowMs));
+    if (this.#role === Role.Leader) this.resignLeadership(ResignReason.Stopping, this.handoverTarget(this.#nowMs));
     this.broadcast({ type: 'leave' });
     this.observe();
-    this.stopped = true;
+    this.#stopped = true;
   }
 
   /** Drains what the inputs so far produced. */
   ready(): Ready {
     const ready: Ready = {
-      persist: this.persistPending ? { term: this.term, votedFor: this.votedFor } : null,
-      messages: this.outbox,
-      events: this.events,
+      persist: this.#durable.takeUnsaved(),
+      messages: this.#outbox,
+      events: this.#events,
     };
-    this.persistPending = false;
-    this.outbox = [];
-    this.events = [];
+    this.#outbox = [];
+    this.#events = [];
     return ready;
   }
 
@@ -219,17 +225,17 @@ export class ElectionNode {
 
   /** True while this node may act as coordinator: it leads and a quorum backs its lease. */
   hasLease(nowMs: number): boolean {
-    return this.leadership !== null && nowMs < this.leadership.leaseUntilMs;
+    return this.#leadership !== null && nowMs < this.#leadership.leaseUntilMs;
   }
 
   /** The coordinator this node knows to hold a valid lease, or null. Never a stale ID. */
   knownLeader(nowMs: number): NodeId | null {
-    if (this.role === Role.Leader) return this.hasLease(nowMs) ? this.id : null;
-    return this.leader !== null && nowMs < this.promiseUntilMs ? this.leader : null;
+    if (this.#role === Role.Leader) return this.hasLease(nowMs) ? this.id : null;
+    return this.#leader !== null && nowMs < this.#promiseUntilMs ? this.#leader : null;
   }
 
   holdsPromise(nowMs: number): boolean {
-    return nowMs < this.promiseUntilMs;
+    return nowMs < this.#promiseUntilMs;
   }
 
   /**
@@ -241,36 +247,36 @@ export class ElectionNode {
   }
 
   isVoter(id: NodeId): boolean {
-    return this.voterIds.has(id);
+    return this.#voterIds.has(id);
   }
 
   isQuarantined(nowMs: number): boolean {
-    return nowMs < this.quarantineUntilMs;
+    return nowMs < this.#quarantineUntilMs;
   }
 
   hasDuplicateAlarm(nowMs: number): boolean {
-    return nowMs < this.duplicateUntilMs;
+    return nowMs < this.#duplicateUntilMs;
   }
 
   /** Voters (this node included) that this node counts toward a quorum right now. */
   quorumHave(nowMs: number): number {
-    if (this.leadership !== null) {
+    if (this.#leadership !== null) {
       let acked = 1;
-      for (const at of this.leadership.lastAckMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
+      for (const at of this.#leadership.lastAckMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
       return acked;
     }
-    return 1 + this.peers.aliveIds(nowMs).length;
+    return 1 + this.#peers.aliveIds(nowMs).length;
   }
 
   /** Whether this node could campaign now, as it advertises in its heartbeats. */
   canLead(nowMs: number): boolean {
     return (
-      !this.stopped &&
+      !this.#stopped &&
       this.term < MAX_TERM &&
       !this.isQuarantined(nowMs) &&
       !this.hasDuplicateAlarm(nowMs) &&
-      nowMs >= this.holdOffUntilMs &&
-      1 + this.peers.aliveIds(nowMs).length >= this.quorum
+      nowMs >= this.#holdOffUntilMs &&
+      1 + this.#peers.aliveIds(nowMs).length >= this.quorum
     );
   }
 
@@ -280,9 +286,9 @@ export class ElectionNode {
    */
   higherEligible(nowMs: number, above: NodeId, skip: ReadonlySet<NodeId> = new Set()): NodeId[] {
     const ids: NodeId[] = [];
-    for (const peer of this.peers.all()) {
+    for (const peer of this.#peers.all()) {
       if (peer.id <= above || skip.has(peer.id)) continue;
-      if (!this.peers.isAlive(peer, nowMs) || !peer.canLead) continue;
+      if (!this.#peers.isAlive(peer, nowMs) || !peer.canLead) continue;
       if (!peer.hears.has(this.id) || peer.hears.size + 1 < this.quorum) continue;
       ids.push(peer.id);
     }
@@ -291,34 +297,34 @@ export class ElectionNode {
 
   /** When this coordinator's lease ends, or would end if no quorum acknowledges its first round. */
   leaseEndMs(): number {
-    const leadership = this.leadership;
-    if (leadership === null) return this.nowMs;
+    const leadership = this.#leadership;
+    if (leadership === null) return this.#nowMs;
     return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : leadership.electedAtMs + this.config.timeoutMs;
   }
 
   /** The earliest local time at which `tick` has something to do. */
   nextDeadlineMs(): number {
     const deadlines = [
-      this.promiseUntilMs,
-      this.campaignNotBeforeMs,
-      this.quarantineUntilMs,
-      this.holdOffUntilMs,
-      this.duplicateUntilMs,
-      this.waitCoordinatorUntilMs,
-      this.challenge?.deadlineMs ?? 0,
-      this.campaign?.deadlineMs ?? 0,
-      this.campaign?.resendAtMs ?? 0,
-      this.leadership?.leaseUntilMs ?? 0,
-      this.leadership === null ? 0 : this.leadership.electedAtMs + this.config.timeoutMs,
+      this.#promiseUntilMs,
+      this.#campaignNotBeforeMs,
+      this.#quarantineUntilMs,
+      this.#holdOffUntilMs,
+      this.#duplicateUntilMs,
+      this.#waitCoordinatorUntilMs,
+      this.#challenge?.deadlineMs ?? 0,
+      this.#campaign?.deadlineMs ?? 0,
+      this.#campaign?.resendAtMs ?? 0,
+      this.#leadership?.leaseUntilMs ?? 0,
+      this.#leadership === null ? 0 : this.#leadership.electedAtMs + this.config.timeoutMs,
     ];
-    if (this.campaign !== null) deadlines.push(...this.campaign.deferred.values());
-    for (const peer of this.peers.all()) {
-      deadlines.push(peer.lastHeardMs + this.peers.silenceLimitMs(peer), peer.aliveSinceMs + this.config.dampingMs);
+    if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
+    for (const peer of this.#peers.all()) {
+      deadlines.push(peer.lastHeardMs + this.#peers.silenceLimitMs(peer), peer.aliveSinceMs + this.config.dampingMs);
     }
-    if (this.isSettlingColdStart(this.nowMs)) deadlines.push(this.lastJoinMs + this.config.timeoutMs);
-    let next = this.nextHeartbeatMs;
-    for (const at of deadlines) if (at > this.nowMs && at < next) next = at;
-    return Math.max(next, this.nowMs);
+    if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.config.timeoutMs);
+    let next = this.#nextHeartbeatMs;
+    for (const at of deadlines) if (at > this.#nowMs && at < next) next = at;
+    return Math.max(next, this.#nowMs);
   }
 
   /**
@@ -327,11 +333,11 @@ export class ElectionNode {
    * are greeted at once) or defers to a higher ID; fast while it campaigns, leads, or may have to.
    */
   heartbeatIntervalMs(nowMs: number): number {
-    if (this.role !== Role.Follower) return this.config.heartbeatMs;
-    if (this.leader !== null && this.holdsPromise(nowMs)) return this.config.memberBeatMs;
+    if (this.#role !== Role.Follower) return this.config.heartbeatMs;
+    if (this.#leader !== null && this.holdsPromise(nowMs)) return this.config.memberBeatMs;
     // Never knew a coordinator: only membership is at stake, and joins are answered at once. A
     // cluster starting together would otherwise spend the CPU its later processes need to start.
-    if (this.electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
+    if (this.#electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
     // After a failover or a resignation only a node that sees no one above it to take over needs
     // fresh views; the others defer (Bully), and 24 nodes beating fast at the instant of a
     // failover slowed the election itself down on a 2-core machine.
@@ -344,8 +350,8 @@ export class ElectionNode {
    * waits until no new peer joined for a timeout.
    */
   isSettlingColdStart(nowMs: number): boolean {
-    if (this.electionCause !== ElectionCause.ColdStart || nowMs >= this.lastJoinMs + this.config.timeoutMs) return false;
-    const alive = this.peers.aliveIds(nowMs);
+    if (this.#electionCause !== ElectionCause.ColdStart || nowMs >= this.#lastJoinMs + this.config.timeoutMs) return false;
+    const alive = this.#peers.aliveIds(nowMs);
     if (alive.length + 1 < this.config.voters.length) return true;
     // Everyone is up; still wait while a higher ID is too new to hear us and a quorum.
     const higherAlive = alive.filter((id) => id > this.id).length;
@@ -358,7 +364,7 @@ export class ElectionNode {
    * for votes at once, without a pre-vote. Null: nobody fits, and Bully decides as after a failure.
    */
   handoverTarget(nowMs: number): NodeId | null {
-    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.peers.get(id)!.lastHeardMs <= 2 * this.config.heartbeatMs);
+    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.#peers.get(id)!.lastHeardMs <= 2 * this.config.heartbeatMs);
     return fresh ?? null;
   }
 
@@ -368,78 +374,157 @@ export class ElectionNode {
   }
 
   status(nowMs: number): NodeStatus {
-    return buildStatus(this, nowMs, this.leaderSinceMs);
+    return buildStatus(this, nowMs, this.#changes.leaderSinceMs);
   }
 
-  // ---- Transitions (used by the role step functions) ----
+  /** What an observer outside the core may know of this node at `nowMs` (the simulator's checkers). */
+  inspect(nowMs: number): NodeSnapshot {
+    return {
+      id: this.id,
+      role: this.#role,
+      term: this.term,
+      votedFor: this.votedFor,
+      knownLeader: this.knownLeader(nowMs),
+      leaseUntilMs: this.#leadership !== null && this.hasLease(nowMs) ? this.#leadership.leaseUntilMs : null,
+    };
+  }
+
+  // ---- Transitions (./role-context.ts says what each means); the only writers of the state ----
 
   becomeFollower(term: number, reason: DemotionReason | ResignReason): void {
-    if (term > this.term) {
-      this.term = term;
-      this.votedFor = null;
-      this.persistPending = true;
-      // The coordinator of the new term is not known yet; any promise already given stands.
-      this.leader = null;
-    }
-    if (this.role === Role.Leader) this.demotionReason = reason;
-    this.role = Role.Follower;
-    this.campaign = null;
-    this.leadership = null;
-    this.stepRole = stepFollower;
-    this.tickRole = tickFollower;
+    // The coordinator of a new term is not known yet; any promise already given stands.
+    if (this.#durable.adoptTerm(term)) this.#leader = null;
+    if (this.#role === Role.Leader) this.#changes.noteDemotion(reason);
+    this.#role = Role.Follower;
+    this.#campaign = null;
+    this.#leadership = null;
+    this.#stepRole = stepFollower;
+    this.#tickRole = tickFollower;
   }
 
-  becomeCandidate(): void {
-    this.role = Role.Candidate;
-    this.challenge = null;
-    this.stepRole = stepCandidate;
-    this.tickRole = tickCandidate;
+  becomeCandidate(campaign: Campaign): void {
+    this.#role = Role.Candidate;
+    this.#challenge = null;
+    this.#campaign = campaign;
+    this.#stepRole = stepCandidate;
+    this.#tickRole = tickCandidate;
+  }
+
+  enterNextTerm(): void {
+    this.#durable.enterNextTerm(this.id);
+    this.#leader = null;
   }
 
   becomeLeader(leadership: Leadership): void {
-    this.role = Role.Leader;
-    this.leader = this.id;
-    this.campaign = null;
-    this.challenge = null;
-    this.skip.clear();
-    this.leadership = leadership;
-    this.stepRole = stepLeader;
-    this.tickRole = tickLeader;
+    this.#role = Role.Leader;
+    this.#leader = this.id;
+    this.#campaign = null;
+    this.#challenge = null;
+    this.#skip.clear();
+    this.#leadership = leadership;
+    this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
+    // The coordinator message is the first lease round; the next one is a heartbeat away.
+    this.#nextHeartbeatMs = leadership.electedAtMs + this.config.heartbeatMs;
+    this.#stepRole = stepLeader;
+    this.#tickRole = tickLeader;
   }
 
-  /** Persists the vote: the Ready that carries the grant also carries the state to write first. */
-  recordVote(candidate: NodeId): void {
-    this.votedFor = candidate;
-    this.persistPending = true;
+  grantVote(candidate: NodeId, nowMs: number): void {
+    this.#durable.grantVote(candidate);
+    // Raft's rule: granting a vote restarts the voter's own election timer. The candidate we just
+    // voted for gets its timeout to announce before we campaign against it (found by the
+    // simulator: a voter still skipping that candidate from an earlier challenge campaigned at
+    // once and deposed it).
+    this.#skip.delete(candidate);
+    this.#waitCoordinatorUntilMs = Math.max(this.#waitCoordinatorUntilMs, nowMs + this.config.timeoutMs);
   }
 
-  /** Starts a new term as candidate, voting for itself. */
-  enterTerm(term: number): void {
-    this.term = term;
-    this.votedFor = this.id;
-    this.leader = null;
-    this.persistPending = true;
+  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number): void {
+    this.#leader = leader;
+    this.#promiseUntilMs = promiseUntilMs;
+    this.#promisedLeader = leader;
+    this.#promisedTerm = term;
+    this.#challenge = null;
+    this.#waitCoordinatorUntilMs = 0;
+    this.#skip.clear();
   }
 
-  /** Drops the lease first, then announces it; followers may then vote at once. */
+  witnessElection(election: ElectionWon): void {
+    this.#lastElection = election;
+  }
+
+  /**
+   * Forgets the promise, ignores the coordinator's older rounds, and stops counting it as
+   * eligible (Bully) until its own heartbeat says otherwise.
+   */
+  releasePromise(term: number): void {
+    if (term === this.#promisedTerm && this.#promisedLeader !== null) {
+      const resigned = this.#peers.get(this.#promisedLeader);
+      if (resigned !== undefined) resigned.canLead = false;
+    }
+    this.#promiseUntilMs = 0;
+    this.#releasedTerm = Math.max(this.#releasedTerm, term);
+    if (this.term === term) this.#leader = null;
+  }
+
+  acceptResignation(term: number, cause: ElectionCause): void {
+    this.releasePromise(term);
+    this.#electionCause = cause;
+  }
+
+  loseCoordinator(): void {
+    this.#leader = null;
+    this.#electionCause = ElectionCause.Failover;
+  }
+
+  startChallenge(challenge: Challenge): void {
+    this.#challenge = challenge;
+  }
+
+  deferToHigher(untilMs: number): void {
+    this.#challenge = null;
+    this.#waitCoordinatorUntilMs = untilMs;
+  }
+
+  skipUnanswered(ids: Iterable<NodeId>): void {
+    this.#challenge = null;
+    for (const id of ids) this.#skip.add(id);
+  }
+
+  endDeference(): void {
+    this.#waitCoordinatorUntilMs = 0;
+    this.#skip.clear();
+  }
+
+  backOff(untilMs: number): void {
+    this.#campaignNotBeforeMs = untilMs;
+  }
+
   resignLeadership(reason: ResignReason, successor: NodeId | null): void {
     const term = this.term;
     this.becomeFollower(term, reason);
-    this.leader = null;
-    this.releasedTerm = term;
+    this.#leader = null;
+    this.#releasedTerm = term;
     this.broadcast({ type: 'resign', reason, successor });
   }
 
+  preemptFor(successor: NodeId, notAgainBeforeMs: number): void {
+    this.#preemptionBackoff.set(successor, notAgainBeforeMs);
+    this.resignLeadership(ResignReason.Preempted, successor);
+  }
+
+  // ---- Output ----
+
   send(to: NodeId, body: Body): void {
-    this.outbox.push({ to, message: this.envelope(body, to) });
+    this.#outbox.push({ to, message: this.envelope(body, to) });
   }
 
   broadcast(body: Body): void {
-    this.outbox.push({ to: 'all', message: this.envelope(body, 0) });
+    this.#outbox.push({ to: 'all', message: this.envelope(body, 0) });
   }
 
   emit(event: CoreEvent): void {
-    this.events.push(event);
+    this.#events.push(event);
   }
 
   // ---- Internals ----
@@ -455,21 +540,21 @@ export class ElectionNode {
 
   private advance(nowMs: number): void {
     // A monotonic clock never goes back; a driver that says otherwise is ignored, not obeyed.
-    if (nowMs > this.nowMs) this.nowMs = nowMs;
-    const now = this.nowMs;
+    if (nowMs > this.#nowMs) this.#nowMs = nowMs;
+    const now = this.#nowMs;
     // Our own timer came this late: we were stalled, not our peers silent (docs/protocol.md,
     // "Failure detection"). On a starved machine this turned every pause into a wave of deaths
     // and rejoins, and a cold start of 50 nodes on 2 cores into an election storm.
-    const lateMs = now - this.idleUntilMs;
+    const lateMs = now - this.#idleUntilMs;
     // The answer timeout on top: what peers sent just before we woke is still queued behind this input.
-    if (lateMs > this.config.answerTimeoutMs) this.peers.excuse(lateMs + this.config.answerTimeoutMs, now);
-    for (const { peer, change } of this.peers.refresh(now)) this.emit({ type: 'peer', peer, change });
-    if (this.duplicateUntilMs !== 0 && now >= this.duplicateUntilMs) {
-      this.duplicateUntilMs = 0;
+    if (lateMs > this.config.answerTimeoutMs) this.#peers.excuse(lateMs + this.config.answerTimeoutMs, now);
+    for (const { peer, change } of this.#peers.refresh(now)) this.emit({ type: 'peer', peer, change });
+    if (this.#duplicateUntilMs !== 0 && now >= this.#duplicateUntilMs) {
+      this.#duplicateUntilMs = 0;
       this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: false });
     }
-    this.tickRole(this, now);
-    if (now >= this.nextHeartbeatMs) this.beat(now);
+    this.#tickRole(this, now);
+    if (now >= this.#nextHeartbeatMs) this.beat(now);
     else this.beatIfFaster(now);
   }
 
@@ -479,19 +564,19 @@ export class ElectionNode {
    * else beats within a heartbeat interval, which gathers the joins of a whole cold start.
    */
   private greet(nowMs: number): void {
-    if (this.role === Role.Leader) this.beat(nowMs);
-    else this.nextHeartbeatMs = Math.min(this.nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+    if (this.#role === Role.Leader) this.beat(nowMs);
+    else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
   }
 
   private beat(nowMs: number): void {
-    this.beatIntervalMs = this.heartbeatIntervalMs(nowMs);
-    sendHeartbeat(this, nowMs, this.beatIntervalMs);
-    this.nextHeartbeatMs = nowMs + this.beatIntervalMs;
+    this.#beatIntervalMs = this.heartbeatIntervalMs(nowMs);
+    sendHeartbeat(this, nowMs, this.#beatIntervalMs);
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs;
   }
 
   /** Peers time this node out by the interval it announced: a faster need is announced at once. */
   private beatIfFaster(nowMs: number): void {
-    if (this.stopped || this.heartbeatIntervalMs(nowMs) >= this.beatIntervalMs) return;
+    if (this.#stopped || this.heartbeatIntervalMs(nowMs) >= this.#beatIntervalMs) return;
     this.beat(nowMs);
   }
 
@@ -503,10 +588,10 @@ export class ElectionNode {
       return; // our own multicast, looped back
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
-    const isNew = this.peers.get(message.from) === undefined;
-    const change = this.peers.observe(message, nowMs);
+    const isNew = this.#peers.get(message.from) === undefined;
+    const change = this.#peers.observe(message, nowMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
-    if (isNew) this.lastJoinMs = nowMs;
+    if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 
     // Bully's challenge and answer work across terms: they are about IDs.
@@ -515,7 +600,7 @@ export class ElectionNode {
       return;
     }
     if (message.type === 'answer') {
-      this.challenge?.answered.add(message.from);
+      this.#challenge?.answered.add(message.from);
       return;
     }
     if (message.type === 'vote-request') {
@@ -523,14 +608,14 @@ export class ElectionNode {
       if (!message.preVote && message.voteTerm > this.term) {
         // etcd's check-quorum rule: a node bound by a lease does not even adopt the term, so an
         // isolated node cannot disrupt a healthy coordinator by inflating terms.
-        if (this.holdsPromise(nowMs) && message.resignedTerm !== this.promisedTerm && message.from !== this.promisedLeader) {
-          rejectVote(this, message, RejectReason.LeaseHeld, this.promiseUntilMs - nowMs);
+        if (this.holdsPromise(nowMs) && message.resignedTerm !== this.#promisedTerm && message.from !== this.#promisedLeader) {
+          rejectVote(this, message, RejectReason.LeaseHeld, this.#promiseUntilMs - nowMs);
           return;
         }
         // The same rule binds a coordinator, from its election on: its followers' promises
         // refuse this candidate anyway, and adopting the term would only depose it (found by
         // the simulator: a pre-vote granted just before the coordinator won).
-        if (this.leadership !== null) {
+        if (this.#leadership !== null) {
           rejectVote(this, message, RejectReason.LeaseHeld, this.leaseEndMs() - nowMs);
           return;
         }
@@ -548,7 +633,7 @@ export class ElectionNode {
       this.answerStale(message);
       return;
     }
-    this.stepRole(this, message, nowMs);
+    this.#stepRole(this, message, nowMs);
   }
 
   /** Tells a sender from an older term about ours, so a stale coordinator steps down. */
@@ -560,35 +645,16 @@ export class ElectionNode {
 
   private raiseDuplicateAlarm(nowMs: number): void {
     if (!this.hasDuplicateAlarm(nowMs)) this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: true });
-    this.duplicateUntilMs = nowMs + this.config.timeoutMs;
-    if (this.role === Role.Leader) this.resignLeadership(ResignReason.DuplicateId, null);
-    if (this.campaign !== null) this.becomeFollower(this.term, ResignReason.DuplicateId);
+    this.#duplicateUntilMs = nowMs + this.config.timeoutMs;
+    if (this.#role === Role.Leader) this.resignLeadership(ResignReason.DuplicateId, null);
+    if (this.#campaign !== null) this.becomeFollower(this.term, ResignReason.DuplicateId);
   }
 
   /** Reports what changed since the last input as events; notes when the next input is due. */
   private observe(): void {
-    const now = this.nowMs;
-    this.idleUntilMs = this.nextDeadlineMs();
-    const current = {
-      role: this.role,
-      term: this.term,
-      leader: this.knownLeader(now),
-      leaseValid: this.hasLease(now),
-    };
-    const before = this.observed;
-    if (current.term !== before.term) this.emit({ type: 'term-changed', term: current.term, previous: before.term });
-    if (current.role !== before.role) this.emit({ type: 'role-changed', role: current.role, previous: before.role });
-    if (current.leaseValid && !before.leaseValid && this.leadership !== null) {
-      const { cause, votedBy } = this.leadership;
-      this.emit({ type: 'elected', term: this.term, cause, votedBy });
-    } else if (!current.leaseValid && before.leaseValid) {
-      this.emit({ type: 'demoted', term: before.term, reason: this.demotionReason });
-      this.demotionReason = 'lease-expired';
-    }
-    if (current.leader !== before.leader) {
-      this.leaderSinceMs = current.leader === null ? null : now;
-      this.emit({ type: 'leader-changed', leader: current.leader, previous: before.leader, term: this.term });
-    }
-    this.observed = current;
+    const now = this.#nowMs;
+    this.#idleUntilMs = this.nextDeadlineMs();
+    const current = { role: this.#role, term: this.term, leader: this.knownLeader(now), leaseValid: this.hasLease(now) };
+    this.#changes.report(current, this.#leadership, now, (event) => this.emit(event));
   }
 }

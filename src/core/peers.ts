@@ -35,8 +35,18 @@ export interface PeerTableOptions {
   suspectPhi: number;
 }
 
+/** The peer table as the roles and the status read it. */
+export interface PeerView {
+  get(id: NodeId): Readonly<Peer> | undefined;
+  all(): Iterable<Readonly<Peer>>;
+  isAlive(peer: Readonly<Peer>, nowMs: number): boolean;
+  silenceLimitMs(peer: Readonly<Peer>): number;
+  aliveIds(nowMs: number): NodeId[];
+  stateOf(peer: Readonly<Peer>, nowMs: number): PeerState;
+}
+
 /** Liveness and reported views of the other voters. Bounded by the voter set. */
-export class PeerTable {
+export class PeerTable implements PeerView {
   private readonly peers = new Map<NodeId, Peer>();
   private readonly options: PeerTableOptions;
 

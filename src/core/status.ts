@@ -1,6 +1,7 @@
 import type { ElectionCause, NodeId, Role } from './messages.ts';
-import type { ElectionNode } from './node.ts';
 import type { PeerState } from './peers.ts';
+import type { NodeView } from './role-context.ts';
+import type { ElectionWon } from './state/election-won.ts';
 
 /** One peer as the dashboard shows it. Durations are relative to the snapshot. */
 export interface PeerStatus {
@@ -53,12 +54,12 @@ export interface NodeStatus {
     need: number;
   } | null;
   /** The last election this node saw won. */
-  lastElection: { term: number; leader: NodeId; cause: ElectionCause; votedBy: NodeId[] } | null;
+  lastElection: ElectionWon | null;
   peers: PeerStatus[];
   timings: { heartbeatMs: number; memberBeatMs: number; timeoutMs: number; leaseMs: number; dampingMs: number; preempt: boolean };
 }
 
-export function buildStatus(node: ElectionNode, nowMs: number, leaderSinceMs: number | null): NodeStatus {
+export function buildStatus(node: NodeView, nowMs: number, leaderSinceMs: number | null): NodeStatus {
   const { config } = node;
   const leader = node.knownLeader(nowMs);
   const peers: PeerStatus[] = [];

@@ -1,27 +1,13 @@
 import { RejectReason, Role, type Election, type NodeId, type VoteRequest } from './messages.ts';
-import type { ElectionNode } from './node.ts';
+import type { RoleContext } from './role-context.ts';
 import { maybeCampaign } from './roles/follower.ts';
-
-export interface VoteDecision {
-  granted: boolean;
-  reason: RejectReason | null;
-  /** For LEASE_HELD and QUARANTINE: how long until this voter is free. */
-  retryAfterMs: number;
-  /** For HIGHER_NODE: whom this voter defers to. */
-  prefer: NodeId | null;
-}
-
-const GRANT: VoteDecision = { granted: true, reason: null, retryAfterMs: 0, prefer: null };
-
-function reject(reason: RejectReason, retryAfterMs = 0, prefer: NodeId | null = null): VoteDecision {
-  return { granted: false, reason, retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)), prefer };
-}
+import { GRANT, reject, type VoteDecision } from './vote-decision.ts';
 
 /**
  * The voter's rules, in order (docs/protocol.md, "Voting"). A pre-vote answers "would you?" and
  * changes nothing; a real vote is at most one per term, persisted before it is sent.
  */
-export function decideVote(node: ElectionNode, request: VoteRequest, nowMs: number): VoteDecision {
+export function decideVote(node: RoleContext, request: VoteRequest, nowMs: number): VoteDecision {
   const { preVote, voteTerm, from } = request;
   if (preVote ? voteTerm <= node.term : voteTerm < node.term) return reject(RejectReason.StaleTerm);
   if (!preVote && node.votedFor === from) return GRANT; // a resent request: same answer
@@ -36,7 +22,7 @@ export function decideVote(node: ElectionNode, request: VoteRequest, nowMs: numb
   if (node.holdsPromise(nowMs) && from !== node.promisedLeader) {
     // The candidate saw our coordinator resign; it dropped its lease before saying so.
     if (request.resignedTerm !== 0 && request.resignedTerm === node.promisedTerm) {
-      releasePromise(node, request.resignedTerm);
+      node.releasePromise(request.resignedTerm);
     } else {
       return reject(RejectReason.LeaseHeld, node.promiseUntilMs - nowMs);
     }
@@ -48,54 +34,32 @@ export function decideVote(node: ElectionNode, request: VoteRequest, nowMs: numb
 }
 
 /** Bully: the highest live ID that could lead, this voter included, outranks the candidate. */
-function higherThanCandidate(node: ElectionNode, request: VoteRequest, nowMs: number): NodeId | null {
+function higherThanCandidate(node: RoleContext, request: VoteRequest, nowMs: number): NodeId | null {
   const [highestPeer = 0] = node.higherEligible(nowMs, request.from, new Set(request.skip));
   const self = node.id > request.from && node.canLead(nowMs) ? node.id : 0;
   const best = Math.max(highestPeer, self);
   return best === 0 ? null : best;
 }
 
-/**
- * The coordinator of `term` resigned: forget the promise, ignore its older rounds, and stop
- * counting it as eligible (Bully) until its own heartbeat says otherwise.
- */
-export function releasePromise(node: ElectionNode, term: number): void {
-  if (term === node.promisedTerm && node.promisedLeader !== null) {
-    const resigned = node.peers.get(node.promisedLeader);
-    if (resigned !== undefined) resigned.canLead = false;
-  }
-  node.promiseUntilMs = 0;
-  node.releasedTerm = Math.max(node.releasedTerm, term);
-  if (node.term === term) node.leader = null;
-}
-
-export function handleVoteRequest(node: ElectionNode, request: VoteRequest, nowMs: number): void {
+export function handleVoteRequest(node: RoleContext, request: VoteRequest, nowMs: number): void {
   const decision = node.decideVote(request, nowMs);
-  if (decision.granted && !request.preVote) {
-    node.recordVote(request.from);
-    // Raft's rule: granting a vote restarts the voter's own election timer. The candidate we just
-    // voted for gets its timeout to announce before we campaign against it (found by the
-    // simulator: a voter still skipping that candidate from an earlier challenge campaigned at
-    // once and deposed it).
-    node.skip.delete(request.from);
-    node.waitCoordinatorUntilMs = Math.max(node.waitCoordinatorUntilMs, nowMs + node.config.timeoutMs);
-  }
+  if (decision.granted && !request.preVote) node.grantVote(request.from, nowMs);
   reply(node, request, decision);
 }
 
 /** Rejects without consulting the rules (the term gate's lease checks). */
-export function rejectVote(node: ElectionNode, request: VoteRequest, reason: RejectReason, retryAfterMs: number): void {
+export function rejectVote(node: RoleContext, request: VoteRequest, reason: RejectReason, retryAfterMs: number): void {
   reply(node, request, reject(reason, retryAfterMs));
 }
 
-function reply(node: ElectionNode, request: VoteRequest, decision: VoteDecision): void {
+function reply(node: RoleContext, request: VoteRequest, decision: VoteDecision): void {
   const { preVote, voteTerm, from } = request;
   node.send(from, { type: 'vote', preVote, voteTerm, ...decision });
   node.emit({ type: 'vote-cast', candidate: from, term: voteTerm, preVote, granted: decision.granted, reason: decision.reason });
 }
 
 /** A lower ID asks whether anyone above it is alive: answer if we can take over, and do. */
-export function answerChallenge(node: ElectionNode, challenge: Election, nowMs: number): void {
+export function answerChallenge(node: RoleContext, challenge: Election, nowMs: number): void {
   if (challenge.from > node.id || !node.canLead(nowMs)) return;
   node.send(challenge.from, { type: 'answer', leader: node.knownLeader(nowMs) });
   if (node.role === Role.Follower && node.knownLeader(nowMs) === null) maybeCampaign(node, nowMs);

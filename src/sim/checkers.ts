@@ -45,27 +45,27 @@ export class SafetyChecker {
    * begins or grows on an input, so checking after each input covers every instant.
    */
   afterInput(host: SimHost, hosts: readonly SimHost[]): void {
-    const core = host.core;
+    const node = host.inspect();
     const now = this.now();
-    if (core !== null && core.role === 'leader') {
-      const other = this.leaderOfTerm.get(core.term);
+    if (node !== null && node.role === 'leader') {
+      const other = this.leaderOfTerm.get(node.term);
       if (other !== undefined && other !== host.id) {
-        this.fail(Check.OneLeaderPerTerm, `n${host.id} leads term ${core.term}, which n${other} already led`);
+        this.fail(Check.OneLeaderPerTerm, `n${host.id} leads term ${node.term}, which n${other} already led`);
       }
-      this.leaderOfTerm.set(core.term, host.id);
+      this.leaderOfTerm.set(node.term, host.id);
     }
-    if (core !== null && core.leadership !== null && core.hasLease(host.localNowMs())) {
+    if (node !== null && node.leaseUntilMs !== null) {
       for (const other of hosts) {
         const end = this.leaseEndMs.get(other.id);
         if (other !== host && end !== undefined && end > now) {
           this.fail(
             Check.OneLease,
-            `n${host.id} holds a lease (term ${core.term}) while n${other.id}'s lease lasts ` +
+            `n${host.id} holds a lease (term ${node.term}) while n${other.id}'s lease lasts ` +
               `${(end - now).toFixed(3)} ms more`,
           );
         }
       }
-      this.leaseEndMs.set(host.id, host.realAtMs(core.leadership.leaseUntilMs));
+      this.leaseEndMs.set(host.id, host.realAtMs(node.leaseUntilMs));
     } else {
       this.endLease(host);
     }
@@ -150,10 +150,10 @@ export class LivenessChecker {
     // Until the silence limit has passed, nodes may still count the ones kept down as alive.
     if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
     const members = hosts.filter((h) => connected.has(h.id));
-    const leader = members.find((h) => h.core?.hasLease(h.localNowMs()));
+    const leader = members.find((h) => h.holdsLease());
     if (leader === undefined) return;
     if (expectHighest && leader.id !== Math.max(...connected)) return;
-    if (members.every((h) => h.core?.knownLeader(h.localNowMs()) === leader.id)) this.convergedAtMs = now();
+    if (members.every((h) => h.inspect()?.knownLeader === leader.id)) this.convergedAtMs = now();
   }
 
   onEvent(host: SimHost, event: CoreEvent): void {

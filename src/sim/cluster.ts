@@ -171,17 +171,14 @@ export class SimCluster {
 
   /** Nodes holding a valid lease now (at most one, by S2). */
   leaseHolders(): NodeId[] {
-    return this.hosts.filter((h) => h.core?.hasLease(h.localNowMs())).map((h) => h.id);
+    return this.hosts.filter((h) => h.holdsLease()).map((h) => h.id);
   }
 
   /** The coordinator every given node (default: every running one) knows, if they agree on one. */
   agreedLeader(ids: readonly NodeId[] = this.hosts.filter((h) => h.up).map((h) => h.id)): NodeId | null {
     const [holder] = this.leaseHolders();
     if (holder === undefined || !ids.includes(holder)) return null;
-    const agree = ids.every((id) => {
-      const host = this.host(id);
-      return host.core?.knownLeader(host.localNowMs()) === holder;
-    });
+    const agree = ids.every((id) => this.host(id).inspect()?.knownLeader === holder);
     return agree ? holder : null;
   }
 

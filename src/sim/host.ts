@@ -1,4 +1,4 @@
-import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DropReason } from '../runtime/driver.ts';
 import type { Clock } from '../contract/ports.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -81,6 +81,16 @@ export class SimHost {
 
   get core(): ElectionNode | null {
     return this.driver?.core ?? null;
+  }
+
+  /** What the checkers may know of the running process now, by this host's clock; null while it is down. */
+  inspect(): NodeSnapshot | null {
+    return this.core?.inspect(this.localNowMs()) ?? null;
+  }
+
+  /** Whether the running process holds a valid lease now. */
+  holdsLease(): boolean {
+    return (this.inspect()?.leaseUntilMs ?? null) !== null;
   }
 
   get up(): boolean {

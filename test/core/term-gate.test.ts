@@ -66,14 +66,18 @@ describe('term gate', () => {
   });
 
   it('a voter that granted a real vote gives that candidate a timeout to announce before campaigning itself', () => {
-    // Node 4 challenged 5 earlier without an answer, so it skips 5 and would campaign at once.
+    // Node 4 challenges 5, which does not answer in time: 4 skips it and campaigns at once.
     const n = node(4);
     hearPeers(n, [1, 2, 3, 5], T);
-    n.skip.add(5);
-    n.step(voteRequest(5, 0, 1), T + 1);
+    n.tick(T + 1);
+    n.tick(T + 201);
+    assert.ok(n.skip.has(5));
+    assert.equal(n.role, Role.Candidate);
+    n.ready();
+    n.step(voteRequest(5, 0, 1), T + 202);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
-    n.tick(T + 2);
-    n.tick(T + 500);
+    n.tick(T + 203);
+    n.tick(T + 700);
     const ready = n.ready();
     assert.equal(sent(ready, 'vote-request').length, 0, 'no campaign against the candidate it voted for');
     assert.equal(n.role, Role.Follower);

@@ -26,7 +26,6 @@ class DoubleVoter extends ElectionNode {
   override decideVote(request: VoteRequest, nowMs: number): VoteDecision {
     const decision = super.decideVote(request, nowMs);
     if (decision.reason !== RejectReason.AlreadyVoted) return decision;
-    this.votedFor = null;
     return { granted: true, reason: null, retryAfterMs: 0, prefer: null };
   }
 }

@@ -1,35 +1,16 @@
 import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
-import type { ElectionNode } from '../node.ts';
 import { VoteResult, voteResult } from '../quorum.ts';
-import type { ElectionCause } from '../messages.ts';
-import { followLeader } from './follower.ts';
+import type { RoleContext } from '../role-context.ts';
+import type { Campaign } from '../state/campaign.ts';
+import { followLeader } from './follow-leader.ts';
 import { becomeLeaderNow } from './leader.ts';
-
-/** One election attempt: a pre-vote phase, then (if a quorum would vote) the real vote. */
-export interface Campaign {
-  phase: 'pre-vote' | 'vote';
-  voteTerm: number;
-  cause: ElectionCause;
-  skip: NodeId[];
-  resignedTerm: number;
-  granted: Set<NodeId>;
-  /** Rejections that stand for this phase. */
-  rejected: Map<NodeId, RejectReason>;
-  /** Voters bound by a lease or quarantine, and when to ask them again. */
-  deferred: Map<NodeId, number>;
-  deadlineMs: number;
-  resendAtMs: number;
-  /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
-  sends: number;
-}
 
 /**
  * Campaigns for the next term. `preVote: false` skips the pre-vote: only for a successor its
  * coordinator named on resigning, whose voters are free to vote at once.
  */
-export function startCampaign(node: ElectionNode, nowMs: number, { preVote = true } = {}): void {
-  node.becomeCandidate();
-  node.campaign = {
+export function startCampaign(node: RoleContext, nowMs: number, { preVote = true } = {}): void {
+  node.becomeCandidate({
     phase: 'pre-vote',
     voteTerm: node.term + 1,
     cause: node.electionCause,
@@ -41,7 +22,7 @@ export function startCampaign(node: ElectionNode, nowMs: number, { preVote = tru
     deadlineMs: nowMs + phaseMs(node),
     resendAtMs: nowMs + node.config.heartbeatMs,
     sends: 1,
-  };
+  });
   if (!preVote) {
     startRealVote(node, nowMs);
     return;
@@ -51,7 +32,7 @@ export function startCampaign(node: ElectionNode, nowMs: number, { preVote = tru
   evaluate(node, nowMs);
 }
 
-export function tickCandidate(node: ElectionNode, nowMs: number): void {
+export function tickCandidate(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
   if (nowMs >= campaign.deadlineMs) {
     abandon(node, nowMs);
@@ -74,7 +55,7 @@ export function tickCandidate(node: ElectionNode, nowMs: number): void {
   }
 }
 
-export function stepCandidate(node: ElectionNode, message: Message, nowMs: number): void {
+export function stepCandidate(node: RoleContext, message: Message, nowMs: number): void {
   switch (message.type) {
     case 'vote':
       onVote(node, message, nowMs);
@@ -92,7 +73,7 @@ export function stepCandidate(node: ElectionNode, message: Message, nowMs: numbe
   }
 }
 
-function onVote(node: ElectionNode, vote: Vote, nowMs: number): void {
+function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
   const campaign = node.campaign!;
   if (vote.voteTerm !== campaign.voteTerm || vote.preVote !== (campaign.phase === 'pre-vote')) return;
   const voter = vote.from;
@@ -107,7 +88,7 @@ function onVote(node: ElectionNode, vote: Vote, nowMs: number): void {
   evaluate(node, nowMs);
 }
 
-function evaluate(node: ElectionNode, nowMs: number): void {
+function evaluate(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
   const result = voteResult(node.config.voters.length, campaign.granted.size, campaign.rejected.size);
   if (result === VoteResult.Lost) abandon(node, nowMs);
@@ -115,9 +96,9 @@ function evaluate(node: ElectionNode, nowMs: number): void {
   else if (result === VoteResult.Won) becomeLeaderNow(node, campaign, nowMs);
 }
 
-function startRealVote(node: ElectionNode, nowMs: number): void {
+function startRealVote(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
-  node.enterTerm(campaign.voteTerm);
+  node.enterNextTerm();
   Object.assign(campaign, {
     phase: 'vote',
     granted: new Set([node.id]),
@@ -133,15 +114,15 @@ function startRealVote(node: ElectionNode, nowMs: number): void {
 }
 
 /** Lost or timed out: defer to a higher ID if a voter named one, else back off a little. */
-function abandon(node: ElectionNode, nowMs: number): void {
+function abandon(node: RoleContext, nowMs: number): void {
   const outranked = [...node.campaign!.rejected.values()].includes(RejectReason.HigherNode);
   node.becomeFollower(node.term, 'lease-expired');
-  if (outranked) node.waitCoordinatorUntilMs = nowMs + node.config.timeoutMs;
+  if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
   // Random back-off only separates the rare equal-rank collisions (a split real vote).
-  else node.campaignNotBeforeMs = nowMs + node.config.heartbeatMs * (1 + node.random());
+  else node.backOff(nowMs + node.config.heartbeatMs * (1 + node.random()));
 }
 
-function requestVotes(node: ElectionNode, to: NodeId | 'all'): void {
+function requestVotes(node: RoleContext, to: NodeId | 'all'): void {
   const { phase, voteTerm, skip, resignedTerm, cause } = node.campaign!;
   const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, cause } as const;
   if (to === 'all') node.broadcast(body);
@@ -149,6 +130,6 @@ function requestVotes(node: ElectionNode, to: NodeId | 'all'): void {
 }
 
 /** A phase lasts long enough for every lease promise given before it to run out. */
-function phaseMs(node: ElectionNode): number {
+function phaseMs(node: RoleContext): number {
   return node.config.timeoutMs + node.config.answerTimeoutMs;
 }

@@ -1,32 +1,19 @@
-import { ElectionCause, ResignReason, Role, type Message, type NodeId, type Resign } from '../messages.ts';
-import type { ElectionNode } from '../node.ts';
-import { releasePromise } from '../voting.ts';
+import { ElectionCause, ResignReason, Role, type Message, type Resign } from '../messages.ts';
+import type { RoleContext } from '../role-context.ts';
 import { startCampaign } from './candidate.ts';
+import { followLeader } from './follow-leader.ts';
 
 /** A challenge goes to at most this many higher IDs, the highest first. */
 export const MAX_CHALLENGED = 3;
 
-/** A Bully challenge in flight: the higher IDs asked, and those that answered. */
-export interface Challenge {
-  deadlineMs: number;
-  challenged: ReadonlySet<NodeId>;
-  answered: Set<NodeId>;
-}
-
-export function tickFollower(node: ElectionNode, nowMs: number): void {
-  if (node.leader !== null && nowMs >= node.promiseUntilMs) {
-    node.leader = null;
-    node.electionCause = ElectionCause.Failover;
-  }
+export function tickFollower(node: RoleContext, nowMs: number): void {
+  if (node.leader !== null && nowMs >= node.promiseUntilMs) node.loseCoordinator();
   if (node.challenge !== null && nowMs >= node.challenge.deadlineMs) resolveChallenge(node, nowMs);
-  if (node.waitCoordinatorUntilMs !== 0 && nowMs >= node.waitCoordinatorUntilMs) {
-    node.waitCoordinatorUntilMs = 0;
-    node.skip.clear(); // start the next attempt from a fresh view
-  }
+  if (node.waitCoordinatorUntilMs !== 0 && nowMs >= node.waitCoordinatorUntilMs) node.endDeference();
   maybeCampaign(node, nowMs);
 }
 
-export function stepFollower(node: ElectionNode, message: Message, nowMs: number): void {
+export function stepFollower(node: RoleContext, message: Message, nowMs: number): void {
   switch (message.type) {
     case 'heartbeat':
       if (message.role === Role.Leader && message.round > 0) {
@@ -36,7 +23,7 @@ export function stepFollower(node: ElectionNode, message: Message, nowMs: number
     case 'coordinator':
       if (followLeader(node, message.from, message.round, message.term, nowMs)) {
         const { term, from: leader, cause, votedBy } = message;
-        node.lastElection = { term, leader, cause, votedBy };
+        node.witnessElection({ term, leader, cause, votedBy });
       }
       return;
     case 'resign':
@@ -53,30 +40,12 @@ export function stepFollower(node: ElectionNode, message: Message, nowMs: number
   }
 }
 
-/**
- * A lease round from the coordinator of our term: follow it, promise not to vote for anyone for
- * a timeout, and acknowledge. Returns false when the round is ignored.
- */
-export function followLeader(node: ElectionNode, leader: NodeId, round: number, term: number, nowMs: number): boolean {
-  if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
-  if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
-  if (node.role !== Role.Follower) node.becomeFollower(term, 'higher-term');
-  node.leader = leader;
-  node.promiseUntilMs = nowMs + node.config.timeoutMs;
-  node.promisedLeader = leader;
-  node.promisedTerm = term;
-  node.challenge = null;
-  node.waitCoordinatorUntilMs = 0;
-  node.skip.clear();
-  node.send(leader, { type: 'lease-ack', round });
-  return true;
-}
-
-function onResign(node: ElectionNode, resign: Resign, nowMs: number): void {
+function onResign(node: RoleContext, resign: Resign, nowMs: number): void {
   if (resign.term !== node.promisedTerm && resign.from !== node.leader) return;
-  releasePromise(node, resign.term);
-  node.electionCause =
-    resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation;
+  node.acceptResignation(
+    resign.term,
+    resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation,
+  );
   if (resign.successor === node.id && node.canLead(nowMs) && !node.holdsPromise(nowMs)) {
     // The coordinator chose us and dropped its lease: a pre-vote would only ask what it knows.
     startCampaign(node, nowMs, { preVote: false });
@@ -89,7 +58,7 @@ function onResign(node: ElectionNode, resign: Resign, nowMs: number): void {
  * Bully: with no coordinator, the highest eligible ID campaigns at once; a lower one first asks
  * the higher ones and campaigns itself only if none answers in time.
  */
-export function maybeCampaign(node: ElectionNode, nowMs: number): void {
+export function maybeCampaign(node: RoleContext, nowMs: number): void {
   if (node.role !== Role.Follower || node.challenge !== null) return;
   if (nowMs < node.waitCoordinatorUntilMs || nowMs < node.campaignNotBeforeMs) return;
   if (node.holdsPromise(nowMs) || !node.canLead(nowMs) || node.isSettlingColdStart(nowMs)) return;
@@ -101,21 +70,17 @@ export function maybeCampaign(node: ElectionNode, nowMs: number): void {
   // Any one answer is enough to wait; asking everyone above made a failover at 25 nodes send
   // 300 challenges and as many answers at once. Those that do not answer are skipped next time.
   const challenged = higher.slice(0, MAX_CHALLENGED);
-  node.challenge = {
+  node.startChallenge({
     deadlineMs: nowMs + node.config.answerTimeoutMs,
     challenged: new Set(challenged),
     answered: new Set(),
-  };
+  });
   for (const id of challenged) node.send(id, { type: 'election', cause: node.electionCause });
   node.emit({ type: 'challenge-sent', to: challenged });
 }
 
-function resolveChallenge(node: ElectionNode, nowMs: number): void {
+function resolveChallenge(node: RoleContext, nowMs: number): void {
   const { challenged, answered } = node.challenge!;
-  node.challenge = null;
-  if (answered.size > 0) {
-    node.waitCoordinatorUntilMs = nowMs + node.config.timeoutMs;
-    return;
-  }
-  for (const id of challenged) node.skip.add(id);
+  if (answered.size > 0) node.deferToHigher(nowMs + node.config.timeoutMs);
+  else node.skipUnanswered(challenged);
 }

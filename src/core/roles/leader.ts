@@ -1,22 +1,9 @@
-import { ElectionCause, ResignReason, Role, type Message, type NodeId } from '../messages.ts';
-import type { ElectionNode } from '../node.ts';
-import type { Campaign } from './candidate.ts';
-
-/** A coordinator's term: its lease rounds and who acknowledged them. */
-export interface Leadership {
-  cause: ElectionCause;
-  votedBy: NodeId[];
-  electedAtMs: number;
-  round: number;
-  /** Rounds recent enough to still extend the lease, by number. */
-  rounds: Map<number, { sentAtMs: number; acks: Set<NodeId> }>;
-  /** The lease is valid while now < leaseUntilMs; 0 until a quorum first acknowledges. */
-  leaseUntilMs: number;
-  lastAckMs: Map<NodeId, number>;
-}
+import { Role, type Message, type NodeId } from '../messages.ts';
+import type { RoleContext } from '../role-context.ts';
+import type { Campaign } from '../state/campaign.ts';
 
 /** Won a quorum of votes: announce (Bully's coordinator message), which is also lease round 1. */
-export function becomeLeaderNow(node: ElectionNode, campaign: Campaign, nowMs: number): void {
+export function becomeLeaderNow(node: RoleContext, campaign: Campaign, nowMs: number): void {
   const votedBy = [...campaign.granted].sort((a, b) => a - b);
   node.becomeLeader({
     cause: campaign.cause,
@@ -27,13 +14,11 @@ export function becomeLeaderNow(node: ElectionNode, campaign: Campaign, nowMs: n
     leaseUntilMs: 0,
     lastAckMs: new Map(),
   });
-  node.lastElection = { term: node.term, leader: node.id, cause: campaign.cause, votedBy };
   const round = openRound(node, nowMs);
   node.broadcast({ type: 'coordinator', round, cause: campaign.cause, votedBy });
-  node.nextHeartbeatMs = nowMs + node.config.heartbeatMs;
 }
 
-export function tickLeader(node: ElectionNode, nowMs: number): void {
+export function tickLeader(node: RoleContext, nowMs: number): void {
   const leadership = node.leadership!;
   const expired =
     leadership.leaseUntilMs > 0
@@ -42,14 +27,13 @@ export function tickLeader(node: ElectionNode, nowMs: number): void {
   if (expired) {
     // Check-quorum: no majority acknowledged a round within the lease.
     node.becomeFollower(node.term, 'lease-expired');
-    node.leader = null;
-    node.electionCause = ElectionCause.Failover;
+    node.loseCoordinator();
     return;
   }
   maybePreempt(node, nowMs);
 }
 
-export function stepLeader(node: ElectionNode, message: Message, nowMs: number): void {
+export function stepLeader(node: RoleContext, message: Message, nowMs: number): void {
   if (message.type !== 'lease-ack') return;
   const leadership = node.leadership!;
   const round = leadership.rounds.get(message.round);
@@ -60,7 +44,7 @@ export function stepLeader(node: ElectionNode, message: Message, nowMs: number):
 }
 
 /** Every node's periodic heartbeat; a coordinator's opens a new lease round. */
-export function sendHeartbeat(node: ElectionNode, nowMs: number, intervalMs: number): void {
+export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): void {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
   node.broadcast({
     type: 'heartbeat',
@@ -73,7 +57,7 @@ export function sendHeartbeat(node: ElectionNode, nowMs: number, intervalMs: num
   });
 }
 
-function openRound(node: ElectionNode, nowMs: number): number {
+function openRound(node: RoleContext, nowMs: number): number {
   const leadership = node.leadership!;
   const round = ++leadership.round;
   const entry = { sentAtMs: nowMs, acks: new Set<NodeId>() };
@@ -89,7 +73,7 @@ function openRound(node: ElectionNode, nowMs: number): number {
  * A quorum (this node included) acknowledged a round sent at `sentAtMs`: each of them promised
  * not to vote for a timeout from when it received it, which outlasts `sentAtMs + leaseMs`.
  */
-function extendLease(node: ElectionNode, round: { sentAtMs: number; acks: Set<NodeId> }): void {
+function extendLease(node: RoleContext, round: { sentAtMs: number; acks: Set<NodeId> }): void {
   if (round.acks.size + 1 < node.quorum) return;
   const leadership = node.leadership!;
   leadership.leaseUntilMs = Math.max(leadership.leaseUntilMs, round.sentAtMs + node.config.leaseMs);
@@ -100,7 +84,7 @@ function extendLease(node: ElectionNode, round: { sentAtMs: number; acks: Set<No
  * period and was heard just now. Handing over is optional, so it asks for fresher evidence than
  * liveness does, and does not hand over to the same ID again until it has proved itself anew.
  */
-function maybePreempt(node: ElectionNode, nowMs: number): void {
+function maybePreempt(node: RoleContext, nowMs: number): void {
   const { preempt, dampingMs, heartbeatMs, timeoutMs } = node.config;
   if (!preempt || !node.hasLease(nowMs)) return;
   const successor = node.higherEligible(nowMs, node.id).find((id) => {
@@ -112,6 +96,5 @@ function maybePreempt(node: ElectionNode, nowMs: number): void {
     );
   });
   if (successor === undefined) return;
-  node.preemptionBackoff.set(successor, nowMs + Math.max(dampingMs, timeoutMs));
-  node.resignLeadership(ResignReason.Preempted, successor);
+  node.preemptFor(successor, nowMs + Math.max(dampingMs, timeoutMs));
 }

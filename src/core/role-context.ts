@@ -1,0 +1,118 @@
+/**
+ * What the roles (./roles), the voter (./voting.ts) and the status (./status.ts) see of their
+ * node: they take this instead of the node itself, so that none of them imports node.ts, and none
+ * can write the node's state except through a transition.
+ */
+import type { ElectionConfig } from './config.ts';
+import type { CoreEvent, DemotionReason } from './events.ts';
+import type { Body, ElectionCause, NodeId, ResignReason, Role, VoteRequest } from './messages.ts';
+import type { PeerView } from './peers.ts';
+import type { Campaign } from './state/campaign.ts';
+import type { Challenge } from './state/challenge.ts';
+import type { ElectionWon } from './state/election-won.ts';
+import type { Leadership } from './state/leadership.ts';
+import type { VoteDecision } from './vote-decision.ts';
+
+/** A node's state, read-only, and the questions it answers about it. */
+export interface NodeView {
+  readonly id: NodeId;
+  readonly bootId: number;
+  readonly config: ElectionConfig;
+  readonly quorum: number;
+  readonly peers: PeerView;
+  /** Uniform in [0, 1), from the driver: the core has no randomness of its own. */
+  readonly random: () => number;
+
+  readonly term: number;
+  readonly votedFor: NodeId | null;
+  readonly role: Role;
+  /** Coordinator of the current term this node follows; valid while `promiseUntilMs` lasts. */
+  readonly leader: NodeId | null;
+  /** Until then this node grants no vote to anyone: it acknowledged a lease round. */
+  readonly promiseUntilMs: number;
+  /** The coordinator the promise was given to, and its term. */
+  readonly promisedLeader: NodeId | null;
+  readonly promisedTerm: number;
+  /** The coordinator of this term resigned: its lease rounds are ignored from now on. */
+  readonly releasedTerm: number;
+  /** Why the next election happens; shown on the dashboard. */
+  readonly electionCause: ElectionCause;
+  /** No campaign before this time (boot grace, back-off after a lost campaign). */
+  readonly campaignNotBeforeMs: number;
+  /** After a restart with a term, no votes and no campaign before this time. */
+  readonly quarantineUntilMs: number;
+  /** A higher ID answered or outranked us; wait this long for its coordinator message. */
+  readonly waitCoordinatorUntilMs: number;
+  /** Higher IDs challenged without answer in this election; our vote requests name them. */
+  readonly skip: ReadonlySet<NodeId>;
+  readonly challenge: Readonly<Challenge> | null;
+  readonly campaign: Campaign | null;
+  readonly leadership: Leadership | null;
+  /** After handing over to an ID that did not take over, not again before this time. */
+  readonly preemptionBackoff: ReadonlyMap<NodeId, number>;
+  /** The last election this node saw won (its own or a coordinator's announcement). */
+  readonly lastElection: ElectionWon | null;
+
+  holdsPromise(nowMs: number): boolean;
+  hasLease(nowMs: number): boolean;
+  knownLeader(nowMs: number): NodeId | null;
+  isQuarantined(nowMs: number): boolean;
+  hasDuplicateAlarm(nowMs: number): boolean;
+  canLead(nowMs: number): boolean;
+  quorumHave(nowMs: number): number;
+  higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];
+  isSettlingColdStart(nowMs: number): boolean;
+}
+
+/**
+ * The transitions a role may ask of its node: the only writers of its state. Those that change
+ * the term or the vote mark it for the next Ready themselves (./state/durable.ts).
+ */
+export interface NodeTransitions {
+  /** Adopts `term` if higher (forgetting the vote and the coordinator), and follows. */
+  becomeFollower(term: number, reason: DemotionReason | ResignReason): void;
+  becomeCandidate(campaign: Campaign): void;
+  /** The candidate's real vote: the next term, voting for itself. */
+  enterNextTerm(): void;
+  /** Won: leads with `leadership`, and records the election as won. */
+  becomeLeader(leadership: Leadership): void;
+  /** Persists the vote; the Ready that carries the grant also carries the state to write first. */
+  grantVote(candidate: NodeId, nowMs: number): void;
+  /** Follows `leader` of `term`, promising no vote to anyone else until `promiseUntilMs`. */
+  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number): void;
+  /** A coordinator announced its election. */
+  witnessElection(election: ElectionWon): void;
+  /** The coordinator of `term` resigned: its promise no longer binds (./voting.ts). */
+  releasePromise(term: number): void;
+  /** The same, announced by the coordinator itself; the next election has `cause`. */
+  acceptResignation(term: number, cause: ElectionCause): void;
+  /** The coordinator's lease ran out here: the next election is a failover. */
+  loseCoordinator(): void;
+  /** A Bully challenge to the higher IDs went out. */
+  startChallenge(challenge: Challenge): void;
+  /** A higher ID answered or outranked us: wait for its coordinator message until `untilMs`. */
+  deferToHigher(untilMs: number): void;
+  /** The challenge went unanswered: skip those IDs in this election. */
+  skipUnanswered(ids: Iterable<NodeId>): void;
+  /** No coordinator came in time: the next attempt starts from a fresh view. */
+  endDeference(): void;
+  /** A lost campaign: no new one before `untilMs`. */
+  backOff(untilMs: number): void;
+  /** Drops the lease first, then announces it; followers may then vote at once. */
+  resignLeadership(reason: ResignReason, successor: NodeId | null): void;
+  /** Hands over to `successor`, and not again to it before `notAgainBeforeMs`. */
+  preemptFor(successor: NodeId, notAgainBeforeMs: number): void;
+}
+
+/** How a role speaks: messages out and events reported, in order. They change no state. */
+export interface NodeOutbox {
+  send(to: NodeId, body: Body): void;
+  broadcast(body: Body): void;
+  emit(event: CoreEvent): void;
+}
+
+/** A role's whole view of its node. */
+export interface RoleContext extends NodeView, NodeTransitions, NodeOutbox {
+  /** The voter's rules (./voting.ts), through the node so that tests can mutate them in a subclass. */
+  decideVote(request: VoteRequest, nowMs: number): VoteDecision;
+}

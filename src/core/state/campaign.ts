@@ -1,0 +1,23 @@
+import type { ElectionCause, NodeId, RejectReason } from '../messages.ts';
+
+/**
+ * One election attempt: a pre-vote phase, then (if a quorum would vote) the real vote. The
+ * candidate role's working record: it creates one on entering the role and alone updates it;
+ * the node reads it for deadlines and status.
+ */
+export interface Campaign {
+  phase: 'pre-vote' | 'vote';
+  voteTerm: number;
+  cause: ElectionCause;
+  skip: NodeId[];
+  resignedTerm: number;
+  granted: Set<NodeId>;
+  /** Rejections that stand for this phase. */
+  rejected: Map<NodeId, RejectReason>;
+  /** Voters bound by a lease or quarantine, and when to ask them again. */
+  deferred: Map<NodeId, number>;
+  deadlineMs: number;
+  resendAtMs: number;
+  /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
+  sends: number;
+}
