@@ -1,9 +1,9 @@
 import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DropReason } from '../runtime/driver.ts';
-import type { Clock } from '../contract/ports.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { Wire } from '../wire/wire.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
+import { SimMachine } from './machine.ts';
 import type { SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -41,26 +41,17 @@ export interface SimHostOptions {
  */
 export class SimHost {
   readonly id: NodeId;
-  /** Rate of this host's clock relative to real time, minus one. */
-  readonly driftRatio: number;
-  private readonly offsetMs: number;
+  readonly machine: SimMachine;
   /** The persisted state: kept across crashes, like a file; it can be made to misbehave. */
   readonly storage: SimDisk;
   driver: Driver | null = null;
   boots = 0;
-  /** Real time until which the process is stalled (a GC pause), or 0. */
-  stalledUntilMs = 0;
-  private generation = 0;
-  private floorLocalMs = 0;
-  private backlog: Array<() => void> = [];
   private readonly options: SimHostOptions;
 
   constructor(options: SimHostOptions) {
     this.options = options;
     this.id = options.id;
-    const driftBound = options.config.maxClockDriftPpm / 1_000_000;
-    this.driftRatio = options.random.between(-driftBound, driftBound);
-    this.offsetMs = options.random.between(0, 1e6);
+    this.machine = new SimMachine(options.scheduler, options.random, options.config.maxClockDriftPpm / 1_000_000);
     this.storage = new SimDisk({
       scheduler: options.scheduler,
       // Drawn from only while the disk misbehaves, so fault-free runs replay as they always did.
@@ -98,25 +89,23 @@ export class SimHost {
   }
 
   get stalled(): boolean {
-    return this.stalledUntilMs > this.options.scheduler.nowMs;
+    return this.machine.stalled;
   }
 
   /** The host's monotonic clock now. */
   localNowMs(): number {
-    const local = this.offsetMs + this.options.scheduler.nowMs * (1 + this.driftRatio);
-    this.floorLocalMs = Math.max(this.floorLocalMs, local);
-    return this.floorLocalMs;
+    return this.machine.localNowMs();
   }
 
   /** The real time at which this host's clock reads `localMs`. */
   realAtMs(localMs: number): number {
-    return (localMs - this.offsetMs) / (1 + this.driftRatio);
+    return this.machine.realAtMs(localMs);
   }
 
   boot(): void {
     if (this.up) return;
     const { id, config, cluster, network, random, createCore, observer } = this.options;
-    const generation = ++this.generation;
+    const generation = this.machine.start();
     this.boots++;
     const core = createCore({
       id,
@@ -127,23 +116,7 @@ export class SimHost {
       persisted: this.disk,
       random: () => random.float(),
     });
-    const clock: Clock = {
-      nowMs: () => this.localNowMs(),
-      schedule: (atMs, fire) => {
-        let cancelled = false;
-        this.options.scheduler.at(this.realAtMs(atMs), () => {
-          if (cancelled || generation !== this.generation) return;
-          this.run(() => {
-            // Float rounding may put the real instant a hair before the local deadline.
-            this.floorLocalMs = Math.max(this.floorLocalMs, atMs);
-            fire();
-          });
-        });
-        return () => {
-          cancelled = true;
-        };
-      },
-    };
+    const clock = this.machine.clock(generation);
     this.driver = new Driver({
       core,
       clock,
@@ -159,7 +132,7 @@ export class SimHost {
       store: {
         save: (state) =>
           this.storage.save(state, (action) => {
-            if (generation === this.generation) this.run(() => generation === this.generation && action());
+            if (generation === this.machine.generation) this.run(() => generation === this.machine.generation && action());
           }),
       },
       onEvent: (event) => observer.onEvent(this, event),
@@ -177,28 +150,16 @@ export class SimHost {
     if (!this.up) return;
     this.driver!.halt();
     this.driver = null;
-    this.generation++;
-    this.backlog = [];
-    this.stalledUntilMs = 0;
+    this.machine.kill();
     this.options.network.detach(this.id);
   }
 
   /** The process stops working for `durationMs` (a GC pause); its inputs wait in order. */
   stall(durationMs: number): void {
-    if (!this.up || this.stalled) return;
-    const generation = this.generation;
-    this.stalledUntilMs = this.options.scheduler.nowMs + durationMs;
-    this.options.scheduler.at(this.stalledUntilMs, () => {
-      if (generation !== this.generation) return;
-      this.stalledUntilMs = 0;
-      const backlog = this.backlog;
-      this.backlog = [];
-      for (const input of backlog) input();
-    });
+    if (this.up) this.machine.stall(durationMs);
   }
 
   private run(input: () => void): void {
-    if (this.stalled) this.backlog.push(input);
-    else input();
+    this.machine.run(input);
   }
 }

@@ -3,12 +3,12 @@
  * ZkDriver and a ZkElection) that can crash, restart and stall, and its link to the ensemble.
  */
 import type { NodeId } from '../../core/messages.ts';
-import type { Clock } from '../../contract/ports.ts';
 import type { ElectionMode, SessionState } from '../../contract/zookeeper-status.ts';
 import type { ZkCoreEvent } from '../../zookeeper/election/events.ts';
 import { ZkElection, type ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
 import { ZkDriver } from '../../zookeeper/zk-driver.ts';
 import type { SimRandom } from '../prng.ts';
+import { SimMachine } from '../machine.ts';
 import type { Scheduler } from '../scheduler.ts';
 import { calmLink, SimZkClient, type SimZkLink } from './client.ts';
 import type { SimEnsemble } from './ensemble.ts';
@@ -39,24 +39,18 @@ export interface SimZkHostOptions {
 
 export class SimZkHost {
   readonly id: NodeId;
-  readonly driftRatio: number;
+  readonly machine: SimMachine;
   readonly link: SimZkLink = calmLink();
   driver: ZkDriver | null = null;
   boots = 0;
-  stalledUntilMs = 0;
   private stopAsked = false;
-  private readonly offsetMs: number;
-  private generation = 0;
-  private floorLocalMs = 0;
-  private backlog: Array<() => void> = [];
   private readonly clients = new Set<SimZkClient>();
   private readonly options: SimZkHostOptions;
 
   constructor(options: SimZkHostOptions) {
     this.options = options;
     this.id = options.id;
-    this.driftRatio = options.random.between(-MAX_DRIFT, MAX_DRIFT);
-    this.offsetMs = options.random.between(0, 1e6);
+    this.machine = new SimMachine(options.scheduler, options.random, MAX_DRIFT);
   }
 
   get election(): ZkElection | null {
@@ -67,42 +61,21 @@ export class SimZkHost {
     return this.driver !== null;
   }
 
-  get stalled(): boolean {
-    return this.stalledUntilMs > this.options.scheduler.nowMs;
-  }
-
   localNowMs(): number {
-    const local = this.offsetMs + this.options.scheduler.nowMs * (1 + this.driftRatio);
-    this.floorLocalMs = Math.max(this.floorLocalMs, local);
-    return this.floorLocalMs;
+    return this.machine.localNowMs();
   }
 
   realAtMs(localMs: number): number {
-    return (localMs - this.offsetMs) / (1 + this.driftRatio);
+    return this.machine.realAtMs(localMs);
   }
 
   boot(): void {
     if (this.up) return;
     const { id, scheduler, observer } = this.options;
-    const generation = ++this.generation;
+    const generation = this.machine.start();
     this.boots++;
     this.stopAsked = false;
-    const clock: Clock = {
-      nowMs: () => this.localNowMs(),
-      schedule: (atMs, fire) => {
-        let cancelled = false;
-        scheduler.at(this.realAtMs(atMs), () => {
-          if (cancelled || generation !== this.generation) return;
-          this.run(() => {
-            this.floorLocalMs = Math.max(this.floorLocalMs, atMs);
-            fire();
-          });
-        });
-        return () => {
-          cancelled = true;
-        };
-      },
-    };
+    const clock = this.machine.clock(generation);
     const { path, mode, sessionTimeoutMs, dampingMs, preempt } = this.options;
     this.driver = new ZkDriver({
       election: this.options.createCore({
@@ -127,9 +100,7 @@ export class SimZkHost {
     if (!this.up) return;
     this.driver!.crash();
     this.driver = null;
-    this.generation++;
-    this.backlog = [];
-    this.stalledUntilMs = 0;
+    this.machine.kill();
     for (const client of this.clients) client.crash();
     this.clients.clear();
   }
@@ -148,16 +119,7 @@ export class SimZkHost {
   }
 
   stall(durationMs: number): void {
-    if (!this.up || this.stalled) return;
-    const generation = this.generation;
-    this.stalledUntilMs = this.options.scheduler.nowMs + durationMs;
-    this.options.scheduler.at(this.stalledUntilMs, () => {
-      if (generation !== this.generation) return;
-      this.stalledUntilMs = 0;
-      const backlog = this.backlog;
-      this.backlog = [];
-      for (const input of backlog) input();
-    });
+    if (this.up) this.machine.stall(durationMs);
   }
 
   /** A user's command to the node (pause, resume, resign), taken like any input. */
@@ -202,12 +164,10 @@ export class SimZkHost {
   }
 
   private deliver(generation: number, input: () => void): void {
-    if (generation !== this.generation) return;
-    this.run(input);
+    this.machine.deliver(generation, input);
   }
 
   private run(input: () => void): void {
-    if (this.stalled) this.backlog.push(input);
-    else input();
+    this.machine.run(input);
   }
 }
