@@ -7,6 +7,7 @@ export * from './messages.ts';
 export { ElectionNode } from './node.ts';
 export type { NodeOptions, PersistentState, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
+export type { PeerChange } from './peers.ts';
 export { VoteResult, hasQuorum, quorumSize, voteResult } from './quorum.ts';
 export type { NodeStatus, PeerStatus } from './status.ts';
 export type { VoteDecision } from './voting.ts';

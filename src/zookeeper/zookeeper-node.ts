@@ -18,15 +18,16 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ElectionCause, ResignReason, Role, type NodeId, type NodeStatus } from '../core/index.ts';
+import { ElectionCause, ResignReason, Role, type NodeId } from '../core/index.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
-import type { ElectorEvents, NodeEvent } from '../contract/events.ts';
-import type { RuntimeStatus } from '../contract/status.ts';
+import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
+import { eventLine } from '../contract/event-line.ts';
+import type { ZooKeeperDemotionReason } from '../contract/event-fields.ts';
+import type { ZooKeeperNodeStatus } from '../contract/status.ts';
 import type { Elector } from '../contract/elector.ts';
 import { GuardedEmitter } from '../contract/guarded-emitter.ts';
-import { noDrops } from '../wire/wire.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import { candidatePrefix, designated, duplicateIds, parseCandidate, rank, watchOf, type Candidate } from './recipe.ts';
 import { SessionState, type ElectionMode, type ZooKeeperStatus } from '../contract/zookeeper-status.ts';
@@ -198,14 +199,14 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     return this.stopping;
   }
 
-  status(): RuntimeStatus {
+  status(): ZooKeeperNodeStatus {
     const nowMs = systemClock.nowMs();
-    const core: NodeStatus = {
+    return {
+      backend: 'zookeeper',
       id: this.id,
       bootId: this.startedAt,
       role: this.role(),
       term: this.term,
-      votedFor: null,
       leader: this.knownLeader,
       leaderForMs: this.knownLeader !== null && this.leaderSince !== null ? Date.now() - this.leaderSince : null,
       leaseRemainingMs: this.hasLease() ? this.leaseUntilMs() - nowMs : null,
@@ -214,7 +215,6 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
       alarms: { duplicateId: duplicateIds(this.candidates).includes(this.id), quarantined: false },
       campaign: null,
       lastElection: this.claim === null ? null : { term: this.claim.token, leader: this.claim.id, cause: ElectionCause.Failover, votedBy: [] },
-      peers: [],
       timings: {
         heartbeatMs: this.refreshMs(),
         memberBeatMs: this.refreshMs(),
@@ -223,18 +223,11 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
         dampingMs: this.options.dampingMs,
         preempt: this.options.preempt,
       },
-    };
-    return {
-      ...core,
-      peers: [],
       cluster: this.options.cluster,
       startedAt: this.startedAt,
       leaderSince: this.leaderSince,
       network: null,
       zookeeper: this.zookeeperStatus(nowMs),
-      dataDir: '',
-      drops: noDrops(),
-      traffic: { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, sendErrors: 0, socketErrors: {} },
     };
   }
 
@@ -340,7 +333,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
   }
 
   /** Nothing says the session is alive now: stop leading, and let the view go stale. */
-  private loseContact(reason: string): void {
+  private loseContact(reason: ZooKeeperDemotionReason): void {
     if (this.leading !== null) this.demote(reason);
     this.lastReadMs = null;
     this.lastWriteMs = null;
@@ -530,7 +523,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.releaseClaim().catch(() => this.schedule());
   }
 
-  private demote(reason: string): void {
+  private demote(reason: ZooKeeperDemotionReason): void {
     const leading = this.leading;
     if (leading === null) return;
     this.leading = null;
@@ -638,18 +631,9 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.emitEvent('listener-error', { listenerOf, error });
   }
 
-  private emitEvent(event: string, details: Record<string, unknown>): void {
-    const line: NodeEvent = {
-      ts: Date.now(),
-      event,
-      id: this.id,
-      role: this.role(),
-      term: this.term,
-      leader: this.knownLeader,
-      quorum: { have: this.quorum().have, need: 1 },
-      ...details,
-    };
-    this.emit('event', line);
+  private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
+    const state = { id: this.id, role: this.role(), term: this.term, leader: this.knownLeader, quorum: { have: this.quorum().have, need: 1 } };
+    this.emit('event', eventLine(state, kind, details));
   }
 }
 
