@@ -16,8 +16,11 @@ export type { Elector } from './contract/elector.ts';
 export { ZooKeeperNode } from './zookeeper/zookeeper-node.ts';
 export type { ZooKeeperStatus } from './contract/zookeeper-status.ts';
 /** `ConclaveNodeEvents`: the name before both backends shared it. */
-export type { ElectorEvents, ElectorEvents as ConclaveNodeEvents, NodeEvent } from './contract/events.ts';
-export type { RuntimeStatus } from './contract/status.ts';
+export type { ElectorEvents, ElectorEvents as ConclaveNodeEvents, EventHeader, EventKind, NodeEvent, NodeEventOf } from './contract/events.ts';
+/** The kinds of event line and the schema's version (docs/events.md). */
+export { EVENT_KINDS, EVENT_SCHEMA_VERSION } from './contract/events.ts';
+export type { LeaseEndReason } from './contract/event-fields.ts';
+export type { CommonStatus, LanStatus, RuntimeStatus, ZooKeeperNodeStatus } from './contract/status.ts';
 export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, defaultDataDir } from './runtime/options.ts';
 export type { NodeOptions } from './runtime/options.ts';
 export { StateFileError } from './runtime/state-file.ts';

@@ -1,8 +1,9 @@
 /**
- * The snapshot every node gives of itself, whichever way it elects: the core's view, and the part
- * of the LAN (`network`) or of ZooKeeper (`zookeeper`) it has.
+ * The snapshot every node gives of itself, whichever way it elects: what both backends have, and
+ * the part only the LAN (`network`, peers, votes, traffic) or ZooKeeper (`zookeeper`) has, told
+ * apart by `backend`.
  */
-import type { NodeStatus, PeerStatus } from '../core/index.ts';
+import type { NodeId, NodeStatus, PeerStatus } from '../core/index.ts';
 import type { DropReason } from '../wire/wire.ts';
 import type { ZooKeeperStatus } from './zookeeper-status.ts';
 
@@ -17,29 +18,40 @@ export interface RuntimePeerStatus extends PeerStatus {
   route: Route | null;
 }
 
-/** The snapshot the CLI, the API and the dashboard show. */
-export interface RuntimeStatus extends NodeStatus {
-  peers: RuntimePeerStatus[];
+/** Which way a node elects: the discriminant of RuntimeStatus. */
+export const Backend = { Lan: 'lan', ZooKeeper: 'zookeeper' } as const;
+export type Backend = (typeof Backend)[keyof typeof Backend];
+
+/** What both backends really have: the election as this node sees it. */
+export interface CommonStatus extends Omit<NodeStatus, 'votedFor' | 'peers'> {
+  backend: Backend;
   cluster: string;
   /** Milliseconds since the epoch. */
   startedAt: number;
   leaderSince: number | null;
-  /** The multicast/unicast network; null when the node elects through ZooKeeper. */
-  network: {
-    interface: string;
-    address: string;
-    group: string;
-    port: number;
-    unicastPort: number;
-    /** False: this node uses no multicast, only its seeds and what they tell. */
-    multicast: boolean;
-    /** As given ("host:port"). */
-    seeds: string[];
-    authenticated: boolean;
-    paused: boolean;
-  } | null;
-  /** The ZooKeeper backend's session and znodes; null on the multicast network. */
-  zookeeper: ZooKeeperStatus | null;
+}
+
+/** Where a LAN node listens and whom it asks: in its status and in its `started` line. */
+export interface LanEndpoint {
+  interface: string;
+  address: string;
+  group: string;
+  port: number;
+  unicastPort: number;
+  /** False: this node uses no multicast, only its seeds and what they tell. */
+  multicast: boolean;
+  /** As given ("host:port"). */
+  seeds: string[];
+}
+
+/** A node on the multicast/unicast network. */
+export interface LanStatus extends CommonStatus {
+  backend: typeof Backend.Lan;
+  votedFor: NodeId | null;
+  peers: RuntimePeerStatus[];
+  network: LanEndpoint & { authenticated: boolean; paused: boolean };
+  /** Always null: how a reader told the backends apart before `backend`, kept for it. */
+  zookeeper: null;
   dataDir: string;
   drops: Record<DropReason, number>;
   traffic: {
@@ -52,3 +64,14 @@ export interface RuntimeStatus extends NodeStatus {
     socketErrors: Record<string, number>;
   };
 }
+
+/** A node that elects through ZooKeeper: its session and the election's znodes, no peers of its own. */
+export interface ZooKeeperNodeStatus extends CommonStatus {
+  backend: typeof Backend.ZooKeeper;
+  /** Always null: how a reader told the backends apart before `backend`, kept for it. */
+  network: null;
+  zookeeper: ZooKeeperStatus;
+}
+
+/** The snapshot the CLI, the API and the dashboard show. */
+export type RuntimeStatus = LanStatus | ZooKeeperNodeStatus;

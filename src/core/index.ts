@@ -9,6 +9,7 @@ export type { NodeOptions, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
 export type { PersistentState } from './state/durable.ts';
 export type { NodeSnapshot } from './state/snapshot.ts';
+export type { PeerChange } from './peers.ts';
 export { VoteResult, hasQuorum, quorumSize, voteResult } from './quorum.ts';
 export type { NodeStatus, PeerStatus } from './status.ts';
 export type { VoteDecision } from './vote-decision.ts';

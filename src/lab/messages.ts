@@ -1,4 +1,5 @@
 /** What the lab page receives and sends: one snapshot type, one action type. */
+import type { EventKind } from '../contract/events.ts';
 import type { ClusterView, LabNodeView } from './cluster-view.ts';
 
 export type LabMode = 'netns' | 'loopback';
@@ -7,7 +8,7 @@ export interface LabNodeSnapshot extends LabNodeView {
   /** Its address on the lab network (netns mode), or null. */
   ip: string | null;
   /** Name of its last event (`leader`, `elected`, …), or null before the first. */
-  lastEvent: string | null;
+  lastEvent: EventKind | null;
   /** When the lab last heard from it (ms since the epoch), or null. */
   lastEventAt: number | null;
   /** Until when a stall lasts (ms since the epoch), while `condition` is 'stalled'. */
@@ -18,7 +19,7 @@ export interface LabNodeSnapshot extends LabNodeView {
 
 export interface LabTimelineEntry {
   ts: number;
-  /** 'stalled': a node said, on waking, that it had been frozen (README, "JSON events"). */
+  /** 'stalled': a node said, on waking, that it had been frozen (docs/events.md, `stalled`). */
   kind: 'action' | 'agreed' | 'event' | 'warning' | 'stalled';
   text: string;
   /** The node it is about, if one. */

@@ -3,8 +3,7 @@
  * (`metricsPort`), otherwise nothing at all. prom-client is imported only in the first case.
  */
 import type { Server } from 'node:http';
-import type { NodeStatus } from '../core/index.ts';
-import type { NodeMetrics } from './node-metrics.ts';
+import type { MetricsStatus, NodeMetrics } from './node-metrics.ts';
 
 /** A node's metrics and, when it serves them, the endpoint's server. */
 export interface ServedMetrics {
@@ -33,7 +32,7 @@ export const UNCOUNTED_METRICS: NodeMetrics = {
  */
 export async function startMetrics(
   labels: { id: number; cluster: string },
-  status: () => NodeStatus,
+  status: () => MetricsStatus,
   endpoint: { port: number; host: string } | null,
 ): Promise<ServedMetrics> {
   if (endpoint === null) return { metrics: UNCOUNTED_METRICS, served: null };

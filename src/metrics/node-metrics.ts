@@ -1,4 +1,5 @@
 /** The instruments a node updates as it runs, whether it serves them or not. */
+import type { NodeStatus, PeerStatus } from '../core/index.ts';
 import type { DropReason } from '../wire/wire.ts';
 
 interface Count {
@@ -23,3 +24,9 @@ export interface NodeMetrics {
   readonly leaderlessSeconds: Observations;
   countDrop(reason: DropReason): void;
 }
+
+/**
+ * What the gauges read from a node's status at each scrape. `peers` is absent on a backend
+ * without peers of its own (ZooKeeper): every peer state then counts 0.
+ */
+export type MetricsStatus = Pick<NodeStatus, 'role' | 'term' | 'leader' | 'leaseRemainingMs' | 'quorum'> & { peers?: readonly Pick<PeerStatus, 'state'>[] };

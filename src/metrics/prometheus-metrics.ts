@@ -4,9 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PeerState, Role, type NodeStatus } from '../core/index.ts';
+import { PeerState, Role } from '../core/index.ts';
 import { DROP_REASONS, type DropReason } from '../wire/wire.ts';
-import type { NodeMetrics } from './node-metrics.ts';
+import type { MetricsStatus, NodeMetrics } from './node-metrics.ts';
 import { MetricsListenError } from './listen-error.ts';
 
 /** One registry per node, so that several nodes in one process do not mix their numbers. */
@@ -22,7 +22,7 @@ export class PrometheusMetrics implements NodeMetrics {
   readonly electionSeconds: Histogram;
   readonly leaderlessSeconds: Histogram;
 
-  constructor(labels: { id: number; cluster: string }, status: () => NodeStatus) {
+  constructor(labels: { id: number; cluster: string }, status: () => MetricsStatus) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ node: String(labels.id), cluster: labels.cluster });
     new Gauge({
@@ -65,7 +65,7 @@ export class PrometheusMetrics implements NodeMetrics {
       labelNames: ['state'],
       registers,
       collect() {
-        const peers = status().peers;
+        const peers = status().peers ?? [];
         for (const state of Object.values(PeerState)) this.set({ state }, peers.filter((p) => p.state === state).length);
       },
     });

@@ -13,8 +13,9 @@ import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './options.ts';
 import type { Elector } from '../contract/elector.ts';
-import type { ElectorEvents, NodeEvent } from '../contract/events.ts';
-import type { RuntimeStatus } from '../contract/status.ts';
+import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
+import { eventLine } from '../contract/event-line.ts';
+import type { LanStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
@@ -193,10 +194,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     return this.options.id;
   }
 
-  status(): RuntimeStatus {
+  status(): LanStatus {
     const { iface, group, port, unicastPort, stats, paused } = this.transport;
     const core = this.core.status(systemClock.nowMs());
     return {
+      backend: 'lan',
       ...core,
       peers: core.peers.map((peer) => ({
         ...peer,
@@ -452,20 +454,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     this.emitEvent('listener-error', { listenerOf, error });
   }
 
-  private emitEvent(event: string, details: Record<string, unknown>): void {
+  private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
     const now = systemClock.nowMs();
-    const status = this.core;
-    const line: NodeEvent = {
-      ts: Date.now(),
-      event,
-      id: this.options.id,
-      role: status.role,
-      term: status.term,
-      leader: status.knownLeader(now),
-      quorum: { have: status.quorumHave(now), need: status.quorum },
-      ...details,
-    };
-    this.emit('event', line);
+    const core = this.core;
+    const state = { id: this.options.id, role: core.role, term: core.term, leader: core.knownLeader(now), quorum: { have: core.quorumHave(now), need: core.quorum } };
+    this.emit('event', eventLine(state, kind, details));
   }
 }
 

@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { HookFields, HookName } from '../contract/event-fields.ts';
 
-export type HookName = 'on-elected' | 'on-demoted';
+export type { HookName };
 
-export interface HookResult {
-  hook: HookName;
-  /** The term of the lease the hook was about (its fencing token). */
-  leaseTerm: number;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  /** Killed for running longer than the timeout. */
-  timedOut: boolean;
-  /** An on-elected hook killed because the lease ended while it still ran. */
-  superseded: boolean;
-  error: string | null;
-}
+/** How a hook ended: the fields of its `hook` line. */
+export type HookResult = HookFields;
 
 interface Job {
   hook: HookName;

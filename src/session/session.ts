@@ -5,7 +5,8 @@
  */
 import type { DashboardFeed } from '../dashboard/feed.ts';
 import type { DashboardServer } from '../dashboard/server.ts';
-import type { NodeEvent } from '../contract/events.ts';
+import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../contract/events.ts';
+import { eventLine } from '../contract/event-line.ts';
 import type { Elector } from '../contract/elector.ts';
 import { startNode } from './start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
@@ -24,10 +25,7 @@ export class DashboardStartError extends Error {
 
 export async function startSession(settings: RunSettings, print: (event: NodeEvent) => void, onFatal: () => void): Promise<Session> {
   const node = await startNode(settings.node);
-  const hooks = new HookRunner(settings.hookTimeoutMs, (result) => {
-    const { hook, ...details } = result;
-    print(line(node, 'hook', { hook, ...details }));
-  });
+  const hooks = new HookRunner(settings.hookTimeoutMs, (result) => print(line(node, 'hook', result)));
   const hook = (name: HookName, command: string | undefined, term: number, leader: number | null): void => {
     if (command === undefined) return;
     const env = { CONCLAVE_ID: String(node.id), CONCLAVE_LEADER: leader === null ? '' : String(leader), CONCLAVE_TERM: String(term) };
@@ -97,11 +95,12 @@ async function serve(node: Elector, settings: DashboardSettings, print: (event: 
     throw error;
   }
   const url = dashboard.url;
-  print(line(node, 'dashboard', { url, controls: token !== null, ...(token === null ? {} : { token, openUrl: `${url}#token=${token}` }) }));
+  print(line(node, 'dashboard', token === null ? { url, controls: false } : { url, controls: true, token, openUrl: `${url}#token=${token}` }));
   return { dashboard, feed };
 }
 
-function line(node: Elector, event: string, details: Record<string, unknown>): NodeEvent {
-  const status = node.status();
-  return { ts: Date.now(), event, id: status.id, role: status.role, term: status.term, leader: status.leader, quorum: status.quorum, ...details };
+/** A line of the session's own (hook, dashboard), with the node's state from its status. */
+function line<K extends EventKind>(node: Elector, kind: K, details: DetailsOf<K>): NodeEventOf<K> {
+  // The status's quorum, voters included: these lines have always carried it (docs/events.md).
+  return eventLine(node.status(), kind, details);
 }

@@ -7,15 +7,15 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ElectionCause, ResignReason, Role, type NodeId, type NodeStatus } from '../core/index.ts';
+import { ElectionCause, ResignReason, Role, type NodeId } from '../core/index.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
-import type { ElectorEvents, NodeEvent } from '../contract/events.ts';
-import type { RuntimeStatus } from '../contract/status.ts';
+import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
+import { eventLine } from '../contract/event-line.ts';
+import type { ZooKeeperNodeStatus } from '../contract/status.ts';
 import type { Elector } from '../contract/elector.ts';
 import { GuardedEmitter } from '../contract/guarded-emitter.ts';
-import { noDrops } from '../wire/wire.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import type { ZkCoreEvent } from './election/events.ts';
 import { leaseMs, refreshMs } from './election/lease.ts';
@@ -142,17 +142,16 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     return this.stopping;
   }
 
-  status(): RuntimeStatus {
+  status(): ZooKeeperNodeStatus {
     const nowMs = systemClock.nowMs();
     const view = this.election.inspect();
     const timeoutMs = view.session.timeoutMs;
-    const wallMs = (localMs: number): number => Date.now() - (nowMs - localMs);
-    const core: NodeStatus = {
+    return {
+      backend: 'zookeeper',
       id: this.id,
       bootId: this.startedAt,
       role: this.role(),
       term: this.term,
-      votedFor: null,
       leader: view.knownLeader,
       leaderForMs: view.knownLeader !== null ? nowMs - view.leaderChangedAtMs : null,
       leaseRemainingMs: view.leading !== null && this.hasLease() ? view.leading.leaseUntilMs - nowMs : null,
@@ -161,7 +160,6 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
       alarms: { duplicateId: view.duplicateId, quarantined: false },
       campaign: null,
       lastElection: view.claim === null ? null : { term: view.claim.token, leader: view.claim.id, cause: ElectionCause.Failover, votedBy: [] },
-      peers: [],
       timings: {
         heartbeatMs: refreshMs(timeoutMs),
         memberBeatMs: refreshMs(timeoutMs),
@@ -170,18 +168,11 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
         dampingMs: this.options.dampingMs,
         preempt: this.options.preempt,
       },
-    };
-    return {
-      ...core,
-      peers: [],
       cluster: this.options.cluster,
       startedAt: this.startedAt,
-      leaderSince: view.knownLeader === null ? null : wallMs(view.leaderChangedAtMs),
+      leaderSince: view.knownLeader === null ? null : Date.now() - (nowMs - view.leaderChangedAtMs),
       network: null,
       zookeeper: zookeeperStatus(view, this.options, nowMs),
-      dataDir: '',
-      drops: noDrops(),
-      traffic: { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, sendErrors: 0, socketErrors: {} },
     };
   }
 
@@ -238,17 +229,8 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.emitEvent('listener-error', { listenerOf, error });
   }
 
-  private emitEvent(event: string, details: Record<string, unknown>): void {
-    const line: NodeEvent = {
-      ts: Date.now(),
-      event,
-      id: this.id,
-      role: this.role(),
-      term: this.term,
-      leader: this.election.inspect().knownLeader,
-      quorum: { have: this.quorum().have, need: 1 },
-      ...details,
-    };
-    this.emit('event', line);
+  private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
+    const state = { id: this.id, role: this.role(), term: this.term, leader: this.election.inspect().knownLeader, quorum: { have: this.quorum().have, need: 1 } };
+    this.emit('event', eventLine(state, kind, details));
   }
 }

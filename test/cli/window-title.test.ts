@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { windowTitle, type TitleStatus } from '../../electron/window-title.ts';
 
-const base: TitleStatus = { id: 3, role: 'follower', term: 7, leader: 5, quorum: { have: 5, need: 3 }, network: { paused: false } };
+const base: TitleStatus = { id: 3, role: 'follower', term: 7, leader: 5, quorum: { have: 5, need: 3 }, backend: 'lan', network: { paused: false } };
 
 it('names the node, its role, the coordinator and the term', () => {
   assert.equal(windowTitle(base), 'Conclave n3 — follower · coordinator n5 · term 7');
@@ -15,7 +15,8 @@ it('says when there is no coordinator, no quorum, or the node is paused', () => 
   assert.match(windowTitle({ ...base, network: { paused: true } }), / · PAUSED$/);
 });
 
-it('reads "paused" from the ZooKeeper backend when there is no LAN network', () => {
-  assert.match(windowTitle({ ...base, network: null, zookeeper: { paused: true } }), / · PAUSED$/);
-  assert.doesNotMatch(windowTitle({ ...base, network: null, zookeeper: { paused: false } }), /PAUSED/);
+it('reads "paused" from the ZooKeeper backend when the node elects through it', () => {
+  const { network, ...state } = base;
+  assert.match(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: true } }), / · PAUSED$/);
+  assert.doesNotMatch(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: false } }), /PAUSED/);
 });

@@ -12,6 +12,7 @@ import { expect, type Page } from 'playwright/test';
 import { DashboardFeed } from '../../src/dashboard/feed.ts';
 import type { NumberedMessage } from '../../src/dashboard/messages.ts';
 import type { RuntimeStatus } from '../../src/contract/status.ts';
+import type { PeerChange } from '../../src/core/index.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing } from '../net/browser.ts';
 import { syntheticEvent, syntheticStatus } from '../ui/fixtures.ts';
@@ -22,7 +23,7 @@ class StandInNode extends EventEmitter {
   status(): RuntimeStatus {
     return this.snapshot;
   }
-  happen(event: string, peer: number): void {
+  happen(event: `peer-${PeerChange}`, peer: number): void {
     this.emit('event', syntheticEvent(this.snapshot, event, { peer }));
   }
 }
@@ -40,13 +41,13 @@ describe('the feed\'s numbering', () => {
     const unsubscribe = feed.subscribe((message) => sent.push(message));
     assert.equal(feed.hello().seq, 0, 'nothing sent yet');
     node.happen('peer-dead', 3);
-    node.happen('peer-alive', 3);
+    node.happen('peer-recovered', 3);
     const hello = feed.hello();
     node.happen('peer-dead', 4);
     assert.deepEqual(sent.map((message) => message.seq), [1, 2, 3]);
     assert.equal(hello.seq, 2);
     assert.ok(hello.type === 'hello');
-    assert.deepEqual(hello.events.map((event) => event.event), ['peer-dead', 'peer-alive']);
+    assert.deepEqual(hello.events.map((event) => event.event), ['peer-dead', 'peer-recovered']);
     unsubscribe();
     feed.close();
   });
@@ -85,14 +86,14 @@ describe('a desktop page whose hello overlaps the stream', { skip: skipUnlessCi(
     await expect.poll(() => helloReplies.length, { timeout: 10_000 }).toBe(1);
     node.happen('peer-dead', 3); // sent before the node made the hello, which holds it too
     const hello = feed.hello();
-    node.happen('peer-alive', 3); // sent after the hello was made, before the page got it
+    node.happen('peer-recovered', 3); // sent after the hello was made, before the page got it
     await delivered;
     helloReplies[0]!(hello);
 
     await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open', { timeout: 10_000 });
     const entries = page.locator('[data-testid="timeline"] li[data-event]');
     await expect(entries).toHaveCount(2);
-    assert.deepEqual(await entries.evaluateAll((items) => items.map((item) => item.getAttribute('data-event'))), ['peer-alive', 'peer-dead']);
+    assert.deepEqual(await entries.evaluateAll((items) => items.map((item) => item.getAttribute('data-event'))), ['peer-recovered', 'peer-dead']);
 
     node.happen('peer-dead', 4); // and what follows goes straight on
     await delivered;

@@ -11,6 +11,8 @@ import { parseLabAction } from '../../src/lab/lab-server.ts';
 import type { LabNodeSnapshot, LabSnapshot } from '../../src/lab/messages.ts';
 import type { LabDashboards } from '../../src/lab/node-dashboards.ts';
 import { StandInHosts } from './stand-in-hosts.ts';
+import { eventLine } from '../../src/contract/event-line.ts';
+import type { DetailsOf } from '../../src/contract/events.ts';
 
 const node = (id: number, role: string, leader: number | null, condition: LabNodeView['condition'] = 'running'): LabNodeView => ({
   id,
@@ -156,7 +158,7 @@ describe('demo lab', () => {
     assert.deepEqual(n5()?.quorum, { have: 5, need: 3 });
     assert.equal(n5()?.dashboard, './nodes/5/');
     // An event line newer than the last read wins until the next read.
-    hosts.say(5, 'leader', 5, 'peer-down', { have: 4, need: 3 });
+    hosts.say(5, 'leader', 5, 'peer-dead', { have: 4, need: 3 });
     assert.deepEqual(l.snapshot().nodes[4]!.quorum, { have: 4, need: 3 });
     l.act({ action: 'kill', node: 5 });
     assert.equal(l.snapshot().nodes[4]!.dashboard, null, 'no link to a node that is down');
@@ -178,8 +180,7 @@ describe('demo lab: a node’s stall report', () => {
     const hosts = new StandInHosts(3);
     const l = new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports: { unplug: true, partition: true, loss: true } });
     l.startAll();
-    const stalled = (id: number, details: Record<string, unknown>): void =>
-      hosts.onEvent(id, { ts: Date.now(), event: 'stalled', id, role: 'leader', term: 1, leader: null, quorum: { have: 1, need: 2 }, ...details });
+    const stalled = (id: number, details: DetailsOf<'stalled'>): void => hosts.onEvent(id, eventLine({ id, role: 'leader', term: 1, leader: null, quorum: { have: 1, need: 2 } }, 'stalled', details));
     stalled(3, { durationMs: 1987, wasLeader: true, leaseLost: true, leaseEndedAt: Date.now() - 1100 });
     stalled(1, { durationMs: 640, wasLeader: false, leaseLost: false, leaseEndedAt: null });
     const rows = l.snapshot().timeline.filter((e) => e.kind === 'stalled');

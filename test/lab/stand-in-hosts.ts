@@ -1,7 +1,18 @@
 /** Lab hosts without a network: their nodes report what the test says, and every call is recorded. */
 import type { ChildProcess } from 'node:child_process';
 import type { LabHosts } from '../../src/lab/demo-lab.ts';
-import type { NodeEvent } from '../../src/contract/events.ts';
+import { eventLine } from '../../src/contract/event-line.ts';
+import type { DetailsOf, NodeEvent } from '../../src/contract/events.ts';
+
+/** The kinds a test has a node say, each with plausible fields. */
+type Said = 'leader' | 'elected' | 'demoted' | 'peer-joined' | 'peer-dead';
+const SAID_FIELDS: { [K in Said]: DetailsOf<K> } = {
+  leader: { previous: null },
+  elected: { cause: 'failover', votedBy: [] },
+  demoted: { reason: 'lease-expired', leaseTerm: 1 },
+  'peer-joined': { peer: 1 },
+  'peer-dead': { peer: 1 },
+};
 
 export class StandInHosts implements LabHosts {
   readonly nodes: Array<{ id: number; ip: string; process: ChildProcess | null }>;
@@ -37,7 +48,7 @@ export class StandInHosts implements LabHosts {
   destroy(): void {
     this.calls.push('destroy');
   }
-  say(id: number, role: string, leader: number | null, event = 'leader', quorum = { have: 3, need: 2 }): void {
-    this.onEvent(id, { ts: Date.now(), event, id, role: role as NodeEvent['role'], term: 1, leader, quorum });
+  say(id: number, role: NodeEvent['role'], leader: number | null, event: Said = 'leader', quorum = { have: 3, need: 2 }): void {
+    this.onEvent(id, eventLine({ id, role, term: 1, leader, quorum }, event, SAID_FIELDS[event]));
   }
 }

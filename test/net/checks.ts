@@ -21,7 +21,7 @@ export function leaderIntervals(lab: Lab): Interval[] {
       for (const event of run.events) {
         if (event.event === 'elected') open = { from: event.ts, term: event.term };
         else if (event.event === 'demoted' && open !== null) {
-          const to = typeof event.leaseEndedAt === 'number' ? event.leaseEndedAt : event.ts;
+          const to = 'leaseEndedAt' in event ? event.leaseEndedAt : event.ts;
           intervals.push({ node: node.id, term: open.term, from: open.from, to });
           open = null;
         }

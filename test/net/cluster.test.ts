@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { assertDurableTermsAndVotes, assertNoOverlap } from './checks.ts';
 import { KEY, Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TIMEOUT = 1000;
@@ -80,7 +81,9 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       const termBefore = lab.latest(4)!.term;
       lab.start(5);
       await lab.waitFor('n5 started', () => lab.node(5).current.some((e) => e.event === 'started'), 5000);
-      assert.equal(lab.node(5).current.find((e) => e.event === 'started')!.persistedTerm, 1);
+      const started = lab.node(5).current.find(isEvent('started'));
+      assert.ok(started !== undefined && 'persistedTerm' in started);
+      assert.equal(started.persistedTerm, 1);
       await lab.waitFor('n5 leads again', () => lab.agreed() === 5, 10_000);
       assert.ok(lab.latest(5)!.term > termBefore);
     });
@@ -96,7 +99,7 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       const cutAt = Date.now();
       await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 5000);
       await lab.waitFor('n5 knows no leader', () => lab.latest(5)!.leader === null, 3000);
-      const demoted = lab.node(5).events.find((e) => e.ts >= unpluggedAt && e.event === 'demoted')!;
+      const demoted = lab.node(5).events.filter(isEvent('demoted')).find((e) => e.ts >= unpluggedAt)!;
       const stepDownMs = demoted.ts - cutAt;
       const failoverMs = agreedAt(lab, [1, 2, 3, 4], 4, unpluggedAt) - unpluggedAt;
       measured.push(`unplug failover: ${failoverMs} ms; the unplugged leader stepped down ${stepDownMs} ms after the cut`);
@@ -178,13 +181,13 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       assert.deepEqual(lab.running(), [1, 2, 3, 4, 5], 'no node crashed');
       assert.equal(lab.agreed(), 5, 'the leader did not change');
       assert.deepEqual(lab.nodes.map((n) => lab.latest(n.id)!.term), before, 'no term changed');
-      const reasons = new Set(lab.node(1).events.filter((e) => e.event === 'dropped').map((e) => e.reason as string));
+      const reasons = new Set<string>(lab.node(1).events.filter(isEvent('dropped')).map((e) => e.reason));
       for (const reason of ['oversized', 'unauthenticated', 'bad-mac', 'foreign-cluster', 'replayed', 'impostor']) {
         assert.ok(reasons.has(reason), `n1 counted "${reason}" drops (it saw: ${[...reasons].join(', ')})`);
       }
       assert.ok([...reasons].some((r) => ['malformed', 'truncated', 'missing-body', 'bad-field', 'bad-version'].includes(r)), 'garbage counted');
       // Garbage claims no node ID; its line names the host it came from.
-      const garbage = lab.node(1).events.filter((e) => e.event === 'dropped' && e.from === null);
+      const garbage = lab.node(1).events.filter(isEvent('dropped')).filter((e) => e.from === null);
       assert.ok(garbage.length > 0 && garbage.every((e) => String(e.source).startsWith(`${host.ip}:`)), `sources: ${garbage.map((e) => e.source).join(', ')}`);
     });
   });

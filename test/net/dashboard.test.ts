@@ -15,6 +15,7 @@ import { chromiumMissing, launchIn, watchForErrors } from './browser.ts';
 import { Lab } from './lab.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/dashboard/', import.meta.url).pathname;
 const DASHBOARD_PORT = 8080;
@@ -29,9 +30,9 @@ describe('the dashboard in Chromium, against a five-node cluster', { skip }, () 
 
   /** The dashboard URL of node `id`, with its control token when `withToken`. */
   const url = (id: number, withToken = true): string => {
-    const announced = lab.node(id).current.find((e) => e.event === 'dashboard');
+    const announced = lab.node(id).current.find(isEvent('dashboard'));
     assert.ok(announced, `n${id} announced its dashboard`);
-    const token = withToken ? `#token=${String(announced.token)}` : '';
+    const token = withToken && announced.controls ? `#token=${announced.token}` : '';
     return `http://${lab.node(id).ip}:${DASHBOARD_PORT}/${token}`;
   };
   const open = async (id: number, withToken = true): Promise<Page> => {

@@ -9,6 +9,7 @@ import { assertDurableTermsAndVotes, assertNoOverlap } from './checks.ts';
 import { Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 import { RoutedLab } from './routed-lab.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
@@ -34,7 +35,8 @@ describe('seeds across a router (two subnets, no multicast routing)', { skip: su
       // (a quorum of 5 heard) means gossip told them where those are, and the link works both ways.
       // (A node's last event line carries the quorum it saw then: the followers' lines are newer.)
       await lab.waitFor('n1..n4 hear all five', () => [1, 2, 3, 4].every((id) => lab.latest(id)!.quorum.have === 5), 5000);
-      const started = lab.node(2).current.find((e) => e.event === 'started')!;
+      const started = lab.node(2).current.find(isEvent('started'));
+      assert.ok(started !== undefined && 'seeds' in started);
       assert.deepEqual(started.seeds, [seed]);
       assert.equal(started.multicast, true);
 
@@ -76,7 +78,9 @@ describe('seeds across a router (two subnets, no multicast routing)', { skip: su
       lab.startAll(['--no-multicast', '--seeds', `${lab.node(1).ip}:7707`]);
       const coldMs = await lab.waitFor('all three agree on n3', () => lab.agreed() === 3, 15_000);
       measured.push(`cold start without multicast, one seed: ${coldMs} ms`);
-      assert.equal(lab.node(3).current.find((e) => e.event === 'started')!.multicast, false);
+      const started = lab.node(3).current.find(isEvent('started'));
+      assert.ok(started !== undefined && 'multicast' in started);
+      assert.equal(started.multicast, false);
       await lab.signal(3, 'SIGKILL');
       const failoverMs = await lab.waitFor('n1 and n2 agree on n2', () => lab.agreed([1, 2]) === 2, 6000);
       measured.push(`kill -9 failover without multicast: ${failoverMs} ms`);

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeEvent } from '../../src/contract/events.ts';
+import type { NodeEventOf } from '../../src/contract/events.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 import { assertDurableTermsAndVotes } from './checks.ts';
 import { Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
@@ -29,8 +30,8 @@ async function freeze(lab: Lab, id: number): Promise<{ stoppedAt: number; contin
   return { stoppedAt, continuedAt: Date.now() };
 }
 
-function stalledLine(lab: Lab, id: number, since: number): NodeEvent | undefined {
-  return lab.node(id).current.find((e) => e.event === 'stalled' && e.ts >= since);
+function stalledLine(lab: Lab, id: number, since: number): NodeEventOf<'stalled'> | undefined {
+  return lab.node(id).current.filter(isEvent('stalled')).find((e) => e.ts >= since);
 }
 
 describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead' }, () => {
@@ -45,8 +46,8 @@ describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode 
       await lab.waitFor('n1 says it stalled', () => stalledLine(lab, 1, follower.stoppedAt) !== undefined, 5000);
       const quiet = stalledLine(lab, 1, follower.stoppedAt)!;
       const heldMs = follower.continuedAt - follower.stoppedAt;
-      assert.ok((quiet.durationMs as number) >= 1500, `n1 says it was frozen ${quiet.durationMs} ms; it was for ${heldMs} ms`);
-      assert.ok((quiet.durationMs as number) <= heldMs + WAKE_SLACK_MS, `n1 says ${quiet.durationMs} ms, held ${heldMs} ms`);
+      assert.ok(quiet.durationMs >= 1500, `n1 says it was frozen ${quiet.durationMs} ms; it was for ${heldMs} ms`);
+      assert.ok(quiet.durationMs <= heldMs + WAKE_SLACK_MS, `n1 says ${quiet.durationMs} ms, held ${heldMs} ms`);
       assert.equal(quiet.wasLeader, false);
       assert.equal(quiet.leaseLost, false);
       assert.equal(quiet.leaseEndedAt, null);
@@ -57,17 +58,19 @@ describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode 
       const leader = await freeze(lab, 3);
       await lab.waitFor('n3 says it stalled', () => stalledLine(lab, 3, leader.stoppedAt) !== undefined, 5000);
       const woke = stalledLine(lab, 3, leader.stoppedAt)!;
-      assert.ok((woke.durationMs as number) >= 1500, `n3 says it was frozen ${woke.durationMs} ms`);
+      assert.ok(woke.durationMs >= 1500, `n3 says it was frozen ${woke.durationMs} ms`);
       assert.equal(woke.wasLeader, true);
       assert.equal(woke.leaseLost, true, 'its stall outlasted its lease');
-      const leaseEndedAt = woke.leaseEndedAt as number;
+      const leaseEndedAt = woke.leaseEndedAt!;
       assert.ok(leaseEndedAt <= leader.stoppedAt + LEASE_MS + 100, `its lease ended ${leaseEndedAt - leader.stoppedAt} ms after it was stopped`);
       // Said first, before it stepped down: the line explains the demotion that follows.
       const after = lab.node(3).current.filter((e) => e.ts >= leader.stoppedAt);
       const demoted = after.findIndex((e) => e.event === 'demoted');
       const story = after.map((e) => `${e.event}${e.event === 'stalled' ? ` ${e.durationMs} ms` : ''} at +${e.ts - leader.stoppedAt} ms`).join(', ');
       assert.ok(demoted > after.indexOf(woke), `stalled, then demoted: ${story}`);
-      assert.equal(after[demoted]!.reason, 'lease-expired');
+      const demotion = after[demoted];
+      assert.ok(demotion?.event === 'demoted');
+      assert.equal(demotion.reason, 'lease-expired');
       // No one else led before the frozen coordinator's lease had ended.
       const elected = lab.node(2).events.find((e) => e.event === 'elected' && e.ts >= leader.stoppedAt);
       assert.ok(elected !== undefined, 'n2 took over during the freeze');

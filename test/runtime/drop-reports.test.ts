@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import { ConclaveNode } from '../../src/runtime/conclave-node.ts';
 import { type NodeEvent } from '../../src/contract/events.ts';
 import { DropReporter, type DropReport } from '../../src/runtime/drop-reporter.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 /** A virtual clock whose timers fire `lateMs` after they are due, as a busy event loop's do. */
 class LateTimers {
@@ -113,7 +114,7 @@ describe('drop reports', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await new Promise((resolve) => setTimeout(resolve, 1500)); // the last line falls due
-      const dropped = lines.filter((line) => line.event === 'dropped' && line.reason === 'malformed');
+      const dropped = lines.filter(isEvent('dropped')).filter((line) => line.reason === 'malformed');
       const counted = node.status().drops.malformed;
       assert.ok(counted > 100, `the flood arrived: ${counted} of ${sent} dropped as malformed`);
       assert.ok(dropped.length >= 2 && dropped.length <= 6, `${dropped.length} lines for about 4 s of flood`);
@@ -121,7 +122,7 @@ describe('drop reports', () => {
         const gapMs = dropped[i]!.ts - dropped[i - 1]!.ts;
         assert.ok(gapMs >= 950, `two "dropped" lines ${gapMs} ms apart: ${dropped.map((l) => l.ts).join(', ')}`);
       }
-      assert.equal(dropped.reduce((sum, line) => sum + (line.count as number), 0), counted, 'the lines add up to the count');
+      assert.equal(dropped.reduce((sum, line) => sum + line.count, 0), counted, 'the lines add up to the count');
       const source = `127.0.0.1:${flooder.address().port}`;
       for (const line of dropped) {
         assert.equal(line.from, null, 'garbage claims no node ID');

@@ -6,8 +6,10 @@
 import { silenceLimitMs } from '../../src/core/config.ts';
 import { quorumSize } from '../../src/core/quorum.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
-import type { NodeEvent } from '../../src/contract/events.ts';
-import type { RuntimePeerStatus, RuntimeStatus } from '../../src/contract/status.ts';
+import { eventLine } from '../../src/contract/event-line.ts';
+import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../../src/contract/events.ts';
+import type { LanStatus, RuntimePeerStatus, RuntimeStatus, ZooKeeperNodeStatus } from '../../src/contract/status.ts';
+import type { ZooKeeperStatus } from '../../src/contract/zookeeper-status.ts';
 import { noDrops } from '../../src/wire/wire.ts';
 
 export interface SyntheticStatusOptions {
@@ -50,7 +52,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeStatus {
+export function syntheticStatus(options: SyntheticStatusOptions = {}): LanStatus {
   const peerCount = options.peers ?? 4;
   const voters = peerCount + 1;
   const need = quorumSize(voters);
@@ -105,6 +107,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
   const votedBy = leader === null ? [] : [leader, ...ids.filter((id) => id !== leader).slice(0, need - 1)].sort((a, b) => a - b);
 
   return {
+    backend: 'lan',
     id: selfId,
     bootId: 1000 + selfId,
     role: campaignPhase !== null ? 'candidate' : selfId === leader ? 'leader' : 'follower',
@@ -144,6 +147,13 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
   };
 }
 
+/** A node electing through ZooKeeper: the common part of syntheticStatus, and `zookeeper`. */
+export function syntheticZooKeeperStatus(zookeeper: ZooKeeperStatus, options: SyntheticStatusOptions = {}): ZooKeeperNodeStatus {
+  // What only a LAN node has is left out, as the ZooKeeper backend leaves it out.
+  const { backend, votedFor, peers, network, dataDir, drops, traffic, ...common } = syntheticStatus(options);
+  return { ...common, backend: 'zookeeper', network: null, zookeeper };
+}
+
 /**
  * Heartbeat arrivals of the status's alive peers in (fromMs, toMs]: one per the peer's announced
  * interval (the coordinator's 100 ms rounds, a follower's 1 s member beat) with a little jitter,
@@ -151,7 +161,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): RuntimeSt
  * time (the jitter is a hash of peer, k and seed), so consecutive windows split the beats exactly,
  * as a node's successive status messages do.
  */
-export function syntheticSamples(status: RuntimeStatus, fromMs: number, toMs: number, seed = 1): HeartbeatSample[] {
+export function syntheticSamples(status: LanStatus, fromMs: number, toMs: number, seed = 1): HeartbeatSample[] {
   const samples: HeartbeatSample[] = [];
   for (const peer of status.peers) {
     if (peer.state !== 'alive') continue;
@@ -170,24 +180,16 @@ export function syntheticSamples(status: RuntimeStatus, fromMs: number, toMs: nu
 }
 
 /** One event as the node would emit it now. */
-export function syntheticEvent(status: RuntimeStatus, event: string, details: Record<string, unknown> = {}, ts = Date.now()): NodeEvent {
-  return {
-    ts,
-    event,
-    id: status.id,
-    role: status.role,
-    term: status.term,
-    leader: status.leader,
-    quorum: { have: status.quorum.have, need: status.quorum.need },
-    ...details,
-  };
+export function syntheticEvent<K extends EventKind>(status: RuntimeStatus, event: K, details: DetailsOf<K>, ts = Date.now()): NodeEventOf<K> {
+  const quorum = { have: status.quorum.have, need: status.quorum.need };
+  return { ...eventLine({ id: status.id, role: status.role, term: status.term, leader: status.leader, quorum }, event, details), ts };
 }
 
 /** A plausible start-up story ending in the status's coordinator, oldest first. */
-export function syntheticHistory(status: RuntimeStatus, endMs = Date.now()): NodeEvent[] {
+export function syntheticHistory(status: LanStatus, endMs = Date.now()): NodeEvent[] {
   const at = (agoMs: number): number => endMs - agoMs;
   const events: NodeEvent[] = [
-    syntheticEvent(status, 'started', { interface: status.network?.interface, address: status.network?.address, cluster: status.cluster }, at(300_000)),
+    syntheticEvent(status, 'started', startedFields(status), at(300_000)),
   ];
   status.peers.forEach((peer, i) => events.push(syntheticEvent(status, 'peer-joined', { peer: peer.id }, at(299_000 - i * 13))));
   const leader = status.lastElection?.leader ?? null;
@@ -196,7 +198,7 @@ export function syntheticHistory(status: RuntimeStatus, endMs = Date.now()): Nod
     syntheticEvent(status, 'vote', { candidate: leader ?? status.id, forTerm: status.term, preVote: true, granted: true, reason: null }, at(59_950)),
     syntheticEvent(status, 'term', { previous: status.term - 1 }, at(59_900)),
     syntheticEvent(status, 'vote', { candidate: leader ?? status.id, forTerm: status.term, preVote: false, granted: true, reason: null }, at(59_880)),
-    syntheticEvent(status, 'dropped', { reason: 'bad-mac', count: 3, total: 3, from: 99, detail: 'wrong cluster key?' }, at(50_000)),
+    syntheticEvent(status, 'dropped', { reason: 'bad-mac', count: 3, total: 3, from: 99, source: '10.0.0.99:42424', detail: 'wrong cluster key?' }, at(50_000)),
   );
   if (leader !== null) events.push(syntheticEvent(status, 'leader', { previous: null }, at(status.leaderForMs ?? 42_000)));
   if (leader === status.id) events.push(syntheticEvent(status, 'elected', { cause: 'failover', votedBy: status.lastElection?.votedBy ?? [] }, at(status.leaderForMs ?? 42_000)));
@@ -206,10 +208,30 @@ export function syntheticHistory(status: RuntimeStatus, endMs = Date.now()): Nod
   return events.sort((a, b) => a.ts - b.ts);
 }
 
+/** The `started` line of the node the status describes. */
+function startedFields(status: LanStatus): DetailsOf<'started'> {
+  const { network } = status;
+  return {
+    interface: network.interface,
+    address: network.address,
+    group: network.group,
+    port: network.port,
+    unicastPort: network.unicastPort,
+    multicast: network.multicast,
+    seeds: network.seeds,
+    cluster: status.cluster,
+    voters: Array.from({ length: status.quorum.voters }, (_, i) => i + 1),
+    dataDir: status.dataDir,
+    persistedTerm: status.term - 1,
+    authenticated: network.authenticated,
+    metricsPort: null,
+  };
+}
+
 export const CONTROLS_ON: ControlsInfo = { enabled: true, needsToken: true };
 
 /** The first message of a connection, with a minute of heartbeats. */
-export function syntheticHello(status: RuntimeStatus, options: { nowMs?: number; controls?: ControlsInfo; historyMs?: number } = {}): DashboardMessage {
+export function syntheticHello(status: LanStatus, options: { nowMs?: number; controls?: ControlsInfo; historyMs?: number } = {}): DashboardMessage {
   const nowMs = options.nowMs ?? Date.now();
   const historyMs = options.historyMs ?? 60_000;
   return {

@@ -13,6 +13,7 @@ import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
 import { assertNoOverlap } from '../net/checks.ts';
 import { ZkServer, zooKeeperMissing } from './zk-server.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin/conclave.js');
@@ -50,9 +51,9 @@ function agreedAt(lab: NetnsLab, ids: number[], leader: number, since: number): 
 }
 
 function electedToken(lab: NetnsLab, id: number, since = 0): number {
-  const elected = lab.node(id).events.filter((e) => e.ts >= since && e.event === 'elected').at(-1);
-  assert.ok(elected !== undefined, `n${id} was elected`);
-  return elected.token as number;
+  const elected = lab.node(id).events.filter(isEvent('elected')).filter((e) => e.ts >= since).at(-1);
+  assert.ok(elected !== undefined && 'token' in elected, `n${id} was elected through ZooKeeper`);
+  return elected.token;
 }
 
 describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zooKeeperMissing()) }, () => {
@@ -109,7 +110,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       const stoppedAt = Date.now();
       await zk.stop('SIGKILL');
       await lab.waitFor('nobody leads or follows a leader', () => lab.nodes.every((n) => lab.latest(n.id)!.leader === null), SESSION_MS + 500);
-      const demoted = lab.node(3).events.find((e) => e.ts >= stoppedAt && e.event === 'demoted')!;
+      const demoted = lab.node(3).events.filter(isEvent('demoted')).find((e) => e.ts >= stoppedAt)!;
       measured.push(`ZooKeeper killed: the leader stopped after ${demoted.ts - stoppedAt} ms (${demoted.reason})`);
       assert.ok(demoted.ts - stoppedAt <= SESSION_MS, `stopped leading after ${demoted.ts - stoppedAt} ms`);
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -166,8 +167,9 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       measured.push(`stalled leader replaced after ${agreedAt(lab, [1, 2], 2, stalledAt) - stalledAt} ms`);
       child.kill('SIGCONT');
       await lab.waitFor('n3 learns its session expired', () => lab.node(3).events.some((e) => e.ts >= stalledAt && e.event === 'session' && e.state === 'expired'), 10_000);
-      const demoted = lab.node(3).events.find((e) => e.ts >= stalledAt && e.event === 'demoted')!;
-      assert.ok((demoted.leaseEndedAt as number) <= stalledAt + SESSION_MS, 'its lease had ended during the stall');
+      const demoted = lab.node(3).events.filter(isEvent('demoted')).find((e) => e.ts >= stalledAt);
+      assert.ok(demoted !== undefined && 'leaseEndedAt' in demoted);
+      assert.ok(demoted.leaseEndedAt <= stalledAt + SESSION_MS, 'its lease had ended during the stall');
       await lab.waitFor('n3 registered again', () => lab.node(3).events.filter((e) => e.event === 'registered').length === 2, 10_000);
       // The highest ID takes over again, after the damping period.
       await lab.waitFor('n3 leads again', () => lab.agreed() === 3, 15_000);

@@ -10,6 +10,7 @@ import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { assertNoOverlap } from '../net/checks.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { ZkEnsemble, zooKeeperMissing } from './zk-server.ts';
+import { isEvent } from '../helpers/event-kind.ts';
 
 const CLI = join(new URL('../../', import.meta.url).pathname, 'bin/conclave.js');
 const SESSION_MS = 1000;
@@ -43,7 +44,7 @@ describe('ZooKeeper backend on a three-server ensemble', { skip: skipUnlessCi(zo
       const lostQuorumAt = Date.now();
       await second.stop('SIGKILL');
       await lab.waitFor('nobody leads', () => lab.nodes.every((n) => lab.latest(n.id)!.role !== 'leader'), 3 * SESSION_MS);
-      const demoted = lab.node(3).events.find((e) => e.ts >= lostQuorumAt && e.event === 'demoted')!;
+      const demoted = lab.node(3).events.filter(isEvent('demoted')).find((e) => e.ts >= lostQuorumAt)!;
       measured.push(`quorum of servers lost: n3 stopped leading after ${demoted.ts - lostQuorumAt} ms (${demoted.reason})`);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.ok(lab.nodes.every((n) => !n.events.some((e) => e.ts > lostQuorumAt && e.event === 'elected')), 'nobody was elected without a quorum');

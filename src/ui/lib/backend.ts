@@ -6,13 +6,12 @@ import type { RuntimeStatus } from '../../contract/status.ts';
 import type { ZooKeeperStatus } from '../../contract/zookeeper-status.ts';
 
 export function isPaused(status: RuntimeStatus): boolean {
-  return status.network?.paused ?? status.zookeeper?.paused ?? false;
+  return status.backend === 'zookeeper' ? status.zookeeper.paused : status.network.paused;
 }
 
 /** This node's address, or the ensemble it elects through. */
 export function selfAddress(status: RuntimeStatus): string {
-  if (status.network !== null) return status.network.address;
-  return status.zookeeper === null ? '' : `via ZooKeeper ${status.zookeeper.servers.join(',')}`;
+  return status.backend === 'zookeeper' ? `via ZooKeeper ${status.zookeeper.servers.join(',')}` : status.network.address;
 }
 
 export const SESSION_LABELS = {

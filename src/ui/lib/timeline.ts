@@ -2,9 +2,10 @@
  * The timeline: one readable line per NodeEvent, newest first, bounded so an hour of flapping
  * peers cannot grow the page without limit.
  */
-import type { NodeEvent } from '../../contract/events.ts';
+import type { LeaseEndReason } from '../../contract/event-fields.ts';
+import type { NodeEvent, NodeEventOf } from '../../contract/events.ts';
 import { causeInWords } from './coordinator.ts';
-import { formatClockTime, formatDurationMs, isNumber, nodeLabel, nodeList, plural } from './format.ts';
+import { formatClockTime, formatDurationMs, nodeLabel, nodeList, plural } from './format.ts';
 
 export const MAX_TIMELINE_ENTRIES = 300;
 
@@ -47,7 +48,7 @@ export interface TimelineEntry {
   term: number;
 }
 
-const DEMOTION_REASONS: Record<string, string> = {
+const DEMOTION_REASONS = {
   'lease-expired': 'its lease ran out (no majority confirmed it)',
   'higher-term': 'it saw a higher term',
   resigned: 'it resigned',
@@ -62,18 +63,18 @@ const DEMOTION_REASONS: Record<string, string> = {
   'session-expired': 'its ZooKeeper session expired',
   'claim-lost': 'its ZooKeeper claim is gone',
   paused: 'it was paused',
-};
+} as const satisfies Record<LeaseEndReason, string>;
 
-const REJECT_REASONS: Record<string, string> = {
+const REJECT_REASONS = {
   'stale-term': 'its term is stale',
   'already-voted': 'already voted in this term',
   'lease-held': 'a coordinator still holds its lease',
   'higher-node': 'a higher ID is alive',
   quarantine: 'this node is quarantined',
   'not-eligible': 'it may not lead',
-};
+} as const satisfies Record<NonNullable<NodeEventOf<'vote'>['reason']>, string>;
 
-const DROP_REASONS: Record<string, string> = {
+const DROP_REASONS = {
   empty: 'empty datagram',
   oversized: 'oversized datagram',
   truncated: 'truncated datagram',
@@ -92,24 +93,7 @@ const DROP_REASONS: Record<string, string> = {
   duplicate: 'duplicate',
   impostor: 'impostor (someone else’s ID)',
   overloaded: 'receiver overloaded',
-};
-
-/** NodeEvent details are `unknown`; these read them without trusting them. */
-function num(value: unknown): number | null {
-  return isNumber(value) ? value : null;
-}
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-function ids(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => isNumber(v)) : [];
-}
-function peer(event: NodeEvent): string {
-  return nodeLabel(num(event.peer));
-}
-function termOf(event: NodeEvent, field: string): number {
-  return num(event[field]) ?? event.term;
-}
+} as const satisfies Record<NodeEventOf<'dropped'>['reason'], string>;
 
 interface Described {
   kind: EventKind;
@@ -119,45 +103,36 @@ interface Described {
   text: string;
 }
 
-/** The words for one event; unknown events still get a line with their name. */
+/** The words for one event; a kind added to the union fails to compile here until it has some. */
 export function describeEvent(event: NodeEvent): Described {
   const self = nodeLabel(event.id);
   switch (event.event) {
     case 'started': {
-      const backend = str(event.backend);
-      if (backend !== null) return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started, electing through ${backend}` };
-      const where = [str(event.interface), str(event.address)].filter((part) => part !== null).join(' ');
-      const cluster = str(event.cluster);
-      return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started${where === '' ? '' : ` on ${where}`}${cluster === null ? '' : `, cluster “${cluster}”`}` };
+      if ('backend' in event) return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started, electing through ${event.backend}` };
+      return { kind: 'node', tone: 'info', symbol: '⚑', label: 'started', text: `${self} started on ${event.interface} ${event.address}, cluster “${event.cluster}”` };
     }
     case 'stopped':
       return { kind: 'node', tone: 'info', symbol: '■', label: 'stopped', text: `${self} stopped` };
     case 'warning':
-      return { kind: 'node', tone: 'warn', symbol: '⚠\uFE0E', label: 'warning', text: str(event.message) ?? 'warning' };
+      return { kind: 'node', tone: 'warn', symbol: '⚠\uFE0E', label: 'warning', text: event.message };
     case 'fatal':
-      return { kind: 'node', tone: 'bad', symbol: '✖', label: 'fatal', text: `Fatal: ${str(event.error) ?? 'unknown error'}; the node stopped taking part` };
+      return { kind: 'node', tone: 'bad', symbol: '✖', label: 'fatal', text: `Fatal: ${event.error}; the node stopped taking part` };
     case 'paused':
       return { kind: 'node', tone: 'warn', symbol: '❚❚', label: 'paused', text: `${self} paused: not sending or receiving` };
     case 'resumed':
       return { kind: 'node', tone: 'good', symbol: '▶\uFE0E', label: 'resumed', text: `${self} resumed: sending and receiving again` };
     case 'alarm': {
-      const alarm = str(event.alarm) === 'duplicate-id' ? 'another node uses the same ID' : (str(event.alarm) ?? 'alarm');
-      return event.raised === false
-        ? { kind: 'node', tone: 'good', symbol: '✓', label: 'alarm cleared', text: `Alarm cleared: ${alarm}` }
-        : { kind: 'node', tone: 'bad', symbol: '⚠\uFE0E', label: 'alarm', text: `Alarm: ${alarm}` };
+      const alarm = event.alarm === 'duplicate-id' ? 'another node uses the same ID' : event.alarm;
+      return event.raised
+        ? { kind: 'node', tone: 'bad', symbol: '⚠\uFE0E', label: 'alarm', text: `Alarm: ${alarm}` }
+        : { kind: 'node', tone: 'good', symbol: '✓', label: 'alarm cleared', text: `Alarm cleared: ${alarm}` };
     }
-    case 'resign-requested':
-      return { kind: 'election', tone: 'info', symbol: '↓', label: 'resign asked', text: `Resignation requested from the dashboard` };
-    case 'role': {
-      const previous = str(event.previous);
-      return { kind: 'election', tone: 'info', symbol: '◆', label: 'role', text: previous === null ? `Role is now ${event.role}` : `Role ${previous} → ${event.role}` };
-    }
-    case 'term': {
-      const previous = num(event.previous);
-      return { kind: 'election', tone: 'info', symbol: '#', label: 'term', text: previous === null ? `Term is now ${event.term}` : `Term ${previous} → ${event.term}` };
-    }
+    case 'role':
+      return { kind: 'election', tone: 'info', symbol: '◆', label: 'role', text: `Role ${event.previous} → ${event.role}` };
+    case 'term':
+      return { kind: 'election', tone: 'info', symbol: '#', label: 'term', text: `Term ${event.previous} → ${event.term}` };
     case 'leader': {
-      const previous = num(event.previous);
+      const { previous } = event;
       if (event.leader === null) {
         const why = previous === null ? '' : previous === event.id ? ' (this node stopped leading)' : ` (${nodeLabel(previous)} is gone)`;
         return { kind: 'election', tone: 'warn', symbol: '○', label: 'no leader', text: `No coordinator${why}` };
@@ -165,113 +140,108 @@ export function describeEvent(event: NodeEvent): Described {
       return { kind: 'election', tone: 'good', symbol: '★', label: 'leader', text: `Coordinator is now ${nodeLabel(event.leader)} (term ${event.term})` };
     }
     case 'session': {
-      const state = str(event.state) ?? 'unknown';
+      const { state } = event;
       const tone: Tone = state === 'connected' ? 'good' : state === 'connecting' ? 'info' : 'bad';
-      const id = str(event.sessionId);
+      const id = event.sessionId;
       return { kind: 'node', tone, symbol: state === 'connected' ? '✓' : state === 'connecting' ? '◔' : '▲', label: 'session', text: `ZooKeeper session ${state}${id === null ? '' : ` (0x${id})`}` };
     }
     case 'registered':
-      return { kind: 'election', tone: 'info', symbol: '+', label: 'candidate', text: `${self} registered as candidate ${str(event.znode) ?? ''}` };
+      return { kind: 'election', tone: 'info', symbol: '+', label: 'candidate', text: `${self} registered as candidate ${event.znode}` };
     case 'elected': {
-      const token = num(event.token);
-      if (token !== null) {
-        return { kind: 'election', tone: 'good', symbol: '★', label: 'elected', text: `${self} elected coordinator through ZooKeeper: holds the claim, fencing token ${token}` };
+      if ('token' in event) {
+        return { kind: 'election', tone: 'good', symbol: '★', label: 'elected', text: `${self} elected coordinator through ZooKeeper: holds the claim, fencing token ${event.token}` };
       }
-      const votedBy = ids(event.votedBy);
-      const cause = str(event.cause);
+      const { votedBy } = event;
       return {
         kind: 'election',
         tone: 'good',
         symbol: '★',
         label: 'elected',
-        text: `${self} elected coordinator for term ${event.term}${cause === null ? '' : ` (${causeInWords(cause)})`}: ${plural(votedBy.length, 'vote')} of ${event.quorum.need} needed, from ${nodeList(votedBy)}`,
+        text: `${self} elected coordinator for term ${event.term} (${causeInWords(event.cause)}): ${plural(votedBy.length, 'vote')} of ${event.quorum.need} needed, from ${nodeList(votedBy)}`,
       };
     }
-    case 'demoted': {
-      const reason = str(event.reason);
+    case 'demoted':
       return {
         kind: 'election',
         tone: 'warn',
         symbol: '▼',
         label: 'stepped down',
-        text: `${self} stepped down from term ${termOf(event, 'leaseTerm')}${reason === null ? '' : `: ${DEMOTION_REASONS[reason] ?? reason}`}`,
+        text: `${self} stepped down from term ${event.leaseTerm}: ${DEMOTION_REASONS[event.reason] ?? event.reason}`,
       };
-    }
     case 'pre-vote':
     case 'election': {
-      const cause = str(event.cause);
       const what = event.event === 'pre-vote' ? 'Pre-vote' : 'Election';
-      return {
-        kind: 'election',
-        tone: 'info',
-        symbol: '☐',
-        label: event.event,
-        text: `${what} for term ${termOf(event, 'forTerm')}${cause === null ? '' : ` (${causeInWords(cause)})`}`,
-      };
+      return { kind: 'election', tone: 'info', symbol: '☐', label: event.event, text: `${what} for term ${event.forTerm} (${causeInWords(event.cause)})` };
     }
-    case 'challenge': {
-      const to = ids(event.to);
-      return { kind: 'election', tone: 'info', symbol: '⇡', label: 'challenge', text: `Challenge sent to ${to.length === 0 ? 'higher IDs' : nodeList(to)}` };
-    }
+    case 'challenge':
+      return { kind: 'election', tone: 'info', symbol: '⇡', label: 'challenge', text: `Challenge sent to ${event.to.length === 0 ? 'higher IDs' : nodeList(event.to)}` };
     case 'vote': {
-      const granted = event.granted === true;
-      const which = event.preVote === true ? 'pre-vote' : 'vote';
-      const reason = str(event.reason);
+      const which = event.preVote ? 'pre-vote' : 'vote';
+      const candidate = nodeLabel(event.candidate);
+      const { reason } = event;
       return {
         kind: 'vote',
-        tone: granted ? 'good' : 'info',
-        symbol: granted ? '✓' : '✗',
-        label: granted ? `${which} yes` : `${which} no`,
-        text: granted
-          ? `Granted ${which} to ${nodeLabel(num(event.candidate))} for term ${termOf(event, 'forTerm')}`
-          : `Refused ${which} to ${nodeLabel(num(event.candidate))} for term ${termOf(event, 'forTerm')}${reason === null ? '' : `: ${REJECT_REASONS[reason] ?? reason}`}`,
+        tone: event.granted ? 'good' : 'info',
+        symbol: event.granted ? '✓' : '✗',
+        label: event.granted ? `${which} yes` : `${which} no`,
+        text: event.granted
+          ? `Granted ${which} to ${candidate} for term ${event.forTerm}`
+          : `Refused ${which} to ${candidate} for term ${event.forTerm}${reason === null ? '' : `: ${REJECT_REASONS[reason] ?? reason}`}`,
       };
     }
     case 'peer-joined':
-      return { kind: 'peer', tone: 'good', symbol: '+', label: 'joined', text: `${peer(event)} joined` };
+      return { kind: 'peer', tone: 'good', symbol: '+', label: 'joined', text: `${nodeLabel(event.peer)} joined` };
     case 'peer-restarted':
-      return { kind: 'peer', tone: 'info', symbol: '↻', label: 'restarted', text: `${peer(event)} restarted (new boot)` };
+      return { kind: 'peer', tone: 'info', symbol: '↻', label: 'restarted', text: `${nodeLabel(event.peer)} restarted (new boot)` };
     case 'peer-suspected':
-      return { kind: 'peer', tone: 'warn', symbol: '▲', label: 'suspected', text: `${peer(event)} suspected: heartbeats are late` };
+      return { kind: 'peer', tone: 'warn', symbol: '▲', label: 'suspected', text: `${nodeLabel(event.peer)} suspected: heartbeats are late` };
     case 'peer-recovered':
-      return { kind: 'peer', tone: 'good', symbol: '●', label: 'recovered', text: `${peer(event)} recovered: heartbeats on time again` };
+      return { kind: 'peer', tone: 'good', symbol: '●', label: 'recovered', text: `${nodeLabel(event.peer)} recovered: heartbeats on time again` };
     case 'peer-dead':
-      return { kind: 'peer', tone: 'bad', symbol: '✕', label: 'dead', text: `${peer(event)} declared dead: no heartbeat within the timeout` };
+      return { kind: 'peer', tone: 'bad', symbol: '✕', label: 'dead', text: `${nodeLabel(event.peer)} declared dead: no heartbeat within the timeout` };
     case 'peer-left':
-      return { kind: 'peer', tone: 'info', symbol: '○', label: 'left', text: `${peer(event)} left the cluster` };
-    case 'dropped': {
-      const reason = str(event.reason);
-      const count = num(event.count) ?? 1;
-      const total = num(event.total);
-      const from = num(event.from);
-      // Where they came from: the address finds a flooding host, which claims no ID or any.
-      const source = str(event.source);
-      const sender = from === null ? (source === null ? '' : ` from ${source}`) : ` from ${nodeLabel(from)}${source === null ? '' : ` (${source})`}`;
-      const detail = str(event.detail);
-      return {
-        kind: 'drop',
-        tone: 'warn',
-        symbol: '⊘',
-        label: 'dropped',
-        text:
-          `Dropped ${plural(count, 'datagram')}: ${reason === null ? 'unknown reason' : (DROP_REASONS[reason] ?? reason)}` +
-          `${sender}${total === null ? '' : ` (${total} in all)`}${detail === null || detail === '' ? '' : ` — ${detail}`}`,
-      };
-    }
+      return { kind: 'peer', tone: 'info', symbol: '○', label: 'left', text: `${nodeLabel(event.peer)} left the cluster` };
+    case 'dropped':
+      return describeDrop(event);
     case 'stalled':
       return describeStall(event, self);
-    default:
-      return { kind: 'node', tone: 'info', symbol: '•', label: event.event, text: event.event };
+    // Lines of the command line's own (hook, dashboard) never reach the page; a listener's error goes by name.
+    case 'listener-error':
+    case 'hook':
+    case 'dashboard':
+      return byName(event.event);
+    default: {
+      const unhandled: never = event;
+      // A kind this page does not know (it cannot happen within one build): shown by name.
+      return byName(String((unhandled as { event?: unknown }).event));
+    }
   }
 }
 
-/** A node that was frozen says so on waking (README, "JSON events"). */
-function describeStall(event: NodeEvent, self: string): Described {
-  const frozen = `${self} was frozen for ${formatDurationMs(num(event.durationMs))}`;
-  if (event.leaseLost === true) {
+function byName(name: string): Described {
+  return { kind: 'node', tone: 'info', symbol: '•', label: name, text: name };
+}
+
+function describeDrop(event: NodeEventOf<'dropped'>): Described {
+  const { from, source, detail } = event;
+  // Where they came from: the address finds a flooding host, which claims no ID or any.
+  const sender = from === null ? (source === null ? '' : ` from ${source}`) : ` from ${nodeLabel(from)}${source === null ? '' : ` (${source})`}`;
+  return {
+    kind: 'drop',
+    tone: 'warn',
+    symbol: '⊘',
+    label: 'dropped',
+    text: `Dropped ${plural(event.count, 'datagram')}: ${DROP_REASONS[event.reason] ?? event.reason}${sender} (${event.total} in all)${detail === '' ? '' : ` — ${detail}`}`,
+  };
+}
+
+/** A node that was frozen says so on waking (docs/events.md). */
+function describeStall(event: NodeEventOf<'stalled'>, self: string): Described {
+  const frozen = `${self} was frozen for ${formatDurationMs(event.durationMs)}`;
+  if (event.leaseLost) {
     return { kind: 'election', tone: 'bad', symbol: '❄\uFE0E', label: 'stalled', text: `${frozen}, longer than its lease: it stopped leading while frozen, and the others could elect` };
   }
-  const lease = event.wasLeader === true ? '; its lease held' : '';
+  const lease = event.wasLeader ? '; its lease held' : '';
   return { kind: 'node', tone: 'warn', symbol: '❄\uFE0E', label: 'stalled', text: `${frozen} (a pause, a stop signal or a suspend: its timers ran that late)${lease}` };
 }
 
