@@ -20,8 +20,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts a node with `flags` until its first line, stops it, and returns the modules it loaded. */
-async function modulesLoaded(flags: string[]): Promise<string[]> {
+/**
+ * Starts a node with `flags` until it prints a line that `until` accepts (by default its first),
+ * stops it, and returns the modules it loaded.
+ */
+async function modulesLoaded(flags: string[], until: (line: string) => boolean = () => true): Promise<string[]> {
   const log = join(dir, 'modules.log');
   const child = spawn(
     process.execPath,
@@ -31,12 +34,16 @@ async function modulesLoaded(flags: string[]): Promise<string[]> {
   try {
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    let out = '';
     const first = await new Promise<boolean>((resolve) => {
-      child.stdout.once('data', () => resolve(true));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (out.split('\n').some(until)) resolve(true);
+      });
       child.once('exit', () => resolve(false));
       setTimeout(() => resolve(false), 20_000);
     });
-    assert.ok(first, `the node printed nothing: ${err}`);
+    assert.ok(first, `the node did not print the line awaited: ${out}${err}`);
   } finally {
     child.kill('SIGKILL');
     await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
@@ -62,7 +69,8 @@ describe('conclave run at start', () => {
   });
 
   it('with --dashboard-port it loads the dashboard server', async () => {
-    const withDashboard = await modulesLoaded(['--dashboard-port', '0']);
+    // The server is loaded after the node's first line, on its way to the `dashboard` line.
+    const withDashboard = await modulesLoaded(['--dashboard-port', '0'], (line) => line.includes('"event":"dashboard"'));
     assert.equal(loadsDashboard(withDashboard), true);
   });
 });
