@@ -44,7 +44,7 @@ export class ZkSafetyChecker {
   afterInput(host: SimZkHost, hosts: readonly SimZkHost[]): void {
     const election = host.election;
     const now = this.now();
-    if (election === null || !election.hasLease(host.localNowMs())) {
+    if (election === null || !election.hasLease(host.machine.localNowMs())) {
       this.endLease(host);
       return;
     }
@@ -54,7 +54,7 @@ export class ZkSafetyChecker {
         this.fail(ZkCheck.OneLease, `n${host.id} holds a lease (token ${election.term}) while n${other.id}'s lease lasts ${(end - now).toFixed(3)} ms more`);
       }
     }
-    this.leaseEndMs.set(host.id, host.realAtMs(election.inspect().leading!.leaseUntilMs));
+    this.leaseEndMs.set(host.id, host.machine.realAtMs(election.inspect().leading!.leaseUntilMs));
   }
 
   /** A node that stepped down or died holds no lease from now on. */
@@ -93,7 +93,7 @@ export class ZkLivenessChecker {
   finish(hosts: readonly SimZkHost[]): void {
     const lateMs = this.convergedAtMs === null ? Number.POSITIVE_INFINITY : this.convergedAtMs - this.options.fromMs;
     if (lateMs > this.options.boundMs || !this.agreed(hosts)) {
-      const view = hosts.map((h) => `n${h.id}: ${h.election === null ? 'down' : `${h.election.hasLease(h.localNowMs()) ? 'lease' : 'no lease'}, knows ${h.election.inspect().knownLeader ?? '-'}, ${h.election.inspect().session.state}`}`).join('; ');
+      const view = hosts.map((h) => `n${h.id}: ${h.election === null ? 'down' : `${h.election.hasLease(h.machine.localNowMs()) ? 'lease' : 'no lease'}, knows ${h.election.inspect().knownLeader ?? '-'}, ${h.election.inspect().session.state}`}`).join('; ');
       this.options.safety.fail(ZkCheck.Elects, `no agreed leader ${this.options.boundMs} ms after calm (${view})`);
     }
   }
@@ -104,7 +104,7 @@ export class ZkLivenessChecker {
 
   private agreed(hosts: readonly SimZkHost[]): boolean {
     const live = hosts.filter((h) => this.options.live.includes(h.id));
-    const holders = live.filter((h) => h.election?.hasLease(h.localNowMs()) === true);
+    const holders = live.filter((h) => h.election?.hasLease(h.machine.localNowMs()) === true);
     if (holders.length !== 1) return false;
     const leader = holders[0]!.id;
     if (this.options.expectHighest && leader !== Math.max(...this.options.live)) return false;

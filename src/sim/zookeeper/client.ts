@@ -23,12 +23,10 @@ export interface SimZkLink {
   delayMaxMs: number;
   /** Stale mode: what the cut-off server knows, and whether it refuses writes (else it never answers them). */
   stale: { tree: TreeSnapshot; refusesWrites: boolean } | null;
-  /** Bumped on each cut: a client that notices drops its connection. */
-  changes: number;
 }
 
 export function calmLink(): SimZkLink {
-  return { mode: 'up', delayMinMs: 0.2, delayMaxMs: 2, stale: null, changes: 0 };
+  return { mode: 'up', delayMinMs: 0.2, delayMaxMs: 2, stale: null };
 }
 
 export interface SimZkClientOptions {
@@ -38,6 +36,8 @@ export interface SimZkClientOptions {
   random: SimRandom;
   requestedTimeoutMs: number;
   onState: (state: SessionState) => void;
+  /** How a callback reaches the client's process: as an input, held while it stalls, lost when it died. */
+  deliver: (input: () => void) => void;
 }
 
 export class SimZkClient implements ZkClient {
@@ -96,7 +96,7 @@ export class SimZkClient implements ZkClient {
   request(request: ZkRequest, onReply: (reply: ZkReply<unknown>) => void, onWatch?: () => void): void {
     if (this.dead) return;
     if (this.state !== SessionState.Connected) {
-      this.later(() => onReply({ ok: false, failure: ZkFailure.Connection, message: 'not connected' }));
+      this.later(() => this.tell(() => onReply({ ok: false, failure: ZkFailure.Connection, message: 'not connected' })));
       return;
     }
     const ticket = this.nextPending++;
@@ -108,7 +108,7 @@ export class SimZkClient implements ZkClient {
         if (waiting === undefined || connection !== this.connection || this.dead || !this.hears()) return;
         this.pending.delete(ticket);
         if (!reply.ok && reply.failure === ZkFailure.SessionExpired) this.expired();
-        waiting(reply);
+        this.tell(() => waiting(reply));
       }, this.delayMs());
     this.later(() => {
       if (connection !== this.connection || this.dead) return;
@@ -139,7 +139,7 @@ export class SimZkClient implements ZkClient {
       this.ping(connection);
       const missed = this.missedWatches;
       this.missedWatches = [];
-      for (const fire of missed) this.later(fire, this.delayMs());
+      for (const fire of missed) this.later(() => this.tell(fire), this.delayMs());
     }, 2 * this.delayMs());
   }
 
@@ -159,7 +159,7 @@ export class SimZkClient implements ZkClient {
   private deliverWatch(fire: () => void): void {
     this.later(() => {
       if (this.dead) return;
-      if (this.state === SessionState.Connected && this.hears()) fire();
+      if (this.state === SessionState.Connected && this.hears()) this.tell(fire);
       else this.missedWatches.push(fire);
     }, this.delayMs());
   }
@@ -187,20 +187,24 @@ export class SimZkClient implements ZkClient {
   private failPending(): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const onReply of waiting) this.later(() => onReply({ ok: false, failure: ZkFailure.Connection, message: 'connection lost' }));
+    for (const onReply of waiting) this.later(() => this.tell(() => onReply({ ok: false, failure: ZkFailure.Connection, message: 'connection lost' })));
   }
 
   private setState(state: SessionState): void {
     if (this.state === state) return;
     this.state = state;
     this.later(() => {
-      if (!this.dead) this.options.onState(state);
+      if (!this.dead) this.tell(() => this.options.onState(state));
     });
   }
 
   private delayMs(): number {
     const { delayMinMs, delayMaxMs } = this.options.link;
     return this.options.random.between(delayMinMs, delayMaxMs);
+  }
+
+  private tell(input: () => void): void {
+    this.options.deliver(input);
   }
 
   private later(run: () => void, afterMs = 0): void {

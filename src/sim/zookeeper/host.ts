@@ -61,14 +61,6 @@ export class SimZkHost {
     return this.driver !== null;
   }
 
-  localNowMs(): number {
-    return this.machine.localNowMs();
-  }
-
-  realAtMs(localMs: number): number {
-    return this.machine.realAtMs(localMs);
-  }
-
   boot(): void {
     if (this.up) return;
     const { id, scheduler, observer } = this.options;
@@ -144,27 +136,12 @@ export class SimZkHost {
       scheduler: this.options.scheduler,
       random: this.options.random,
       requestedTimeoutMs: this.options.sessionTimeoutMs,
+      onState,
       // The process hears its client like any input: not while stalled, not after it died.
-      onState: (state) => this.deliver(generation, () => onState(state)),
+      deliver: (input) => this.machine.deliver(generation, input),
     });
     this.clients.add(client);
-    return this.wrap(client, generation);
-  }
-
-  /** The client's callbacks reach the process as inputs (held while it stalls). */
-  private wrap(client: SimZkClient, generation: number): SimZkClient {
-    const request = client.request.bind(client);
-    client.request = (req, onReply, onWatch) =>
-      request(
-        req,
-        (reply) => this.deliver(generation, () => onReply(reply)),
-        onWatch === undefined ? undefined : () => this.deliver(generation, onWatch),
-      );
     return client;
-  }
-
-  private deliver(generation: number, input: () => void): void {
-    this.machine.deliver(generation, input);
   }
 
   private run(input: () => void): void {

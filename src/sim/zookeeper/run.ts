@@ -179,7 +179,7 @@ export function runZkSimulation(options: ZkRunOptions): ZkRunResult {
     note(`calm: ensemble up, links healed${keptDown.size > 0 ? `, [${[...keptDown]}] kept down` : ''}`);
     if (!ensemble.up) ensemble.recover();
     for (const h of hosts) {
-      Object.assign(h.link, calmLink(), { changes: h.link.changes });
+      Object.assign(h.link, calmLink());
       h.linkChanged(false);
       if (keptDown.has(h.id)) {
         safety.endLease(h);
