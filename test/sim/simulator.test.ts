@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { ElectionNode, RejectReason, type NodeOptions, type VoteRequest } from '../../src/core/index.ts';
 import type { VoteDecision } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
-import { runSimulation, type RunResult } from '../../src/sim/run.ts';
+import { runSimulation } from '../../src/sim/run.ts';
+import { firstCaught } from '../helpers/first-caught.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CI_RUNS = 500;
@@ -73,11 +74,7 @@ describe('simulator', () => {
 
   for (const mutant of MUTANTS) {
     it(`catches a mutated core: ${mutant.name}`, () => {
-      let caught: RunResult | null = null;
-      for (let seed = 1; seed <= MUTANT_SEEDS && caught === null; seed++) {
-        const result = runSimulation({ seed, createCore: mutant.createCore });
-        if (result.violations.some((v) => mutant.expect.test(v.check))) caught = result;
-      }
+      const caught = firstCaught((seed) => runSimulation({ seed, createCore: mutant.createCore }), mutant.expect, MUTANT_SEEDS);
       assert.ok(caught !== null, `no seed of ${MUTANT_SEEDS} caught it`);
       const report = formatFailure(caught, undefined, true);
       assert.match(report, new RegExp(`VIOLATION seed ${caught.seed}:`));

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { SessionState } from '../../src/contract/zookeeper-status.ts';
 import { formatZkFailure } from '../../src/sim/report.ts';
-import { runZkSimulation, type ZkRunResult } from '../../src/sim/zookeeper/run.ts';
+import { runZkSimulation } from '../../src/sim/zookeeper/run.ts';
 import type { ZkClaim } from '../../src/zookeeper/election/claim.ts';
 import { ZkElection, type ZkElectionOptions, type ZkOutput } from '../../src/zookeeper/election/zk-election.ts';
+import { firstCaught } from '../helpers/first-caught.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CI_RUNS = 300;
@@ -86,11 +87,7 @@ describe('simulator: the ZooKeeper backend', () => {
 
   for (const mutant of MUTANTS) {
     it(`catches a broken election: ${mutant.name}`, () => {
-      let caught: ZkRunResult | null = null;
-      for (let seed = 1; seed <= MUTANT_SEEDS && caught === null; seed++) {
-        const result = runZkSimulation({ seed, createCore: mutant.createCore });
-        if (result.violations.some((v) => mutant.expect.test(v.check))) caught = result;
-      }
+      const caught = firstCaught((seed) => runZkSimulation({ seed, createCore: mutant.createCore }), mutant.expect, MUTANT_SEEDS);
       assert.ok(caught !== null, `no seed of ${MUTANT_SEEDS} caught it`);
       const report = formatZkFailure(caught, undefined, true);
       assert.match(report, new RegExp(`VIOLATION seed ${caught.seed}: .*ZooKeeper`));
