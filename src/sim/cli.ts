@@ -30,7 +30,7 @@ the bound once calm.
   --backend <B> lan (default) or zookeeper
   --runs <R>    number of runs (default 100)
   --seed <S>    first seed (default: random, printed)
-  --nodes <N>   cluster size for every run, 1 to 100 (default: 3 to 9, drawn from each seed)
+  --nodes <N>   cluster size for every run, 1 to 100 (default: drawn from each seed, 3 to 9; 2 to 7 with zookeeper)
   --jobs <J>    worker threads (default: one per core)
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
