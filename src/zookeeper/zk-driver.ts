@@ -1,6 +1,6 @@
 import type { Cancel, Clock } from '../contract/ports.ts';
 import type { SessionState } from '../contract/zookeeper-status.ts';
-import type { ZkCoreEvent } from './election/events.ts';
+import type { ZkTold } from './election/events.ts';
 import type { ZkElection, ZkOutput } from './election/zk-election.ts';
 import type { ZkClient, ZkClientFactory } from './zk-client.ts';
 
@@ -9,7 +9,7 @@ export interface ZkDriverOptions {
   clock: Clock;
   openClient: ZkClientFactory;
   /** Each event of the election, in order, after the input that caused it. */
-  onEvent: (event: ZkCoreEvent) => void;
+  onEvent: (told: ZkTold) => void;
   /** After each input was carried out: the simulator's checkers look here. */
   afterInput?: () => void;
 }

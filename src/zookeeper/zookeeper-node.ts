@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ElectionCause, ResignReason, Role, type NodeId } from '../core/index.ts';
+import { ElectionCause, ResignReason, type NodeId } from '../core/index.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
@@ -17,9 +17,9 @@ import type { ZooKeeperNodeStatus } from '../contract/status.ts';
 import type { Elector } from '../contract/elector.ts';
 import { GuardedEmitter } from '../contract/guarded-emitter.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
-import type { ZkCoreEvent } from './election/events.ts';
+import type { ZkNodeState, ZkTold } from './election/events.ts';
 import { leaseMs, refreshMs } from './election/lease.ts';
-import { ZkElection } from './election/zk-election.ts';
+import { ZkElection, type ZkElectionView } from './election/zk-election.ts';
 import { zookeeperStatus } from './status.ts';
 import { ZkDriver } from './zk-driver.ts';
 import { SessionState } from '../contract/zookeeper-status.ts';
@@ -150,12 +150,12 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
       backend: 'zookeeper',
       id: this.id,
       bootId: this.startedAt,
-      role: this.role(),
+      role: view.role,
       term: this.term,
       leader: view.knownLeader,
       leaderForMs: view.knownLeader !== null ? nowMs - view.leaderChangedAtMs : null,
       leaseRemainingMs: view.leading !== null && this.hasLease() ? view.leading.leaseUntilMs - nowMs : null,
-      quorum: this.quorum(),
+      quorum: quorumOf(view),
       canLead: view.canLead,
       alarms: { duplicateId: view.duplicateId, quarantined: false },
       campaign: null,
@@ -170,53 +170,41 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
       },
       cluster: this.options.cluster,
       startedAt: this.startedAt,
-      leaderSince: view.knownLeader === null ? null : Date.now() - (nowMs - view.leaderChangedAtMs),
+      leaderSince: view.knownLeader === null ? null : wallAtMs(view.leaderChangedAtMs),
       network: null,
       zookeeper: zookeeperStatus(view, this.options, nowMs),
     };
   }
 
-  private role(): Role {
-    const view = this.election.inspect();
-    if (view.leading !== null) return Role.Leader;
-    return view.designatedSelf ? Role.Candidate : Role.Follower;
-  }
-
-  /** In ZooKeeper mode the "quorum" a node needs is its session: 1 of 1 while connected. */
-  private quorum(): { have: number; need: number; voters: number } {
-    const view = this.election.inspect();
-    return { have: view.session.state === SessionState.Connected ? 1 : 0, need: 1, voters: Math.max(1, view.candidates.length) };
-  }
-
   /** One thing the election told: a line of the node's story, and the changes a program acts on. */
-  private tell(event: ZkCoreEvent): void {
+  private tell({ event, state }: ZkTold): void {
+    const emitEvent = <K extends EventKind>(kind: K, details: DetailsOf<K>) => this.emitEventAs(state, kind, details);
     switch (event.type) {
       case 'session':
-        this.emitEvent('session', { state: event.state, sessionId: event.sessionId, sessionTimeoutMs: event.sessionTimeoutMs });
+        emitEvent('session', { state: event.state, sessionId: event.sessionId, sessionTimeoutMs: event.sessionTimeoutMs });
         return;
       case 'registered':
-        this.emitEvent('registered', { znode: event.znode });
+        emitEvent('registered', { znode: event.znode });
         return;
       case 'elected':
-        this.emitEvent('elected', { cause: event.cause, votedBy: [], token: event.token, znode: event.znode });
+        emitEvent('elected', { cause: event.cause, votedBy: [], token: event.token, znode: event.znode });
         this.emit('elected', { term: event.token });
         return;
       case 'demoted': {
-        const leaseEndedAt = Date.now() - (systemClock.nowMs() - event.leaseEndedAtMs);
-        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.token, leaseEndedAt });
+        emitEvent('demoted', { reason: event.reason, leaseTerm: event.token, leaseEndedAt: wallAtMs(event.leaseEndedAtMs) });
         this.emit('demoted', { term: event.token, reason: event.reason });
         return;
       }
       case 'leader':
-        this.emitEvent('leader', { previous: event.previous });
-        this.emit('leader', { leader: event.leader, term: this.term });
+        emitEvent('leader', { previous: event.previous });
+        this.emit('leader', { leader: event.leader, term: state.term });
         return;
       case 'warning':
-        this.emitEvent('warning', { message: event.message });
+        emitEvent('warning', { message: event.message });
         return;
       case 'paused':
       case 'resumed':
-        this.emitEvent(event.type, {});
+        emitEvent(event.type, {});
         return;
       default: {
         const unhandled: never = event;
@@ -229,8 +217,24 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.emitEvent('listener-error', { listenerOf, error });
   }
 
+  /** A line about the node as it is now (started, stopped, a listener's error). */
   private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
-    const state = { id: this.id, role: this.role(), term: this.term, leader: this.election.inspect().knownLeader, quorum: { have: this.quorum().have, need: 1 } };
-    this.emit('event', eventLine(state, kind, details));
+    this.emitEventAs(this.election.state(), kind, details);
   }
+
+  /** A line about the node as it stood when the election told the event. */
+  private emitEventAs<K extends EventKind>(state: ZkNodeState, kind: K, details: DetailsOf<K>): void {
+    const header = { id: this.id, role: state.role, term: state.term, leader: state.leader, quorum: { have: state.connected ? 1 : 0, need: 1 } };
+    this.emit('event', eventLine(header, kind, details));
+  }
+}
+
+/** In ZooKeeper mode the "quorum" a node needs is its session: 1 of 1 while connected. */
+function quorumOf(view: ZkElectionView): { have: number; need: number; voters: number } {
+  return { have: view.session.state === SessionState.Connected ? 1 : 0, need: 1, voters: Math.max(1, view.candidates.length) };
+}
+
+/** The wall-clock time (ms since the epoch) at which the monotonic clock read `localMs`. */
+function wallAtMs(localMs: number): number {
+  return Date.now() - (systemClock.nowMs() - localMs);
 }

@@ -63,7 +63,7 @@ export class SimZkHost {
 
   boot(): void {
     if (this.up) return;
-    const { id, scheduler, observer } = this.options;
+    const { id, observer } = this.options;
     const generation = this.machine.start();
     this.boots++;
     this.stopAsked = false;
@@ -81,7 +81,7 @@ export class SimZkHost {
       }),
       clock,
       openClient: (onState) => this.openClient(generation, onState),
-      onEvent: (event) => observer.onEvent(this, event),
+      onEvent: (told) => observer.onEvent(this, told.event),
       afterInput: () => observer.afterInput(this),
     });
     this.driver.start();

@@ -1,4 +1,4 @@
-import type { NodeId } from '../../core/messages.ts';
+import type { NodeId, Role } from '../../core/messages.ts';
 import type { SessionState } from '../../contract/zookeeper-status.ts';
 
 /** Why a ZooKeeper leader stopped leading. */
@@ -23,3 +23,18 @@ export type ZkCoreEvent =
   | { type: 'warning'; message: string }
   | { type: 'paused' }
   | { type: 'resumed' };
+
+/** The node as it stood when it told an event: what the event's line says about it. */
+export interface ZkNodeState {
+  role: Role;
+  /** The fencing token space: its own claim's while it leads, else the last claim seen. */
+  term: number;
+  leader: NodeId | null;
+  connected: boolean;
+}
+
+/** An event and the state the node was in right after it happened. */
+export interface ZkTold {
+  event: ZkCoreEvent;
+  state: ZkNodeState;
+}

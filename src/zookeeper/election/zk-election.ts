@@ -18,10 +18,10 @@
  * pause, an expired session, a stop) is abandoned; a create it had sent is removed when it
  * succeeds, so that no znode of this session is left behind to block the election.
  */
-import { ElectionCause, type NodeId } from '../../core/messages.ts';
+import { ElectionCause, Role, type NodeId } from '../../core/messages.ts';
 import { SessionState, type ElectionMode } from '../../contract/zookeeper-status.ts';
 import { candidatePrefix, designated, duplicateIds, parseCandidate, watchOf, type Candidate } from '../recipe.ts';
-import type { ZkCoreEvent, ZkDemoteReason } from './events.ts';
+import type { ZkCoreEvent, ZkDemoteReason, ZkNodeState, ZkTold } from './events.ts';
 import { BOOT_GRACE_SHARE, leaseMs, refreshMs, RETRY_MS } from './lease.ts';
 import { CLAIM, claimData, parseClaim, type ZkClaim } from './claim.ts';
 import { ZkFailure, ZkRequestFailed, type ZkReply, type ZkRequest } from './requests.ts';
@@ -52,7 +52,7 @@ export interface ZkOutbound {
 export interface ZkOutput {
   requests: ZkOutbound[];
   commands: ZkCommand[];
-  events: ZkCoreEvent[];
+  events: ZkTold[];
 }
 
 /** A read-only snapshot of the election, for status pages and the simulator's checkers. */
@@ -71,7 +71,7 @@ export interface ZkElectionView {
   paused: boolean;
   stopped: boolean;
   canLead: boolean;
-  designatedSelf: boolean;
+  role: Role;
   duplicateId: boolean;
 }
 
@@ -247,6 +247,14 @@ export class ZkElection {
     return this.leading?.token ?? this.claim?.token ?? 0;
   }
 
+  /** The node as an event line describes it. */
+  state(): ZkNodeState {
+    const first = designated(this.candidates, this.options.mode);
+    const connected = this.session.state === SessionState.Connected;
+    const role = this.leading !== null ? Role.Leader : first !== null && first.name === this.ownName && connected ? Role.Candidate : Role.Follower;
+    return { role, term: this.term, leader: this.knownLeader, connected };
+  }
+
   /** When tick() should run next (local time). */
   wakeAtMs(): number | null {
     if (!this.started || this.session.state === SessionState.Closed) return null;
@@ -258,7 +266,6 @@ export class ZkElection {
   }
 
   inspect(): ZkElectionView {
-    const first = designated(this.candidates, this.options.mode);
     return {
       session: { ...this.session },
       ownName: this.ownName,
@@ -272,7 +279,7 @@ export class ZkElection {
       paused: this.paused,
       stopped: this.stopped,
       canLead: this.canLead(),
-      designatedSelf: first !== null && first.name === this.ownName && this.session.state === SessionState.Connected,
+      role: this.state().role,
       duplicateId: duplicateIds(this.candidates).includes(this.id),
     };
   }
@@ -620,8 +627,9 @@ export class ZkElection {
     this.output.commands.push(command);
   }
 
+  /** Tells `event`, with the node's state as of now: a later change in the same input is not its. */
   private emitEvent(event: ZkCoreEvent): void {
-    this.output.events.push(event);
+    this.output.events.push({ event, state: this.state() });
   }
 
   private drain(): ZkOutput {
