@@ -111,6 +111,7 @@ export interface EventFields extends PeerEventFields {
   alarm: { alarm: 'duplicate-id'; raised: boolean };
   stalled: { durationMs: number; wasLeader: boolean; leaseLost: boolean; leaseEndedAt: number | null };
   dropped: { reason: DropReason; count: number; total: number; from: NodeId | null; source: string | null; detail: string };
+  'send-failed': { code: string; count: number; total: number; target: string | null; congestion: boolean; detail: string };
   role: { previous: Role };
   term: { previous: number };
   leader: { previous: NodeId | null };

@@ -20,6 +20,7 @@ export const EVENT_KINDS = [
   'alarm',
   'stalled',
   'dropped',
+  'send-failed',
   'role',
   'term',
   'leader',

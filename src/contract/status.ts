@@ -60,6 +60,16 @@ export interface LanStatus extends CommonStatus {
     datagramsReceived: number;
     bytesReceived: number;
     sendErrors: number;
+    /** Failed sends by error code: ENOBUFS means the host's queue toward the network was full. */
+    sendErrorsByCode: Record<string, number>;
+    /**
+     * The kernel's UDP errors since start (Linux: /proc/net/snmp; null elsewhere), all sockets
+     * of this host or namespace together: datagrams it could not queue for sending, and
+     * datagrams dropped because a receive buffer was full.
+     */
+    kernel: { sndbufErrors: number; rcvbufErrors: number } | null;
+    /** Sends are failing for lack of room: probes and one-way repairs are held back for now. */
+    congested: boolean;
     /** Errors the sockets reported by themselves (failed receives, ICMP errors), by error code. */
     socketErrors: Record<string, number>;
   };

@@ -412,6 +412,7 @@ function describe(event: NodeEvent): string {
     case 'resumed':
     case 'listener-error':
     case 'dropped':
+    case 'send-failed':
     case 'role':
     case 'term':
     case 'leader':

@@ -21,6 +21,7 @@ export const UNCOUNTED_METRICS: NodeMetrics = {
   bytesSent: UNCOUNTED,
   bytesReceived: UNCOUNTED,
   socketErrors: UNCOUNTED,
+  sendErrors: UNCOUNTED,
   electionSeconds: UNCOUNTED,
   leaderlessSeconds: UNCOUNTED,
   countDrop() {},

@@ -20,6 +20,7 @@ export interface NodeMetrics {
   readonly bytesSent: Count;
   readonly bytesReceived: Count;
   readonly socketErrors: CountBy<'code'>;
+  readonly sendErrors: CountBy<'code'>;
   readonly electionSeconds: Observations;
   readonly leaderlessSeconds: Observations;
   countDrop(reason: DropReason): void;

@@ -19,6 +19,7 @@ export class PrometheusMetrics implements NodeMetrics {
   readonly bytesSent: Counter;
   readonly bytesReceived: Counter;
   readonly socketErrors: Counter<'code'>;
+  readonly sendErrors: Counter<'code'>;
   readonly electionSeconds: Histogram;
   readonly leaderlessSeconds: Histogram;
 
@@ -76,6 +77,7 @@ export class PrometheusMetrics implements NodeMetrics {
     for (const reason of DROP_REASONS) this.dropped.inc({ reason }, 0);
     this.bytesSent = new Counter({ name: 'conclave_bytes_sent_total', help: 'UDP payload bytes sent', registers });
     this.bytesReceived = new Counter({ name: 'conclave_bytes_received_total', help: 'UDP payload bytes received', registers });
+    this.sendErrors = new Counter({ name: 'conclave_send_errors_total', help: 'Datagrams the kernel refused to send, by error code (ENOBUFS: its queue was full)', labelNames: ['code'], registers });
     this.socketErrors = new Counter({ name: 'conclave_socket_errors_total', help: 'Errors the UDP sockets reported by themselves, by error code', labelNames: ['code'], registers });
     const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10];
     this.electionSeconds = new Histogram({

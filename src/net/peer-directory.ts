@@ -3,6 +3,12 @@
  * start, peers heard directly, and peers other nodes told us about (gossip). A message to
  * everyone goes to the group and, as unicast copies, to every peer the group does not reach.
  * Pure: the caller passes the time.
+ *
+ * Loss never makes copies (issue 22): a peer heard over the group lately is on the group even
+ * while its datagrams are being lost. Otherwise a congested network (50 processes sharing one
+ * kernel's receive backlog) lost group datagrams, every node started copying everything to the
+ * peers it had heard only by unicast lately, the copies filled the backlog further, and the
+ * cluster never settled: 220–480 datagrams a second per node against a settled 11.
  */
 import type { NodeId } from '../core/index.ts';
 import type { Route } from '../contract/status.ts';
@@ -18,13 +24,31 @@ export interface Endpoint {
 export const GOSSIP_INTERVAL_MS = 500;
 /** A seed or peer that does not answer is still tried this often (a partition may heal). */
 export const PROBE_INTERVAL_MS = 1000;
+/**
+ * At most this many probes per probe interval, the longest-unprobed first: a partition that
+ * silences 49 peers costs 8 datagrams a second, not 49, and heals within ⌈silent / 8⌉ seconds.
+ */
+export const MAX_PROBES_PER_INTERVAL = 8;
+/**
+ * A peer heard over the group within this long is on the group: it gets no unicast copies,
+ * however many of its datagrams are lost meanwhile. Loss hits unicast as hard as multicast on
+ * the same links; only a path that stays broken this long is a path the group does not reach.
+ * Ten times the slow silence limit (3 s) and more than any storm we measured.
+ */
+export const GROUP_MEMORY_MS = 30_000;
+/**
+ * With seeds, a peer heard over the group that has not listed us in its heartbeats for this long
+ * gets copies (a one-way multicast path). A few seconds of loss must not start a repair that
+ * costs a copy of everything.
+ */
+export const ONE_WAY_AFTER_MS = 10_000;
 
 interface Entry {
   endpoint: Endpoint;
   lastGroupMs: number;
   lastDirectMs: number;
-  /** Its last heartbeat listed us among the voters it hears: it gets what we send to the group. */
-  hearsUs: boolean;
+  /** Since when its heartbeats have not listed us among the voters it hears; NEVER while they do. */
+  deafToUsSinceMs: number;
   lastProbeMs: number;
 }
 
@@ -58,6 +82,8 @@ export class PeerDirectory {
   private seeds: Seed[] = [];
   private self: Endpoint | null = null;
   private lastGossipMs = NEVER;
+  /** When the probes of the last interval went out, for MAX_PROBES_PER_INTERVAL. */
+  private probeTimesMs: number[] = [];
 
   constructor(options: DirectoryOptions) {
     this.options = options;
@@ -91,7 +117,7 @@ export class PeerDirectory {
     let entry = this.entries.get(id);
     if (entry === undefined) {
       if (port === 0) return; // where to answer is not known yet: its next heartbeat says
-      entry = { endpoint: { address, port }, lastGroupMs: NEVER, lastDirectMs: NEVER, hearsUs: false, lastProbeMs: NEVER };
+      entry = newEntry({ address, port });
       this.entries.set(id, entry);
     } else if (port !== 0 && (entry.endpoint.address !== address || entry.endpoint.port !== port)) {
       entry.endpoint = { address, port }; // restarted, or moved
@@ -103,9 +129,11 @@ export class PeerDirectory {
   }
 
   /** A heartbeat of `id` listed us among the voters it hears (or did not). */
-  heardBy(id: NodeId, hearsUs: boolean): void {
+  heardBy(id: NodeId, hearsUs: boolean, nowMs: number): void {
     const entry = this.entries.get(id);
-    if (entry !== undefined) entry.hearsUs = hearsUs;
+    if (entry === undefined) return;
+    if (hearsUs) entry.deafToUsSinceMs = NEVER;
+    else if (entry.deafToUsSinceMs === NEVER) entry.deafToUsSinceMs = nowMs;
   }
 
   /**
@@ -120,7 +148,7 @@ export class PeerDirectory {
       if (!this.plausible(endpoint)) continue;
       const entry = this.entries.get(member.id);
       if (entry === undefined) {
-        this.entries.set(member.id, { endpoint, lastGroupMs: NEVER, lastDirectMs: NEVER, hearsUs: false, lastProbeMs: NEVER });
+        this.entries.set(member.id, newEntry(endpoint));
       } else if (!this.heardLately(entry, nowMs)) {
         entry.endpoint = endpoint;
       }
@@ -133,33 +161,50 @@ export class PeerDirectory {
   }
 
   /**
-   * The unicast copies of a message to everyone, one per endpoint: every peer heard directly
-   * within the timeout that the group does not reach (not heard over it, or not hearing us over
-   * it); and, once per PROBE_INTERVAL_MS, the silent ones, those we were only told of, and the
-   * seeds no live peer answers at. A peer told of answers the first probe, and is then heard.
+   * The unicast copies of a message to everyone, one per endpoint: every peer heard within the
+   * timeout that the group does not reach (not heard over it within GROUP_MEMORY_MS; or, with
+   * seeds, not listing us for ONE_WAY_AFTER_MS); and probes, at most MAX_PROBES_PER_INTERVAL per
+   * interval and each endpoint at most once per interval: the silent peers, those we were only
+   * told of, and the seeds no live peer answers at. A peer told of answers the first probe, and
+   * is then heard. With multicast and no seeds, a peer once heard over the group is not probed:
+   * the group reaches it when it comes back.
+   *
+   * `optional: false` (the sender is congested: its sends fail with ENOBUFS) leaves out what the
+   * protocol can do without for a while, the probes and the one-way repairs: a node that cannot
+   * send backs off instead of sending more.
    */
-  targets(nowMs: number): Endpoint[] {
+  targets(nowMs: number, { optional = true }: { optional?: boolean } = {}): Endpoint[] {
     const { aliveMs, multicast } = this.options;
     const targets: Endpoint[] = [];
     const add = (endpoint: Endpoint): void => {
       if (!targets.some((target) => same(target, endpoint))) targets.push(endpoint);
     };
-    // With seeds, a peer heard over the group that does not hear us over it gets copies too (a
-    // one-way multicast path). Without, the group is all there is; copies would only be duplicates.
-    const repairOneWay = this.seeds.length > 0;
+    const probes: Array<{ lastProbeMs: number; endpoint: Endpoint }> = [];
+    const hasSeeds = this.seeds.length > 0;
     for (const entry of this.entries.values()) {
-      if (multicast && nowMs - entry.lastGroupMs < aliveMs && (entry.hearsUs || !repairOneWay)) continue;
-      if (nowMs - Math.max(entry.lastGroupMs, entry.lastDirectMs) < aliveMs) add(entry.endpoint);
-      else if (nowMs - entry.lastProbeMs >= PROBE_INTERVAL_MS) {
-        entry.lastProbeMs = nowMs;
-        add(entry.endpoint);
+      const heardLately = this.heardLately(entry, nowMs);
+      if (multicast && nowMs - entry.lastGroupMs < GROUP_MEMORY_MS) {
+        // On the group. With seeds, a peer that long deaf to us has a one-way multicast path.
+        const oneWay = hasSeeds && entry.deafToUsSinceMs !== NEVER && nowMs - entry.deafToUsSinceMs >= ONE_WAY_AFTER_MS;
+        if (oneWay && heardLately && optional) add(entry.endpoint);
+        continue;
       }
+      if (heardLately) add(entry.endpoint);
+      else if (!multicast || hasSeeds || entry.lastGroupMs === NEVER) probes.push(entry);
     }
     for (const seed of this.seeds) {
-      if (nowMs - seed.lastProbeMs < PROBE_INTERVAL_MS) continue;
       if ([...this.entries.values()].some((entry) => same(entry.endpoint, seed.endpoint) && this.heardLately(entry, nowMs))) continue;
-      seed.lastProbeMs = nowMs;
-      add(seed.endpoint);
+      probes.push(seed);
+    }
+    if (!optional) return targets;
+    let probed = 0;
+    const due = probes.filter((probe) => nowMs - probe.lastProbeMs >= PROBE_INTERVAL_MS).sort((a, b) => a.lastProbeMs - b.lastProbeMs);
+    for (const probe of due) {
+      if (this.probesInWindow(nowMs) + probed >= MAX_PROBES_PER_INTERVAL) break;
+      probe.lastProbeMs = nowMs;
+      this.probeTimesMs.push(nowMs);
+      probed++;
+      add(probe.endpoint);
     }
     return targets;
   }
@@ -170,7 +215,9 @@ export class PeerDirectory {
    */
   gossip(nowMs: number): Member[] {
     if (nowMs - this.lastGossipMs < GOSSIP_INTERVAL_MS) return [];
-    const beyondGroup = this.seeds.length > 0 || [...this.entries.values()].some((entry) => nowMs - entry.lastDirectMs < this.options.aliveMs);
+    // Only where some peer is beyond the group: on one multicast network a coordinator hears
+    // every follower directly (their acknowledgements), and gossip there would only cost bytes.
+    const beyondGroup = this.seeds.length > 0 || !this.options.multicast || [...this.entries.values()].some((entry) => this.heardLately(entry, nowMs) && nowMs - entry.lastGroupMs >= GROUP_MEMORY_MS);
     if (!beyondGroup) return [];
     this.lastGossipMs = nowMs;
     const members: Member[] = [];
@@ -203,9 +250,18 @@ export class PeerDirectory {
     return this.self === null || !same(endpoint, this.self);
   }
 
+  private probesInWindow(nowMs: number): number {
+    this.probeTimesMs = this.probeTimesMs.filter((atMs) => nowMs - atMs < PROBE_INTERVAL_MS);
+    return this.probeTimesMs.length;
+  }
+
   private heardLately(entry: Entry, nowMs: number): boolean {
     return nowMs - Math.max(entry.lastGroupMs, entry.lastDirectMs) < this.options.aliveMs;
   }
+}
+
+function newEntry(endpoint: Endpoint): Entry {
+  return { endpoint, lastGroupMs: NEVER, lastDirectMs: NEVER, deafToUsSinceMs: NEVER, lastProbeMs: NEVER };
 }
 
 function same(a: Endpoint, b: Endpoint): boolean {

@@ -5,6 +5,7 @@ import { systemClock } from '../contract/system-clock.ts';
 import type { Transport } from '../contract/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
 import type { PeerDirectory } from './peer-directory.ts';
+import { SendCongestion } from './send-congestion.ts';
 import type { Route } from '../contract/status.ts';
 
 export interface UdpOptions {
@@ -34,9 +35,23 @@ export interface TransportStats {
   datagramsReceived: number;
   bytesReceived: number;
   sendErrors: number;
+  /** Failed sends by error code (ENOBUFS: the kernel's queue was full). */
+  sendErrorsByCode: Record<string, number>;
   lastSendError: string | null;
   /** Errors a socket reported by itself (a failed receive, an ICMP error), by error code. */
   socketErrors: Record<string, number>;
+}
+
+/** A send that failed. */
+export interface SendFailure {
+  code: string;
+  /** Where it was going: "ip:port"; null when the kernel counted it without saying (Linux). */
+  target: string | null;
+  /** How many failed (a kernel counter may rise by many at once). */
+  count: number;
+  message: string;
+  /** It means the queue toward the network was full: optional sends are held back for a while. */
+  congestion: boolean;
 }
 
 /** Kernel receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
@@ -64,6 +79,7 @@ export class UdpTransport implements Transport {
     datagramsReceived: 0,
     bytesReceived: 0,
     sendErrors: 0,
+    sendErrorsByCode: {},
     lastSendError: null,
     socketErrors: {},
   };
@@ -71,6 +87,9 @@ export class UdpTransport implements Transport {
   private readonly unicast: SocketAsPromised;
   private handler: DatagramHandler = () => {};
   private socketErrorHandler: (code: string) => void = () => {};
+  private sendErrorHandler: (failure: SendFailure) => void = () => {};
+  /** Sends failing for lack of room: probes and repairs wait (./send-congestion.ts). */
+  readonly congestion = new SendCongestion();
   private closed = false;
   /** While true, nothing is sent or taken in: an unplugged cable. */
   paused = false;
@@ -123,6 +142,11 @@ export class UdpTransport implements Transport {
     this.socketErrorHandler = handler;
   }
 
+  /** Called for each send that failed, with its error code and where it was going. */
+  onSendError(handler: (failure: SendFailure) => void): void {
+    this.sendErrorHandler = handler;
+  }
+
   /** The address `id` was last heard from, if known. */
   addressOf(id: NodeId): string | null {
     return this.directory.endpointOf(id)?.address ?? null;
@@ -132,7 +156,8 @@ export class UdpTransport implements Transport {
     if (this.closed || this.paused) return;
     if (to === 'all') {
       if (this.multicast !== null) this.sendTo(bytes, this.group, this.port);
-      for (const target of this.directory.targets(systemClock.nowMs())) this.sendTo(bytes, target.address, target.port);
+      const nowMs = systemClock.nowMs();
+      for (const target of this.directory.targets(nowMs, { optional: !this.congestion.congested(nowMs) })) this.sendTo(bytes, target.address, target.port);
       return;
     }
     // A peer whose port is not known yet is reached through the group; the envelope names it.
@@ -150,10 +175,27 @@ export class UdpTransport implements Transport {
   private sendTo(bytes: Uint8Array, address: string, port: number): void {
     this.stats.datagramsSent++;
     this.stats.bytesSent += bytes.length;
-    this.unicast.send(bytes, 0, bytes.length, port, address).catch((error: Error) => {
+    this.unicast.send(bytes, 0, bytes.length, port, address).catch((error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'unknown';
       this.stats.sendErrors++;
+      this.stats.sendErrorsByCode[code] = (this.stats.sendErrorsByCode[code] ?? 0) + 1;
       this.stats.lastSendError = error.message;
+      const congestion = this.congestion.failed(code, systemClock.nowMs());
+      this.sendErrorHandler({ code, target: `${address}:${port}`, count: 1, message: error.message, congestion });
     });
+  }
+
+  /**
+   * The kernel counted `count` datagrams it could not queue (Linux's SndbufErrors, which `send`
+   * never reports: ./kernel-udp-errors.ts). Counted as ENOBUFS, and held back from like one.
+   */
+  noteKernelSendErrors(count: number): void {
+    if (count <= 0) return;
+    this.stats.sendErrors += count;
+    this.stats.sendErrorsByCode.ENOBUFS = (this.stats.sendErrorsByCode.ENOBUFS ?? 0) + count;
+    this.congestion.failed('ENOBUFS', systemClock.nowMs());
+    const message = `the kernel dropped ${count} datagram(s) for lack of queue room (SndbufErrors); Linux does not tell the sender`;
+    this.sendErrorHandler({ code: 'ENOBUFS', target: null, count, message, congestion: true });
   }
 
   private listen(socket: Socket, route: Route): void {

@@ -3,6 +3,7 @@ import { ElectionNode, ResignReason, configId, silenceLimitMs, type CoreEvent, t
 import { PeerDirectory } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
+import { KernelUdpWatch, kernelUdpReader } from '../net/kernel-udp-errors.ts';
 import { Wire, noDrops, type DropReason } from '../wire/wire.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import { Driver } from './driver.ts';
@@ -26,6 +27,8 @@ const DROP_REPORT_INTERVAL_MS = 1000;
  * timer only matters to an idle node; every 100 ms it was a third of a settled follower's wake-ups.
  */
 const STALL_CHECKS_PER_THRESHOLD = 2;
+/** How often the kernel's UDP error counters are read (Linux); a read costs a few microseconds. */
+const KERNEL_UDP_POLL_MS = 1000;
 /** A seed whose name did not resolve is looked up again this often. */
 const SEED_RETRY_MS = 10_000;
 
@@ -57,6 +60,24 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     },
     report: ({ reason, count, from, source, detail }) => this.emitEvent('dropped', { reason, count, total: this.drops[reason], from, source, detail }),
   });
+  /** Failed sends become `send-failed` lines like drops: at most one per error code per second. */
+  private readonly sendFailureReporter = new DropReporter<string>({
+    intervalMs: DROP_REPORT_INTERVAL_MS,
+    nowMs: () => systemClock.nowMs(),
+    setTimer: (fire, delayMs) => {
+      const timer = setTimeout(fire, delayMs);
+      return () => clearTimeout(timer);
+    },
+    report: ({ reason: code, count, source, detail }) =>
+      this.emitEvent('send-failed', {
+        code,
+        count,
+        total: this.transport.stats.sendErrorsByCode[code] ?? 0,
+        target: source,
+        congestion: this.transport.congestion.congested(systemClock.nowMs()),
+        detail,
+      }),
+  });
   /** Notices that this process was frozen, on waking (docs/protocol.md, "Model", clocks). */
   private readonly stalls: StallDetector;
   /** As of the last check that found no stall: when this node's lease ends (local ms), or null if it does not lead. */
@@ -70,6 +91,9 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** Seeds whose names have not resolved yet. */
   private unresolvedSeeds: Seed[] = [];
   private seedTimer: NodeJS.Timeout | null = null;
+  /** The kernel's UDP error counters (Linux), for the send failures no send reports. */
+  private readonly kernelUdp = new KernelUdpWatch(kernelUdpReader());
+  private kernelUdpTimer: NodeJS.Timeout | null = null;
 
   private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics) {
     super();
@@ -79,6 +103,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     this.core = core;
     this.metrics = metrics;
     transport.onSocketError((code) => metrics.socketErrors.inc({ code }));
+    transport.onSendError(({ code, target, count, message }) => {
+      metrics.sendErrors.inc({ code }, count);
+      this.sendFailureReporter.drop(code, message, null, target, count);
+    });
     const { config } = options;
     this.stalls = new StallDetector({
       thresholdMs: stallThresholdMs(config.timeoutMs),
@@ -125,7 +153,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
         transport.directory.heard(message.from, address, unicastPort, route, nowMs);
-        if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id));
+        if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id), nowMs);
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },
       // The copy that came second still says the route works (the group, or unicast).
@@ -228,6 +256,9 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         datagramsReceived: stats.datagramsReceived,
         bytesReceived: stats.bytesReceived,
         sendErrors: stats.sendErrors,
+        sendErrorsByCode: { ...stats.sendErrorsByCode },
+        kernel: this.kernelUdp.available ? { ...this.kernelUdp.total } : null,
+        congested: this.transport.congestion.congested(systemClock.nowMs()),
         socketErrors: { ...stats.socketErrors },
       },
     };
@@ -285,8 +316,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       await step(() => this.store.close());
       await step(() => closeServer(this.metricsServer));
       this.dropReporter.stop();
+      this.sendFailureReporter.stop();
       this.stalls.stop();
       if (this.seedTimer !== null) clearTimeout(this.seedTimer);
+      if (this.kernelUdpTimer !== null) clearInterval(this.kernelUdpTimer);
       this.emitEvent('stopped', {});
       if (errors.length > 0) throw errors[0];
     })();
@@ -324,6 +357,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       this.driver.receive(bytes, address, route, port);
     });
     this.stalls.start();
+    if (this.kernelUdp.available) {
+      this.kernelUdpTimer = setInterval(() => this.transport.noteKernelSendErrors(this.kernelUdp.poll().sndbufErrors), KERNEL_UDP_POLL_MS);
+      this.kernelUdpTimer.unref();
+    }
     this.driver.start();
   }
 

@@ -1,9 +1,9 @@
 import type { NodeId } from '../core/index.ts';
 import type { DropReason } from '../wire/wire.ts';
 
-/** One `dropped` line: the drops of one reason since its last line. */
-export interface DropReport {
-  reason: DropReason;
+/** One `dropped` (or `send-failed`) line: the drops of one reason since its last line. */
+export interface DropReport<Reason extends string = DropReason> {
+  reason: Reason;
   /** Drops of this reason since its last line. */
   count: number;
   /** The node ID the last of them claimed, once decoded; null for bytes that did not decode. */
@@ -14,14 +14,14 @@ export interface DropReport {
   detail: string;
 }
 
-export interface DropReporterOptions {
+export interface DropReporterOptions<Reason extends string = DropReason> {
   /** At most one line per reason per this many milliseconds. */
   intervalMs: number;
   /** A monotonic clock, in milliseconds. */
   nowMs: () => number;
   /** Calls `fire` after `delayMs`; returns a function that cancels it. */
   setTimer: (fire: () => void, delayMs: number) => () => void;
-  report: (report: DropReport) => void;
+  report: (report: DropReport<Reason>) => void;
 }
 
 interface Pending {
@@ -42,21 +42,22 @@ interface Pending {
  * is due, nothing else reports that reason: the timer alone does, so two lines never go out
  * within one interval even when the timer fires late.
  */
-export class DropReporter {
-  private readonly options: DropReporterOptions;
-  private readonly pending = new Map<DropReason, Pending>();
+export class DropReporter<Reason extends string = DropReason> {
+  private readonly options: DropReporterOptions<Reason>;
+  private readonly pending = new Map<Reason, Pending>();
 
-  constructor(options: DropReporterOptions) {
+  constructor(options: DropReporterOptions<Reason>) {
     this.options = options;
   }
 
-  drop(reason: DropReason, detail: string, from: NodeId | null, source: string | null): void {
+  /** `times`: how many were dropped at once (a kernel counter's rise), 1 by default. */
+  drop(reason: Reason, detail: string, from: NodeId | null, source: string | null, times = 1): void {
     let entry = this.pending.get(reason);
     if (entry === undefined) {
       entry = { lastMs: -Infinity, count: 0, from, source, detail, cancel: null };
       this.pending.set(reason, entry);
     }
-    entry.count++;
+    entry.count += times;
     entry.from = from;
     entry.source = source;
     entry.detail = detail;
@@ -83,7 +84,7 @@ export class DropReporter {
     }
   }
 
-  private flush(reason: DropReason, entry: Pending): void {
+  private flush(reason: Reason, entry: Pending): void {
     if (entry.count === 0) return;
     const { count, from, source, detail } = entry;
     entry.count = 0;

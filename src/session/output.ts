@@ -43,6 +43,8 @@ function describe(e: NodeEvent): string {
       return `challenges [${e.to.join(', ')}]`;
     case 'dropped':
       return `dropped ${e.count} datagram(s): ${e.reason}${e.source ? ` from ${e.source}` : ''} (${e.total} so far; ${e.detail})`;
+    case 'send-failed':
+      return `could not send ${e.count} datagram(s): ${e.code}${e.target === null ? ' (counted by the kernel)' : ` to ${e.target}`} (${e.total} so far; ${e.detail})${e.congestion ? '; holding back probes and repairs' : ''}`;
     case 'stalled':
       return `STALLED: frozen for ${e.durationMs} ms${e.leaseLost ? ', longer than its lease: stopped leading while frozen' : e.wasLeader ? '; the lease held' : ''}`;
     case 'alarm':

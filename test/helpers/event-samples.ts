@@ -22,6 +22,7 @@ export const SAMPLE_FIELDS: { [K in EventKind]: DetailsOf<K>[] } = {
   alarm: [{ alarm: 'duplicate-id', raised: true }],
   stalled: [{ durationMs: 1987, wasLeader: true, leaseLost: true, leaseEndedAt: 1_700_000_000_000 }],
   dropped: [{ reason: 'bad-mac', count: 3, total: 12, from: 9, source: '10.0.0.9:42424', detail: 'wrong key?' }],
+  'send-failed': [{ code: 'ENOBUFS', count: 40, total: 120, target: '10.0.0.7:7707', congestion: true, detail: 'send ENOBUFS 10.0.0.7:7707' }],
   role: [{ previous: 'candidate' }],
   term: [{ previous: 6 }],
   leader: [{ previous: null }],

@@ -1,7 +1,7 @@
 /** The peer directory: who gets unicast copies, what is gossiped, and what gossip may not override. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GOSSIP_INTERVAL_MS, PROBE_INTERVAL_MS, PeerDirectory } from '../../src/net/peer-directory.ts';
+import { GOSSIP_INTERVAL_MS, GROUP_MEMORY_MS, MAX_PROBES_PER_INTERVAL, ONE_WAY_AFTER_MS, PROBE_INTERVAL_MS, PeerDirectory } from '../../src/net/peer-directory.ts';
 import { parseSeeds, resolveSeeds } from '../../src/net/seeds.ts';
 
 const ALIVE_MS = 1000;
@@ -102,18 +102,68 @@ describe('peer directory', () => {
     assert.deepEqual(addresses(d.targets(10)), ['10.0.0.9:7707']);
   });
 
-  it('with seeds, a peer heard over the group that does not hear us over it gets copies (one-way multicast)', () => {
+  it('with seeds, a peer heard over the group that has not heard us for ONE_WAY_AFTER_MS gets copies (one-way multicast)', () => {
     const d = directory();
     d.addSeeds([{ address: '10.9.0.1', port: 7707 }]);
-    d.heard(2, '10.0.0.2', 40000, 'group', 0);
-    d.heardBy(2, false);
-    assert.ok(addresses(d.targets(10)).includes('10.0.0.2:40000'));
-    d.heardBy(2, true);
-    assert.ok(!addresses(d.targets(20)).includes('10.0.0.2:40000'));
+    const beat = (atMs: number, hearsUs: boolean): void => {
+      d.heard(2, '10.0.0.2', 40000, 'group', atMs);
+      d.heardBy(2, hearsUs, atMs);
+    };
+    beat(0, false);
+    assert.ok(!addresses(d.targets(10)).includes('10.0.0.2:40000'), 'a few seconds deaf to us is loss, not a one-way path');
+    beat(ONE_WAY_AFTER_MS - 1, false);
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS - 1)).includes('10.0.0.2:40000'));
+    beat(ONE_WAY_AFTER_MS, false);
+    assert.ok(addresses(d.targets(ONE_WAY_AFTER_MS)).includes('10.0.0.2:40000'));
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 1, { optional: false })).includes('10.0.0.2:40000'), 'a congested sender holds repairs back');
+    beat(ONE_WAY_AFTER_MS + 10, true);
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 20)).includes('10.0.0.2:40000'));
+    beat(ONE_WAY_AFTER_MS + 30, false);
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 40)).includes('10.0.0.2:40000'), 'the wait starts again');
     const plain = directory();
     plain.heard(2, '10.0.0.2', 40000, 'group', 0);
-    plain.heardBy(2, false);
-    assert.deepEqual(plain.targets(10), [], 'without seeds the group is all there is');
+    plain.heardBy(2, false, 0);
+    assert.deepEqual(plain.targets(ONE_WAY_AFTER_MS * 2), [], 'without seeds the group is all there is');
+  });
+
+  it('loss makes no copies: a peer heard over the group lately stays on the group while its beats are lost', () => {
+    // Issue 22: 50 nodes on one bridge lost group datagrams in a congested backlog; each peer
+    // then heard only by its unicast replies got a copy of everything, which made more loss.
+    const d = directory();
+    for (let id = 2; id <= 5; id++) d.heard(id, `10.0.0.${id}`, 40000, 'group', 0);
+    for (let atMs = 1000; atMs < GROUP_MEMORY_MS; atMs += 1000) {
+      // The group is silent (lost); their acknowledgements and votes still come by unicast.
+      for (let id = 2; id <= 5; id++) d.heard(id, `10.0.0.${id}`, 0, 'direct', atMs);
+      assert.deepEqual(d.targets(atMs), [], `no copies at ${atMs} ms`);
+      assert.deepEqual(d.gossip(atMs), [], 'and no gossip: every peer is on the group');
+    }
+    for (let id = 2; id <= 5; id++) d.heard(id, `10.0.0.${id}`, 0, 'direct', GROUP_MEMORY_MS);
+    assert.equal(d.targets(GROUP_MEMORY_MS).length, 4, 'a path silent for GROUP_MEMORY_MS is one the group does not reach');
+  });
+
+  it('probes at most MAX_PROBES_PER_INTERVAL endpoints per interval, the longest-unprobed first', () => {
+    const d = new PeerDirectory({ selfId: 1, voters: Array.from({ length: 30 }, (_, i) => i + 1), aliveMs: ALIVE_MS, multicast: false });
+    d.setSelf({ address: '10.0.0.1', port: 7707 });
+    for (let id = 2; id <= 30; id++) d.heard(id, `10.0.0.${id}`, 7707, 'direct', 0);
+    const seen = new Set<string>();
+    let rounds = 0;
+    for (let atMs = ALIVE_MS; seen.size < 29; atMs += PROBE_INTERVAL_MS / 4) {
+      const probed = d.targets(atMs);
+      for (const t of addresses(probed)) seen.add(t);
+      assert.ok(probed.length <= MAX_PROBES_PER_INTERVAL);
+      rounds++;
+      assert.ok(rounds < 40, 'every silent peer is probed in turn');
+    }
+    let inOneInterval = 0;
+    for (let atMs = 10_000; atMs < 10_000 + PROBE_INTERVAL_MS; atMs += 10) inOneInterval += d.targets(atMs).length;
+    assert.equal(inOneInterval, MAX_PROBES_PER_INTERVAL);
+  });
+
+  it('with multicast and no seeds, a peer once heard over the group is not probed when silent', () => {
+    const d = directory();
+    d.heard(2, '10.0.0.2', 40000, 'group', 0);
+    assert.deepEqual(d.targets(GROUP_MEMORY_MS * 2), [], 'the group reaches it when it comes back');
+    assert.deepEqual(d.targets(GROUP_MEMORY_MS * 3), []);
   });
 
   it('a restarted peer on a new port replaces the old endpoint', () => {

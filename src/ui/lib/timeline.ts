@@ -203,6 +203,8 @@ export function describeEvent(event: NodeEvent): Described {
       return { kind: 'peer', tone: 'info', symbol: '○', label: 'left', text: `${nodeLabel(event.peer)} left the cluster` };
     case 'dropped':
       return describeDrop(event);
+    case 'send-failed':
+      return describeSendFailure(event);
     case 'stalled':
       return describeStall(event, self);
     // Lines of the command line's own (hook, dashboard) never reach the page; a listener's error goes by name.
@@ -232,6 +234,18 @@ function describeDrop(event: NodeEventOf<'dropped'>): Described {
     symbol: '⊘',
     label: 'dropped',
     text: `Dropped ${plural(event.count, 'datagram')}: ${DROP_REASONS[event.reason] ?? event.reason}${sender} (${event.total} in all)${detail === '' ? '' : ` — ${detail}`}`,
+  };
+}
+
+/** Sends that failed: ENOBUFS means this host's queue toward the network was full. */
+function describeSendFailure(event: NodeEventOf<'send-failed'>): Described {
+  const why = event.congestion ? 'the network or this machine is congested; probes and repairs wait' : event.detail;
+  return {
+    kind: 'drop',
+    tone: 'warn',
+    symbol: '⊘',
+    label: 'send failed',
+    text: `Could not send ${plural(event.count, 'datagram')} (${event.code})${event.target === null ? '' : ` to ${event.target}`}: ${why} (${event.total} in all)`,
   };
 }
 
