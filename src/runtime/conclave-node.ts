@@ -54,20 +54,14 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   private readonly dropReporter = new DropReporter({
     intervalMs: DROP_REPORT_INTERVAL_MS,
     nowMs: () => systemClock.nowMs(),
-    setTimer: (fire, delayMs) => {
-      const timer = setTimeout(fire, delayMs);
-      return () => clearTimeout(timer);
-    },
+    setTimer: cancellableTimeout,
     report: ({ reason, count, from, source, detail }) => this.emitEvent('dropped', { reason, count, total: this.drops[reason], from, source, detail }),
   });
   /** Failed sends become `send-failed` lines like drops: at most one per error code per second. */
   private readonly sendFailureReporter = new DropReporter<string>({
     intervalMs: DROP_REPORT_INTERVAL_MS,
     nowMs: () => systemClock.nowMs(),
-    setTimer: (fire, delayMs) => {
-      const timer = setTimeout(fire, delayMs);
-      return () => clearTimeout(timer);
-    },
+    setTimer: cancellableTimeout,
     report: ({ reason: code, count, source, detail }) =>
       this.emitEvent('send-failed', {
         code,
@@ -497,6 +491,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     const state = { id: this.options.id, role: core.role, term: core.term, leader: core.knownLeader(now), quorum: { have: core.quorumHave(now), need: core.quorum } };
     this.emit('event', eventLine(state, kind, details));
   }
+}
+
+/** Calls `fire` after `delayMs`; returns what cancels it (the reporters' timers). */
+function cancellableTimeout(fire: () => void, delayMs: number): () => void {
+  const timer = setTimeout(fire, delayMs);
+  return () => clearTimeout(timer);
 }
 
 function closeServer(server: Server | null): Promise<void> {
