@@ -23,6 +23,7 @@ import type { Challenge } from './state/challenge.ts';
 import { DurableState, type PersistentState } from './state/durable.ts';
 import type { ElectionWon } from './state/election-won.ts';
 import type { Leadership } from './state/leadership.ts';
+import type { NamedSuccessor } from './state/named-successor.ts';
 import type { NodeSnapshot } from './state/snapshot.ts';
 import { buildStatus, type NodeStatus } from './status.ts';
 import { MAX_TERM, mayAdoptTerm, offeredTerm } from './terms.ts';
@@ -85,6 +86,7 @@ export class ElectionNode implements RoleContext {
   #promisedLeader: NodeId | null = null;
   #promisedTerm = 0;
   #releasedTerm = 0;
+  #namedSuccessor: NamedSuccessor | null = null;
   #electionCause: ElectionCause = ElectionCause.ColdStart;
   #campaignNotBeforeMs: number;
   readonly #quarantineUntilMs: number;
@@ -154,6 +156,7 @@ export class ElectionNode implements RoleContext {
   get promisedLeader(): NodeId | null { return this.#promisedLeader; }
   get promisedTerm(): number { return this.#promisedTerm; }
   get releasedTerm(): number { return this.#releasedTerm; }
+  get namedSuccessor(): NamedSuccessor | null { return this.#namedSuccessor; }
   get electionCause(): ElectionCause { return this.#electionCause; }
   get campaignNotBeforeMs(): number { return this.#campaignNotBeforeMs; }
   get quarantineUntilMs(): number { return this.#quarantineUntilMs; }
@@ -467,9 +470,10 @@ export class ElectionNode implements RoleContext {
     if (this.term === term) this.#leader = null;
   }
 
-  acceptResignation(term: number, cause: ElectionCause): void {
+  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void {
     this.releasePromise(term);
     this.#electionCause = cause;
+    this.#namedSuccessor = successor === null ? null : { term, id: successor };
   }
 
   loseCoordinator(): void {
@@ -505,6 +509,7 @@ export class ElectionNode implements RoleContext {
     this.becomeFollower(term, reason);
     this.#leader = null;
     this.#releasedTerm = term;
+    this.#namedSuccessor = successor === null ? null : { term, id: successor };
     this.broadcast({ type: 'resign', reason, successor });
   }
 
@@ -601,6 +606,7 @@ export class ElectionNode implements RoleContext {
     }
     if (message.type === 'answer') {
       this.#challenge?.answered.add(message.from);
+      if (this.#campaign !== null) this.#stepRole(this, message, nowMs); // a voter's preferred ID answered
       return;
     }
     if (message.type === 'vote-request') {

@@ -11,6 +11,7 @@ import type { Campaign } from './state/campaign.ts';
 import type { Challenge } from './state/challenge.ts';
 import type { ElectionWon } from './state/election-won.ts';
 import type { Leadership } from './state/leadership.ts';
+import type { NamedSuccessor } from './state/named-successor.ts';
 import type { VoteDecision } from './vote-decision.ts';
 
 /** A node's state, read-only, and the questions it answers about it. */
@@ -35,6 +36,8 @@ export interface NodeView {
   readonly promisedTerm: number;
   /** The coordinator of this term resigned: its lease rounds are ignored from now on. */
   readonly releasedTerm: number;
+  /** Whom the last coordinator that resigned (to us, or this node itself) named as successor. */
+  readonly namedSuccessor: NamedSuccessor | null;
   /** Why the next election happens; shown on the dashboard. */
   readonly electionCause: ElectionCause;
   /** No campaign before this time (boot grace, back-off after a lost campaign). */
@@ -84,8 +87,8 @@ export interface NodeTransitions {
   witnessElection(election: ElectionWon): void;
   /** The coordinator of `term` resigned: its promise no longer binds (./voting.ts). */
   releasePromise(term: number): void;
-  /** The same, announced by the coordinator itself; the next election has `cause`. */
-  acceptResignation(term: number, cause: ElectionCause): void;
+  /** The same, announced by the coordinator itself; the next election has `cause`; it named `successor`. */
+  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void;
   /** The coordinator's lease ran out here: the next election is a failover. */
   loseCoordinator(): void;
   /** A Bully challenge to the higher IDs went out. */
