@@ -99,6 +99,10 @@ export class ElectionNode implements RoleContext {
   #beatIntervalMs: number;
   /** When the next input is due at the latest (a timer); an input much later means we were stalled. */
   #idleUntilMs: number;
+  /** Silence up to this time has been excused already as our own stall (with its grace). */
+  #excusedUntilMs = 0;
+  /** When the last stall began: what is read before `#excusedUntilMs` may have been sent then. */
+  #stallBeganMs = 0;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
@@ -265,7 +269,7 @@ export class ElectionNode implements RoleContext {
   quorumHave(nowMs: number): number {
     if (this.#leadership !== null) {
       let acked = 1;
-      for (const at of this.#leadership.lastAckMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
+      for (const at of this.#leadership.ackedRoundSentMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
       return acked;
     }
     return 1 + this.#peers.aliveIds(nowMs).length;
@@ -322,7 +326,7 @@ export class ElectionNode implements RoleContext {
     ];
     if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
     for (const peer of this.#peers.all()) {
-      deadlines.push(peer.lastHeardMs + this.#peers.silenceLimitMs(peer), peer.aliveSinceMs + this.config.dampingMs);
+      deadlines.push(this.#peers.deadMs(peer), peer.aliveSinceMs + this.config.dampingMs);
     }
     if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.config.timeoutMs);
     let next = this.#nextHeartbeatMs;
@@ -367,8 +371,18 @@ export class ElectionNode implements RoleContext {
    * for votes at once, without a pre-vote. Null: nobody fits, and Bully decides as after a failure.
    */
   handoverTarget(nowMs: number): NodeId | null {
-    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.#peers.get(id)!.lastHeardMs <= 2 * this.config.heartbeatMs);
+    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.knownAliveAtMs(id) <= 2 * this.config.heartbeatMs);
     return fresh ?? null;
+  }
+
+  /**
+   * The latest time peer `id` is known to have been alive: when we heard it, unless that message
+   * may have waited in our queue behind a stall of ours, or when it was sent a lease round it
+   * acknowledged (a coordinator woken from a 700 ms stall named a follower dead meanwhile).
+   */
+  knownAliveAtMs(id: NodeId): number {
+    const heardMs = this.#peers.get(id)?.knownAliveAtMs ?? -Infinity;
+    return Math.max(heardMs, this.#leadership?.ackedRoundSentMs.get(id) ?? -Infinity);
   }
 
   /** The voter's rules (./voting.ts); a method so that tests can mutate them in a subclass. */
@@ -551,8 +565,14 @@ export class ElectionNode implements RoleContext {
     // "Failure detection"). On a starved machine this turned every pause into a wave of deaths
     // and rejoins, and a cold start of 50 nodes on 2 cores into an election storm.
     const lateMs = now - this.#idleUntilMs;
-    // The answer timeout on top: what peers sent just before we woke is still queued behind this input.
-    if (lateMs > this.config.answerTimeoutMs) this.#peers.excuse(lateMs + this.config.answerTimeoutMs, now);
+    if (lateMs > this.config.answerTimeoutMs) {
+      // The answer timeout on top: what peers sent just before we woke is still queued behind this
+      // input. Once per stall: a time already excused (the last late input's grace) is not again.
+      const fromMs = Math.max(this.#idleUntilMs, this.#excusedUntilMs);
+      if (this.#excusedUntilMs < this.#idleUntilMs) this.#stallBeganMs = this.#idleUntilMs;
+      this.#excusedUntilMs = now + this.config.answerTimeoutMs;
+      this.#peers.excuse(this.#idleUntilMs, this.#excusedUntilMs - fromMs, now);
+    }
     for (const { peer, change } of this.#peers.refresh(now)) this.emit({ type: 'peer', peer, change });
     if (this.#duplicateUntilMs !== 0 && now >= this.#duplicateUntilMs) {
       this.#duplicateUntilMs = 0;
@@ -594,7 +614,8 @@ export class ElectionNode implements RoleContext {
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const isNew = this.#peers.get(message.from) === undefined;
-    const change = this.#peers.observe(message, nowMs);
+    const sentByMs = nowMs < this.#excusedUntilMs ? this.#stallBeganMs : nowMs;
+    const change = this.#peers.observe(message, nowMs, sentByMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
     if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);

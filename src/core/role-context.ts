@@ -65,6 +65,8 @@ export interface NodeView {
   quorumHave(nowMs: number): number;
   higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];
   isSettlingColdStart(nowMs: number): boolean;
+  /** The latest time peer `id` is surely known to have been alive (not queued behind our stall). */
+  knownAliveAtMs(id: NodeId): number;
 }
 
 /**
