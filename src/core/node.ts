@@ -113,6 +113,8 @@ export class ElectionNode implements RoleContext {
   #leadership: Leadership | null = null;
   #lastElection: ElectionWon | null = null;
   #stopped = false;
+  /** Campaigns in a row that failed with nobody outranking this node; the back-off grows with it. */
+  #failedCampaigns = 0;
   #nowMs: number;
 
   #stepRole: StepFunction = stepFollower;
@@ -171,6 +173,7 @@ export class ElectionNode implements RoleContext {
   get leadership(): Leadership | null { return this.#leadership; }
   get preemptionBackoff(): ReadonlyMap<NodeId, number> { return this.#preemptionBackoff; }
   get lastElection(): ElectionWon | null { return this.#lastElection; }
+  get failedCampaigns(): number { return this.#failedCampaigns; }
 
   // ---- Inputs ----
 
@@ -438,6 +441,7 @@ export class ElectionNode implements RoleContext {
     this.#campaign = null;
     this.#challenge = null;
     this.#skip.clear();
+    this.#failedCampaigns = 0;
     this.#leadership = leadership;
     this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
     // The coordinator message is the first lease round; the next one is a heartbeat away.
@@ -464,6 +468,7 @@ export class ElectionNode implements RoleContext {
     this.#challenge = null;
     this.#waitCoordinatorUntilMs = 0;
     this.#skip.clear();
+    this.#failedCampaigns = 0;
   }
 
   witnessElection(election: ElectionWon): void {
@@ -516,6 +521,20 @@ export class ElectionNode implements RoleContext {
 
   backOff(untilMs: number): void {
     this.#campaignNotBeforeMs = untilMs;
+  }
+
+  noteFailedCampaign(): void {
+    this.#failedCampaigns++;
+  }
+
+  /**
+   * The world changed (a coordinator, a win, a peer joined, restarted, died or left): failures
+   * before it say nothing about the next campaign, which waits only what a first failure would.
+   */
+  private resetBackoff(): void {
+    if (this.#failedCampaigns === 0) return;
+    this.#failedCampaigns = 0;
+    this.#campaignNotBeforeMs = Math.min(this.#campaignNotBeforeMs, this.#nowMs + this.config.heartbeatMs * (1 + this.random()));
   }
 
   resignLeadership(reason: ResignReason, successor: NodeId | null): void {
@@ -573,7 +592,10 @@ export class ElectionNode implements RoleContext {
       this.#excusedUntilMs = now + this.config.answerTimeoutMs;
       this.#peers.excuse(this.#idleUntilMs, this.#excusedUntilMs - fromMs, now);
     }
-    for (const { peer, change } of this.#peers.refresh(now)) this.emit({ type: 'peer', peer, change });
+    for (const { peer, change } of this.#peers.refresh(now)) {
+      this.emit({ type: 'peer', peer, change });
+      if (change === 'dead') this.resetBackoff();
+    }
     if (this.#duplicateUntilMs !== 0 && now >= this.#duplicateUntilMs) {
       this.#duplicateUntilMs = 0;
       this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: false });
@@ -617,6 +639,7 @@ export class ElectionNode implements RoleContext {
     const sentByMs = nowMs < this.#excusedUntilMs ? this.#stallBeganMs : nowMs;
     const change = this.#peers.observe(message, nowMs, sentByMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
+    if (change === 'joined' || change === 'restarted' || change === 'left') this.resetBackoff();
     if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 

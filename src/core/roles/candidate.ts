@@ -1,4 +1,5 @@
 import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
+import { campaignBackoffMs } from '../backoff.ts';
 import { VoteResult, voteResult } from '../quorum.ts';
 import type { RoleContext } from '../role-context.ts';
 import type { Campaign } from '../state/campaign.ts';
@@ -49,10 +50,15 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
     // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
     // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
     campaign.resendAtMs = nowMs + node.config.heartbeatMs * 2 ** campaign.sends;
-    const answered = campaign.granted.size + campaign.rejected.size + campaign.deferred.size;
-    if (answered < node.config.voters.length) {
+    const silent = node.config.voters.filter(
+      (id) => id !== node.id && !campaign.granted.has(id) && !campaign.rejected.has(id) && !campaign.deferred.has(id),
+    );
+    if (silent.length > 0) {
       campaign.sends++;
-      requestVotes(node, 'all');
+      // Only those that have not answered; by one multicast only when they are most of the others,
+      // so that the voters that did answer never answer more copies than are needed.
+      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all');
+      else for (const id of silent) requestVotes(node, id);
     }
   }
 }
@@ -173,8 +179,13 @@ function abandon(node: RoleContext, nowMs: number): void {
       answered: new Set(),
     });
   } else if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
-  // Random back-off only separates the rare equal-rank collisions (a split real vote).
-  else node.backOff(nowMs + node.config.heartbeatMs * (1 + node.random()));
+  else {
+    // Random back-off separates the rare equal-rank collisions (a split real vote); growing with
+    // each failure in a row, it keeps a node refused for a reason it cannot see (voters bound to a
+    // coordinator it does not hear) from asking every voter every 1.4 s forever.
+    node.noteFailedCampaign();
+    node.backOff(nowMs + campaignBackoffMs(node.config, node.failedCampaigns, node.random));
+  }
 }
 
 function requestVotes(node: RoleContext, to: NodeId | 'all'): void {
