@@ -97,6 +97,11 @@ export class ElectionNode implements RoleContext {
   #nextHeartbeatMs: number;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
   #beatIntervalMs: number;
+  /** When the last heartbeat left, and the `can_lead` it said; news is told at once (beatIfNews). */
+  #lastBeatMs = -Infinity;
+  #announcedCanLead = false;
+  /** A peer died or left since the last heartbeat: its `hears` is out of date. */
+  #hearsNews = false;
   /** When the next input is due at the latest (a timer); an input much later means we were stalled. */
   #idleUntilMs: number;
   /** Silence up to this time has been excused already as our own stall (with its grace). */
@@ -193,6 +198,7 @@ export class ElectionNode implements RoleContext {
     this.advance(nowMs);
     this.receive(message, this.#nowMs);
     this.beatIfFaster(this.#nowMs);
+    this.beatIfNews(this.#nowMs);
     this.observe();
   }
 
@@ -594,7 +600,10 @@ export class ElectionNode implements RoleContext {
     }
     for (const { peer, change } of this.#peers.refresh(now)) {
       this.emit({ type: 'peer', peer, change });
-      if (change === 'dead') this.resetBackoff();
+      if (change === 'dead') {
+        this.resetBackoff();
+        this.#hearsNews = true;
+      }
     }
     if (this.#duplicateUntilMs !== 0 && now >= this.#duplicateUntilMs) {
       this.#duplicateUntilMs = 0;
@@ -603,6 +612,7 @@ export class ElectionNode implements RoleContext {
     this.#tickRole(this, now);
     if (now >= this.#nextHeartbeatMs) this.beat(now);
     else this.beatIfFaster(now);
+    this.beatIfNews(now);
   }
 
   /**
@@ -617,8 +627,22 @@ export class ElectionNode implements RoleContext {
 
   private beat(nowMs: number): void {
     this.#beatIntervalMs = this.heartbeatIntervalMs(nowMs);
-    sendHeartbeat(this, nowMs, this.#beatIntervalMs);
+    this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
     this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs;
+    this.#lastBeatMs = nowMs;
+    this.#hearsNews = false;
+  }
+
+  /**
+   * A slow beater whose `can_lead` or `hears` changed tells its peers at once, at most once per
+   * `heartbeatMs`: Bully's eligibility is read from them, and a slow beat is a second away.
+   */
+  private beatIfNews(nowMs: number): void {
+    if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
+    if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
+    const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
+    if (nowMs >= dueMs) this.beat(nowMs);
+    else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);
   }
 
   /** Peers time this node out by the interval it announced: a faster need is announced at once. */
@@ -640,6 +664,7 @@ export class ElectionNode implements RoleContext {
     const change = this.#peers.observe(message, nowMs, sentByMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
     if (change === 'joined' || change === 'restarted' || change === 'left') this.resetBackoff();
+    if (change === 'left') this.#hearsNews = true;
     if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 

@@ -43,18 +43,20 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
   extendLease(node, round);
 }
 
-/** Every node's periodic heartbeat; a coordinator's opens a new lease round. */
-export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): void {
+/** Every node's periodic heartbeat; a coordinator's opens a new lease round. Returns the `can_lead` it said. */
+export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): boolean {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
+  const canLead = node.canLead(nowMs);
   node.broadcast({
     type: 'heartbeat',
     role: node.role,
     leader: node.knownLeader(nowMs),
     round,
     hears: node.peers.aliveIds(nowMs),
-    canLead: node.canLead(nowMs),
+    canLead,
     intervalMs,
   });
+  return canLead;
 }
 
 function openRound(node: RoleContext, nowMs: number): number {
