@@ -39,6 +39,8 @@ export type PeerChange = 'joined' | 'restarted' | 'suspected' | 'recovered' | 'd
 export interface PeerTableOptions {
   timeoutMs: number;
   heartbeatMs: number;
+  /** The slowest rate a peer may announce: it is in config_id, so every voter has the same. */
+  memberBeatMs: number;
   suspectPhi: number;
 }
 
@@ -135,10 +137,13 @@ export class PeerTable implements PeerView {
     peer.excusedMs = 0;
     peer.term = message.term;
     if (message.type === 'heartbeat') {
-      if (message.intervalMs !== peer.beatIntervalMs) {
+      // No voter beats slower than the slow rate all agree on (config_id): an announcement above
+      // it would keep a dead peer alive longer than any bound in docs/protocol.md.
+      const intervalMs = Math.min(message.intervalMs, this.options.memberBeatMs);
+      if (intervalMs !== peer.beatIntervalMs) {
         // A new rate: intervals measured at the old one would make phi meaningless.
-        peer.beatIntervalMs = message.intervalMs;
-        peer.arrivals = new ArrivalWindow(message.intervalMs);
+        peer.beatIntervalMs = intervalMs;
+        peer.arrivals = new ArrivalWindow(intervalMs);
       }
       peer.arrivals.record(nowMs);
       peer.role = message.role;
