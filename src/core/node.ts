@@ -448,6 +448,7 @@ export class ElectionNode implements RoleContext {
     this.#challenge = null;
     this.#skip.clear();
     this.#failedCampaigns = 0;
+    this.#electionCause = ElectionCause.Failover; // a cold start ends with its first coordinator
     this.#leadership = leadership;
     this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
     // The coordinator message is the first lease round; the next one is a heartbeat away.
@@ -475,6 +476,10 @@ export class ElectionNode implements RoleContext {
     this.#waitCoordinatorUntilMs = 0;
     this.#skip.clear();
     this.#failedCampaigns = 0;
+    // A cold start ends with the first coordinator: the next election is a failover unless a
+    // resignation says otherwise. Set only on losing the coordinator, it stuck when a higher term
+    // forgot the coordinator before its promise ran out (slow beats, cold-start settling).
+    this.#electionCause = ElectionCause.Failover;
   }
 
   witnessElection(election: ElectionWon): void {
