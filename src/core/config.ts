@@ -48,6 +48,12 @@ export const DEFAULT_LAN_TIMINGS = {
   suspectPhi: 8, // Akka/Cassandra's usual threshold: about one false suspicion in 10^8
 } as const;
 
+/**
+ * The longest beat interval a node may be configured with, and so the longest the wire accepts:
+ * one heartbeat keeps a peer alive for at most three of them.
+ */
+export const MAX_BEAT_INTERVAL_MS = 60_000;
+
 /** A peer is dead after this many of its own beat intervals of silence (and never before the timeout). */
 export const MISSED_BEATS = 3;
 
@@ -127,6 +133,9 @@ function checkConfig(c: ElectionConfig): void {
   if (c.memberBeatMs < c.heartbeatMs) {
     throw new ConfigError('memberBeatMs', `${c.memberBeatMs} must be at least heartbeatMs (${c.heartbeatMs})`);
   }
+  if (c.memberBeatMs > MAX_BEAT_INTERVAL_MS) {
+    throw new ConfigError('memberBeatMs', `${c.memberBeatMs} must be at most ${MAX_BEAT_INTERVAL_MS} (a minute)`);
+  }
   if (!(c.dampingMs >= 0) || !Number.isFinite(c.dampingMs)) {
     throw new ConfigError('dampingMs', `must be 0 or more, got ${c.dampingMs}`);
   }
@@ -165,11 +174,13 @@ function positive(c: ElectionConfig, field: 'heartbeatMs' | 'memberBeatMs' | 'ti
 }
 
 /**
- * A 32-bit FNV-1a hash of everything that must agree cluster-wide for the safety argument to
- * hold (voter set, timeout, lease, drift bound). Peers whose config differs are not counted.
+ * A 32-bit FNV-1a hash of everything that must agree cluster-wide: for the safety argument (voter
+ * set, timeout, lease, drift bound), and for the failure detector, which times a bound follower
+ * out by three of its slow beats (`memberBeatMs`): a peer trusts an announced interval only up to
+ * its own slow rate. Peers whose config differs are not counted.
  */
 export function configId(c: ElectionConfig): number {
-  const text = [c.voters.join(','), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm].join('|');
+  const text = [c.voters.join(','), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm, c.memberBeatMs].join('|');
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

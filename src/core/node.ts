@@ -23,6 +23,7 @@ import type { Challenge } from './state/challenge.ts';
 import { DurableState, type PersistentState } from './state/durable.ts';
 import type { ElectionWon } from './state/election-won.ts';
 import type { Leadership } from './state/leadership.ts';
+import type { NamedSuccessor } from './state/named-successor.ts';
 import type { NodeSnapshot } from './state/snapshot.ts';
 import { buildStatus, type NodeStatus } from './status.ts';
 import { MAX_TERM, mayAdoptTerm, offeredTerm } from './terms.ts';
@@ -85,6 +86,7 @@ export class ElectionNode implements RoleContext {
   #promisedLeader: NodeId | null = null;
   #promisedTerm = 0;
   #releasedTerm = 0;
+  #namedSuccessor: NamedSuccessor | null = null;
   #electionCause: ElectionCause = ElectionCause.ColdStart;
   #campaignNotBeforeMs: number;
   readonly #quarantineUntilMs: number;
@@ -95,8 +97,17 @@ export class ElectionNode implements RoleContext {
   #nextHeartbeatMs: number;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
   #beatIntervalMs: number;
+  /** When the last heartbeat left, and the `can_lead` it said; news is told at once (beatIfNews). */
+  #lastBeatMs = -Infinity;
+  #announcedCanLead = false;
+  /** A peer died or left since the last heartbeat: its `hears` is out of date. */
+  #hearsNews = false;
   /** When the next input is due at the latest (a timer); an input much later means we were stalled. */
   #idleUntilMs: number;
+  /** Silence up to this time has been excused already as our own stall (with its grace). */
+  #excusedUntilMs = 0;
+  /** When the last stall began: what is read before `#excusedUntilMs` may have been sent then. */
+  #stallBeganMs = 0;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
@@ -107,6 +118,8 @@ export class ElectionNode implements RoleContext {
   #leadership: Leadership | null = null;
   #lastElection: ElectionWon | null = null;
   #stopped = false;
+  /** Campaigns in a row that failed with nobody outranking this node; the back-off grows with it. */
+  #failedCampaigns = 0;
   #nowMs: number;
 
   #stepRole: StepFunction = stepFollower;
@@ -154,6 +167,7 @@ export class ElectionNode implements RoleContext {
   get promisedLeader(): NodeId | null { return this.#promisedLeader; }
   get promisedTerm(): number { return this.#promisedTerm; }
   get releasedTerm(): number { return this.#releasedTerm; }
+  get namedSuccessor(): NamedSuccessor | null { return this.#namedSuccessor; }
   get electionCause(): ElectionCause { return this.#electionCause; }
   get campaignNotBeforeMs(): number { return this.#campaignNotBeforeMs; }
   get quarantineUntilMs(): number { return this.#quarantineUntilMs; }
@@ -164,6 +178,7 @@ export class ElectionNode implements RoleContext {
   get leadership(): Leadership | null { return this.#leadership; }
   get preemptionBackoff(): ReadonlyMap<NodeId, number> { return this.#preemptionBackoff; }
   get lastElection(): ElectionWon | null { return this.#lastElection; }
+  get failedCampaigns(): number { return this.#failedCampaigns; }
 
   // ---- Inputs ----
 
@@ -183,6 +198,7 @@ export class ElectionNode implements RoleContext {
     this.advance(nowMs);
     this.receive(message, this.#nowMs);
     this.beatIfFaster(this.#nowMs);
+    this.beatIfNews(this.#nowMs);
     this.observe();
   }
 
@@ -262,7 +278,7 @@ export class ElectionNode implements RoleContext {
   quorumHave(nowMs: number): number {
     if (this.#leadership !== null) {
       let acked = 1;
-      for (const at of this.#leadership.lastAckMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
+      for (const at of this.#leadership.ackedRoundSentMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
       return acked;
     }
     return 1 + this.#peers.aliveIds(nowMs).length;
@@ -319,7 +335,7 @@ export class ElectionNode implements RoleContext {
     ];
     if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
     for (const peer of this.#peers.all()) {
-      deadlines.push(peer.lastHeardMs + this.#peers.silenceLimitMs(peer), peer.aliveSinceMs + this.config.dampingMs);
+      deadlines.push(this.#peers.deadMs(peer), peer.aliveSinceMs + this.config.dampingMs);
     }
     if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.config.timeoutMs);
     let next = this.#nextHeartbeatMs;
@@ -364,8 +380,18 @@ export class ElectionNode implements RoleContext {
    * for votes at once, without a pre-vote. Null: nobody fits, and Bully decides as after a failure.
    */
   handoverTarget(nowMs: number): NodeId | null {
-    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.#peers.get(id)!.lastHeardMs <= 2 * this.config.heartbeatMs);
+    const fresh = this.higherEligible(nowMs, 0).find((id) => nowMs - this.knownAliveAtMs(id) <= 2 * this.config.heartbeatMs);
     return fresh ?? null;
+  }
+
+  /**
+   * The latest time peer `id` is known to have been alive: when we heard it, unless that message
+   * may have waited in our queue behind a stall of ours, or when it was sent a lease round it
+   * acknowledged (a coordinator woken from a 700 ms stall named a follower dead meanwhile).
+   */
+  knownAliveAtMs(id: NodeId): number {
+    const heardMs = this.#peers.get(id)?.knownAliveAtMs ?? -Infinity;
+    return Math.max(heardMs, this.#leadership?.ackedRoundSentMs.get(id) ?? -Infinity);
   }
 
   /** The voter's rules (./voting.ts); a method so that tests can mutate them in a subclass. */
@@ -421,6 +447,8 @@ export class ElectionNode implements RoleContext {
     this.#campaign = null;
     this.#challenge = null;
     this.#skip.clear();
+    this.#failedCampaigns = 0;
+    this.#electionCause = ElectionCause.Failover; // a cold start ends with its first coordinator
     this.#leadership = leadership;
     this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
     // The coordinator message is the first lease round; the next one is a heartbeat away.
@@ -447,6 +475,11 @@ export class ElectionNode implements RoleContext {
     this.#challenge = null;
     this.#waitCoordinatorUntilMs = 0;
     this.#skip.clear();
+    this.#failedCampaigns = 0;
+    // A cold start ends with the first coordinator: the next election is a failover unless a
+    // resignation says otherwise. Set only on losing the coordinator, it stuck when a higher term
+    // forgot the coordinator before its promise ran out (slow beats, cold-start settling).
+    this.#electionCause = ElectionCause.Failover;
   }
 
   witnessElection(election: ElectionWon): void {
@@ -467,9 +500,10 @@ export class ElectionNode implements RoleContext {
     if (this.term === term) this.#leader = null;
   }
 
-  acceptResignation(term: number, cause: ElectionCause): void {
+  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void {
     this.releasePromise(term);
     this.#electionCause = cause;
+    this.#namedSuccessor = successor === null ? null : { term, id: successor };
   }
 
   loseCoordinator(): void {
@@ -500,11 +534,26 @@ export class ElectionNode implements RoleContext {
     this.#campaignNotBeforeMs = untilMs;
   }
 
+  noteFailedCampaign(): void {
+    this.#failedCampaigns++;
+  }
+
+  /**
+   * The world changed (a coordinator, a win, a peer joined, restarted, died or left): failures
+   * before it say nothing about the next campaign, which waits only what a first failure would.
+   */
+  private resetBackoff(): void {
+    if (this.#failedCampaigns === 0) return;
+    this.#failedCampaigns = 0;
+    this.#campaignNotBeforeMs = Math.min(this.#campaignNotBeforeMs, this.#nowMs + this.config.heartbeatMs * (1 + this.random()));
+  }
+
   resignLeadership(reason: ResignReason, successor: NodeId | null): void {
     const term = this.term;
     this.becomeFollower(term, reason);
     this.#leader = null;
     this.#releasedTerm = term;
+    this.#namedSuccessor = successor === null ? null : { term, id: successor };
     this.broadcast({ type: 'resign', reason, successor });
   }
 
@@ -546,9 +595,21 @@ export class ElectionNode implements RoleContext {
     // "Failure detection"). On a starved machine this turned every pause into a wave of deaths
     // and rejoins, and a cold start of 50 nodes on 2 cores into an election storm.
     const lateMs = now - this.#idleUntilMs;
-    // The answer timeout on top: what peers sent just before we woke is still queued behind this input.
-    if (lateMs > this.config.answerTimeoutMs) this.#peers.excuse(lateMs + this.config.answerTimeoutMs, now);
-    for (const { peer, change } of this.#peers.refresh(now)) this.emit({ type: 'peer', peer, change });
+    if (lateMs > this.config.answerTimeoutMs) {
+      // The answer timeout on top: what peers sent just before we woke is still queued behind this
+      // input. Once per stall: a time already excused (the last late input's grace) is not again.
+      const fromMs = Math.max(this.#idleUntilMs, this.#excusedUntilMs);
+      if (this.#excusedUntilMs < this.#idleUntilMs) this.#stallBeganMs = this.#idleUntilMs;
+      this.#excusedUntilMs = now + this.config.answerTimeoutMs;
+      this.#peers.excuse(this.#idleUntilMs, this.#excusedUntilMs - fromMs, now);
+    }
+    for (const { peer, change } of this.#peers.refresh(now)) {
+      this.emit({ type: 'peer', peer, change });
+      if (change === 'dead') {
+        this.resetBackoff();
+        this.#hearsNews = true;
+      }
+    }
     if (this.#duplicateUntilMs !== 0 && now >= this.#duplicateUntilMs) {
       this.#duplicateUntilMs = 0;
       this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: false });
@@ -556,6 +617,7 @@ export class ElectionNode implements RoleContext {
     this.#tickRole(this, now);
     if (now >= this.#nextHeartbeatMs) this.beat(now);
     else this.beatIfFaster(now);
+    this.beatIfNews(now);
   }
 
   /**
@@ -570,8 +632,22 @@ export class ElectionNode implements RoleContext {
 
   private beat(nowMs: number): void {
     this.#beatIntervalMs = this.heartbeatIntervalMs(nowMs);
-    sendHeartbeat(this, nowMs, this.#beatIntervalMs);
+    this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
     this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs;
+    this.#lastBeatMs = nowMs;
+    this.#hearsNews = false;
+  }
+
+  /**
+   * A slow beater whose `can_lead` or `hears` changed tells its peers at once, at most once per
+   * `heartbeatMs`: Bully's eligibility is read from them, and a slow beat is a second away.
+   */
+  private beatIfNews(nowMs: number): void {
+    if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
+    if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
+    const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
+    if (nowMs >= dueMs) this.beat(nowMs);
+    else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);
   }
 
   /** Peers time this node out by the interval it announced: a faster need is announced at once. */
@@ -589,8 +665,11 @@ export class ElectionNode implements RoleContext {
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const isNew = this.#peers.get(message.from) === undefined;
-    const change = this.#peers.observe(message, nowMs);
+    const sentByMs = nowMs < this.#excusedUntilMs ? this.#stallBeganMs : nowMs;
+    const change = this.#peers.observe(message, nowMs, sentByMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
+    if (change === 'joined' || change === 'restarted' || change === 'left') this.resetBackoff();
+    if (change === 'left') this.#hearsNews = true;
     if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 
@@ -601,6 +680,7 @@ export class ElectionNode implements RoleContext {
     }
     if (message.type === 'answer') {
       this.#challenge?.answered.add(message.from);
+      if (this.#campaign !== null) this.#stepRole(this, message, nowMs); // a voter's preferred ID answered
       return;
     }
     if (message.type === 'vote-request') {

@@ -9,8 +9,15 @@ export type PeerState = (typeof PeerState)[keyof typeof PeerState];
 export interface Peer {
   readonly id: NodeId;
   bootId: number;
-  /** Last time any message of the current boot arrived. */
+  /** Last time any message of the current boot arrived (never moved by an excuse: freshness reads it). */
   lastHeardMs: number;
+  /**
+   * The latest time the peer is known to have been alive: `lastHeardMs`, except for a message read
+   * while our queue drained after a stall of ours, which may have been sent as the stall began.
+   */
+  knownAliveAtMs: number;
+  /** Silence since `lastHeardMs` that was this node's own stall, not the peer's: at most a timeout, or one longer stall. */
+  excusedMs: number;
   /** Start of the current unbroken stretch of liveness; preemption damping counts from here. */
   aliveSinceMs: number;
   role: Role;
@@ -32,6 +39,8 @@ export type PeerChange = 'joined' | 'restarted' | 'suspected' | 'recovered' | 'd
 export interface PeerTableOptions {
   timeoutMs: number;
   heartbeatMs: number;
+  /** The slowest rate a peer may announce: it is in config_id, so every voter has the same. */
+  memberBeatMs: number;
   suspectPhi: number;
 }
 
@@ -41,6 +50,7 @@ export interface PeerView {
   all(): Iterable<Readonly<Peer>>;
   isAlive(peer: Readonly<Peer>, nowMs: number): boolean;
   silenceLimitMs(peer: Readonly<Peer>): number;
+  deadMs(peer: Readonly<Peer>): number;
   aliveIds(nowMs: number): NodeId[];
   stateOf(peer: Readonly<Peer>, nowMs: number): PeerState;
 }
@@ -63,7 +73,12 @@ export class PeerTable implements PeerView {
   }
 
   isAlive(peer: Peer, nowMs: number): boolean {
-    return !peer.left && nowMs - peer.lastHeardMs < this.silenceLimitMs(peer);
+    return !peer.left && nowMs < this.deadMs(peer);
+  }
+
+  /** When `peer` counts as dead if nothing more is heard: its silence limit, plus what was excused. */
+  deadMs(peer: Peer): number {
+    return peer.lastHeardMs + peer.excusedMs + this.silenceLimitMs(peer);
   }
 
   /** How long `peer` may be silent before it counts as dead: a few of its own beats, at least the timeout. */
@@ -79,20 +94,29 @@ export class PeerTable implements PeerView {
   }
 
   /**
-   * This node was stalled for `ms` (a pause, a starved process): nobody was heard because nobody
-   * listened. The stall is not counted against any peer; what they sent meanwhile is queued and
-   * comes next. Promises and leases are not touched: they run on real time.
+   * This node was stalled from `stallStartMs` for `ms` (a pause, a starved process): nobody was
+   * heard because nobody listened. The stall is not counted against a peer that was alive when it
+   * began; what they sent meanwhile is queued and comes next. A peer already past its limit then
+   * is not revived. Excuses add up since a peer was last heard only to `max(timeoutMs, ms)`
+   * (docs/protocol.md, "Failure detection"), so a node whose inputs are always late still
+   * declares a silent peer dead. Promises and leases are not touched: they run on real time.
    */
-  excuse(ms: number, nowMs: number): void {
+  excuse(stallStartMs: number, ms: number, nowMs: number): void {
+    const capMs = Math.max(this.options.timeoutMs, ms);
     for (const peer of this.peers.values()) {
-      const excused = Math.min(nowMs, peer.lastHeardMs + ms) - peer.lastHeardMs;
-      peer.lastHeardMs += excused;
+      if (!this.isAlive(peer, stallStartMs)) continue;
+      const silentMs = nowMs - peer.lastHeardMs - peer.excusedMs;
+      const excused = Math.max(0, Math.min(ms, capMs - peer.excusedMs, silentMs));
+      peer.excusedMs += excused;
       peer.arrivals.excuse(excused);
     }
   }
 
-  /** Records that `message` arrived; returns a change worth reporting, if any. */
-  observe(message: Message, nowMs: number): PeerChange | null {
+  /**
+   * Records that `message` arrived; returns a change worth reporting, if any. `sentByMs`: the
+   * latest time it was surely sent (earlier than `nowMs` if it may have waited behind our stall).
+   */
+  observe(message: Message, nowMs: number, sentByMs: number = nowMs): PeerChange | null {
     let peer = this.peers.get(message.from);
     let change: PeerChange | null = null;
     if (peer === undefined) {
@@ -109,12 +133,17 @@ export class PeerTable implements PeerView {
       change = 'joined';
     }
     peer.lastHeardMs = nowMs;
+    peer.knownAliveAtMs = Math.max(peer.knownAliveAtMs, sentByMs);
+    peer.excusedMs = 0;
     peer.term = message.term;
     if (message.type === 'heartbeat') {
-      if (message.intervalMs !== peer.beatIntervalMs) {
+      // No voter beats slower than the slow rate all agree on (config_id): an announcement above
+      // it would keep a dead peer alive longer than any bound in docs/protocol.md.
+      const intervalMs = Math.min(message.intervalMs, this.options.memberBeatMs);
+      if (intervalMs !== peer.beatIntervalMs) {
         // A new rate: intervals measured at the old one would make phi meaningless.
-        peer.beatIntervalMs = message.intervalMs;
-        peer.arrivals = new ArrivalWindow(message.intervalMs);
+        peer.beatIntervalMs = intervalMs;
+        peer.arrivals = new ArrivalWindow(intervalMs);
       }
       peer.arrivals.record(nowMs);
       peer.role = message.role;
@@ -162,6 +191,8 @@ export class PeerTable implements PeerView {
       id: message.from,
       bootId: message.bootId,
       lastHeardMs: nowMs,
+      knownAliveAtMs: 0,
+      excusedMs: 0,
       aliveSinceMs: nowMs,
       role: 'follower',
       term: message.term,

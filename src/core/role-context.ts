@@ -11,6 +11,7 @@ import type { Campaign } from './state/campaign.ts';
 import type { Challenge } from './state/challenge.ts';
 import type { ElectionWon } from './state/election-won.ts';
 import type { Leadership } from './state/leadership.ts';
+import type { NamedSuccessor } from './state/named-successor.ts';
 import type { VoteDecision } from './vote-decision.ts';
 
 /** A node's state, read-only, and the questions it answers about it. */
@@ -35,6 +36,8 @@ export interface NodeView {
   readonly promisedTerm: number;
   /** The coordinator of this term resigned: its lease rounds are ignored from now on. */
   readonly releasedTerm: number;
+  /** Whom the last coordinator that resigned (to us, or this node itself) named as successor. */
+  readonly namedSuccessor: NamedSuccessor | null;
   /** Why the next election happens; shown on the dashboard. */
   readonly electionCause: ElectionCause;
   /** No campaign before this time (boot grace, back-off after a lost campaign). */
@@ -52,6 +55,8 @@ export interface NodeView {
   readonly preemptionBackoff: ReadonlyMap<NodeId, number>;
   /** The last election this node saw won (its own or a coordinator's announcement). */
   readonly lastElection: ElectionWon | null;
+  /** Campaigns in a row that failed with nobody outranking this node (the back-off's exponent). */
+  readonly failedCampaigns: number;
 
   holdsPromise(nowMs: number): boolean;
   hasLease(nowMs: number): boolean;
@@ -62,6 +67,8 @@ export interface NodeView {
   quorumHave(nowMs: number): number;
   higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];
   isSettlingColdStart(nowMs: number): boolean;
+  /** The latest time peer `id` is surely known to have been alive (not queued behind our stall). */
+  knownAliveAtMs(id: NodeId): number;
 }
 
 /**
@@ -84,8 +91,8 @@ export interface NodeTransitions {
   witnessElection(election: ElectionWon): void;
   /** The coordinator of `term` resigned: its promise no longer binds (./voting.ts). */
   releasePromise(term: number): void;
-  /** The same, announced by the coordinator itself; the next election has `cause`. */
-  acceptResignation(term: number, cause: ElectionCause): void;
+  /** The same, announced by the coordinator itself; the next election has `cause`; it named `successor`. */
+  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void;
   /** The coordinator's lease ran out here: the next election is a failover. */
   loseCoordinator(): void;
   /** A Bully challenge to the higher IDs went out. */
@@ -98,6 +105,8 @@ export interface NodeTransitions {
   endDeference(): void;
   /** A lost campaign: no new one before `untilMs`. */
   backOff(untilMs: number): void;
+  /** One more campaign in a row failed with nobody outranking this node. */
+  noteFailedCampaign(): void;
   /** Drops the lease first, then announces it; followers may then vote at once. */
   resignLeadership(reason: ResignReason, successor: NodeId | null): void;
   /** Hands over to `successor`, and not again to it before `notAgainBeforeMs`. */

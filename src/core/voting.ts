@@ -35,6 +35,11 @@ export function decideVote(node: RoleContext, request: VoteRequest, nowMs: numbe
 
 /** Bully: the highest live ID that could lead, this voter included, outranks the candidate. */
 function higherThanCandidate(node: RoleContext, request: VoteRequest, nowMs: number): NodeId | null {
+  // The coordinator that resigned already judged Bully on fresher evidence (acknowledgements every
+  // heartbeat) than this voter's view of the other followers: a follower dead for a moment still
+  // looks alive here for up to three slow beats, and refusing for it cost a handover seconds.
+  const named = node.namedSuccessor;
+  if (!request.preVote && named !== null && named.id === request.from && named.term === request.resignedTerm) return null;
   const [highestPeer = 0] = node.higherEligible(nowMs, request.from, new Set(request.skip));
   const self = node.id > request.from && node.canLead(nowMs) ? node.id : 0;
   const best = Math.max(highestPeer, self);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, type NodeId } from '../core/index.ts';
+import { ConfigError, MAX_BEAT_INTERVAL_MS, type NodeId } from '../core/index.ts';
 import { KeyError, parseKeys, readKeyFile } from '../net/keys.ts';
 import { MetricsListenError } from '../metrics/listen-error.ts';
 import type { NodeOptions } from '../runtime/options.ts';
@@ -197,7 +197,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     acceptNewVoters: values['accept-new-voters'] ?? false,
     heartbeatMs: integer('--heartbeat-ms', values['heartbeat-ms'], 1, 600_000),
-    memberBeatMs: integer('--member-beat-ms', values['member-beat-ms'], 1, 600_000),
+    memberBeatMs: integer('--member-beat-ms', values['member-beat-ms'], 1, MAX_BEAT_INTERVAL_MS),
     timeoutMs: integer('--timeout-ms', values['timeout-ms'], 1, 3_600_000),
     leaseMs: integer('--lease-ms', values['lease-ms'], 1, 3_600_000),
     dampingMs: integer('--damping-ms', values['damping-ms'], 0, 3_600_000),

@@ -10,6 +10,7 @@ import {
   type Message,
   type NodeId,
 } from '../core/messages.ts';
+import { MAX_BEAT_INTERVAL_MS } from '../core/config.ts';
 import { scanFields, type MessageShape } from './framing.ts';
 import { decodeIdSet, encodeIdSet } from './id-set.ts';
 import { conclave } from './generated/conclave.js';
@@ -348,8 +349,8 @@ function hearsOnWire(hears: readonly NodeId[]): { hears: number[]; hearsBits: Ui
 
 const NO_BYTES = new Uint8Array(0);
 
-/** An hour: beyond any sensible rate, and a bound on how long one heartbeat keeps a peer alive. */
-export const MAX_BEAT_INTERVAL_MS = 3_600_000;
+/** The longest interval any valid configuration announces (a minute); the core trusts only its own slow rate. */
+export { MAX_BEAT_INTERVAL_MS };
 
 function beatInterval(value: number | null | undefined): number {
   if (value === null || value === undefined || value < 1 || value > MAX_BEAT_INTERVAL_MS) {

@@ -30,7 +30,7 @@ describe('dashboard flags', () => {
     [['--dashboard-host', '0.0.0.0'], /--dashboard-host needs --dashboard-port/],
     [['--dashboard-controls'], /--dashboard-controls needs --dashboard-port/],
     [['--dashboard-socket', '/tmp/n1.sock'], /--dashboard-socket needs --dashboard-port/],
-    [['--member-beat-ms', 'abc'], /--member-beat-ms must be an integer from 1 to 600000, got "abc"/],
+    [['--member-beat-ms', 'abc'], /--member-beat-ms must be an integer from 1 to 60000, got "abc"/],
     [['--member-beat-ms', '50'], /--member-beat-ms: 50 must be at least heartbeatMs \(100\)/],
   ] as const) {
     it(`exit 2 naming the flag: ${flags.join(' ')}`, () => {

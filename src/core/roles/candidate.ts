@@ -1,4 +1,5 @@
 import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
+import { campaignBackoffMs } from '../backoff.ts';
 import { VoteResult, voteResult } from '../quorum.ts';
 import type { RoleContext } from '../role-context.ts';
 import type { Campaign } from '../state/campaign.ts';
@@ -22,6 +23,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     deadlineMs: nowMs + phaseMs(node),
     resendAtMs: nowMs + node.config.heartbeatMs,
     sends: 1,
+    challenged: new Map(),
   });
   if (!preVote) {
     startRealVote(node, nowMs);
@@ -38,6 +40,7 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
     abandon(node, nowMs);
     return;
   }
+  if (skipSilentPreferred(node, nowMs)) return;
   for (const [id, atMs] of campaign.deferred) {
     if (nowMs < atMs) continue;
     campaign.deferred.delete(id);
@@ -47,10 +50,15 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
     // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
     // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
     campaign.resendAtMs = nowMs + node.config.heartbeatMs * 2 ** campaign.sends;
-    const answered = campaign.granted.size + campaign.rejected.size + campaign.deferred.size;
-    if (answered < node.config.voters.length) {
+    const silent = node.config.voters.filter(
+      (id) => id !== node.id && !campaign.granted.has(id) && !campaign.rejected.has(id) && !campaign.deferred.has(id),
+    );
+    if (silent.length > 0) {
       campaign.sends++;
-      requestVotes(node, 'all');
+      // Only those that have not answered; by one multicast only when they are most of the others,
+      // so that the voters that did answer never answer more copies than are needed.
+      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all');
+      else for (const id of silent) requestVotes(node, id);
     }
   }
 }
@@ -68,6 +76,13 @@ export function stepCandidate(node: RoleContext, message: Message, nowMs: number
     case 'coordinator':
       followLeader(node, message.from, message.round, message.term, nowMs);
       return;
+    case 'answer':
+      // A higher ID a voter preferred is alive and takes over: wait for its coordinator message.
+      if (node.campaign!.challenged.has(message.from)) {
+        node.becomeFollower(node.term, 'lease-expired');
+        node.deferToHigher(nowMs + node.config.timeoutMs);
+      }
+      return;
     default:
       return;
   }
@@ -82,10 +97,47 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
   campaign.rejected.delete(voter);
   campaign.deferred.delete(voter);
   if (vote.granted) campaign.granted.add(voter);
-  else if (vote.reason === RejectReason.LeaseHeld || vote.reason === RejectReason.Quarantine) {
+  else if (vote.reason === RejectReason.HigherNode && vote.prefer !== null && campaign.skip.includes(vote.prefer)) {
+    // An answer to an earlier request, without the skip list: the voter has not judged this one.
+    return;
+  } else if (vote.reason === RejectReason.LeaseHeld || vote.reason === RejectReason.Quarantine) {
     campaign.deferred.set(voter, nowMs + Math.max(1, vote.retryAfterMs));
   } else campaign.rejected.set(voter, vote.reason ?? RejectReason.NotEligible);
+  if (vote.reason === RejectReason.HigherNode && vote.prefer !== null) challengePreferred(node, vote.prefer, nowMs);
   evaluate(node, nowMs);
+}
+
+/**
+ * A voter defers to a higher ID this candidate does not count (a follower that died a moment ago
+ * still looks alive to the others for up to three slow beats): ask it, as Bully does, instead of
+ * waiting a whole timeout for a coordinator that may never come.
+ */
+function challengePreferred(node: RoleContext, preferred: NodeId, nowMs: number): void {
+  const campaign = node.campaign!;
+  if (campaign.challenged.has(preferred) || preferred === node.id) return;
+  campaign.challenged.set(preferred, nowMs + node.config.answerTimeoutMs);
+  node.send(preferred, { type: 'election', cause: campaign.cause });
+  node.emit({ type: 'challenge-sent', to: [preferred] });
+}
+
+/**
+ * Preferred IDs that did not answer in time are skipped, and if a voter's refusal rested on one,
+ * the campaign starts again naming them in `skip`. Returns true when it did.
+ */
+function skipSilentPreferred(node: RoleContext, nowMs: number): boolean {
+  const campaign = node.campaign!;
+  const silent: NodeId[] = [];
+  for (const [id, dueMs] of campaign.challenged) {
+    if (nowMs < dueMs || campaign.skip.includes(id)) continue;
+    silent.push(id);
+  }
+  if (silent.length === 0) return false;
+  for (const id of silent) campaign.challenged.delete(id);
+  node.skipUnanswered(silent);
+  if (![...campaign.rejected.values()].includes(RejectReason.HigherNode)) return false;
+  node.becomeFollower(node.term, 'lease-expired');
+  startCampaign(node, nowMs);
+  return true;
 }
 
 function evaluate(node: RoleContext, nowMs: number): void {
@@ -115,11 +167,25 @@ function startRealVote(node: RoleContext, nowMs: number): void {
 
 /** Lost or timed out: defer to a higher ID if a voter named one, else back off a little. */
 function abandon(node: RoleContext, nowMs: number): void {
-  const outranked = [...node.campaign!.rejected.values()].includes(RejectReason.HigherNode);
+  const campaign = node.campaign!;
+  const outranked = [...campaign.rejected.values()].includes(RejectReason.HigherNode);
+  const pending = [...campaign.challenged].filter(([id, dueMs]) => nowMs < dueMs && !campaign.skip.includes(id));
   node.becomeFollower(node.term, 'lease-expired');
-  if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
-  // Random back-off only separates the rare equal-rank collisions (a split real vote).
-  else node.backOff(nowMs + node.config.heartbeatMs * (1 + node.random()));
+  if (pending.length > 0) {
+    // The preferred IDs were asked and may still answer: resolve it as a follower's challenge.
+    node.startChallenge({
+      deadlineMs: Math.max(...pending.map(([, dueMs]) => dueMs)),
+      challenged: new Set(pending.map(([id]) => id)),
+      answered: new Set(),
+    });
+  } else if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
+  else {
+    // Random back-off separates the rare equal-rank collisions (a split real vote); growing with
+    // each failure in a row, it keeps a node refused for a reason it cannot see (voters bound to a
+    // coordinator it does not hear) from asking every voter every 1.4 s forever.
+    node.noteFailedCampaign();
+    node.backOff(nowMs + campaignBackoffMs(node.config, node.failedCampaigns, node.random));
+  }
 }
 
 function requestVotes(node: RoleContext, to: NodeId | 'all'): void {

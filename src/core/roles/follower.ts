@@ -45,6 +45,7 @@ function onResign(node: RoleContext, resign: Resign, nowMs: number): void {
   node.acceptResignation(
     resign.term,
     resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation,
+    resign.successor,
   );
   if (resign.successor === node.id && node.canLead(nowMs) && !node.holdsPromise(nowMs)) {
     // The coordinator chose us and dropped its lease: a pre-vote would only ask what it knows.

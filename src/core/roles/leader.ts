@@ -12,7 +12,7 @@ export function becomeLeaderNow(node: RoleContext, campaign: Campaign, nowMs: nu
     round: 0,
     rounds: new Map(),
     leaseUntilMs: 0,
-    lastAckMs: new Map(),
+    ackedRoundSentMs: new Map(),
   });
   const round = openRound(node, nowMs);
   node.broadcast({ type: 'coordinator', round, cause: campaign.cause, votedBy });
@@ -39,22 +39,24 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
   const round = leadership.rounds.get(message.round);
   if (round === undefined) return;
   round.acks.add(message.from);
-  leadership.lastAckMs.set(message.from, nowMs);
+  leadership.ackedRoundSentMs.set(message.from, Math.max(leadership.ackedRoundSentMs.get(message.from) ?? 0, round.sentAtMs));
   extendLease(node, round);
 }
 
-/** Every node's periodic heartbeat; a coordinator's opens a new lease round. */
-export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): void {
+/** Every node's periodic heartbeat; a coordinator's opens a new lease round. Returns the `can_lead` it said. */
+export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): boolean {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
+  const canLead = node.canLead(nowMs);
   node.broadcast({
     type: 'heartbeat',
     role: node.role,
     leader: node.knownLeader(nowMs),
     round,
     hears: node.peers.aliveIds(nowMs),
-    canLead: node.canLead(nowMs),
+    canLead,
     intervalMs,
   });
+  return canLead;
 }
 
 function openRound(node: RoleContext, nowMs: number): number {
@@ -91,7 +93,7 @@ function maybePreempt(node: RoleContext, nowMs: number): void {
     const peer = node.peers.get(id)!;
     return (
       nowMs - peer.aliveSinceMs >= dampingMs &&
-      nowMs - peer.lastHeardMs <= 2 * heartbeatMs &&
+      nowMs - node.knownAliveAtMs(id) <= 2 * heartbeatMs &&
       nowMs >= (node.preemptionBackoff.get(id) ?? 0)
     );
   });

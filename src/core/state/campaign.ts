@@ -20,4 +20,9 @@ export interface Campaign {
   resendAtMs: number;
   /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
   sends: number;
+  /**
+   * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
+   * challenged Bully-style, and when their answer is due: one that does not answer is skipped.
+   */
+  challenged: Map<NodeId, number>;
 }

@@ -13,5 +13,10 @@ export interface Leadership {
   rounds: Map<number, { sentAtMs: number; acks: Set<NodeId> }>;
   /** The lease is valid while now < leaseUntilMs; 0 until a quorum first acknowledges. */
   leaseUntilMs: number;
-  lastAckMs: Map<NodeId, number>;
+  /**
+   * Per follower, when the newest round it acknowledged was sent: it was alive then. Unlike the
+   * time an acknowledgement is read, this cannot look fresh because it waited in our queue behind
+   * a stall of ours (a coordinator woken from a 700 ms stall named a follower dead meanwhile).
+   */
+  ackedRoundSentMs: Map<NodeId, number>;
 }
