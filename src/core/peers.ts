@@ -78,6 +78,13 @@ export class PeerTable implements PeerView {
     return ids.sort((a, b) => a - b);
   }
 
+  /** How many peers above `above` `aliveIds` would list, without the array and its sort. */
+  aliveCount(nowMs: number, above = 0): number {
+    let count = 0;
+    for (const peer of this.peers.values()) if (peer.id > above && this.isAlive(peer, nowMs)) count++;
+    return count;
+  }
+
   /**
    * This node was stalled for `ms` (a pause, a starved process): nobody was heard because nobody
    * listened. The stall is not counted against any peer; what they sent meanwhile is queued and
@@ -153,7 +160,7 @@ export class PeerTable implements PeerView {
   stateOf(peer: Peer, nowMs: number): PeerState {
     if (peer.left) return PeerState.Left;
     if (!this.isAlive(peer, nowMs)) return PeerState.Dead;
-    if (peer.arrivals.phi(nowMs) >= this.options.suspectPhi) return PeerState.Suspect;
+    if (peer.arrivals.reaches(nowMs, this.options.suspectPhi)) return PeerState.Suspect;
     return PeerState.Alive;
   }
 
