@@ -9,6 +9,8 @@ export const Check = {
   Stable: 'L2',
   /** Every datagram the simulation sends decodes: the codec round-trips the protocol. */
   WireIntact: 'W1',
+  /** Once settled, no node sends more than SEND_RATE_MULTIPLE_MAX × its settled rate (./send-rate.ts). */
+  SendRate: 'R1',
 } as const;
 export type Check = (typeof Check)[keyof typeof Check];
 
@@ -44,7 +46,7 @@ export class SafetyChecker {
    * S1: one leader per term. S2: at no instant do two nodes hold a valid lease; a lease only
    * begins or grows on an input, so checking after each input covers every instant.
    */
-  afterInput(host: SimHost, hosts: readonly SimHost[]): void {
+  afterInput(host: SimHost): void {
     const node = host.inspect();
     const now = this.now();
     if (node !== null && node.role === 'leader') {
@@ -55,12 +57,12 @@ export class SafetyChecker {
       this.leaderOfTerm.set(node.term, host.id);
     }
     if (node !== null && node.leaseUntilMs !== null) {
-      for (const other of hosts) {
-        const end = this.leaseEndMs.get(other.id);
-        if (other !== host && end !== undefined && end > now) {
+      // Only nodes that ever held a lease are in the map: not a scan of every host per input.
+      for (const [other, end] of this.leaseEndMs) {
+        if (other !== host.id && end > now) {
           this.fail(
             Check.OneLease,
-            `n${host.id} holds a lease (term ${node.term}) while n${other.id}'s lease lasts ` +
+            `n${host.id} holds a lease (term ${node.term}) while n${other}'s lease lasts ` +
               `${(end - now).toFixed(3)} ms more`,
           );
         }
@@ -69,6 +71,13 @@ export class SafetyChecker {
     } else {
       this.endLease(host);
     }
+  }
+
+  /** The latest instant up to which some node's lease is valid, or null if none ever held one. */
+  latestLeaseEndMs(): number | null {
+    let latest: number | null = null;
+    for (const end of this.leaseEndMs.values()) if (latest === null || end > latest) latest = end;
+    return latest;
   }
 
   /** A node that stepped down or crashed holds no lease from now on. */
