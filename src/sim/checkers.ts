@@ -73,6 +73,13 @@ export class SafetyChecker {
     }
   }
 
+  /** The node whose lease (as last seen) is valid now, if any: at most one, by S2. */
+  leaseHolder(): NodeId | null {
+    const now = this.now();
+    for (const [id, end] of this.leaseEndMs) if (end > now) return id;
+    return null;
+  }
+
   /** The latest instant up to which some node's lease is valid, or null if none ever held one. */
   latestLeaseEndMs(): number | null {
     let latest: number | null = null;
@@ -146,8 +153,11 @@ export class LivenessChecker {
     safety: SafetyChecker;
   };
 
+  private readonly highest: NodeId;
+
   constructor(options: LivenessChecker['options']) {
     this.options = options;
+    this.highest = Math.max(...options.connected);
   }
 
   get convergenceMs(): number | null {
@@ -158,11 +168,14 @@ export class LivenessChecker {
     const { fromMs, connected, expectHighest, now, settleMs } = this.options;
     // Until the silence limit has passed, nodes may still count the ones kept down as alive.
     if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
-    const members = hosts.filter((h) => connected.has(h.id));
-    const leader = members.find((h) => h.holdsLease());
-    if (leader === undefined) return;
-    if (expectHighest && leader.id !== Math.max(...connected)) return;
-    if (members.every((h) => h.inspect()?.knownLeader === leader.id)) this.convergedAtMs = now();
+    // The safety checker knows who holds a lease: no snapshot of every host on every input.
+    const holder = this.options.safety.leaseHolder();
+    if (holder === null || !connected.has(holder)) return;
+    if (expectHighest && holder !== this.highest) return;
+    const leader = hosts.find((h) => h.id === holder);
+    if (leader === undefined || !leader.holdsLease()) return;
+    // Stops at the first that disagrees, which while the cluster settles is usually soon.
+    if (hosts.every((h) => !connected.has(h.id) || h.inspect()?.knownLeader === holder)) this.convergedAtMs = now();
   }
 
   onEvent(host: SimHost, event: CoreEvent): void {
