@@ -1,3 +1,4 @@
+import type { ElectionConfig } from '../core/index.ts';
 import type { SimRandom } from './prng.ts';
 
 /**
@@ -34,21 +35,54 @@ const BACKLOG_PACKETS_MAX = 1000;
 const BACKLOG_PACKETS_PER_MS = [20, 50, 100, 300] as const;
 const CORES = [1, 2, 2, 4] as const;
 
-/** A capacity model for one run, from its own stream: how much of a real machine it has. */
-export function drawCapacity(random: SimRandom): CapacityPlan {
+/**
+ * The most of its cores a settled cluster may need on a drawn machine. A machine that cannot
+ * carry a settled cluster at all never has a calm CPU, and its runs would say nothing about the
+ * protocol's liveness: the input cost drawn is capped so that the settled load leaves a fifth of
+ * the cores free. What a settled node costs is measured by `npm run bench`, not here.
+ */
+export const SETTLED_LOAD_MAX = 0.8;
+
+/**
+ * Inputs a settled cluster hands its processes per second (docs/protocol.md, "Rates"): every
+ * node's membership beat reaches every other, the coordinator's rounds reach every follower and
+ * each follower's acknowledgement reaches the coordinator; plus about one timer per node per round.
+ */
+export function settledInputsPerSecond(config: Pick<ElectionConfig, 'voters' | 'heartbeatMs' | 'memberBeatMs'>): number {
+  const n = config.voters.length;
+  const rounds = 1000 / config.heartbeatMs;
+  return (n * (n - 1) * 1000) / config.memberBeatMs + 2 * (n - 1) * rounds + n * rounds;
+}
+
+/** The share of its cores a settled cluster keeps busy on `plan`. */
+export function settledLoad(plan: CapacityPlan, inputsPerSecond: number): number {
+  return (inputsPerSecond * plan.inputCpuUs) / 1e6 / plan.cores;
+}
+
+/**
+ * A capacity model for one run, from its own stream: how much of a real machine it has. The
+ * input cost is capped (SETTLED_LOAD_MAX) by what a settled cluster of this size hands it.
+ */
+export function drawCapacity(random: SimRandom, settledPerSecond: number, minInputCpuUs = 20, coreChoices: readonly number[] = CORES): CapacityPlan {
+  const receiveQueueDatagramsMax = random.pick(RECEIVE_QUEUES_DATAGRAMS);
+  const backlogPacketsPerMs = random.pick(BACKLOG_PACKETS_PER_MS);
+  const cores = random.pick(coreChoices);
+  const drawnUs = random.between(minInputCpuUs, 200);
+  const bootCpuMs = random.between(50, 400);
+  const capUs = (SETTLED_LOAD_MAX * cores * 1e6) / settledPerSecond;
   return {
-    receiveQueueDatagramsMax: random.pick(RECEIVE_QUEUES_DATAGRAMS),
+    receiveQueueDatagramsMax,
     backlogPacketsMax: BACKLOG_PACKETS_MAX,
-    backlogPacketsPerMs: random.pick(BACKLOG_PACKETS_PER_MS),
-    cores: random.pick(CORES),
-    inputCpuUs: random.between(20, 200),
-    bootCpuMs: random.between(50, 400),
+    backlogPacketsPerMs,
+    cores,
+    inputCpuUs: Math.min(drawnUs, capUs),
+    bootCpuMs,
   };
 }
 
-/** A boot storm's machine: few cores, inputs on the costly side, slow process starts. */
-export function drawStormCapacity(random: SimRandom): CapacityPlan {
-  return { ...drawCapacity(random), cores: random.pick([1, 2] as const), inputCpuUs: random.between(50, 200) };
+/** A boot storm's machine: one or two cores, inputs on the costly side (within the cap), slow process starts. */
+export function drawStormCapacity(random: SimRandom, settledPerSecond: number): CapacityPlan {
+  return drawCapacity(random, settledPerSecond, 50, [1, 2]);
 }
 
 export function describeCapacity(plan: CapacityPlan | null): string {

@@ -26,7 +26,7 @@ export function formatFailure(result: RunResult, nodesFlag: number | undefined, 
   const { seed, nodes, config, capacity } = result;
   const lines = [
     `VIOLATION seed ${seed}: ${nodes} nodes [${config.voters}], preempt ${config.preempt}, damping ${config.dampingMs} ms, member beat ${config.memberBeatMs} ms${result.scenario === 'boot-storm' ? ', boot storm' : ''}`,
-    `  machine: ${describeCapacity(result.capacityPlan)}; ${capacity.sendErrors} send failures (ENOBUFS), ${capacity.receiveBufferDrops} receive-buffer drops, ${capacity.backlogDrops} backlog drops`,
+    `  machine: ${describeCapacity(result.capacityPlan)}${result.settledLoad === null ? '' : ` (settled, the cluster keeps ${(result.settledLoad * 100).toFixed(0)} % of it busy)`}; ${capacity.sendErrors} send failures (ENOBUFS), ${capacity.receiveBufferDrops} receive-buffer drops, ${capacity.backlogDrops} backlog drops`,
     ...result.violations.map((v) => `  ${v.check} at ${(v.atMs / 1000).toFixed(4)}s: ${v.message}`),
     `  replay: ${replayCommand(seed, nodesFlag, 'lan', extraFlags)}`,
   ];

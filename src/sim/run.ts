@@ -1,6 +1,6 @@
-import { quorumSize, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
+import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
 import { AvailabilityMeter } from './availability.ts';
-import { drawCapacity, drawStormCapacity, type CapacityPlan } from './capacity.ts';
+import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
 import { Check, LivenessChecker, type Violation } from './checkers.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
@@ -22,6 +22,8 @@ const STORM_SIZES = [25, 50, 100] as const;
 const STORM_BOOT_WINDOW_MS = 1000;
 /** How long a boot storm may take for every process to be up before the run gives up (L1 fails). */
 const STORM_START_MAX_MS = 120_000;
+/** How long restarted processes may take to listen after the calm before L1 starts counting anyway. */
+const CALM_START_MAX_MS = 60_000;
 
 /**
  * The capacity of a run: `drawn` (default) draws it from the seed, an unlimited machine in a
@@ -68,6 +70,8 @@ export interface RunResult {
   /** The run's capacity model, or null for an unlimited machine. */
   capacityPlan: CapacityPlan | null;
   capacity: CapacityStats;
+  /** The share of the cores a settled cluster keeps busy on this machine, or null if unlimited. */
+  settledLoad: number | null;
   /** The busiest 10-s window of any node before the cluster settled (R1 judges the windows after). */
   sendPeak: SendWindow | null;
   /** From the first coordinator to the calm: time without a valid lease anywhere, and elections. */
@@ -85,18 +89,21 @@ export function runSimulation(options: RunOptions): RunResult {
   const faultRandom = scenario.fork();
   const size = options.nodes ?? scenario.int(3, 9);
   const voters = scenario.chance(0.25) ? sparseIds(scenario, size) : Array.from({ length: size }, (_, i) => i + 1);
+  const clusterSeed = scenario.int(0, 2 ** 31);
+  const configInput: Partial<ElectionConfigInput> = {
+    preempt: scenario.chance(0.8),
+    dampingMs: scenario.pick([0, 1000, 3000]),
+    // A stream of its own, so that seeds found before two rates existed meet the same faults.
+    memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
+    ...options.config,
+  };
+  const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
   const sim = new SimCluster({
     voters,
-    seed: scenario.int(0, 2 ** 31),
+    seed: clusterSeed,
     createCore: options.createCore,
-    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', drawCapacity),
-    config: {
-      preempt: scenario.chance(0.8),
-      dampingMs: scenario.pick([0, 1000, 3000]),
-      // A stream of its own, so that seeds found before two rates existed meet the same faults.
-      memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
-      ...options.config,
-    },
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled)),
+    config: configInput,
   });
   const { config } = sim;
   if (options.watch !== undefined) sim.watch(options.watch);
@@ -148,16 +155,6 @@ export function runSimulation(options: RunOptions): RunResult {
   // docs/protocol.md, "L1": a follower's view of a dead slow-beating peer lasts its silence limit.
   const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
   const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
-  const liveness = new LivenessChecker({
-    fromMs: calmFromMs,
-    boundMs,
-    // Until then, nodes may still count the ones kept down as alive.
-    settleMs: memberSilenceMs,
-    connected,
-    expectHighest: config.preempt,
-    now: () => sim.nowMs,
-    safety: sim.safety,
-  });
   sim.scheduler.at(calmFromMs, () => {
     sim.note(`calm: network healed, crashed nodes restarted${keptDown.size > 0 ? `, [${[...keptDown]}] kept down` : ''}`);
     sim.heal();
@@ -168,13 +165,28 @@ export function runSimulation(options: RunOptions): RunResult {
       else isolated.push([id]);
     });
     if (isolated.length > 0) sim.partition([...connected], ...isolated);
-    sim.onInput(() => liveness.afterInput(sim.hosts));
-    sim.watch((_atMs, node, item) => {
-      if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
-    });
   });
   const availability = measureAvailability(sim, calmFromMs);
-  const endMs = calmFromMs + boundMs + 3 * config.timeoutMs;
+  sim.scheduler.runUntil(calmFromMs);
+  // The CPU is calm too once every process meant to run listens: on a machine with a capacity
+  // model, restarted processes first spend their start-up CPU (at once, without one).
+  const liveFromMs = waitForProcesses(sim, [...connected], calmFromMs + CALM_START_MAX_MS);
+  if (liveFromMs > calmFromMs) sim.note(`every process listens, ${(liveFromMs - calmFromMs).toFixed(0)} ms after the calm`);
+  const liveness = new LivenessChecker({
+    fromMs: liveFromMs,
+    boundMs,
+    // Until then, nodes may still count the ones kept down as alive.
+    settleMs: memberSilenceMs,
+    connected,
+    expectHighest: config.preempt,
+    now: () => sim.nowMs,
+    safety: sim.safety,
+  });
+  sim.onInput(() => liveness.afterInput(sim.hosts));
+  sim.watch((_atMs, node, item) => {
+    if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
+  });
+  const endMs = liveFromMs + boundMs + 3 * config.timeoutMs;
   sim.scheduler.runUntil(endMs);
   liveness.finish();
   availability.finish();
@@ -192,23 +204,20 @@ function runBootStorm(options: RunOptions): RunResult {
   const scenario = new SimRandom(options.seed);
   const size = options.nodes ?? scenario.pick(STORM_SIZES);
   const voters = Array.from({ length: size }, (_, i) => i + 1);
+  const clusterSeed = scenario.int(0, 2 ** 31);
+  const configInput: Partial<ElectionConfigInput> = { preempt: true, dampingMs: scenario.pick([0, 1000, 3000]), ...options.config };
+  const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
   const sim = new SimCluster({
     voters,
-    seed: scenario.int(0, 2 ** 31),
+    seed: clusterSeed,
     createCore: options.createCore,
-    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', drawStormCapacity, 0),
-    config: { preempt: true, dampingMs: scenario.pick([0, 1000, 3000]), ...options.config },
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawStormCapacity(random, settled), 0),
+    config: configInput,
   });
   const { config } = sim;
   if (options.watch !== undefined) sim.watch(options.watch);
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
-  // A cursor over the hosts, not a scan per step: nothing crashes in a boot storm.
-  let firstDown = 0;
-  sim.scheduler.runUntil(STORM_START_MAX_MS, () => {
-    while (firstDown < sim.hosts.length && sim.hosts[firstDown]!.up) firstDown++;
-    return firstDown === sim.hosts.length;
-  });
-  const calmFromMs = sim.nowMs;
+  const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
   sim.note(`calm: the last of ${size} processes listens`);
   const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
   const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
@@ -232,6 +241,20 @@ function runBootStorm(options: RunOptions): RunResult {
   liveness.finish();
   availability.finish();
   return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, liveness, boundMs, availability });
+}
+
+/**
+ * Runs until every process of `ids` listens (or `maxMs`); returns that instant. A cursor, not a
+ * scan per step: nothing crashes between the calm and then.
+ */
+function waitForProcesses(sim: SimCluster, ids: readonly NodeId[], maxMs: number): number {
+  const hosts = ids.map((id) => sim.host(id));
+  let firstDown = 0;
+  sim.scheduler.runUntil(maxMs, () => {
+    while (firstDown < hosts.length && hosts[firstDown]!.up) firstDown++;
+    return firstDown === hosts.length;
+  });
+  return sim.nowMs;
 }
 
 function chooseCapacity(
@@ -299,6 +322,7 @@ function summarize(run: {
     scenario: run.scenario,
     capacityPlan: sim.capacity,
     capacity: sim.capacityStats(),
+    settledLoad: sim.capacity === null ? null : settledLoad(sim.capacity, settledInputsPerSecond(config)),
     sendPeak: sim.sendRate.peak(0, settledAtMs ?? endMs, perSecond),
     availability: { leaderlessMs: run.availability.leaderlessMs, elections: run.availability.elections },
   };
