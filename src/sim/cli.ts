@@ -19,10 +19,12 @@ const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--s
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
 partitions, one-way links, loss, duplication, reordering, clock drift) and then a calm phase.
 Each seed also draws the machine's capacity (three runs in four; the rest are unlimited): 1 to 4
-cores shared by every process, 20–200 µs of CPU per input and 50–400 ms per process start (so
-inputs and timers wait), a bounded receive buffer per socket (64–1024 datagrams; overflow is
-dropped), and a shared backlog of 1000 packets draining at 20–300 a millisecond (every multicast
-copy is one packet; a full backlog drops, and refuses the sender's datagram: ENOBUFS).
+cores shared by every process, 20–200 µs of CPU per input (capped so that a settled cluster keeps
+at most 80 % of the cores busy) and 50–400 ms per process start (so inputs and timers wait; L1
+counts from when every process listens), a bounded receive buffer per socket (64–1024
+datagrams; overflow is dropped), and a shared backlog of 1000 packets draining at 20–300 a
+millisecond (every multicast copy is one packet; a full backlog drops, and refuses the sender's
+datagram: ENOBUFS).
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
 L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes,
 R1 once settled no node sends more than 3 × its settled rate in a 10-s window.
