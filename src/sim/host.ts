@@ -207,9 +207,9 @@ export class SimHost {
       afterInput: () => observer.afterInput(this),
       onFatal: (error) => observer.onFatal(this, error),
     });
-    const receive = (bytes: Uint8Array, from: NodeId): void => this.run(() => this.driver?.receive(bytes, `sim-host-${from}`));
+    const receive = (bytes: Uint8Array, from: NodeId): void => this.run(() => this.driver?.receive(bytes, sourceOf(from)));
     const inbox = this.inbox;
-    network.attach(id, inbox === null ? receive : (bytes, from) => inbox.datagram(() => this.driver?.receive(bytes, `sim-host-${from}`)));
+    network.attach(id, inbox === null ? receive : (bytes, from) => inbox.datagram(() => this.driver?.receive(bytes, sourceOf(from))));
     this.driver.start();
   }
 
@@ -236,4 +236,13 @@ export class SimHost {
   private run(input: () => void): void {
     this.machine.run(input);
   }
+}
+
+const SOURCES = new Map<NodeId, string>();
+
+/** The address a datagram from `id` comes from, made once per ID rather than once per datagram. */
+function sourceOf(id: NodeId): string {
+  let source = SOURCES.get(id);
+  if (source === undefined) SOURCES.set(id, (source = `sim-host-${id}`));
+  return source;
 }
