@@ -30,7 +30,8 @@ const RECEIVE_QUEUES_DATAGRAMS = [64, 256, 1024] as const;
 const BACKLOG_PACKETS_MAX = 1000;
 /**
  * Bridge forwarding on a shared 2-core machine moves some hundred thousand small packets a
- * second; the lower draws are a machine also busy with 50 processes.
+ * second; the lower draws are a machine also busy with 50 processes. Raised if need be, like the
+ * CPU is capped: a settled cluster uses at most SETTLED_LOAD_MAX of it.
  */
 const BACKLOG_PACKETS_PER_MS = [20, 50, 100, 300] as const;
 const CORES = [1, 2, 2, 4] as const;
@@ -65,15 +66,17 @@ export function settledLoad(plan: CapacityPlan, inputsPerSecond: number): number
  */
 export function drawCapacity(random: SimRandom, settledPerSecond: number, minInputCpuUs = 20, coreChoices: readonly number[] = CORES): CapacityPlan {
   const receiveQueueDatagramsMax = random.pick(RECEIVE_QUEUES_DATAGRAMS);
-  const backlogPacketsPerMs = random.pick(BACKLOG_PACKETS_PER_MS);
+  const drawnPacketsPerMs = random.pick(BACKLOG_PACKETS_PER_MS);
   const cores = random.pick(coreChoices);
   const drawnUs = random.between(minInputCpuUs, 200);
   const bootCpuMs = random.between(50, 400);
   const capUs = (SETTLED_LOAD_MAX * cores * 1e6) / settledPerSecond;
+  // Nearly every input is a packet that crossed the backlog (timers are the rest).
+  const floorPacketsPerMs = settledPerSecond / 1000 / SETTLED_LOAD_MAX;
   return {
     receiveQueueDatagramsMax,
     backlogPacketsMax: BACKLOG_PACKETS_MAX,
-    backlogPacketsPerMs,
+    backlogPacketsPerMs: Math.max(drawnPacketsPerMs, floorPacketsPerMs),
     cores,
     inputCpuUs: Math.min(drawnUs, capUs),
     bootCpuMs,
@@ -89,6 +92,6 @@ export function describeCapacity(plan: CapacityPlan | null): string {
   if (plan === null) return 'unlimited capacity';
   return (
     `${plan.cores} core(s), ${plan.inputCpuUs.toFixed(0)} µs an input, boot ${plan.bootCpuMs.toFixed(0)} ms of CPU, ` +
-    `receive queue ${plan.receiveQueueDatagramsMax} datagrams, backlog ${plan.backlogPacketsMax} packets at ${plan.backlogPacketsPerMs}/ms`
+    `receive queue ${plan.receiveQueueDatagramsMax} datagrams, backlog ${plan.backlogPacketsMax} packets at ${plan.backlogPacketsPerMs.toFixed(0)}/ms`
   );
 }
