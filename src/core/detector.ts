@@ -87,6 +87,20 @@ export class ArrivalWindow {
     return phiOf(nowMs - this.lastArrivalMs, meanMs + this.acceptablePauseMs, Math.max(jitterMs, this.minJitterMs));
   }
 
+  /**
+   * Whether phi has reached `threshold`: phi(nowMs) >= threshold, without the arithmetic while the
+   * peer is not yet late (up to the expected arrival phi stays at or below log10(2)). It runs for
+   * every peer on every input.
+   */
+  reaches(nowMs: number, threshold: number): boolean {
+    if (this.lastArrivalMs !== null && threshold > PHI_AT_MEAN) {
+      const n = this.intervals.length;
+      const meanMs = n === 0 ? this.expectedIntervalMs : this.sum / n;
+      if (nowMs - this.lastArrivalMs <= meanMs + this.acceptablePauseMs) return false;
+    }
+    return this.phi(nowMs) >= threshold;
+  }
+
   /** How long after the last heartbeat phi reaches `threshold`: the timeout phi implies. */
   impliedTimeoutMs(threshold: number): number {
     const { meanMs: observedMeanMs, jitterMs } = this.stats();
@@ -111,6 +125,9 @@ export function phiOf(elapsedMs: number, meanMs: number, deviationMs: number): n
   const phi = elapsedMs > meanMs ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
   return Math.min(phi, PHI_MAX);
 }
+
+/** The most phi can be before the expected arrival: -log10(1/2), rounded up. */
+const PHI_AT_MEAN = 0.302;
 
 /** Where the approximation runs out of precision; a link this late is certainly down. */
 export const PHI_MAX = 1000;

@@ -281,7 +281,7 @@ export class ElectionNode implements RoleContext {
       for (const at of this.#leadership.ackedRoundSentMs.values()) if (nowMs - at < this.config.timeoutMs) acked++;
       return acked;
     }
-    return 1 + this.#peers.aliveIds(nowMs).length;
+    return 1 + this.#peers.aliveCount(nowMs);
   }
 
   /** Whether this node could campaign now, as it advertises in its heartbeats. */
@@ -292,7 +292,7 @@ export class ElectionNode implements RoleContext {
       !this.isQuarantined(nowMs) &&
       !this.hasDuplicateAlarm(nowMs) &&
       nowMs >= this.#holdOffUntilMs &&
-      1 + this.#peers.aliveIds(nowMs).length >= this.quorum
+      1 + this.#peers.aliveCount(nowMs) >= this.quorum
     );
   }
 
@@ -334,12 +334,16 @@ export class ElectionNode implements RoleContext {
       this.#leadership === null ? 0 : this.#leadership.electedAtMs + this.config.timeoutMs,
     ];
     if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
-    for (const peer of this.#peers.all()) {
-      deadlines.push(this.#peers.deadMs(peer), peer.aliveSinceMs + this.config.dampingMs);
-    }
     if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.config.timeoutMs);
     let next = this.#nextHeartbeatMs;
     for (const at of deadlines) if (at > this.#nowMs && at < next) next = at;
+    // The peers' deadlines without an array: this runs after every input, over every peer.
+    for (const peer of this.#peers.all()) {
+      const silentAtMs = this.#peers.deadMs(peer);
+      if (silentAtMs > this.#nowMs && silentAtMs < next) next = silentAtMs;
+      const dampedAtMs = peer.aliveSinceMs + this.config.dampingMs;
+      if (dampedAtMs > this.#nowMs && dampedAtMs < next) next = dampedAtMs;
+    }
     return Math.max(next, this.#nowMs);
   }
 
@@ -367,10 +371,9 @@ export class ElectionNode implements RoleContext {
    */
   isSettlingColdStart(nowMs: number): boolean {
     if (this.#electionCause !== ElectionCause.ColdStart || nowMs >= this.#lastJoinMs + this.config.timeoutMs) return false;
-    const alive = this.#peers.aliveIds(nowMs);
-    if (alive.length + 1 < this.config.voters.length) return true;
+    if (this.#peers.aliveCount(nowMs) + 1 < this.config.voters.length) return true;
     // Everyone is up; still wait while a higher ID is too new to hear us and a quorum.
-    const higherAlive = alive.filter((id) => id > this.id).length;
+    const higherAlive = this.#peers.aliveCount(nowMs, this.id);
     return this.higherEligible(nowMs, this.id).length < higherAlive;
   }
 

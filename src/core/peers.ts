@@ -93,6 +93,13 @@ export class PeerTable implements PeerView {
     return ids.sort((a, b) => a - b);
   }
 
+  /** How many peers above `above` `aliveIds` would list, without the array and its sort. */
+  aliveCount(nowMs: number, above = 0): number {
+    let count = 0;
+    for (const peer of this.peers.values()) if (peer.id > above && this.isAlive(peer, nowMs)) count++;
+    return count;
+  }
+
   /**
    * This node was stalled from `stallStartMs` for `ms` (a pause, a starved process): nobody was
    * heard because nobody listened. The stall is not counted against a peer that was alive when it
@@ -182,7 +189,7 @@ export class PeerTable implements PeerView {
   stateOf(peer: Peer, nowMs: number): PeerState {
     if (peer.left) return PeerState.Left;
     if (!this.isAlive(peer, nowMs)) return PeerState.Dead;
-    if (peer.arrivals.phi(nowMs) >= this.options.suspectPhi) return PeerState.Suspect;
+    if (peer.arrivals.reaches(nowMs, this.options.suspectPhi)) return PeerState.Suspect;
     return PeerState.Alive;
   }
 

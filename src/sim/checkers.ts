@@ -9,6 +9,8 @@ export const Check = {
   Stable: 'L2',
   /** Every datagram the simulation sends decodes: the codec round-trips the protocol. */
   WireIntact: 'W1',
+  /** Once settled, no node sends more than SEND_RATE_MULTIPLE_MAX × its settled rate (./send-rate.ts). */
+  SendRate: 'R1',
 } as const;
 export type Check = (typeof Check)[keyof typeof Check];
 
@@ -44,7 +46,7 @@ export class SafetyChecker {
    * S1: one leader per term. S2: at no instant do two nodes hold a valid lease; a lease only
    * begins or grows on an input, so checking after each input covers every instant.
    */
-  afterInput(host: SimHost, hosts: readonly SimHost[]): void {
+  afterInput(host: SimHost): void {
     const node = host.inspect();
     const now = this.now();
     if (node !== null && node.role === 'leader') {
@@ -55,12 +57,12 @@ export class SafetyChecker {
       this.leaderOfTerm.set(node.term, host.id);
     }
     if (node !== null && node.leaseUntilMs !== null) {
-      for (const other of hosts) {
-        const end = this.leaseEndMs.get(other.id);
-        if (other !== host && end !== undefined && end > now) {
+      // Only nodes that ever held a lease are in the map: not a scan of every host per input.
+      for (const [other, end] of this.leaseEndMs) {
+        if (other !== host.id && end > now) {
           this.fail(
             Check.OneLease,
-            `n${host.id} holds a lease (term ${node.term}) while n${other.id}'s lease lasts ` +
+            `n${host.id} holds a lease (term ${node.term}) while n${other}'s lease lasts ` +
               `${(end - now).toFixed(3)} ms more`,
           );
         }
@@ -69,6 +71,20 @@ export class SafetyChecker {
     } else {
       this.endLease(host);
     }
+  }
+
+  /** The node whose lease (as last seen) is valid now, if any: at most one, by S2. */
+  leaseHolder(): NodeId | null {
+    const now = this.now();
+    for (const [id, end] of this.leaseEndMs) if (end > now) return id;
+    return null;
+  }
+
+  /** The latest instant up to which some node's lease is valid, or null if none ever held one. */
+  latestLeaseEndMs(): number | null {
+    let latest: number | null = null;
+    for (const end of this.leaseEndMs.values()) if (latest === null || end > latest) latest = end;
+    return latest;
   }
 
   /** A node that stepped down or crashed holds no lease from now on. */
@@ -137,8 +153,11 @@ export class LivenessChecker {
     safety: SafetyChecker;
   };
 
+  private readonly highest: NodeId;
+
   constructor(options: LivenessChecker['options']) {
     this.options = options;
+    this.highest = Math.max(...options.connected);
   }
 
   get convergenceMs(): number | null {
@@ -149,11 +168,14 @@ export class LivenessChecker {
     const { fromMs, connected, expectHighest, now, settleMs } = this.options;
     // Until the silence limit has passed, nodes may still count the ones kept down as alive.
     if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
-    const members = hosts.filter((h) => connected.has(h.id));
-    const leader = members.find((h) => h.holdsLease());
-    if (leader === undefined) return;
-    if (expectHighest && leader.id !== Math.max(...connected)) return;
-    if (members.every((h) => h.inspect()?.knownLeader === leader.id)) this.convergedAtMs = now();
+    // The safety checker knows who holds a lease: no snapshot of every host on every input.
+    const holder = this.options.safety.leaseHolder();
+    if (holder === null || !connected.has(holder)) return;
+    if (expectHighest && holder !== this.highest) return;
+    const leader = hosts.find((h) => h.id === holder);
+    if (leader === undefined || !leader.holdsLease()) return;
+    // Stops at the first that disagrees, which while the cluster settles is usually soon.
+    if (hosts.every((h) => !connected.has(h.id) || h.inspect()?.knownLeader === holder)) this.convergedAtMs = now();
   }
 
   onEvent(host: SimHost, event: CoreEvent): void {

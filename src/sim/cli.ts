@@ -13,13 +13,23 @@ import type { RunResult } from './run.ts';
 import type { ZkRunResult } from './zookeeper/run.ts';
 import type { WorkerJob } from './worker.ts';
 
-const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
+const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--storm] [--capacity drawn|off] [--trace] [--failures <file>]
        npm run sim -- --demo [--seed <S>] [--nodes <N>]
 
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
 partitions, one-way links, loss, duplication, reordering, clock drift) and then a calm phase.
+Each seed also draws the machine's capacity (three runs in four; the rest are unlimited): 1 to 4
+cores shared by every process, 20–200 µs of CPU per input (capped so that a settled cluster keeps
+at most 80 % of the cores busy) and 50–400 ms per process start (so inputs and timers wait; L1
+counts from when every process listens), a bounded receive buffer per socket (64–1024
+datagrams; overflow is dropped), and a shared backlog of 1000 packets draining at 20–300 a
+millisecond (every multicast copy is one packet; a full backlog drops, and refuses the sender's
+datagram: ENOBUFS).
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
-L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes.
+L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes,
+R1 once settled no node sends more than 3 × its settled rate in a 10-s window.
+The summary reports send failures (ENOBUFS) and dropped datagrams per run, the busiest 10-s window
+before settling, and the time without a valid lease while faults ran (availability).
 
 With --backend zookeeper, runs R simulated ZooKeeper-backed clusters (2 to 7 nodes) against a
 simulated ensemble, with crashes, clean restarts, cut links (noticed or silent), servers cut off
@@ -32,6 +42,10 @@ the bound once calm.
   --seed <S>    first seed (default: random, printed)
   --nodes <N>   cluster size for every run, 1 to 100 (default: drawn from each seed, 3 to 9; 2 to 7 with zookeeper)
   --jobs <J>    worker threads (default: one per core)
+  --storm       boot storms instead of random faults: 25, 50 or 100 nodes (or N) start within
+                one second on 1 or 2 cores; calm is when the last process listens, then the
+                highest ID must be agreed within the L1 bound and R1 hold for 10 s
+  --capacity <C>  drawn (default: from each seed) or off (an unlimited machine, as before)
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
                 replay command, then what broke), so a long sweep keeps what it found
@@ -60,6 +74,8 @@ try {
       backend: { type: 'string', default: 'lan' },
       jobs: { type: 'string' },
       trace: { type: 'boolean', default: false },
+      storm: { type: 'boolean', default: false },
+      capacity: { type: 'string', default: 'drawn' },
       failures: { type: 'string' },
       demo: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -77,10 +93,15 @@ if (flags.help) {
 }
 if (flags.backend !== 'lan' && flags.backend !== 'zookeeper') fail(`--backend must be lan or zookeeper, got "${flags.backend}"`);
 const backend: Backend = flags.backend;
+if (flags.capacity !== 'drawn' && flags.capacity !== 'off') fail(`--capacity must be drawn or off, got "${flags.capacity}"`);
+const capacity: 'drawn' | 'off' = flags.capacity;
+if (backend === 'zookeeper' && (flags.storm || capacity !== 'drawn')) fail('--storm and --capacity are for the LAN backend');
 if (backend === 'zookeeper' && flags.demo) fail('--demo narrates the LAN backend only');
 const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
 const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
 const nodes = integerFlag(flags.nodes, 'nodes', 1, 100);
+/** What a replay needs besides the seed: the scenario and the capacity choice. */
+const replayFlags = `${flags.storm ? ' --storm' : ''}${capacity === 'off' ? ' --capacity off' : ''}`;
 const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
 
 if (flags.demo) narrate(firstSeed, nodes ?? 5);
@@ -89,6 +110,11 @@ console.log(`sim: ${backend === 'zookeeper' ? 'ZooKeeper backend, ' : ''}${runs}
 const startedMs = performance.now();
 const failures: Array<RunResult | ZkRunResult> = [];
 const convergence: number[] = [];
+const sendErrors: number[] = [];
+const leaderlessMs: number[] = [];
+const peakMultiples: number[] = [];
+let receiveDrops = 0;
+let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
 let done = 0;
 
@@ -100,20 +126,32 @@ function report(result: RunResult | ZkRunResult): void {
   }
   simulatedMs += result.simulatedMs;
   if (result.convergenceMs !== null) convergence.push(result.convergenceMs);
+  if ('capacity' in result) {
+    sendErrors.push(result.capacity.sendErrors);
+    receiveDrops += result.capacity.receiveBufferDrops + result.capacity.backlogDrops;
+    leaderlessMs.push(result.availability.leaderlessMs);
+    const peak = result.sendPeak;
+    if (peak !== null) {
+      peakMultiples.push(peak.multiple);
+      if (worstPeak === null || peak.multiple > worstPeak.multiple) {
+        worstPeak = { seed: result.seed, multiple: peak.multiple, text: `n${peak.node} ${peak.sent} datagrams from ${(peak.fromMs / 1000).toFixed(0)} s: ${peak.byType.slice(0, 3).map(([t, n]) => `${n} ${t}`).join(', ')}` };
+      }
+    }
+  }
   if (result.violations.length === 0) return;
   failures.push(result);
   if (flags.failures !== undefined) {
     const what = result.violations.map((v) => `${v.check} at ${(v.atMs / 1000).toFixed(4)}s`).join(', ');
-    appendFileSync(flags.failures, `${replayCommand(result.seed, nodes, backend)}   # ${what}\n`);
+    appendFileSync(flags.failures, `${replayCommand(result.seed, nodes, backend, replayFlags)}   # ${what}\n`);
   }
   const withTrace = flags.trace || failures.length <= 3;
-  console.log(`\n${'network' in result ? formatFailure(result, nodes, withTrace) : formatZkFailure(result, nodes, withTrace)}`);
+  console.log(`\n${'network' in result ? formatFailure(result, nodes, withTrace, replayFlags) : formatZkFailure(result, nodes, withTrace)}`);
 }
 
 const seeds = Array.from({ length: runs }, (_, i) => firstSeed + i);
 await Promise.all(
   Array.from({ length: jobs }, (_, j) => {
-    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend };
+    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend, bootStorm: flags.storm, capacity };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
       worker.on('message', report);
@@ -131,5 +169,23 @@ console.log(
     `${(simulatedMs / wallMs).toFixed(0)} simulated seconds per wall second`,
 );
 console.log(`calm → agreed coordinator: p50 ${pick(0.5)}, p99 ${pick(0.99)}, max ${pick(1)} (${convergence.length} runs)`);
+if (backend === 'lan') {
+  const quantile = (values: number[], q: number, unit: string, digits = 0): string => {
+    if (values.length === 0) return '-';
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(digits)}${unit}`;
+  };
+  const runsWithErrors = sendErrors.filter((n) => n > 0).length;
+  console.log(
+    `capacity: send failures (ENOBUFS) per run p50 ${quantile(sendErrors, 0.5, '')}, max ${quantile(sendErrors, 1, '')} (${runsWithErrors} runs with any); ` +
+      `${receiveDrops} datagrams dropped by full buffers; ` +
+      `leaderless while faults ran: p50 ${quantile(leaderlessMs, 0.5, ' ms')}, p99 ${quantile(leaderlessMs, 0.99, ' ms')}, max ${quantile(leaderlessMs, 1, ' ms')}`,
+  );
+  const peak = worstPeak as { seed: number; text: string; multiple: number } | null;
+  console.log(
+    `send rate before settling (busiest 10-s window / settled rate): p50 ${quantile(peakMultiples, 0.5, '×', 1)}, max ${quantile(peakMultiples, 1, '×', 1)}` +
+      (peak === null ? '' : ` (seed ${peak.seed}: ${peak.text})`),
+  );
+}
 console.log(`${done} runs, ${failures.length} violations`);
 process.exitCode = failures.length > 0 ? 1 : 0;

@@ -8,8 +8,12 @@ import {
   type NodeStatus,
   type ResignReason,
 } from '../core/index.ts';
+import { SimBacklog } from './backlog.ts';
+import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
-import { SimHost, type CoreFactory, type HostObserver } from './host.ts';
+import { SimCpu } from './cpu.ts';
+import { SimHost, type CoreFactory, type HostCapacity, type HostObserver } from './host.ts';
+import { SendRateMeter } from './send-rate.ts';
 import { CALM_LAN, SimNetwork } from './network.ts';
 import { SimRandom } from './prng.ts';
 import { Scheduler } from './scheduler.ts';
@@ -21,7 +25,26 @@ export interface SimClusterOptions {
   config?: Partial<ElectionConfigInput>;
   seed?: number;
   createCore?: CoreFactory;
+  /** The machine's limits (./capacity.ts); absent or null: unlimited, as the simulator had it first. */
+  capacity?: CapacityPlan | null;
 }
+
+/** What the capacity model cost a run: how often each limit was hit. */
+export interface CapacityStats {
+  /** Datagrams refused to their senders (ENOBUFS), over all hosts. */
+  sendErrors: number;
+  /** The host with the most send errors, and how many. */
+  worstSender: { node: NodeId; sendErrors: number } | null;
+  /** Datagrams dropped because a host's receive buffer was full. */
+  receiveBufferDrops: number;
+  /** Packets dropped because the shared backlog was full. */
+  backlogDrops: number;
+  /** CPU time the hosts used, over all cores. */
+  cpuBusyMs: number;
+}
+
+/** At most one trace line per host per this long about send errors or a full receive buffer. */
+const CAPACITY_NOTE_EVERY_MS = 1000;
 
 export type Watcher = (atMs: number, node: NodeId, item: CoreEvent | string) => void;
 
@@ -40,6 +63,12 @@ export class SimCluster {
   readonly events: Array<{ atMs: number; node: NodeId; event: CoreEvent }> = [];
   /** Datagrams the hosts dropped, by reason. */
   readonly drops = new Map<string, number>();
+  /** Datagrams each node sent, per 10-s window (./send-rate.ts). */
+  readonly sendRate = new SendRateMeter();
+  /** The cores the hosts share; null without a capacity model. */
+  readonly cpu: SimCpu | null = null;
+  readonly capacity: CapacityPlan | null;
+  private readonly capacityNotedAtMs = new Map<string, number>();
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
   private readonly fatalListeners: Array<(id: NodeId) => void> = [];
@@ -55,7 +84,24 @@ export class SimCluster {
     this.safety = new SafetyChecker(() => this.nowMs);
     const createCore: CoreFactory = options.createCore ?? ((o) => new ElectionNode(o));
     const observer = this.observer();
+    this.capacity = options.capacity ?? null;
+    // Forked last, so that runs without a capacity model draw exactly what they drew before.
+    const capacityRandom = this.capacity === null ? null : this.random.fork();
+    if (this.capacity !== null) {
+      this.cpu = new SimCpu(this.capacity.cores);
+      this.network.backlog = new SimBacklog(this.capacity.backlogPacketsMax, this.capacity.backlogPacketsPerMs);
+      this.network.onSendError = (from) => this.noteCapacity(from, 'send', 'ENOBUFS: the backlog is full, send refused');
+    }
     for (const id of this.config.voters) {
+      const capacity: HostCapacity | undefined =
+        this.capacity === null || this.cpu === null || capacityRandom === null
+          ? undefined
+          : {
+              plan: this.capacity,
+              cpu: this.cpu,
+              random: capacityRandom.fork(),
+              onOverflow: (host) => this.noteCapacity(host.id, 'receive', 'receive buffer full: datagram dropped'),
+            };
       this.hosts.push(
         new SimHost({
           id,
@@ -66,6 +112,7 @@ export class SimCluster {
           random: hostRandom.fork(),
           createCore,
           observer,
+          capacity,
         }),
       );
     }
@@ -113,6 +160,28 @@ export class SimCluster {
   note(text: string, node: NodeId = 0): void {
     this.trace.record(this.nowMs, node, text);
     for (const watcher of this.watchers) watcher(this.nowMs, node, text);
+  }
+
+  /** How often the run hit each limit of its capacity model. */
+  capacityStats(): CapacityStats {
+    let worstSender: CapacityStats['worstSender'] = null;
+    let sendErrors = 0;
+    for (const [node, count] of this.network.sendErrors) {
+      sendErrors += count;
+      if (worstSender === null || count > worstSender.sendErrors) worstSender = { node, sendErrors: count };
+    }
+    let receiveBufferDrops = 0;
+    for (const host of this.hosts) receiveBufferDrops += host.inbox?.overflows ?? 0;
+    return { sendErrors, worstSender, receiveBufferDrops, backlogDrops: this.network.stats.backlogDropped, cpuBusyMs: this.cpu?.busyMs ?? 0 };
+  }
+
+  /** A limit was hit: the trace says so, once a second per host and kind, so it is not flooded. */
+  private noteCapacity(node: NodeId, kind: string, text: string): void {
+    const key = `${kind}:${node}`;
+    const last = this.capacityNotedAtMs.get(key);
+    if (last !== undefined && this.nowMs - last < CAPACITY_NOTE_EVERY_MS) return;
+    this.capacityNotedAtMs.set(key, this.nowMs);
+    this.trace.record(this.nowMs, node, text);
   }
 
   // ---- Actions ----
@@ -197,6 +266,7 @@ export class SimCluster {
       onSend: (host, outgoing) => {
         const { message } = outgoing;
         if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
+        this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
@@ -213,7 +283,7 @@ export class SimCluster {
         this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {
-        this.safety.afterInput(host, this.hosts);
+        this.safety.afterInput(host);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();

@@ -2,7 +2,10 @@ import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type 
 import { Driver, type DropReason } from '../runtime/driver.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { Wire } from '../wire/wire.ts';
+import type { CapacityPlan } from './capacity.ts';
+import type { SimCpu } from './cpu.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
+import { SimInbox } from './inbox.ts';
 import { SimMachine } from './machine.ts';
 import type { SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
@@ -33,7 +36,22 @@ export interface SimHostOptions {
   random: SimRandom;
   createCore: CoreFactory;
   observer: HostObserver;
+  /** The machine's limits (./capacity.ts); absent: unlimited, inputs cost no time. */
+  capacity?: HostCapacity;
 }
+
+export interface HostCapacity {
+  plan: CapacityPlan;
+  /** The cores every host shares. */
+  cpu: SimCpu;
+  /** This host's own stream, for the jitter of its CPU costs. */
+  random: SimRandom;
+  /** A datagram was dropped because this host's receive buffer was full. */
+  onOverflow: (host: SimHost) => void;
+}
+
+/** A process's start is CPU work in slices, so that the other processes run between them (as a scheduler time-slices). */
+const BOOT_SLICE_MS = 10;
 
 /**
  * One simulated machine: a drifting clock, a disk that survives crashes, and a process (driver
@@ -46,12 +64,33 @@ export class SimHost {
   readonly storage: SimDisk;
   driver: Driver | null = null;
   boots = 0;
+  /** Its socket's receive buffer and the CPU its inputs wait for; null without a capacity model. */
+  readonly inbox: SimInbox | null;
+  /** A process is starting: it uses CPU but does not listen yet. */
+  private starting = false;
   private readonly options: SimHostOptions;
 
   constructor(options: SimHostOptions) {
     this.options = options;
     this.id = options.id;
     this.machine = new SimMachine(options.scheduler, options.random, options.config.maxClockDriftPpm / 1_000_000);
+    const capacity = options.capacity;
+    this.inbox =
+      capacity === undefined
+        ? null
+        : new SimInbox({
+            scheduler: options.scheduler,
+            machine: this.machine,
+            cpu: capacity.cpu,
+            random: capacity.random,
+            inputCpuUs: capacity.plan.inputCpuUs,
+            datagramsMax: capacity.plan.receiveQueueDatagramsMax,
+            onOverflow: () => capacity.onOverflow(this),
+          });
+    if (this.inbox !== null) {
+      const inbox = this.inbox;
+      this.machine.timerInput = (input) => inbox.timer(input);
+    }
     this.storage = new SimDisk({
       scheduler: options.scheduler,
       // Drawn from only while the disk misbehaves, so fault-free runs replay as they always did.
@@ -102,10 +141,37 @@ export class SimHost {
     return this.machine.realAtMs(localMs);
   }
 
+  /** Whether a process is starting (using CPU, not yet listening). */
+  get booting(): boolean {
+    return this.starting;
+  }
+
   boot(): void {
-    if (this.up) return;
-    const { id, config, cluster, network, random, createCore, observer } = this.options;
+    if (this.up || this.starting) return;
     const generation = this.machine.start();
+    const capacity = this.options.capacity;
+    if (capacity === undefined) {
+      this.launch(generation);
+      return;
+    }
+    // Loading the runtime costs CPU on the shared cores before the process listens.
+    this.starting = true;
+    const { scheduler } = this.options;
+    const slice = (remainingMs: number): void => {
+      if (generation !== this.machine.generation) return;
+      if (remainingMs <= 0) {
+        this.starting = false;
+        this.launch(generation);
+        return;
+      }
+      const costMs = Math.min(BOOT_SLICE_MS, remainingMs);
+      scheduler.at(capacity.cpu.claim(scheduler.nowMs, costMs), () => slice(remainingMs - costMs));
+    };
+    slice(capacity.plan.bootCpuMs);
+  }
+
+  private launch(generation: number): void {
+    const { id, config, cluster, network, random, createCore, observer } = this.options;
     this.boots++;
     const core = createCore({
       id,
@@ -141,16 +207,24 @@ export class SimHost {
       afterInput: () => observer.afterInput(this),
       onFatal: (error) => observer.onFatal(this, error),
     });
-    network.attach(id, (bytes, from) => this.run(() => this.driver?.receive(bytes, `sim-host-${from}`)));
+    const receive = (bytes: Uint8Array, from: NodeId): void => this.run(() => this.driver?.receive(bytes, sourceOf(from)));
+    const inbox = this.inbox;
+    network.attach(id, inbox === null ? receive : (bytes, from) => inbox.datagram(() => this.driver?.receive(bytes, sourceOf(from))));
     this.driver.start();
   }
 
   /** The process dies: memory and timers are gone, the disk stays. */
   crash(): void {
+    if (this.starting) {
+      this.starting = false;
+      this.machine.kill();
+      return;
+    }
     if (!this.up) return;
     this.driver!.halt();
     this.driver = null;
     this.machine.kill();
+    this.inbox?.clear();
     this.options.network.detach(this.id);
   }
 
@@ -162,4 +236,13 @@ export class SimHost {
   private run(input: () => void): void {
     this.machine.run(input);
   }
+}
+
+const SOURCES = new Map<NodeId, string>();
+
+/** The address a datagram from `id` comes from, made once per ID rather than once per datagram. */
+function sourceOf(id: NodeId): string {
+  let source = SOURCES.get(id);
+  if (source === undefined) SOURCES.set(id, (source = `sim-host-${id}`));
+  return source;
 }

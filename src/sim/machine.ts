@@ -17,6 +17,11 @@ export class SimMachine {
   private readonly offsetMs: number;
   private floorLocalMs = 0;
   private backlog: Array<() => void> = [];
+  /**
+   * Where a fired timer goes before the process sees it; by default straight to the process. A
+   * host with a capacity model sends it through its inbox, so that timers wait for the CPU too.
+   */
+  timerInput: ((input: () => void) => void) | null = null;
   private readonly scheduler: Scheduler;
 
   constructor(scheduler: Scheduler, random: SimRandom, maxDriftRatio: number) {
@@ -61,11 +66,14 @@ export class SimMachine {
         let cancelled = false;
         this.scheduler.at(this.realAtMs(atMs), () => {
           if (cancelled || generation !== this.generation) return;
-          this.run(() => {
+          const fireNow = (): void => {
             // Float rounding may put the real instant a hair before the local deadline.
             this.floorLocalMs = Math.max(this.floorLocalMs, atMs);
             fire();
-          });
+          };
+          if (this.timerInput === null) this.run(fireNow);
+          // Waiting for a core, the timer may be cancelled or its process die.
+          else this.timerInput(() => !cancelled && generation === this.generation && fireNow());
         });
         return () => {
           cancelled = true;

@@ -1,4 +1,5 @@
 import type { NodeId } from '../core/index.ts';
+import type { SimBacklog } from './backlog.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -20,6 +21,10 @@ export interface NetworkStats {
   cut: number;
   duplicated: number;
   bytes: number;
+  /** Datagrams refused to their sender because the shared backlog was full (ENOBUFS). */
+  refused: number;
+  /** Packets (one per receiver) dropped because the shared backlog was full. */
+  backlogDropped: number;
 }
 
 /**
@@ -28,7 +33,13 @@ export interface NetworkStats {
  */
 export class SimNetwork {
   conditions: LinkConditions = CALM_LAN;
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, duplicated: 0, bytes: 0 };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, duplicated: 0, bytes: 0, refused: 0, backlogDropped: 0 };
+  /** Send failures (ENOBUFS) per sending host, as the real transport counts them by reason. */
+  readonly sendErrors = new Map<NodeId, number>();
+  /** The shared backlog, when the run has a capacity model; null: unlimited, as before. */
+  backlog: SimBacklog | null = null;
+  /** Told of every send failure (the trace notes them). */
+  onSendError: ((from: NodeId) => void) | null = null;
   private readonly receivers = new Map<NodeId, (bytes: Uint8Array, from: NodeId) => void>();
   /** Directed links that drop everything, as "from>to". */
   private readonly blocked = new Set<string>();
@@ -51,6 +62,15 @@ export class SimNetwork {
   }
 
   send(from: NodeId, to: NodeId | 'all', bytes: Uint8Array): void {
+    const backlog = this.backlog;
+    const nowMs = this.scheduler.nowMs;
+    if (backlog !== null && backlog.refuses(nowMs)) {
+      // The kernel refuses the datagram: it never leaves the host.
+      this.stats.refused++;
+      this.sendErrors.set(from, (this.sendErrors.get(from) ?? 0) + 1);
+      this.onSendError?.(from);
+      return;
+    }
     this.stats.sent++;
     this.stats.bytes += bytes.length;
     const targets = to === 'all' ? this.members : [to];
@@ -71,12 +91,21 @@ export class SimNetwork {
       }
       const copies = this.random.chance(duplicateRate) ? 2 : 1;
       if (copies === 2) this.stats.duplicated++;
-      for (let i = 0; i < copies; i++) this.deliverAt(from, target, bytes, this.scheduler.nowMs + this.delayMs());
+      for (let i = 0; i < copies; i++) {
+        if (backlog !== null && !backlog.admit(nowMs)) {
+          this.stats.backlogDropped++;
+          continue;
+        }
+        // A packet waits behind the ones already queued.
+        const queuedMs = backlog === null ? 0 : backlog.delayMs(nowMs);
+        this.deliverAt(from, target, bytes, nowMs + queuedMs + this.delayMs());
+      }
     }
   }
 
   canReach(from: NodeId, to: NodeId): boolean {
-    return !this.blocked.has(`${from}>${to}`);
+    // Most of the time nothing is cut: no key to build for every packet.
+    return this.blocked.size === 0 || !this.blocked.has(`${from}>${to}`);
   }
 
   /** Splits the members into groups that cannot reach each other (either way). */

@@ -1,6 +1,9 @@
-import { quorumSize, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
-import { LivenessChecker, type Violation } from './checkers.ts';
-import { SimCluster, type Watcher } from './cluster.ts';
+import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
+import { AvailabilityMeter } from './availability.ts';
+import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
+import { Check, LivenessChecker, type Violation } from './checkers.ts';
+import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
+import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
 import { planDiskFaults, planFaults, type Fault } from './faults.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
@@ -9,6 +12,24 @@ import { SimRandom } from './prng.ts';
 /** Slow rates a run may draw: 100 ms is one rate for all, as protocol version 1 had. */
 const MEMBER_BEATS_MS = [100, 500, 1000, 1000, 2000] as const;
 const MEMBER_BEAT_STREAM = 0x6d656d62;
+/** The capacity model's own stream, so that every other draw of a seed stays as it was. */
+const CAPACITY_STREAM = 0x63617061;
+/** Share of random runs on an unlimited machine, as every run was before the capacity model. */
+const UNLIMITED_SHARE = 0.25;
+/** Cluster sizes a boot storm draws when --nodes does not say. */
+const STORM_SIZES = [25, 50, 100] as const;
+/** A boot storm: every process is started within this long. */
+const STORM_BOOT_WINDOW_MS = 1000;
+/** How long a boot storm may take for every process to be up before the run gives up (L1 fails). */
+const STORM_START_MAX_MS = 120_000;
+/** How long restarted processes may take to listen after the calm before L1 starts counting anyway. */
+const CALM_START_MAX_MS = 60_000;
+
+/**
+ * The capacity of a run: `drawn` (default) draws it from the seed, an unlimited machine in a
+ * quarter of the seeds; `off` is the unlimited machine the simulator had first; or a given plan.
+ */
+export type CapacityChoice = 'drawn' | 'off' | CapacityPlan;
 
 export interface RunOptions {
   seed: number;
@@ -22,6 +43,13 @@ export interface RunOptions {
   watch?: Watcher;
   /** Storage faults (./disk.ts) on top of the network's and processes'; default true. */
   diskFaults?: boolean;
+  /** The machine's limits (./capacity.ts); default `drawn`. */
+  capacity?: CapacityChoice;
+  /**
+   * A boot storm instead of random faults: 25, 50 or 100 nodes (or `nodes`) all start within one
+   * second on a machine with few cores; calm is the instant the last process listens.
+   */
+  bootStorm?: boolean;
 }
 
 export interface RunResult {
@@ -38,6 +66,16 @@ export interface RunResult {
   convergenceMs: number | null;
   boundMs: number;
   network: NetworkStats;
+  scenario: 'random' | 'boot-storm';
+  /** The run's capacity model, or null for an unlimited machine. */
+  capacityPlan: CapacityPlan | null;
+  capacity: CapacityStats;
+  /** The share of the cores a settled cluster keeps busy on this machine, or null if unlimited. */
+  settledLoad: number | null;
+  /** The busiest 10-s window of any node before the cluster settled (R1 judges the windows after). */
+  sendPeak: SendWindow | null;
+  /** From the first coordinator to the calm: time without a valid lease anywhere, and elections. */
+  availability: { leaderlessMs: number; elections: number };
 }
 
 /**
@@ -46,21 +84,26 @@ export interface RunResult {
  * bound and keep it (L1, L2). Safety (S1–S3) is checked after every input throughout.
  */
 export function runSimulation(options: RunOptions): RunResult {
+  if (options.bootStorm === true) return runBootStorm(options);
   const scenario = new SimRandom(options.seed);
   const faultRandom = scenario.fork();
   const size = options.nodes ?? scenario.int(3, 9);
   const voters = scenario.chance(0.25) ? sparseIds(scenario, size) : Array.from({ length: size }, (_, i) => i + 1);
+  const clusterSeed = scenario.int(0, 2 ** 31);
+  const configInput: Partial<ElectionConfigInput> = {
+    preempt: scenario.chance(0.8),
+    dampingMs: scenario.pick([0, 1000, 3000]),
+    // A stream of its own, so that seeds found before two rates existed meet the same faults.
+    memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
+    ...options.config,
+  };
+  const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
   const sim = new SimCluster({
     voters,
-    seed: scenario.int(0, 2 ** 31),
+    seed: clusterSeed,
     createCore: options.createCore,
-    config: {
-      preempt: scenario.chance(0.8),
-      dampingMs: scenario.pick([0, 1000, 3000]),
-      // A stream of its own, so that seeds found before two rates existed meet the same faults.
-      memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
-      ...options.config,
-    },
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled)),
+    config: configInput,
   });
   const { config } = sim;
   if (options.watch !== undefined) sim.watch(options.watch);
@@ -112,16 +155,6 @@ export function runSimulation(options: RunOptions): RunResult {
   // docs/protocol.md, "L1": a follower's view of a dead slow-beating peer lasts its silence limit.
   const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
   const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
-  const liveness = new LivenessChecker({
-    fromMs: calmFromMs,
-    boundMs,
-    // Until then, nodes may still count the ones kept down as alive.
-    settleMs: memberSilenceMs,
-    connected,
-    expectHighest: config.preempt,
-    now: () => sim.nowMs,
-    safety: sim.safety,
-  });
   sim.scheduler.at(calmFromMs, () => {
     sim.note(`calm: network healed, crashed nodes restarted${keptDown.size > 0 ? `, [${[...keptDown]}] kept down` : ''}`);
     sim.heal();
@@ -132,19 +165,144 @@ export function runSimulation(options: RunOptions): RunResult {
       else isolated.push([id]);
     });
     if (isolated.length > 0) sim.partition([...connected], ...isolated);
-    sim.onInput(() => liveness.afterInput(sim.hosts));
-    sim.watch((_atMs, node, item) => {
-      if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
-    });
   });
-  const endMs = calmFromMs + boundMs + 3 * config.timeoutMs;
+  const availability = measureAvailability(sim, calmFromMs);
+  sim.scheduler.runUntil(calmFromMs);
+  // The CPU is calm too once every process meant to run listens: on a machine with a capacity
+  // model, restarted processes first spend their start-up CPU (at once, without one).
+  const liveFromMs = waitForProcesses(sim, [...connected], calmFromMs + CALM_START_MAX_MS);
+  if (liveFromMs > calmFromMs) sim.note(`every process listens, ${(liveFromMs - calmFromMs).toFixed(0)} ms after the calm`);
+  const liveness = new LivenessChecker({
+    fromMs: liveFromMs,
+    boundMs,
+    // Until then, nodes may still count the ones kept down as alive.
+    settleMs: memberSilenceMs,
+    connected,
+    expectHighest: config.preempt,
+    now: () => sim.nowMs,
+    safety: sim.safety,
+  });
+  sim.onInput(() => liveness.afterInput(sim.hosts));
+  sim.watch((_atMs, node, item) => {
+    if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
+  });
+  const endMs = liveFromMs + boundMs + 3 * config.timeoutMs;
   sim.scheduler.runUntil(endMs);
   liveness.finish();
+  availability.finish();
+  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, liveness, boundMs, availability });
+}
 
+/**
+ * A boot storm: every node starts within a second on a machine with one or two cores, each
+ * process's start costing CPU, so that inputs and timers wait and sockets overflow. Calm is the
+ * instant the last process listens (bench/storm.ts measures from the last first line); then
+ * every node must agree on the highest ID within the L1 bound, keep it (L2), and no node may
+ * send more than the R1 bound over the next 10-s window.
+ */
+function runBootStorm(options: RunOptions): RunResult {
+  const scenario = new SimRandom(options.seed);
+  const size = options.nodes ?? scenario.pick(STORM_SIZES);
+  const voters = Array.from({ length: size }, (_, i) => i + 1);
+  const clusterSeed = scenario.int(0, 2 ** 31);
+  const configInput: Partial<ElectionConfigInput> = { preempt: true, dampingMs: scenario.pick([0, 1000, 3000]), ...options.config };
+  const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
+  const sim = new SimCluster({
+    voters,
+    seed: clusterSeed,
+    createCore: options.createCore,
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawStormCapacity(random, settled), 0),
+    config: configInput,
+  });
+  const { config } = sim;
+  if (options.watch !== undefined) sim.watch(options.watch);
+  for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
+  const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
+  sim.note(`calm: the last of ${size} processes listens`);
+  const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
+  const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
+  const liveness = new LivenessChecker({
+    fromMs: calmFromMs,
+    boundMs,
+    settleMs: 0,
+    connected: new Set(voters),
+    expectHighest: true,
+    now: () => sim.nowMs,
+    safety: sim.safety,
+  });
+  sim.onInput(() => liveness.afterInput(sim.hosts));
+  sim.watch((_atMs, node, item) => {
+    if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
+  });
+  const availability = measureAvailability(sim, calmFromMs);
+  // Long enough for one whole send-rate window after an agreement within the bound.
+  const endMs = calmFromMs + boundMs + SEND_WINDOW_MS;
+  sim.scheduler.runUntil(endMs);
+  liveness.finish();
+  availability.finish();
+  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, liveness, boundMs, availability });
+}
+
+/**
+ * Runs until every process of `ids` listens (or `maxMs`); returns that instant. A cursor, not a
+ * scan per step: nothing crashes between the calm and then.
+ */
+function waitForProcesses(sim: SimCluster, ids: readonly NodeId[], maxMs: number): number {
+  const hosts = ids.map((id) => sim.host(id));
+  let firstDown = 0;
+  sim.scheduler.runUntil(maxMs, () => {
+    while (firstDown < hosts.length && hosts[firstDown]!.up) firstDown++;
+    return firstDown === hosts.length;
+  });
+  return sim.nowMs;
+}
+
+function chooseCapacity(
+  seed: number,
+  choice: CapacityChoice,
+  draw: (random: SimRandom) => CapacityPlan,
+  unlimitedShare = UNLIMITED_SHARE,
+): CapacityPlan | null {
+  if (choice === 'off') return null;
+  if (choice !== 'drawn') return choice;
+  // Mixed first: xoroshiro's first draws from nearby seeds are nearly equal.
+  const random = new SimRandom(mix32(seed ^ CAPACITY_STREAM));
+  return random.chance(unlimitedShare) ? null : draw(random);
+}
+
+function measureAvailability(sim: SimCluster, calmFromMs: number): AvailabilityMeter {
+  const meter = new AvailabilityMeter(calmFromMs);
+  sim.onInput(() => meter.sample(sim.nowMs, sim.safety.latestLeaseEndMs()));
+  sim.watch((atMs, _node, item) => {
+    if (typeof item !== 'string' && item.type === 'elected') meter.onElected(atMs);
+  });
+  return meter;
+}
+
+/** R1, then the result: once settled, every node's windows stay within the send-rate bound. */
+function summarize(run: {
+  options: RunOptions;
+  sim: SimCluster;
+  scenario: RunResult['scenario'];
+  faults: number;
+  endMs: number;
+  liveness: LivenessChecker;
+  boundMs: number;
+  availability: AvailabilityMeter;
+}): RunResult {
+  const { options, sim, endMs, liveness } = run;
+  const { config } = sim;
+  const perSecond = settledSendsPerSecond(config);
+  const settledAtMs = liveness.convergedAtMs;
+  if (settledAtMs !== null) {
+    for (const window of sim.sendRate.windows(settledAtMs, endMs, perSecond)) {
+      if (window.multiple > SEND_RATE_MULTIPLE_MAX) sim.safety.fail(Check.SendRate, `after settling, ${describeWindow(window, perSecond)}`);
+    }
+  }
   const violations = sim.safety.violations;
   return {
     seed: options.seed,
-    nodes: size,
+    nodes: config.voters.length,
     config: {
       voters: config.voters,
       preempt: config.preempt,
@@ -153,14 +311,20 @@ export function runSimulation(options: RunOptions): RunResult {
       leaseMs: config.leaseMs,
       memberBeatMs: config.memberBeatMs,
     },
-    faults: faults.length,
+    faults: run.faults,
     violations,
     trace: violations.length > 0 ? sim.violationTrace : null,
     simulatedMs: endMs,
     steps: sim.scheduler.steps,
     convergenceMs: liveness.convergenceMs,
-    boundMs,
+    boundMs: run.boundMs,
     network: sim.network.stats,
+    scenario: run.scenario,
+    capacityPlan: sim.capacity,
+    capacity: sim.capacityStats(),
+    settledLoad: sim.capacity === null ? null : settledLoad(sim.capacity, settledInputsPerSecond(config)),
+    sendPeak: sim.sendRate.peak(0, settledAtMs ?? endMs, perSecond),
+    availability: { leaderlessMs: run.availability.leaderlessMs, elections: run.availability.elections },
   };
 }
 
@@ -226,3 +390,11 @@ function sparseIds(random: SimRandom, count: number): NodeId[] {
   return [...ids].sort((a, b) => a - b);
 }
 
+
+/** MurmurHash3's finalizer: nearby seeds become unrelated ones. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -7,10 +7,14 @@ export interface WorkerJob {
   seeds: number[];
   nodes: number | undefined;
   backend: 'lan' | 'zookeeper';
+  /** LAN backend: boot storms instead of random faults. */
+  bootStorm?: boolean;
+  /** LAN backend: `off` runs on an unlimited machine, as before the capacity model. */
+  capacity?: 'drawn' | 'off';
 }
 
 const job = workerData as WorkerJob;
 for (const seed of job.seeds) {
-  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes });
+  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes, bootStorm: job.bootStorm, capacity: job.capacity });
   parentPort!.postMessage(result);
 }

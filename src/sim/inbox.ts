@@ -1,0 +1,97 @@
+import type { SimCpu } from './cpu.ts';
+import type { SimMachine } from './machine.ts';
+import type { SimRandom } from './prng.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface SimInboxOptions {
+  scheduler: Scheduler;
+  machine: SimMachine;
+  cpu: SimCpu;
+  random: SimRandom;
+  /** CPU time of one input before jitter (half to one and a half times this). */
+  inputCpuUs: number;
+  /** The socket's receive buffer, in datagrams. */
+  datagramsMax: number;
+  /** A datagram found the buffer full and was dropped. */
+  onOverflow: () => void;
+}
+
+type Input = { datagram: boolean; run: () => void };
+
+/**
+ * What waits for one host's process: datagrams in its socket's bounded receive buffer, and its
+ * timers. The process takes one input at a time, each costing CPU time on the shared cores; the
+ * datagrams that arrive while the buffer is full are dropped, as the kernel drops them (counted as
+ * receive-buffer errors). A stalled process reads nothing: its buffer fills.
+ */
+export class SimInbox {
+  /** Datagrams dropped because the receive buffer was full. */
+  overflows = 0;
+  private items: Input[] = [];
+  private head = 0;
+  private datagrams = 0;
+  private busy = false;
+  /** Bumped when the process dies: work it had in flight is forgotten. */
+  private epoch = 0;
+  private readonly options: SimInboxOptions;
+
+  constructor(options: SimInboxOptions) {
+    this.options = options;
+  }
+
+  datagram(run: () => void): void {
+    if (this.datagrams >= this.options.datagramsMax) {
+      this.overflows++;
+      this.options.onOverflow();
+      return;
+    }
+    this.datagrams++;
+    this.items.push({ datagram: true, run });
+    this.pump();
+  }
+
+  /** A timer fired: the process sees it once a core is free and the inputs before it are done. */
+  timer(run: () => void): void {
+    this.items.push({ datagram: false, run });
+    this.pump();
+  }
+
+  /** The process died: what it had not read dies with it. */
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.datagrams = 0;
+    this.busy = false;
+    this.epoch++;
+  }
+
+  private pump(): void {
+    if (this.busy || this.head >= this.items.length) return;
+    const { scheduler, machine, cpu, random, inputCpuUs } = this.options;
+    const epoch = this.epoch;
+    this.busy = true;
+    if (machine.stalled) {
+      scheduler.at(machine.stalledUntilMs, () => this.resume(epoch));
+      return;
+    }
+    const doneMs = cpu.claim(scheduler.nowMs, (inputCpuUs * random.between(0.5, 1.5)) / 1000);
+    scheduler.at(doneMs, () => {
+      if (epoch !== this.epoch) return;
+      const input = this.items[this.head++]!;
+      if (input.datagram) this.datagrams--;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      this.busy = false;
+      machine.run(input.run);
+      this.pump();
+    });
+  }
+
+  private resume(epoch: number): void {
+    if (epoch !== this.epoch) return;
+    this.busy = false;
+    this.pump();
+  }
+}
