@@ -68,6 +68,8 @@ export interface LanStatus extends CommonStatus {
      * datagrams dropped because a receive buffer was full.
      */
     kernel: { sndbufErrors: number; rcvbufErrors: number } | null;
+    /** Datagrams waiting in this process for the socket to take them (libuv retries refused ones). */
+    sendQueue: number;
     /** Sends are failing for lack of room: probes and one-way repairs are held back for now. */
     congested: boolean;
     /** Errors the sockets reported by themselves (failed receives, ICMP errors), by error code. */

@@ -4,7 +4,8 @@
  * `sendmsg` (unless the socket asked for IP_RECVERR, which Node cannot): the only trace is the
  * `SndbufErrors` counter in /proc/net/snmp (measured: 200 sends into a full queue, 200 successful
  * callbacks, 7 datagrams out, SndbufErrors +193). Likewise a full receive buffer only shows as
- * `RcvbufErrors`. Windows and macOS return ENOBUFS to the send itself, which the transport counts.
+ * `RcvbufErrors`. Windows returns ENOBUFS to the send (counted by the transport); on macOS libuv keeps
+ * a refused datagram and retries it, which shows as a growing send queue (udp-transport.ts).
  *
  * The counters are the network namespace's, all sockets together: on a lab machine, other
  * programs' UDP counts too, which is why they are shown as the host's, not as this node's.

@@ -54,6 +54,14 @@ export interface SendFailure {
   congestion: boolean;
 }
 
+/**
+ * Datagrams waiting in this process for the socket to take them. libuv keeps a datagram the kernel
+ * refused with EAGAIN or ENOBUFS and sends it again when the socket is writable (libuv's
+ * src/unix/udp.c), so on macOS, whose sendto says ENOBUFS when an interface queue is full, a
+ * congested node sees no error, only this queue growing. A settled node sends a few at a time.
+ */
+export const SEND_QUEUE_CONGESTED_DATAGRAMS = 64;
+
 /** Kernel receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -183,6 +191,19 @@ export class UdpTransport implements Transport {
       const congestion = this.congestion.failed(code, systemClock.nowMs());
       this.sendErrorHandler({ code, target: `${address}:${port}`, count: 1, message: error.message, congestion });
     });
+  }
+
+  /** Datagrams waiting in this process for the socket (see SEND_QUEUE_CONGESTED_DATAGRAMS). */
+  get sendQueueDatagrams(): number {
+    return this.closed ? 0 : this.unicast.socket.getSendQueueCount();
+  }
+
+  /**
+   * Checks the send queue (called once a second): one that long means the kernel refuses our
+   * datagrams for now, and optional sends are held back as after an ENOBUFS.
+   */
+  checkSendQueue(queued = this.sendQueueDatagrams): void {
+    if (queued >= SEND_QUEUE_CONGESTED_DATAGRAMS) this.congestion.failed('ENOBUFS', systemClock.nowMs());
   }
 
   /**

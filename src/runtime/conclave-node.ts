@@ -253,6 +253,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         sendErrorsByCode: { ...stats.sendErrorsByCode },
         kernel: this.kernelUdp.available ? { ...this.kernelUdp.total } : null,
         congested: this.transport.congestion.congested(systemClock.nowMs()),
+        sendQueue: this.transport.sendQueueDatagrams,
         socketErrors: { ...stats.socketErrors },
       },
     };
@@ -351,10 +352,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       this.driver.receive(bytes, address, route, port);
     });
     this.stalls.start();
-    if (this.kernelUdp.available) {
-      this.kernelUdpTimer = setInterval(() => this.transport.noteKernelSendErrors(this.kernelUdp.poll().sndbufErrors), KERNEL_UDP_POLL_MS);
-      this.kernelUdpTimer.unref();
-    }
+    // Send failures no send reports: Linux's kernel counter, and libuv's queue of refused datagrams (macOS).
+    this.kernelUdpTimer = setInterval(() => {
+      if (this.kernelUdp.available) this.transport.noteKernelSendErrors(this.kernelUdp.poll().sndbufErrors);
+      this.transport.checkSendQueue();
+    }, KERNEL_UDP_POLL_MS);
+    this.kernelUdpTimer.unref();
     this.driver.start();
   }
 

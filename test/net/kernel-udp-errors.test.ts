@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KernelUdpWatch, kernelUdpReader, parseSnmpUdp, type KernelUdpErrors } from '../../src/net/kernel-udp-errors.ts';
+import { systemClock } from '../../src/contract/system-clock.ts';
 import { CONGESTION_HOLD_MAX_MS, CONGESTION_HOLD_MIN_MS, SendCongestion } from '../../src/net/send-congestion.ts';
 
 const SNMP = `Ip: Forwarding DefaultTTL
@@ -63,5 +64,26 @@ describe('send congestion', () => {
     nowMs += 2 * CONGESTION_HOLD_MAX_MS;
     c.failed('ENOBUFS', nowMs);
     assert.equal(c.holdDurationMs, CONGESTION_HOLD_MIN_MS);
+  });
+});
+
+describe('the send queue', () => {
+  it('a queue of refused datagrams as long as SEND_QUEUE_CONGESTED_DATAGRAMS holds optional sends back (macOS says ENOBUFS only to libuv)', async () => {
+    const { PeerDirectory } = await import('../../src/net/peer-directory.ts');
+    const { SEND_QUEUE_CONGESTED_DATAGRAMS, UdpTransport } = await import('../../src/net/udp-transport.ts');
+    const directory = new PeerDirectory({ selfId: 1, voters: [1, 2], aliveMs: 3000, multicast: false });
+    // Loopback only, no multicast: nothing leaves this machine.
+    const transport = await UdpTransport.open({ group: '239.255.77.7', port: 0, interface: 'lo', multicast: false, directory });
+    try {
+      assert.equal(transport.sendQueueDatagrams, 0, 'an idle socket has nothing waiting');
+      transport.checkSendQueue();
+      assert.equal(transport.congestion.congested(systemClock.nowMs()), false);
+      transport.checkSendQueue(SEND_QUEUE_CONGESTED_DATAGRAMS - 1);
+      assert.equal(transport.congestion.congested(systemClock.nowMs()), false);
+      transport.checkSendQueue(SEND_QUEUE_CONGESTED_DATAGRAMS);
+      assert.equal(transport.congestion.congested(systemClock.nowMs()), true);
+    } finally {
+      await transport.close();
+    }
   });
 });

@@ -143,7 +143,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): LanStatus
     zookeeper: null,
     dataDir: '/var/lib/conclave',
     drops: noDrops(),
-    traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0, sendErrorsByCode: {}, kernel: { sndbufErrors: 0, rcvbufErrors: 0 }, congested: false, socketErrors: {} },
+    traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0, sendErrorsByCode: {}, kernel: { sndbufErrors: 0, rcvbufErrors: 0 }, congested: false, sendQueue: 0, socketErrors: {} },
   };
 }
 
