@@ -10,7 +10,12 @@
  *   npm run bench:storm                       # 50 nodes, hold 60 s
  *   npm run bench:storm -- --nodes 25 --hold-s 20 --runs 3
  *   npm run bench:storm -- --nodes 50 --loss 10   # the same with 10 % loss on every link
+ *   npm run bench:storm -- --busy                 # while another process keeps one core busy
+ *
+ * Ends with one summary line per setting: runs agreed, time to agree, the worst 10-s window
+ * against each node's settled rate, and the kernel's send errors once settled.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { NetnsLab } from '../src/lab/netns-lab.ts';
 
@@ -37,7 +42,15 @@ function sampleAll(lab: NetnsLab): Map<number, Udp> {
   return new Map(lab.nodes.map((node) => [node.id, udp(lab, node.ns)]));
 }
 
-async function run(nodes: number, holdS: number, lossPercent: number, flags: string[]): Promise<void> {
+interface RunResult {
+  /** From the last first line to every node agreeing on the highest ID; null: never. */
+  agreedAfterMs: number | null;
+  disagreements: number;
+  worstMultiple: number;
+  sndbufAfterSettling: number;
+}
+
+async function run(nodes: number, holdS: number, lossPercent: number, flags: string[]): Promise<RunResult> {
   const lab = NetnsLab.create(nodes, nodes, { prefix: 'cvstrm', retainEvents: false });
   try {
     if (lossPercent > 0) lab.loss(lossPercent);
@@ -87,7 +100,9 @@ async function run(nodes: number, holdS: number, lossPercent: number, flags: str
       const max = Math.max(...window);
       console.log(`  window ${i + 1}: datagrams/s per node max ${max.toFixed(0)} (n${window.indexOf(max) + 1}), mean ${(window.reduce((a, b) => a + b, 0) / window.length).toFixed(1)}`);
     });
-    console.log(`  worst window / settled rate: ${worst.toFixed(1)}×; SndbufErrors total ${total('sndbuf', -1)} (${total('sndbuf', -1) - total('sndbuf', settledIndex)} after settling), RcvbufErrors ${total('rcvbuf', -1)}`);
+    const sndbufAfterSettling = total('sndbuf', -1) - total('sndbuf', settledIndex);
+    console.log(`  worst window / settled rate: ${worst.toFixed(1)}×; SndbufErrors total ${total('sndbuf', -1)} (${sndbufAfterSettling} after settling), RcvbufErrors ${total('rcvbuf', -1)}`);
+    return { agreedAfterMs: agreedAtMs === null ? null : agreedAtMs - lastFirstLineMs, disagreements, worstMultiple: worst, sndbufAfterSettling };
   } finally {
     lab.destroy();
   }
@@ -99,6 +114,7 @@ const { values } = parseArgs({
     'hold-s': { type: 'string', default: '60' },
     runs: { type: 'string', default: '1' },
     loss: { type: 'string', default: '0' },
+    busy: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -107,4 +123,29 @@ if (process.getuid?.() !== 0) {
   console.error('bench:storm needs root (network namespaces)');
   process.exit(1);
 }
-for (let i = 0; i < Number(values.runs); i++) await run(Number(values.nodes), Number(values['hold-s']), Number(values.loss), []);
+const nodes = Number(values.nodes);
+const runs = Number(values.runs);
+if (!Number.isInteger(nodes) || nodes < 2 || nodes > 60) {
+  console.error(`bench:storm: --nodes takes 2 to 60, got "${values.nodes}"`);
+  process.exit(2);
+}
+/** A busy loop on one core, for as long as the runs take (and killed by its PID at the end). */
+let busy: ChildProcess | null = null;
+if (values.busy) {
+  busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 3_600_000; while (Date.now() < end);'], { stdio: 'ignore' });
+  process.on('exit', () => busy?.kill('SIGKILL'));
+}
+const results: RunResult[] = [];
+try {
+  for (let i = 0; i < runs; i++) results.push(await run(nodes, Number(values['hold-s']), Number(values.loss), []));
+} finally {
+  busy?.kill('SIGKILL');
+}
+const agreed = results.filter((r) => r.agreedAfterMs !== null && r.disagreements === 0);
+const times = agreed.map((r) => ((r.agreedAfterMs ?? 0) / 1000).toFixed(1)).join(', ');
+console.log(
+  `summary: ${nodes} nodes${Number(values.loss) > 0 ? `, ${values.loss} % loss` : ''}${values.busy ? ', one core busy' : ''}: ` +
+    `${agreed.length} of ${runs} runs agreed on n${nodes} and stayed agreed (after ${times || '-'} s); ` +
+    `worst window ${Math.max(...results.map((r) => r.worstMultiple)).toFixed(1)}× the settled rate; ` +
+    `SndbufErrors after settling ${results.map((r) => r.sndbufAfterSettling).join(', ')}`,
+);
