@@ -36,7 +36,8 @@ Checks S1 one leader per term, S2 never two valid leases at once, S3 durable ter
 L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes,
 R1 once settled no node sends more than 3 × its settled rate in a 10-s window.
 The summary reports send failures (ENOBUFS) and dropped datagrams per run, the busiest 10-s window
-before settling, and the time without a valid lease while faults ran (availability).
+before settling, the time without a valid lease while faults ran (availability), and per layout
+the most unicast copies a node sent in a 10-s window once settled.
 
 With --backend zookeeper, runs R simulated ZooKeeper-backed clusters (2 to 7 nodes) against a
 simulated ensemble, with crashes, clean restarts, cut links (noticed or silent), servers cut off
@@ -125,6 +126,8 @@ const convergence: number[] = [];
 const sendErrors: number[] = [];
 const leaderlessMs: number[] = [];
 const peakMultiples: number[] = [];
+/** Per run with a directory: the most unicast copies a node sent in a 10-s window once settled. */
+const copiesSettled: Array<{ seed: number; copies: number; layout: string }> = [];
 let receiveDrops = 0;
 let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
@@ -142,6 +145,7 @@ function report(result: RunResult | ZkRunResult): void {
     sendErrors.push(result.capacity.sendErrors);
     receiveDrops += result.capacity.receiveBufferDrops + result.capacity.backlogDrops;
     leaderlessMs.push(result.availability.leaderlessMs);
+    if (result.layout !== null) copiesSettled.push({ seed: result.seed, copies: result.copiesPer10sMax, layout: result.layout.kind });
     const peak = result.sendPeak;
     if (peak !== null) {
       peakMultiples.push(peak.multiple);
@@ -192,6 +196,13 @@ if (backend === 'lan') {
     `capacity: send failures (ENOBUFS) per run p50 ${quantile(sendErrors, 0.5, '')}, max ${quantile(sendErrors, 1, '')} (${runsWithErrors} runs with any); ` +
       `${receiveDrops} datagrams dropped by full buffers; ` +
       `leaderless while faults ran: p50 ${quantile(leaderlessMs, 0.5, ' ms')}, p99 ${quantile(leaderlessMs, 0.99, ' ms')}, max ${quantile(leaderlessMs, 1, ' ms')}`,
+  );
+  const byLayout = new Map<string, number[]>();
+  for (const { copies, layout } of copiesSettled) byLayout.set(layout, [...(byLayout.get(layout) ?? []), copies]);
+  console.log(
+    `unicast copies once settled (most of any node in a 10-s window), per layout: ` +
+      ([...byLayout].map(([layout, values]) => `${layout} p50 ${quantile(values, 0.5, '')} max ${quantile(values, 1, '')} (${values.length} runs)`).join('; ') || '-') +
+      `; ${runs - copiesSettled.length} runs on the plain transport`,
   );
   const peak = worstPeak as { seed: number; text: string; multiple: number } | null;
   console.log(
