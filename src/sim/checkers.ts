@@ -111,7 +111,13 @@ export class SafetyChecker {
     votes.set(next.term, next.votedFor);
   }
 
-  /** Persist before send: a vote or a claim on the wire is already on the disk. */
+  /**
+   * Persist before send: a vote or a claim on the wire is already on the disk, or superseded there
+   * by a higher term (which rules out any other vote in the claim's term after a restart, since a
+   * persisted term never decreases). A candidate's resend and a vote for another candidate's
+   * higher term can leave in one Ready, whose state is saved once, at the higher term (seed
+   * 1849008495).
+   */
   onSend(host: SimHost, { message }: Outgoing): void {
     const disk = host.disk;
     let claim: { term: number; votedFor: NodeId } | null = null;
@@ -121,7 +127,8 @@ export class SafetyChecker {
       claim = { term: message.voteTerm, votedFor: host.id };
     }
     if (claim === null) return;
-    if (disk === null || disk.term !== claim.term || disk.votedFor !== claim.votedFor) {
+    const durable = disk !== null && (disk.term > claim.term || (disk.term === claim.term && disk.votedFor === claim.votedFor));
+    if (!durable) {
       this.fail(
         Check.DurableTermAndVote,
         `n${host.id} sent ${message.type} for term ${claim.term} before persisting it (disk: ${JSON.stringify(disk)})`,

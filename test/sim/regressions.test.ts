@@ -26,6 +26,10 @@ const SEEDS = [
 const SIMULATOR_SEEDS = [
   { seed: 3001595, what: 'a torn save begun before calm failed after it, and nobody restarted the node' },
   { seed: 3003422, what: 'the same, on a 5-node cluster with sparse IDs' },
+  {
+    seed: 1849008495,
+    what: "S3 took a candidate's resend for term 4, sent in the same Ready as its vote for another's term 5, for a claim not on the disk (the disk held term 5)",
+  },
 ];
 
 describe('simulator regressions', () => {
