@@ -13,7 +13,7 @@ import type { RunResult } from './run.ts';
 import type { ZkRunResult } from './zookeeper/run.ts';
 import type { WorkerJob } from './worker.ts';
 
-const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--storm] [--capacity drawn|off] [--trace] [--failures <file>]
+const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--storm] [--capacity drawn|off] [--directory drawn|off] [--trace] [--failures <file>]
        npm run sim -- --demo [--seed <S>] [--nodes <N>]
 
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
@@ -25,11 +25,19 @@ counts from when every process listens), a bounded receive buffer per socket (64
 datagrams; overflow is dropped), and a shared backlog of 1000 packets draining at 20–300 a
 millisecond (every multicast copy is one packet; a full backlog drops, and refuses the sender's
 datagram: ENOBUFS).
+Each seed also draws where its hosts are (seven runs in ten; the rest keep the plain transport):
+every host gets an address, a unicast port (a restart without seeds may take another) and a
+real peer directory, and sends as a real node does: one multicast plus the unicast copies and
+probes the directory chooses, direct messages to the endpoint it knows. Layouts: one multicast
+group; one group with seeds; a minority on another subnet (its own group or multicast off)
+reached through seeds; no multicast at all. Faults may filter one host's multicast from another
+while unicast still works (an IGMP-snooping switch). Send failures hold back probes and repairs.
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
 L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes,
 R1 once settled no node sends more than 3 × its settled rate in a 10-s window.
 The summary reports send failures (ENOBUFS) and dropped datagrams per run, the busiest 10-s window
-before settling, and the time without a valid lease while faults ran (availability).
+before settling, the time without a valid lease while faults ran (availability), and per layout
+the most unicast copies a node sent in a 10-s window once settled.
 
 With --backend zookeeper, runs R simulated ZooKeeper-backed clusters (2 to 7 nodes) against a
 simulated ensemble, with crashes, clean restarts, cut links (noticed or silent), servers cut off
@@ -46,6 +54,8 @@ the bound once calm.
                 one second on 1 or 2 cores; calm is when the last process listens, then the
                 highest ID must be agreed within the L1 bound and R1 hold for 10 s
   --capacity <C>  drawn (default: from each seed) or off (an unlimited machine, as before)
+  --directory <D>  drawn (default: a network layout from each seed) or off (the plain transport,
+                without peer directories: every host gets every message to everyone, as before)
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
                 replay command, then what broke), so a long sweep keeps what it found
@@ -76,6 +86,7 @@ try {
       trace: { type: 'boolean', default: false },
       storm: { type: 'boolean', default: false },
       capacity: { type: 'string', default: 'drawn' },
+      directory: { type: 'string', default: 'drawn' },
       failures: { type: 'string' },
       demo: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -95,13 +106,15 @@ if (flags.backend !== 'lan' && flags.backend !== 'zookeeper') fail(`--backend mu
 const backend: Backend = flags.backend;
 if (flags.capacity !== 'drawn' && flags.capacity !== 'off') fail(`--capacity must be drawn or off, got "${flags.capacity}"`);
 const capacity: 'drawn' | 'off' = flags.capacity;
-if (backend === 'zookeeper' && (flags.storm || capacity !== 'drawn')) fail('--storm and --capacity are for the LAN backend');
+if (flags.directory !== 'drawn' && flags.directory !== 'off') fail(`--directory must be drawn or off, got "${flags.directory}"`);
+const directory: 'drawn' | 'off' = flags.directory;
+if (backend === 'zookeeper' && (flags.storm || capacity !== 'drawn' || directory !== 'drawn')) fail('--storm, --capacity and --directory are for the LAN backend');
 if (backend === 'zookeeper' && flags.demo) fail('--demo narrates the LAN backend only');
 const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
 const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
 const nodes = integerFlag(flags.nodes, 'nodes', 1, 100);
 /** What a replay needs besides the seed: the scenario and the capacity choice. */
-const replayFlags = `${flags.storm ? ' --storm' : ''}${capacity === 'off' ? ' --capacity off' : ''}`;
+const replayFlags = `${flags.storm ? ' --storm' : ''}${capacity === 'off' ? ' --capacity off' : ''}${directory === 'off' ? ' --directory off' : ''}`;
 const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
 
 if (flags.demo) narrate(firstSeed, nodes ?? 5);
@@ -113,6 +126,8 @@ const convergence: number[] = [];
 const sendErrors: number[] = [];
 const leaderlessMs: number[] = [];
 const peakMultiples: number[] = [];
+/** Per run with a directory: the most unicast copies a node sent in a 10-s window once settled. */
+const copiesSettled: Array<{ seed: number; copies: number; layout: string }> = [];
 let receiveDrops = 0;
 let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
@@ -130,6 +145,7 @@ function report(result: RunResult | ZkRunResult): void {
     sendErrors.push(result.capacity.sendErrors);
     receiveDrops += result.capacity.receiveBufferDrops + result.capacity.backlogDrops;
     leaderlessMs.push(result.availability.leaderlessMs);
+    if (result.layout !== null) copiesSettled.push({ seed: result.seed, copies: result.copiesPer10sMax, layout: result.layout.kind });
     const peak = result.sendPeak;
     if (peak !== null) {
       peakMultiples.push(peak.multiple);
@@ -151,7 +167,7 @@ function report(result: RunResult | ZkRunResult): void {
 const seeds = Array.from({ length: runs }, (_, i) => firstSeed + i);
 await Promise.all(
   Array.from({ length: jobs }, (_, j) => {
-    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend, bootStorm: flags.storm, capacity };
+    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend, bootStorm: flags.storm, capacity, directory };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
       worker.on('message', report);
@@ -180,6 +196,13 @@ if (backend === 'lan') {
     `capacity: send failures (ENOBUFS) per run p50 ${quantile(sendErrors, 0.5, '')}, max ${quantile(sendErrors, 1, '')} (${runsWithErrors} runs with any); ` +
       `${receiveDrops} datagrams dropped by full buffers; ` +
       `leaderless while faults ran: p50 ${quantile(leaderlessMs, 0.5, ' ms')}, p99 ${quantile(leaderlessMs, 0.99, ' ms')}, max ${quantile(leaderlessMs, 1, ' ms')}`,
+  );
+  const byLayout = new Map<string, number[]>();
+  for (const { copies, layout } of copiesSettled) byLayout.set(layout, [...(byLayout.get(layout) ?? []), copies]);
+  console.log(
+    `unicast copies once settled (most of any node in a 10-s window), per layout: ` +
+      ([...byLayout].map(([layout, values]) => `${layout} p50 ${quantile(values, 0.5, '')} max ${quantile(values, 1, '')} (${values.length} runs)`).join('; ') || '-') +
+      `; ${runs - copiesSettled.length} runs on the plain transport`,
   );
   const peak = worstPeak as { seed: number; text: string; multiple: number } | null;
   console.log(

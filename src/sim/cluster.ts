@@ -12,7 +12,9 @@ import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
 import { SimCpu } from './cpu.ts';
-import { SimHost, type CoreFactory, type HostCapacity, type HostObserver } from './host.ts';
+import { PeerDirectory, type DirectoryOptions } from '../net/peer-directory.ts';
+import { SimHost, type CoreFactory, type HostCapacity, type HostObserver, type HostRouting } from './host.ts';
+import type { NetworkLayout } from './layout.ts';
 import { SendRateMeter } from './send-rate.ts';
 import { CALM_LAN, SimNetwork } from './network.ts';
 import { SimRandom } from './prng.ts';
@@ -27,6 +29,10 @@ export interface SimClusterOptions {
   createCore?: CoreFactory;
   /** The machine's limits (./capacity.ts); absent or null: unlimited, as the simulator had it first. */
   capacity?: CapacityPlan | null;
+  /** Where hosts are, routing through peer directories (./layout.ts); absent or null: the plain transport. */
+  layout?: NetworkLayout | null;
+  /** Each process's directory (tests pass an older policy); default: the real PeerDirectory. */
+  createDirectory?: (options: DirectoryOptions) => PeerDirectory;
 }
 
 /** What the capacity model cost a run: how often each limit was hit. */
@@ -65,9 +71,12 @@ export class SimCluster {
   readonly drops = new Map<string, number>();
   /** Datagrams each node sent, per 10-s window (./send-rate.ts). */
   readonly sendRate = new SendRateMeter();
+  /** Unicast copies of messages to everyone (copies, repairs, probes) each node sent, per 10-s window. */
+  readonly copyRate = new SendRateMeter();
   /** The cores the hosts share; null without a capacity model. */
   readonly cpu: SimCpu | null = null;
   readonly capacity: CapacityPlan | null;
+  readonly layout: NetworkLayout | null;
   private readonly capacityNotedAtMs = new Map<string, number>();
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
@@ -92,7 +101,29 @@ export class SimCluster {
       this.network.backlog = new SimBacklog(this.capacity.backlogPacketsMax, this.capacity.backlogPacketsPerMs);
       this.network.onSendError = (from) => this.noteCapacity(from, 'send', 'ENOBUFS: the backlog is full, send refused');
     }
+    this.layout = options.layout ?? null;
+    // Forked after the capacity's stream, so that runs on the plain transport draw as before.
+    const routingRandom = this.layout === null ? null : this.random.fork();
+    const places = this.layout?.places;
+    if (places !== undefined) {
+      this.network.place({
+        addressOf: new Map([...places].map(([id, place]) => [id, place.address])),
+        groupOf: new Map([...places].map(([id, place]) => [id, place.group])),
+      });
+    }
+    const createDirectory = options.createDirectory ?? ((o: DirectoryOptions) => new PeerDirectory(o));
     for (const id of this.config.voters) {
+      const place = places?.get(id);
+      const routing: HostRouting | undefined =
+        place === undefined || routingRandom === null
+          ? undefined
+          : {
+              place,
+              addressOf: (from) => places!.get(from)!.address,
+              createDirectory,
+              random: routingRandom.fork(),
+              onCopy: (host) => this.copyRate.record(host.id, this.nowMs, 'copy'),
+            };
       const capacity: HostCapacity | undefined =
         this.capacity === null || this.cpu === null || capacityRandom === null
           ? undefined
@@ -113,6 +144,7 @@ export class SimCluster {
           createCore,
           observer,
           capacity,
+          routing,
         }),
       );
     }

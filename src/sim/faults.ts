@@ -1,5 +1,6 @@
 import type { NodeId } from '../core/index.ts';
 import { DiskMode, MAX_SAVE_DELAY_MS } from './disk.ts';
+import type { NetworkLayout } from './layout.ts';
 import type { LinkConditions } from './network.ts';
 import type { SimRandom } from './prng.ts';
 
@@ -10,6 +11,8 @@ export type Fault =
   | { kind: 'one-way'; from: NodeId; to: NodeId }
   /** Both directions of one link: a partition that is not transitive. */
   | { kind: 'cut-link'; a: NodeId; b: NodeId }
+  /** Multicast from `from` stops reaching `to`, unicast does not (an IGMP-snooping switch that lost a join). */
+  | { kind: 'group-filter'; from: NodeId; to: NodeId }
   | { kind: 'heal' }
   | { kind: 'conditions'; conditions: LinkConditions }
   | { kind: 'disk'; node: NodeId; mode: DiskMode; durationMs: number };
@@ -80,6 +83,27 @@ export function planDiskFaults(
     const atMs = random.between(fromMs, lastEndMs);
     const durationMs = Math.min(lastEndMs - atMs, random.between(50, 3 * timeoutMs));
     faults.push({ atMs, fault: { kind: 'disk', node: random.pick(ids), mode: random.pick(modes), durationMs } });
+  }
+  return faults;
+}
+
+/**
+ * Group filters for a run whose hosts route through directories: up to two, between hosts on one
+ * multicast group, each lasting until the network heals. Drawn from the layout's stream, so that
+ * every other fault of a seed stays as it was.
+ */
+export function planGroupFilters(
+  random: SimRandom,
+  layout: NetworkLayout,
+  fromMs: number,
+  untilMs: number,
+): Array<{ atMs: number; fault: Extract<Fault, { kind: 'group-filter' }> }> {
+  const onGroup = [...layout.places].filter(([, place]) => place.group === 0).map(([id]) => id);
+  const faults: Array<{ atMs: number; fault: Extract<Fault, { kind: 'group-filter' }> }> = [];
+  if (onGroup.length < 2 || untilMs <= fromMs) return faults;
+  for (let count = random.int(0, 2); count > 0; count--) {
+    const [from, to] = random.shuffle(onGroup);
+    faults.push({ atMs: random.between(fromMs, untilMs), fault: { kind: 'group-filter', from: from!, to: to! } });
   }
   return faults;
 }

@@ -1,15 +1,18 @@
 import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
-import { Driver, type DropReason } from '../runtime/driver.ts';
+import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
+import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { Wire } from '../wire/wire.ts';
 import type { CapacityPlan } from './capacity.ts';
 import type { SimCpu } from './cpu.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
 import { SimInbox } from './inbox.ts';
+import { drawUnicastPort, type HostPlace } from './layout.ts';
 import { SimMachine } from './machine.ts';
-import type { SimNetwork } from './network.ts';
+import type { Receiver, SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
+import { SimTransport } from './transport.ts';
 
 export type CoreFactory = (options: NodeOptions) => ElectionNode;
 
@@ -38,6 +41,21 @@ export interface SimHostOptions {
   observer: HostObserver;
   /** The machine's limits (./capacity.ts); absent: unlimited, inputs cost no time. */
   capacity?: HostCapacity;
+  /** Where the host is and how it routes (./layout.ts); absent: the plain transport, no directory. */
+  routing?: HostRouting;
+}
+
+/** A host that routes through a peer directory, as a real node does. */
+export interface HostRouting {
+  place: HostPlace;
+  /** Every host's address, for the source of what arrives. */
+  addressOf: (id: NodeId) => string;
+  /** Each process's own directory; tests pass another policy. */
+  createDirectory: (options: DirectoryOptions) => PeerDirectory;
+  /** This host's own stream, for the port each process gets. */
+  random: SimRandom;
+  /** A unicast copy of a message to everyone left this host. */
+  onCopy: (host: SimHost, to: Endpoint) => void;
 }
 
 export interface HostCapacity {
@@ -66,6 +84,9 @@ export class SimHost {
   boots = 0;
   /** Its socket's receive buffer and the CPU its inputs wait for; null without a capacity model. */
   readonly inbox: SimInbox | null;
+  /** The running process's peer directory and transport; null while down or with the plain transport. */
+  directory: PeerDirectory | null = null;
+  transport: SimTransport | null = null;
   /** A process is starting: it uses CPU but does not listen yet. */
   private starting = false;
   private readonly options: SimHostOptions;
@@ -183,6 +204,8 @@ export class SimHost {
       random: () => random.float(),
     });
     const clock = this.machine.clock(generation);
+    const aliveMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
+    const routed = this.options.routing === undefined ? null : this.route(aliveMs, clock.nowMs);
     this.driver = new Driver({
       core,
       clock,
@@ -192,9 +215,10 @@ export class SimHost {
         configId: configId(config),
         voters: config.voters,
         keys: SIM_KEYS,
-        aliveMs: silenceLimitMs(config.timeoutMs, config.memberBeatMs),
+        aliveMs,
+        ...(routed === null ? {} : { unicastPort: routed.port, members: () => routed.directory.gossip(clock.nowMs()) }),
       }),
-      transport: { send: (to, bytes) => network.send(id, to, bytes) },
+      transport: routed?.transport ?? { send: (to, bytes) => network.send(id, to, bytes) },
       store: {
         save: (state) =>
           this.storage.save(state, (action) => {
@@ -206,11 +230,32 @@ export class SimHost {
       onDrop: (reason, detail) => observer.onDrop(this, reason, detail),
       afterInput: () => observer.afterInput(this),
       onFatal: (error) => observer.onFatal(this, error),
+      // What every accepted datagram tells the directory, as src/runtime/conclave-node.ts feeds it.
+      ...(routed === null ? {} : feedDirectory(id, routed.directory, clock.nowMs)),
     });
-    const receive = (bytes: Uint8Array, from: NodeId): void => this.run(() => this.driver?.receive(bytes, sourceOf(from)));
+    const addressOf = this.options.routing?.addressOf ?? sourceOf;
+    const take = (bytes: Uint8Array, from: NodeId, route: Parameters<Receiver>[2], fromPort: number): void =>
+      this.driver?.receive(bytes, addressOf(from), route, routed === null ? undefined : fromPort);
     const inbox = this.inbox;
-    network.attach(id, inbox === null ? receive : (bytes, from) => inbox.datagram(() => this.driver?.receive(bytes, sourceOf(from))));
+    const receive: Receiver = inbox === null ? (...args) => this.run(() => take(...args)) : (...args) => inbox.datagram(() => take(...args));
+    network.attach(id, receive, routed?.port ?? 0);
     this.driver.start();
+  }
+
+  /** A new process's directory and transport, on the port it gets. */
+  private route(aliveMs: number, nowMs: () => number): { port: number; directory: PeerDirectory; transport: SimTransport } {
+    const { id, config, network } = this.options;
+    const routing = this.options.routing!;
+    const { place } = routing;
+    const port = drawUnicastPort(routing.random, place);
+    const multicast = place.group !== null;
+    const directory = routing.createDirectory({ selfId: id, voters: config.voters, aliveMs, multicast });
+    directory.addSeeds(place.seeds);
+    directory.setSelf({ address: place.address, port });
+    const transport = new SimTransport({ id, network, directory, multicast, nowMs, onCopy: (to) => routing.onCopy(this, to) });
+    this.directory = directory;
+    this.transport = transport;
+    return { port, directory, transport };
   }
 
   /** The process dies: memory and timers are gone, the disk stays. */
@@ -223,6 +268,8 @@ export class SimHost {
     if (!this.up) return;
     this.driver!.halt();
     this.driver = null;
+    this.directory = null;
+    this.transport = null;
     this.machine.kill();
     this.inbox?.clear();
     this.options.network.detach(this.id);
@@ -245,4 +292,18 @@ function sourceOf(id: NodeId): string {
   let source = SOURCES.get(id);
   if (source === undefined) SOURCES.set(id, (source = `sim-host-${id}`));
   return source;
+}
+
+/** The driver's hooks that keep a directory up to date: who was heard, by which route, who hears us, who was told of. */
+function feedDirectory(selfId: NodeId, directory: PeerDirectory, nowMs: () => number): Pick<DriverOptions, 'onReceive' | 'onDuplicate'> {
+  return {
+    onReceive: ({ message, unicastPort, members }, address, route) => {
+      const now = nowMs();
+      directory.heard(message.from, address, unicastPort, route, now);
+      if (message.type === 'heartbeat') directory.heardBy(message.from, message.hears.includes(selfId), now);
+      if (members.length > 0) directory.told(message.from, members, now);
+    },
+    // The copy that came second still says the route works (the group, or unicast).
+    onDuplicate: (from, address, route) => directory.heard(from, address, 0, route, nowMs()),
+  };
 }

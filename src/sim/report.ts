@@ -1,4 +1,5 @@
 import { describeCapacity } from './capacity.ts';
+import { describeLayout } from './layout.ts';
 import type { RunResult } from './run.ts';
 import type { ZkRunResult } from './zookeeper/run.ts';
 
@@ -26,6 +27,7 @@ export function formatFailure(result: RunResult, nodesFlag: number | undefined, 
   const { seed, nodes, config, capacity } = result;
   const lines = [
     `VIOLATION seed ${seed}: ${nodes} nodes [${config.voters}], preempt ${config.preempt}, damping ${config.dampingMs} ms, member beat ${config.memberBeatMs} ms${result.scenario === 'boot-storm' ? ', boot storm' : ''}`,
+    `  network: ${describeLayout(result.layout)}; ${result.network.filtered} multicast packets filtered, ${result.network.unreachable} unicast datagrams to a stale port; at most ${result.copiesPer10sMax} unicast copies a node in a 10-s window once settled`,
     `  machine: ${describeCapacity(result.capacityPlan)}${result.settledLoad === null ? '' : ` (settled, the cluster keeps ${(result.settledLoad * 100).toFixed(0)} % of it busy)`}; ${capacity.sendErrors} send failures (ENOBUFS), ${capacity.receiveBufferDrops} receive-buffer drops, ${capacity.backlogDrops} backlog drops`,
     ...result.violations.map((v) => `  ${v.check} at ${(v.atMs / 1000).toFixed(4)}s: ${v.message}`),
     `  replay: ${replayCommand(seed, nodesFlag, 'lan', extraFlags)}`,

@@ -4,7 +4,8 @@ import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, t
 import { Check, LivenessChecker, type Violation } from './checkers.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
-import { planDiskFaults, planFaults, type Fault } from './faults.ts';
+import { planDiskFaults, planFaults, planGroupFilters, type Fault } from './faults.ts';
+import { drawLayout, type LayoutKind, type NetworkLayout } from './layout.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
 import { SimRandom } from './prng.ts';
@@ -14,6 +15,12 @@ const MEMBER_BEATS_MS = [100, 500, 1000, 1000, 2000] as const;
 const MEMBER_BEAT_STREAM = 0x6d656d62;
 /** The capacity model's own stream, so that every other draw of a seed stays as it was. */
 const CAPACITY_STREAM = 0x63617061;
+/** The network layout's own stream (./layout.ts), and its group filters'. */
+const LAYOUT_STREAM = 0x6c61796f;
+/** Share of runs on the plain transport (no directory), as every run was before the layout. */
+const PLAIN_SHARE = 0.3;
+/** What a boot storm may draw: it is issue 22's scenario, one LAN, where loss must make no copies. */
+const STORM_LAYOUTS: readonly LayoutKind[] = ['one-group'];
 /** Share of random runs on an unlimited machine, as every run was before the capacity model. */
 const UNLIMITED_SHARE = 0.25;
 /** Cluster sizes a boot storm draws when --nodes does not say. */
@@ -31,6 +38,14 @@ const CALM_START_MAX_MS = 60_000;
  */
 export type CapacityChoice = 'drawn' | 'off' | CapacityPlan;
 
+/**
+ * How hosts route a run's datagrams: `drawn` (default) draws a layout from the seed (./layout.ts;
+ * the plain transport in 30 % of the seeds); `off` is the plain transport the simulator had first,
+ * that delivers a message to everyone to every host and a direct one to its addressee, with no
+ * directory; or a given layout.
+ */
+export type DirectoryChoice = 'drawn' | 'off' | NetworkLayout;
+
 export interface RunOptions {
   seed: number;
   /** Cluster size; by default drawn from the seed, 3 to 9. */
@@ -45,6 +60,8 @@ export interface RunOptions {
   diskFaults?: boolean;
   /** The machine's limits (./capacity.ts); default `drawn`. */
   capacity?: CapacityChoice;
+  /** The network layout and the peer directories (./layout.ts); default `drawn`. */
+  directory?: DirectoryChoice;
   /**
    * A boot storm instead of random faults: 25, 50 or 100 nodes (or `nodes`) all start within one
    * second on a machine with few cores; calm is the instant the last process listens.
@@ -76,6 +93,10 @@ export interface RunResult {
   sendPeak: SendWindow | null;
   /** From the first coordinator to the calm: time without a valid lease anywhere, and elections. */
   availability: { leaderlessMs: number; elections: number };
+  /** The run's network layout, or null for the plain transport. */
+  layout: NetworkLayout | null;
+  /** The most unicast copies of messages to everyone any node sent in a 10-s window once settled (0 without a directory). */
+  copiesPer10sMax: number;
 }
 
 /**
@@ -98,11 +119,13 @@ export function runSimulation(options: RunOptions): RunResult {
     ...options.config,
   };
   const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
+  const layoutRandom = new SimRandom(mix32(options.seed ^ LAYOUT_STREAM));
   const sim = new SimCluster({
     voters,
     seed: clusterSeed,
     createCore: options.createCore,
     capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled)),
+    layout: chooseLayout(layoutRandom, options.directory ?? 'drawn', voters),
     config: configInput,
   });
   const { config } = sim;
@@ -141,6 +164,14 @@ export function runSimulation(options: RunOptions): RunResult {
       sim.scheduler.at(atMs, () => {
         sim.note(`fault: ${describeFault(fault)}`, fault.node);
         sim.host(fault.node).failDisk(fault.mode, fault.durationMs);
+      });
+    }
+  }
+  if (sim.layout !== null) {
+    for (const { atMs, fault } of planGroupFilters(layoutRandom, sim.layout, lastBootMs, calmFromMs)) {
+      sim.scheduler.at(atMs, () => {
+        sim.note(`fault: ${describeFault(fault)}`, fault.from);
+        applyFault(sim, fault, calmFromMs);
       });
     }
   }
@@ -212,6 +243,7 @@ function runBootStorm(options: RunOptions): RunResult {
     seed: clusterSeed,
     createCore: options.createCore,
     capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawStormCapacity(random, settled), 0),
+    layout: chooseLayout(new SimRandom(mix32(options.seed ^ LAYOUT_STREAM)), options.directory ?? 'drawn', voters, STORM_LAYOUTS),
     config: configInput,
   });
   const { config } = sim;
@@ -270,6 +302,13 @@ function chooseCapacity(
   return random.chance(unlimitedShare) ? null : draw(random);
 }
 
+function chooseLayout(random: SimRandom, choice: DirectoryChoice, voters: readonly NodeId[], kinds?: readonly LayoutKind[]): NetworkLayout | null {
+  if (choice === 'off') return null;
+  if (choice !== 'drawn') return choice;
+  if (random.chance(PLAIN_SHARE)) return null;
+  return drawLayout(random, voters, kinds === undefined ? undefined : random.pick(kinds));
+}
+
 function measureAvailability(sim: SimCluster, calmFromMs: number): AvailabilityMeter {
   const meter = new AvailabilityMeter(calmFromMs);
   sim.onInput(() => meter.sample(sim.nowMs, sim.safety.latestLeaseEndMs()));
@@ -325,6 +364,8 @@ function summarize(run: {
     settledLoad: sim.capacity === null ? null : settledLoad(sim.capacity, settledInputsPerSecond(config)),
     sendPeak: sim.sendRate.peak(0, settledAtMs ?? endMs, perSecond),
     availability: { leaderlessMs: run.availability.leaderlessMs, elections: run.availability.elections },
+    layout: sim.layout,
+    copiesPer10sMax: Math.max(0, ...sim.copyRate.windows(settledAtMs ?? endMs, endMs, perSecond).map((window) => window.sent)),
   };
 }
 
@@ -348,6 +389,9 @@ function applyFault(sim: SimCluster, fault: Fault, calmFromMs: number): void {
     case 'cut-link':
       sim.network.cutOneWay(fault.a, fault.b);
       sim.network.cutOneWay(fault.b, fault.a);
+      return;
+    case 'group-filter':
+      sim.network.filterGroup(fault.from, fault.to);
       return;
     case 'heal':
       sim.network.heal();
@@ -373,6 +417,8 @@ export function describeFault(fault: Fault): string {
       return `n${fault.from} → n${fault.to} cut one way`;
     case 'cut-link':
       return `link n${fault.a} ↔ n${fault.b} cut`;
+    case 'group-filter':
+      return `multicast n${fault.from} → n${fault.to} filtered (unicast still works)`;
     case 'heal':
       return 'network healed';
     case 'disk':

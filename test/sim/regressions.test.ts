@@ -1,7 +1,7 @@
 /**
- * Seeds that once found a protocol bug, replayed as they were found (without the storage faults
- * and the capacity model added later, so that the network and process faults and their timing
- * are the same). Each must stay clean, as found and on the machine its seed now draws.
+ * Seeds that once found a protocol bug, replayed as they were found (without the storage faults,
+ * the capacity model and the network layouts added later, so that the network and process faults
+ * and their timing are the same). Each must stay clean, as found and on the machine its seed now draws.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -52,11 +52,12 @@ describe('simulator regressions', () => {
         seed,
         diskFaults: false,
         capacity: 'off',
+        directory: 'off',
         watch: (atMs, node, item) => {
           if (typeof item !== 'string' && item.type === 'demoted' && item.reason === 'higher-term') events.push(`${atMs.toFixed(1)} n${node} demoted by a higher term`);
         },
       });
-      assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --capacity off --trace`);
+      assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --capacity off --directory off --trace`);
       assert.ok(result.convergenceMs !== null && result.convergenceMs < result.boundMs);
       // The bugs these seeds found deposed coordinators again and again, a timeout each. One
       // deposition can still happen by a race no rule removes (docs/protocol.md, term gate rule 1:

@@ -1,0 +1,65 @@
+/**
+ * A simulated host's transport, routing exactly as the real one (src/net/udp-transport.ts): a
+ * message to everyone is one multicast (unless multicast is off) plus the unicast copies the
+ * peer directory chooses, and a direct message goes to the endpoint the directory knows for its
+ * addressee, or to the group while it knows none. Sends the backlog refuses (ENOBUFS) feed the
+ * same back-off a real node has (src/net/send-congestion.ts): while it holds, probes and
+ * one-way repairs wait.
+ */
+import type { NodeId } from '../core/index.ts';
+import type { Transport } from '../contract/ports.ts';
+import type { Endpoint, PeerDirectory } from '../net/peer-directory.ts';
+import { SendCongestion } from '../net/send-congestion.ts';
+import type { SimNetwork } from './network.ts';
+
+export interface SimTransportOptions {
+  id: NodeId;
+  network: SimNetwork;
+  directory: PeerDirectory;
+  multicast: boolean;
+  /** The host's clock, as the real transport reads the system's monotonic clock. */
+  nowMs: () => number;
+  /** Told of every unicast copy of a message to everyone (copies, repairs and probes). */
+  onCopy?: (to: Endpoint) => void;
+}
+
+export class SimTransport implements Transport {
+  readonly congestion = new SendCongestion();
+  private readonly options: SimTransportOptions;
+
+  constructor(options: SimTransportOptions) {
+    this.options = options;
+  }
+
+  send(to: NodeId | 'all', bytes: Uint8Array): void {
+    const { directory, multicast, nowMs, onCopy } = this.options;
+    if (to === 'all') {
+      // Read before this message's own sends: the real transport learns of a failure only
+      // after the send returns (a callback, or the kernel's counter a second later).
+      const now = nowMs();
+      const optional = !this.congestion.congested(now);
+      if (multicast) this.toGroup(bytes);
+      for (const target of directory.targets(now, { optional })) {
+        onCopy?.(target);
+        this.toEndpoint(target, bytes);
+      }
+      return;
+    }
+    // A peer whose port is not known yet is reached through the group; the envelope names it.
+    const target = directory.endpointOf(to);
+    if (target !== null) this.toEndpoint(target, bytes);
+    else if (multicast) this.toGroup(bytes);
+  }
+
+  private toGroup(bytes: Uint8Array): void {
+    if (!this.options.network.sendGroup(this.options.id, bytes)) this.refused();
+  }
+
+  private toEndpoint(target: Endpoint, bytes: Uint8Array): void {
+    if (!this.options.network.sendDirect(this.options.id, target, bytes)) this.refused();
+  }
+
+  private refused(): void {
+    this.congestion.failed('ENOBUFS', this.options.nowMs());
+  }
+}
