@@ -117,9 +117,12 @@ describe('peer directory', () => {
     assert.ok(addresses(d.targets(ONE_WAY_AFTER_MS)).includes('10.0.0.2:40000'));
     assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 1, { optional: false })).includes('10.0.0.2:40000'), 'a congested sender holds repairs back');
     beat(ONE_WAY_AFTER_MS + 10, true);
-    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 20)).includes('10.0.0.2:40000'));
-    beat(ONE_WAY_AFTER_MS + 30, false);
-    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 40)).includes('10.0.0.2:40000'), 'the wait starts again');
+    assert.ok(addresses(d.targets(ONE_WAY_AFTER_MS + 20)).includes('10.0.0.2:40000'), 'it hears us through the copies: the repair goes on');
+    d.heard(2, '10.0.0.2', 40001, 'group', ONE_WAY_AFTER_MS + 30);
+    d.heardBy(2, true, ONE_WAY_AFTER_MS + 30);
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 40)).includes('10.0.0.2:40001'), 'a restarted process is judged afresh');
+    d.heardBy(2, false, ONE_WAY_AFTER_MS + 50);
+    assert.ok(!addresses(d.targets(ONE_WAY_AFTER_MS + 60)).includes('10.0.0.2:40001'), 'and waits ONE_WAY_AFTER_MS again');
     const plain = directory();
     plain.heard(2, '10.0.0.2', 40000, 'group', 0);
     plain.heardBy(2, false, 0);
