@@ -1,4 +1,5 @@
-import type { CoreEvent, NodeId, Outgoing, PersistentState } from '../core/index.ts';
+import type { CoreEvent, NodeId, NodeSnapshot, Outgoing, PersistentState } from '../core/index.ts';
+import type { Cause } from './bounds.ts';
 import type { SimHost } from './host.ts';
 
 export const Check = {
@@ -11,6 +12,10 @@ export const Check = {
   WireIntact: 'W1',
   /** Once settled, no node sends more than SEND_RATE_MULTIPLE_MAX × its settled rate (./send-rate.ts). */
   SendRate: 'R1',
+  /** While faults run, a leaderless stretch with a connected quorum ends within the L1 bound (./availability.ts). */
+  Available: 'A1',
+  /** A follower never names a coordinator whose lease a newer coordinator's has superseded (./named-leader.ts). */
+  NamedLeader: 'N1',
 } as const;
 export type Check = (typeof Check)[keyof typeof Check];
 
@@ -46,8 +51,7 @@ export class SafetyChecker {
    * S1: one leader per term. S2: at no instant do two nodes hold a valid lease; a lease only
    * begins or grows on an input, so checking after each input covers every instant.
    */
-  afterInput(host: SimHost): void {
-    const node = host.inspect();
+  afterInput(host: SimHost, node: NodeSnapshot | null = host.inspect()): void {
     const now = this.now();
     if (node !== null && node.role === 'leader') {
       const other = this.leaderOfTerm.get(node.term);
@@ -111,7 +115,11 @@ export class SafetyChecker {
     votes.set(next.term, next.votedFor);
   }
 
-  /** Persist before send: a vote or a claim on the wire is already on the disk. */
+  /**
+   * Persist before send: a vote or a claim on the wire is already on the disk, and so is the term
+   * every message carries (the envelope's): a lease acknowledgement promises for its term, a
+   * round or a refusal speaks for it, so a crash just after must not forget it.
+   */
   onSend(host: SimHost, { message }: Outgoing): void {
     const disk = host.disk;
     let claim: { term: number; votedFor: NodeId } | null = null;
@@ -120,11 +128,18 @@ export class SafetyChecker {
     } else if (message.type === 'vote-request' && !message.preVote) {
       claim = { term: message.voteTerm, votedFor: host.id };
     }
-    if (claim === null) return;
-    if (disk === null || disk.term !== claim.term || disk.votedFor !== claim.votedFor) {
+    if (claim !== null && (disk === null || disk.term !== claim.term || disk.votedFor !== claim.votedFor)) {
       this.fail(
         Check.DurableTermAndVote,
         `n${host.id} sent ${message.type} for term ${claim.term} before persisting it (disk: ${JSON.stringify(disk)})`,
+      );
+      return;
+    }
+    const durableTerm = disk?.term ?? 0;
+    if (message.term > durableTerm) {
+      this.fail(
+        Check.DurableTermAndVote,
+        `n${host.id} sent ${message.type}${message.type === 'lease-ack' ? ` (round ${message.round})` : ''} in term ${message.term} while its disk holds term ${durableTerm}`,
       );
     }
   }
@@ -137,16 +152,20 @@ export class SafetyChecker {
 }
 
 /**
- * L1 and L2 for the calm phase: after `fromMs` the nodes in `connected` must agree on one
- * coordinator with a valid lease (the highest of them when preemption is on) within `boundMs`,
- * and then keep it.
+ * L1 and L2 for one calm phase: from `fromMs` on, the first instant at which every node of
+ * `connected` names one coordinator that holds a valid lease (the highest of them when preemption
+ * is on) is measured, with no floor, and must come within `boundMs` (the bound of the phase's
+ * cause, ./bounds.ts); from that instant until the phase is closed, nothing may change (L2).
  */
 export class LivenessChecker {
   convergedAtMs: number | null = null;
+  readonly cause: Cause;
+  readonly boundMs: number;
+  private closed = false;
   private readonly options: {
     fromMs: number;
     boundMs: number;
-    settleMs: number;
+    cause: Cause;
     connected: ReadonlySet<NodeId>;
     expectHighest: boolean;
     now: () => number;
@@ -157,17 +176,29 @@ export class LivenessChecker {
 
   constructor(options: LivenessChecker['options']) {
     this.options = options;
+    this.cause = options.cause;
+    this.boundMs = options.boundMs;
     this.highest = Math.max(...options.connected);
+  }
+
+  get fromMs(): number {
+    return this.options.fromMs;
   }
 
   get convergenceMs(): number | null {
     return this.convergedAtMs === null ? null : this.convergedAtMs - this.options.fromMs;
   }
 
+  /** The phase ends (the run acts again): L1 is judged and L2 stops watching. */
+  close(): void {
+    if (this.closed) return;
+    this.finish();
+    this.closed = true;
+  }
+
   afterInput(hosts: readonly SimHost[]): void {
-    const { fromMs, connected, expectHighest, now, settleMs } = this.options;
-    // Until the silence limit has passed, nodes may still count the ones kept down as alive.
-    if (this.convergedAtMs !== null || now() < fromMs + settleMs) return;
+    const { fromMs, connected, expectHighest, now } = this.options;
+    if (this.closed || this.convergedAtMs !== null || now() < fromMs) return;
     // The safety checker knows who holds a lease: no snapshot of every host on every input.
     const holder = this.options.safety.leaseHolder();
     if (holder === null || !connected.has(holder)) return;
@@ -179,25 +210,26 @@ export class LivenessChecker {
   }
 
   onEvent(host: SimHost, event: CoreEvent): void {
-    if (this.convergedAtMs === null || !this.options.connected.has(host.id)) return;
+    if (this.closed || this.convergedAtMs === null || !this.options.connected.has(host.id)) return;
     const changed =
       event.type === 'leader-changed' || event.type === 'demoted' || event.type === 'term-changed';
     if (changed) {
       this.options.safety.fail(
         Check.Stable,
-        `n${host.id}: ${event.type} after the cluster agreed (calm network, nothing failed)`,
+        `n${host.id}: ${event.type} ${(this.options.now() - this.convergedAtMs).toFixed(0)} ms after the cluster agreed (${this.cause}; calm network, nothing failed)`,
       );
     }
   }
 
   finish(): void {
+    if (this.closed) return;
     const { fromMs, boundMs, safety } = this.options;
     if (this.convergedAtMs === null || this.convergedAtMs > fromMs + boundMs) {
-      const highest = this.options.expectHighest ? ` on n${Math.max(...this.options.connected)}` : '';
+      const highest = this.options.expectHighest ? ` on n${this.highest}` : '';
       safety.fail(
         Check.Elects,
-        `no agreed coordinator${highest} within ${boundMs} ms of the faults stopping ` +
-          `(${this.convergedAtMs === null ? 'never' : `after ${this.convergedAtMs - fromMs} ms`})`,
+        `no agreed coordinator${highest} within ${boundMs} ms (${this.cause} bound) of the calm ` +
+          `(${this.convergedAtMs === null ? 'never' : `after ${(this.convergedAtMs - fromMs).toFixed(0)} ms`})`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import {
+  configId,
   ElectionNode,
   resolveConfig,
   type CoreEvent,
@@ -11,6 +12,7 @@ import {
 import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
+import { NamedLeaderChecker, staleNameBoundMs } from './named-leader.ts';
 import { SimCpu } from './cpu.ts';
 import { SimHost, type CoreFactory, type HostCapacity, type HostObserver } from './host.ts';
 import { SendRateMeter } from './send-rate.ts';
@@ -25,6 +27,11 @@ export interface SimClusterOptions {
   config?: Partial<ElectionConfigInput>;
   seed?: number;
   createCore?: CoreFactory;
+  /**
+   * Timers of one node that differ from `config` (./mixed-timers.ts): only what `config_id` does
+   * not hash may differ, or the nodes would drop each other's datagrams.
+   */
+  configOf?: (id: NodeId) => Partial<ElectionConfigInput>;
   /** The machine's limits (./capacity.ts); absent or null: unlimited, as the simulator had it first. */
   capacity?: CapacityPlan | null;
 }
@@ -59,6 +66,10 @@ export class SimCluster {
   readonly hosts: SimHost[] = [];
   readonly trace = new Trace();
   readonly safety: SafetyChecker;
+  /** N1 and the stale names (./named-leader.ts). */
+  readonly namedLeader: NamedLeaderChecker;
+  /** Each node's configuration: `config`, unless `configOf` gave it other timers. */
+  readonly configs: ReadonlyMap<NodeId, ElectionConfig>;
   /** Every core event so far, in order. */
   readonly events: Array<{ atMs: number; node: NodeId; event: CoreEvent }> = [];
   /** Datagrams the hosts dropped, by reason. */
@@ -82,6 +93,15 @@ export class SimCluster {
     this.config = resolveConfig({ clusterSize: options.voters.length, ...options.config, voters: options.voters });
     this.network = new SimNetwork(this.scheduler, netRandom, this.config.voters);
     this.safety = new SafetyChecker(() => this.nowMs);
+    this.namedLeader = new NamedLeaderChecker(this.safety, () => this.nowMs, staleNameBoundMs(this.config));
+    const configs = new Map<NodeId, ElectionConfig>();
+    for (const id of this.config.voters) {
+      const own = options.configOf?.(id);
+      const config = own === undefined ? this.config : resolveConfig({ ...options.config, ...own, clusterSize: options.voters.length, voters: options.voters });
+      if (configId(config) !== configId(this.config)) throw new RangeError(`n${id}'s timers change its config_id: ${JSON.stringify(own)}`);
+      configs.set(id, config);
+    }
+    this.configs = configs;
     const createCore: CoreFactory = options.createCore ?? ((o) => new ElectionNode(o));
     const observer = this.observer();
     this.capacity = options.capacity ?? null;
@@ -105,7 +125,7 @@ export class SimCluster {
       this.hosts.push(
         new SimHost({
           id,
-          config: this.config,
+          config: configs.get(id)!,
           cluster: 'sim',
           scheduler: this.scheduler,
           network: this.network,
@@ -194,6 +214,24 @@ export class SimCluster {
     const host = this.host(id);
     host.crash();
     this.safety.endLease(host);
+    this.namedLeader.endLease(id);
+  }
+
+  /**
+   * A clean stop, as the real node's SIGTERM: resign if leading, say goodbye (Leave), and the
+   * process exits once the goodbye is handed over. The disk stays for a restart.
+   */
+  leave(id: NodeId): void {
+    const host = this.host(id);
+    const driver = host.driver;
+    if (driver === null) return;
+    void driver.leave();
+    const exitOnceHalted = (): void => {
+      if (host.driver !== driver) return;
+      if (driver.isHalted) this.crash(id);
+      else this.scheduler.at(this.nowMs + 1, exitOnceHalted);
+    };
+    exitOnceHalted();
   }
 
   stall(id: NodeId, durationMs: number): void {
@@ -210,6 +248,7 @@ export class SimCluster {
     await host.driver?.leave();
     host.crash();
     this.safety.endLease(host);
+    this.namedLeader.endLease(id);
   }
 
   partition(...groups: NodeId[][]): void {
@@ -283,7 +322,9 @@ export class SimCluster {
         this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {
-        this.safety.afterInput(host);
+        const node = host.inspect();
+        this.safety.afterInput(host, node);
+        this.namedLeader.afterInput(host, node, this.hosts);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();
