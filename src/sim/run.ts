@@ -67,6 +67,8 @@ export interface RunOptions {
    * default true; false replays a seed as it ran before they existed.
    */
   operations?: boolean;
+  /** Checks in REPORTED_CHECKS (./checkers.ts) fail the run too; default false: they are findings. */
+  strict?: boolean;
 }
 
 /** One calm phase: what began it, how long agreement took, and the bound it had. */
@@ -84,6 +86,8 @@ export interface RunResult {
   config: Pick<ElectionConfig, 'voters' | 'preempt' | 'dampingMs' | 'timeoutMs' | 'leaseMs' | 'memberBeatMs'>;
   faults: number;
   violations: Violation[];
+  /** Violations of checks today's core is known to break (REPORTED_CHECKS), unless the run was strict. */
+  findings: Violation[];
   /** The readable trace leading to the first violation, or null. */
   trace: string | null;
   simulatedMs: number;
@@ -108,7 +112,7 @@ export interface RunResult {
   /** Every calm phase: the calm after the faults, then one per act. */
   phases: PhaseResult[];
   /** Names of coordinators whose lease had ended (./named-leader.ts): the longest, and how often. */
-  namedLeader: { staleMsMax: number; staleSamples: number; earlySamples: number };
+  namedLeader: { staleMsMax: number; staleSamples: number; earlySamples: number; supersededSamples: number; supersededMsMax: number; firstSuperseded: string | null };
   /** Whether the nodes ran different timers (./mixed-timers.ts). */
   mixedTimers: boolean;
 }
@@ -148,6 +152,7 @@ export function runSimulation(options: RunOptions): RunResult {
     configOf: configOf ?? undefined,
   });
   const { config } = sim;
+  sim.safety.strict = options.strict === true;
   const timers = boundTimers([...sim.configs.values()]);
   if (options.watch !== undefined) sim.watch(options.watch);
 
@@ -267,6 +272,7 @@ function runBootStorm(options: RunOptions): RunResult {
     config: configInput,
   });
   const { config } = sim;
+  sim.safety.strict = options.strict === true;
   if (options.watch !== undefined) sim.watch(options.watch);
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
@@ -386,6 +392,7 @@ function summarize(run: {
     },
     faults: run.faults,
     violations,
+    findings: sim.safety.findings,
     trace: violations.length > 0 ? sim.violationTrace : null,
     simulatedMs: endMs,
     steps: sim.scheduler.steps,
@@ -403,7 +410,14 @@ function summarize(run: {
       quietLeaderlessMsMax: run.availability.quietLeaderlessMsMax,
     },
     phases: phases.phases.map((p) => ({ cause: p.liveness.cause, what: p.what, convergenceMs: p.liveness.convergenceMs, boundMs: p.liveness.boundMs })),
-    namedLeader: { staleMsMax: sim.namedLeader.staleMsMax, staleSamples: sim.namedLeader.staleSamples, earlySamples: sim.namedLeader.earlySamples },
+    namedLeader: {
+      staleMsMax: sim.namedLeader.staleMsMax,
+      staleSamples: sim.namedLeader.staleSamples,
+      earlySamples: sim.namedLeader.earlySamples,
+      supersededSamples: sim.namedLeader.supersededSamples,
+      supersededMsMax: sim.namedLeader.supersededMsMax,
+      firstSuperseded: sim.namedLeader.firstSuperseded,
+    },
     mixedTimers: run.mixedTimers,
   };
 }
@@ -480,7 +494,7 @@ export function describeFault(fault: Fault): string {
 }
 
 /** In LARGE_SHARE of the seeds, a cluster larger than 9 nodes; otherwise null (3 to 9 as drawn). */
-function drawLargeSize(seed: number): number | null {
+export function drawLargeSize(seed: number): number | null {
   const random = streamOf(seed, LARGE_STREAM);
   return random.chance(LARGE_SHARE) ? random.pick(LARGE_SIZES) : null;
 }

@@ -11,10 +11,12 @@ export interface WorkerJob {
   bootStorm?: boolean;
   /** LAN backend: `off` runs on an unlimited machine, as before the capacity model. */
   capacity?: 'drawn' | 'off';
+  /** LAN backend: the checks today's core is known to break fail runs too. */
+  strict?: boolean;
 }
 
 const job = workerData as WorkerJob;
 for (const seed of job.seeds) {
-  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes, bootStorm: job.bootStorm, capacity: job.capacity });
+  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes, bootStorm: job.bootStorm, capacity: job.capacity, strict: job.strict });
   parentPort!.postMessage(result);
 }

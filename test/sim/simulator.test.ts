@@ -40,13 +40,14 @@ class PromiseBreaker extends ElectionNode {
 
 /**
  * Seeds tried per mutant. A double vote shows only when two candidates ask for the same term;
- * since a challenge asks the three highest IDs and deferring nodes beat slowly, that first
- * happens at seed 107.
+ * since the random runs also resign and stop nodes and act once agreed (resignations, crashes of
+ * the coordinator: src/sim/acts.ts), two candidates meet early: S1 first at seed 9. Issue 22
+ * asks for the first 30 seeds; version 2 without the acts first caught it at seed 107.
  */
 const MUTANT_SEEDS = 300;
 
-const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp }> = [
-  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S1$/ },
+const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp; withinSeeds?: number }> = [
+  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S1$/, withinSeeds: 30 },
   {
     name: 'a lease longer than the election timeout',
     // Bypasses resolveConfig, which would refuse this configuration.
@@ -74,8 +75,9 @@ describe('simulator', () => {
 
   for (const mutant of MUTANTS) {
     it(`catches a mutated core: ${mutant.name}`, () => {
-      const caught = firstCaught((seed) => runSimulation({ seed, createCore: mutant.createCore }), mutant.expect, MUTANT_SEEDS);
-      assert.ok(caught !== null, `no seed of ${MUTANT_SEEDS} caught it`);
+      const seeds = mutant.withinSeeds ?? MUTANT_SEEDS;
+      const caught = firstCaught((seed) => runSimulation({ seed, createCore: mutant.createCore }), mutant.expect, seeds);
+      assert.ok(caught !== null, `no seed of ${seeds} caught it`);
       const report = formatFailure(caught, undefined, true);
       assert.match(report, new RegExp(`VIOLATION seed ${caught.seed}:`));
       assert.match(report, new RegExp(`replay: npm run sim -- --seed ${caught.seed} --runs 1 --trace`));
