@@ -46,6 +46,15 @@ describe('checkers that measure', () => {
     const hit = caught.violations.find((v) => v.check === Check.DurableTermAndVote)!;
     assert.match(hit.message, /in term \d+ while its disk holds term \d+/);
     console.log(`late term save: caught at seed ${caught.seed}: ${hit.message}`);
+    // A lease acknowledgement in particular: its promise is for a term the disk must hold.
+    let ack: string | undefined;
+    for (let seed = 1; seed <= 30 && ack === undefined; seed++) {
+      const result = runSimulation({ seed, createCore: (o) => new LateTermSaver(o) });
+      ack = result.violations.find((v) => v.check === Check.DurableTermAndVote && v.message.includes('sent lease-ack'))?.message;
+    }
+    assert.ok(ack !== undefined, 'a lease acknowledgement sent before its term was durable, within 30 seeds');
+    assert.match(ack, /sent lease-ack \(round \d+\) in term \d+ while its disk holds term \d+/);
+    console.log(`late term save, a lease acknowledgement: ${ack}`);
   });
 
   it('L1: a failover a timeout too slow passes the general bound and fails the crash-failover one', () => {
