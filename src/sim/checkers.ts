@@ -89,6 +89,11 @@ export class SafetyChecker {
     }
   }
 
+  /** When `id`'s lease (as last seen) ends, in real time, or null if it never held one. */
+  leaseEndOf(id: NodeId): number | null {
+    return this.leaseEndMs.get(id) ?? null;
+  }
+
   /** The node whose lease (as last seen) is valid now, if any: at most one, by S2. */
   leaseHolder(): NodeId | null {
     const now = this.now();
@@ -169,6 +174,11 @@ export class SafetyChecker {
  * `connected` names one coordinator that holds a valid lease (the highest of them when preemption
  * is on) is measured, with no floor, and must come within `boundMs` (the bound of the phase's
  * cause, ./bounds.ts); from that instant until the phase is closed, nothing may change (L2).
+ *
+ * Agreement counts only on evidence from the calm: the coordinator's lease comes from a round it
+ * sent since (it lasts at least `freshLeaseMs` past `fromMs`), and each follower has acknowledged
+ * a round of it since. A name carried over from before the calm (a promise given before a cut, a
+ * lease about to run out) is not agreement: it can lapse a moment later with nothing failing.
  */
 export class LivenessChecker {
   convergedAtMs: number | null = null;
@@ -181,11 +191,15 @@ export class LivenessChecker {
     cause: Cause;
     connected: ReadonlySet<NodeId>;
     expectHighest: boolean;
+    /** The shortest real time a lease lasts past the sending of its round: `leaseMs/(1+ρ)`. */
+    freshLeaseMs: number;
     now: () => number;
     safety: SafetyChecker;
   };
 
   private readonly highest: NodeId;
+  /** Whom each node last acknowledged a lease round of, since the calm. */
+  private readonly ackedSinceCalm = new Map<NodeId, NodeId>();
 
   constructor(options: LivenessChecker['options']) {
     this.options = options;
@@ -209,17 +223,25 @@ export class LivenessChecker {
     this.closed = true;
   }
 
+  /** A node sent a message: a lease acknowledgement since the calm is fresh evidence of whom it follows. */
+  onSend(host: SimHost, { to, message }: Outgoing): void {
+    if (message.type === 'lease-ack' && to !== 'all' && this.options.now() >= this.options.fromMs) this.ackedSinceCalm.set(host.id, to);
+  }
+
   afterInput(hosts: readonly SimHost[]): void {
-    const { fromMs, connected, expectHighest, now } = this.options;
+    const { fromMs, connected, expectHighest, now, safety } = this.options;
     if (this.closed || this.convergedAtMs !== null || now() < fromMs) return;
     // The safety checker knows who holds a lease: no snapshot of every host on every input.
-    const holder = this.options.safety.leaseHolder();
+    const holder = safety.leaseHolder();
     if (holder === null || !connected.has(holder)) return;
     if (expectHighest && holder !== this.highest) return;
+    if ((safety.leaseEndOf(holder) ?? 0) < fromMs + this.options.freshLeaseMs) return;
     const leader = hosts.find((h) => h.id === holder);
     if (leader === undefined || !leader.holdsLease()) return;
     // Stops at the first that disagrees, which while the cluster settles is usually soon.
-    if (hosts.every((h) => !connected.has(h.id) || h.inspect()?.knownLeader === holder)) this.convergedAtMs = now();
+    const agrees = (h: SimHost): boolean =>
+      !connected.has(h.id) || h.id === holder || (this.ackedSinceCalm.get(h.id) === holder && h.inspect()?.knownLeader === holder);
+    if (hosts.every(agrees)) this.convergedAtMs = now();
   }
 
   onEvent(host: SimHost, event: CoreEvent): void {

@@ -7,6 +7,7 @@ import {
   type ElectionConfigInput,
   type NodeId,
   type NodeStatus,
+  type Outgoing,
   type ResignReason,
 } from '../core/index.ts';
 import { SimBacklog } from './backlog.ts';
@@ -82,6 +83,7 @@ export class SimCluster {
   private readonly capacityNotedAtMs = new Map<string, number>();
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
+  private readonly sendListeners: Array<(host: SimHost, outgoing: Outgoing) => void> = [];
   private readonly fatalListeners: Array<(id: NodeId) => void> = [];
   private traceAtViolation: string | null = null;
   readonly random: SimRandom;
@@ -170,6 +172,11 @@ export class SimCluster {
 
   onInput(listener: (host: SimHost) => void): void {
     this.inputListeners.push(listener);
+  }
+
+  /** Every message as it leaves a node (after its state was persisted). */
+  onSend(listener: (host: SimHost, outgoing: Outgoing) => void): void {
+    this.sendListeners.push(listener);
   }
 
   /** A node's process stopped because a save failed (it was crashed already). */
@@ -307,6 +314,7 @@ export class SimCluster {
         if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
+        for (const listener of this.sendListeners) listener(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
       onFatal: (host, error) => {

@@ -27,6 +27,7 @@ export class PhaseWatch {
     this.expectHighest = expectHighest;
     this.timers = timers;
     sim.onInput(() => this.current?.liveness.afterInput(sim.hosts));
+    sim.onSend((host, outgoing) => this.current?.liveness.onSend(host, outgoing));
     sim.watch((_atMs, node, item) => {
       if (typeof item !== 'string') this.current?.liveness.onEvent(sim.host(node), item);
     });
@@ -44,6 +45,7 @@ export class PhaseWatch {
       cause,
       connected: new Set(connected),
       expectHighest: this.expectHighest,
+      freshLeaseMs: this.sim.config.leaseMs / (1 + this.sim.config.maxClockDriftPpm / 1e6),
       now: () => this.sim.nowMs,
       safety: this.sim.safety,
     });
