@@ -1,5 +1,5 @@
 /**
- * npm run sim -- [--backend lan|zookeeper] --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--trace] [--failures <file>]
+ * npm run sim -- [--backend lan|zookeeper] --runs <R> [--seed <S>] [--nodes <N>] [--jobs <J>] [--strict] [--trace] [--failures <file>]
  * npm run sim -- --demo   (one narrated run, then a short batch)
  */
 import { randomInt } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { RunResult } from './run.ts';
 import type { ZkRunResult } from './zookeeper/run.ts';
 import type { WorkerJob } from './worker.ts';
 
-const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--storm] [--capacity drawn|off] [--directory drawn|off] [--trace] [--failures <file>]
+const USAGE = `usage: npm run sim -- [--backend lan|zookeeper] [--runs <R>] [--seed <S>] [--nodes <N>] [--jobs <J>] [--storm] [--capacity drawn|off] [--directory drawn|off] [--strict] [--trace] [--failures <file>]
        npm run sim -- --demo [--seed <S>] [--nodes <N>]
 
 Runs R simulated clusters, seeds S, S+1, …, S+R-1, each with faults (crashes, restarts, stalls,
@@ -32,12 +32,24 @@ probes the directory chooses, direct messages to the endpoint it knows. Layouts:
 group; one group with seeds; a minority on another subnet (its own group or multicast off)
 reached through seeds; no multicast at all. Faults may filter one host's multicast from another
 while unicast still works (an IGMP-snooping switch). Send failures hold back probes and repairs.
-Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote,
-L1 a coordinator within the bound once calm, L2 no change after that, W1 every datagram decodes,
-R1 once settled no node sends more than 3 × its settled rate in a 10-s window.
+Half the runs also resign the coordinator and stop nodes cleanly (Leave, then a restart on the
+same disk) while the faults run; half act once agreed (the coordinator crashes, stops or resigns,
+a minority is cut off and healed, a node that is down restarts), each act beginning a calm with a
+known cause; 30 % mix per-node timers outside config_id (heartbeat, answer timeout, damping,
+suspicion); 1 % draw 12, 16 or 25 nodes.
+Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote (and
+every message leaves only once the term it carries is durable), L1 every live node agrees on the
+right coordinator within the bound of what began the calm (general, cold start, crash failover,
+handover, resign and retake, preemption, rejoin: docs/protocol.md, L1), measured from the calm
+with no floor, L2 no change from that instant on, W1 every datagram decodes, R1 once settled no
+node sends more than 3 × its settled rate in a 10-s window, A1 while faults run a leaderless
+stretch in a quiet stretch (a connected quorum, no fault) ends within the general L1 bound,
+N1 no node names a coordinator longer than a promise after that coordinator's lease ended
+(reported, not failing, unless --strict: today's core breaks it after stalls, issue 22).
 The summary reports send failures (ENOBUFS) and dropped datagrams per run, the busiest 10-s window
-before settling, the time without a valid lease while faults ran (availability), and per layout
-the most unicast copies a node sent in a 10-s window once settled.
+before settling, convergence per cause (p50/p99/max and bound), the time without a valid lease
+while faults ran and elections per fault (availability), how long a named leader outlived its
+lease, and the findings of reported checks with their replay commands.
 
 With --backend zookeeper, runs R simulated ZooKeeper-backed clusters (2 to 7 nodes) against a
 simulated ensemble, with crashes, clean restarts, cut links (noticed or silent), servers cut off
@@ -48,7 +60,8 @@ the bound once calm.
   --backend <B> lan (default) or zookeeper
   --runs <R>    number of runs (default 100)
   --seed <S>    first seed (default: random, printed)
-  --nodes <N>   cluster size for every run, 1 to 100 (default: drawn from each seed, 3 to 9; 2 to 7 with zookeeper)
+  --nodes <N>   cluster size for every run, 1 to 100, e.g. 25, 50 or 100 (default: drawn from each
+                seed, 3 to 9, and 12, 16 or 25 in 1 % of the seeds; 2 to 7 with zookeeper)
   --jobs <J>    worker threads (default: one per core)
   --storm       boot storms instead of random faults: 25, 50 or 100 nodes (or N) start within
                 one second on 1 or 2 cores; calm is when the last process listens, then the
@@ -56,6 +69,7 @@ the bound once calm.
   --capacity <C>  drawn (default: from each seed) or off (an unlimited machine, as before)
   --directory <D>  drawn (default: a network layout from each seed) or off (the plain transport,
                 without peer directories: every host gets every message to everyone, as before)
+  --strict      reported checks (N1) fail runs too, instead of being listed as findings
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
                 replay command, then what broke), so a long sweep keeps what it found
@@ -85,6 +99,7 @@ try {
       jobs: { type: 'string' },
       trace: { type: 'boolean', default: false },
       storm: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       capacity: { type: 'string', default: 'drawn' },
       directory: { type: 'string', default: 'drawn' },
       failures: { type: 'string' },
@@ -108,13 +123,13 @@ if (flags.capacity !== 'drawn' && flags.capacity !== 'off') fail(`--capacity mus
 const capacity: 'drawn' | 'off' = flags.capacity;
 if (flags.directory !== 'drawn' && flags.directory !== 'off') fail(`--directory must be drawn or off, got "${flags.directory}"`);
 const directory: 'drawn' | 'off' = flags.directory;
-if (backend === 'zookeeper' && (flags.storm || capacity !== 'drawn' || directory !== 'drawn')) fail('--storm, --capacity and --directory are for the LAN backend');
+if (backend === 'zookeeper' && (flags.storm || capacity !== 'drawn' || directory !== 'drawn' || flags.strict)) fail('--storm, --capacity, --directory and --strict are for the LAN backend');
 if (backend === 'zookeeper' && flags.demo) fail('--demo narrates the LAN backend only');
 const runs = integerFlag(flags.runs, 'runs', 1, 10_000_000) ?? (flags.demo ? 50 : 100);
 const firstSeed = integerFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31);
 const nodes = integerFlag(flags.nodes, 'nodes', 1, 100);
 /** What a replay needs besides the seed: the scenario and the capacity choice. */
-const replayFlags = `${flags.storm ? ' --storm' : ''}${capacity === 'off' ? ' --capacity off' : ''}${directory === 'off' ? ' --directory off' : ''}`;
+const replayFlags = `${flags.storm ? ' --storm' : ''}${capacity === 'off' ? ' --capacity off' : ''}${directory === 'off' ? ' --directory off' : ''}${flags.strict ? ' --strict' : ''}`;
 const jobs = Math.min(runs, integerFlag(flags.jobs, 'jobs', 1, 64) ?? availableParallelism());
 
 if (flags.demo) narrate(firstSeed, nodes ?? 5);
@@ -129,6 +144,12 @@ const peakMultiples: number[] = [];
 /** Per run with a directory: the most unicast copies a node sent in a 10-s window once settled. */
 const copiesSettled: Array<{ seed: number; copies: number; layout: string }> = [];
 let receiveDrops = 0;
+const byCause = new Map<string, { convergenceMs: number[]; boundsMs: Set<number>; never: number; worst: { seed: number; ms: number } | null }>();
+const quietLeaderlessMs: number[] = [];
+const electionsPerFault: number[] = [];
+const staleNameMs: number[] = [];
+let superseded: { runs: number; maxMs: number; example: string | null; seed: number | null } = { runs: 0, maxMs: 0, example: null, seed: null };
+const findings: Array<{ seed: number; text: string }> = [];
 let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
 let done = 0;
@@ -146,6 +167,29 @@ function report(result: RunResult | ZkRunResult): void {
     receiveDrops += result.capacity.receiveBufferDrops + result.capacity.backlogDrops;
     leaderlessMs.push(result.availability.leaderlessMs);
     if (result.layout !== null) copiesSettled.push({ seed: result.seed, copies: result.copiesPer10sMax, layout: result.layout.kind });
+    quietLeaderlessMs.push(result.availability.quietLeaderlessMsMax);
+    if (result.faults > 0) electionsPerFault.push(result.availability.elections / result.faults);
+    staleNameMs.push(result.namedLeader.staleMsMax);
+    if (result.namedLeader.supersededSamples > 0) {
+      superseded.runs++;
+      if (result.namedLeader.supersededMsMax > superseded.maxMs) {
+        superseded = { ...superseded, maxMs: result.namedLeader.supersededMsMax, example: result.namedLeader.firstSuperseded, seed: result.seed };
+      }
+    }
+    for (const phase of result.phases) {
+      let cause = byCause.get(phase.cause);
+      if (cause === undefined) byCause.set(phase.cause, (cause = { convergenceMs: [], boundsMs: new Set(), never: 0, worst: null }));
+      cause.boundsMs.add(phase.boundMs);
+      if (phase.convergenceMs === null) cause.never++;
+      else {
+        cause.convergenceMs.push(phase.convergenceMs);
+        if (cause.worst === null || phase.convergenceMs / phase.boundMs > cause.worst.ms) cause.worst = { seed: result.seed, ms: phase.convergenceMs / phase.boundMs };
+      }
+    }
+    if (result.findings.length > 0) {
+      const what = result.findings.map((v) => `${v.check} at ${(v.atMs / 1000).toFixed(4)}s`).slice(0, 1).join(', ');
+      findings.push({ seed: result.seed, text: `${what}: ${result.findings[0]!.message}` });
+    }
     const peak = result.sendPeak;
     if (peak !== null) {
       peakMultiples.push(peak.multiple);
@@ -167,7 +211,7 @@ function report(result: RunResult | ZkRunResult): void {
 const seeds = Array.from({ length: runs }, (_, i) => firstSeed + i);
 await Promise.all(
   Array.from({ length: jobs }, (_, j) => {
-    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend, bootStorm: flags.storm, capacity, directory };
+    const job: WorkerJob = { seeds: seeds.filter((_, i) => i % jobs === j), nodes, backend, bootStorm: flags.storm, capacity, directory, strict: flags.strict };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
       worker.on('message', report);
@@ -184,7 +228,7 @@ console.log(
   `\n${(simulatedMs / 1000).toFixed(0)} simulated s in ${(wallMs / 1000).toFixed(1)} wall s: ` +
     `${(simulatedMs / wallMs).toFixed(0)} simulated seconds per wall second`,
 );
-console.log(`calm → agreed coordinator: p50 ${pick(0.5)}, p99 ${pick(0.99)}, max ${pick(1)} (${convergence.length} runs)`);
+console.log(`calm after the faults → agreed coordinator, measured with no floor: p50 ${pick(0.5)}, p99 ${pick(0.99)}, max ${pick(1)} (${convergence.length} runs)`);
 if (backend === 'lan') {
   const quantile = (values: number[], q: number, unit: string, digits = 0): string => {
     if (values.length === 0) return '-';
@@ -209,6 +253,30 @@ if (backend === 'lan') {
     `send rate before settling (busiest 10-s window / settled rate): p50 ${quantile(peakMultiples, 0.5, '×', 1)}, max ${quantile(peakMultiples, 1, '×', 1)}` +
       (peak === null ? '' : ` (seed ${peak.seed}: ${peak.text})`),
   );
+  console.log('calm → agreed, by what began the calm (docs/protocol.md, L1):');
+  for (const [cause, c] of [...byCause].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const bounds = [...c.boundsMs].sort((a, b) => a - b);
+    const boundText = bounds.length === 1 ? `${bounds[0]} ms` : `${bounds[0]}–${bounds.at(-1)} ms`;
+    console.log(
+      `  ${cause}: p50 ${quantile(c.convergenceMs, 0.5, ' ms')}, p99 ${quantile(c.convergenceMs, 0.99, ' ms')}, max ${quantile(c.convergenceMs, 1, ' ms')} ` +
+        `(${c.convergenceMs.length} phases${c.never > 0 ? `, ${c.never} never` : ''}; bound ${boundText}` +
+        `${c.worst === null ? '' : `; closest to its bound: seed ${c.worst.seed}, ${(c.worst.ms * 100).toFixed(0)} %`})`,
+    );
+  }
+  console.log(
+    `availability while faults ran: longest leaderless time within a quiet stretch (A1 bounds it by the general L1 bound) ` +
+      `p50 ${quantile(quietLeaderlessMs, 0.5, ' ms')}, p99 ${quantile(quietLeaderlessMs, 0.99, ' ms')}, max ${quantile(quietLeaderlessMs, 1, ' ms')}; ` +
+      `elections per fault p50 ${quantile(electionsPerFault, 0.5, '', 2)}, p99 ${quantile(electionsPerFault, 0.99, '', 2)}, max ${quantile(electionsPerFault, 1, '', 2)}`,
+  );
+  console.log(
+    `named leader after its lease ended (N1 bounds it): p50 ${quantile(staleNameMs, 0.5, ' ms')}, p99 ${quantile(staleNameMs, 0.99, ' ms')}, max ${quantile(staleNameMs, 1, ' ms')}; ` +
+      `${superseded.runs} runs named a coordinator superseded by a newer lease` +
+      (superseded.seed === null ? '' : ` (longest ${superseded.maxMs.toFixed(0)} ms, seed ${superseded.seed}: ${superseded.example})`),
+  );
+  if (findings.length > 0) {
+    console.log(`findings (checks today's core is known to break; --strict makes them violations): ${findings.length} runs`);
+    for (const f of findings.slice(0, 5)) console.log(`  seed ${f.seed}: ${f.text}\n    replay: ${replayCommand(f.seed, nodes, backend, replayFlags)}`);
+  }
 }
 console.log(`${done} runs, ${failures.length} violations`);
 process.exitCode = failures.length > 0 ? 1 : 0;

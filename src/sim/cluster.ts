@@ -1,4 +1,5 @@
 import {
+  configId,
   ElectionNode,
   resolveConfig,
   type CoreEvent,
@@ -6,11 +7,13 @@ import {
   type ElectionConfigInput,
   type NodeId,
   type NodeStatus,
+  type Outgoing,
   type ResignReason,
 } from '../core/index.ts';
 import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
+import { NamedLeaderChecker, staleNameBoundMs } from './named-leader.ts';
 import { SimCpu } from './cpu.ts';
 import { PeerDirectory, type DirectoryOptions } from '../net/peer-directory.ts';
 import { SimHost, type CoreFactory, type HostCapacity, type HostObserver, type HostRouting } from './host.ts';
@@ -27,6 +30,11 @@ export interface SimClusterOptions {
   config?: Partial<ElectionConfigInput>;
   seed?: number;
   createCore?: CoreFactory;
+  /**
+   * Timers of one node that differ from `config` (./mixed-timers.ts): only what `config_id` does
+   * not hash may differ, or the nodes would drop each other's datagrams.
+   */
+  configOf?: (id: NodeId) => Partial<ElectionConfigInput>;
   /** The machine's limits (./capacity.ts); absent or null: unlimited, as the simulator had it first. */
   capacity?: CapacityPlan | null;
   /** Where hosts are, routing through peer directories (./layout.ts); absent or null: the plain transport. */
@@ -65,6 +73,10 @@ export class SimCluster {
   readonly hosts: SimHost[] = [];
   readonly trace = new Trace();
   readonly safety: SafetyChecker;
+  /** N1 and the stale names (./named-leader.ts). */
+  readonly namedLeader: NamedLeaderChecker;
+  /** Each node's configuration: `config`, unless `configOf` gave it other timers. */
+  readonly configs: ReadonlyMap<NodeId, ElectionConfig>;
   /** Every core event so far, in order. */
   readonly events: Array<{ atMs: number; node: NodeId; event: CoreEvent }> = [];
   /** Datagrams the hosts dropped, by reason. */
@@ -80,6 +92,7 @@ export class SimCluster {
   private readonly capacityNotedAtMs = new Map<string, number>();
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
+  private readonly sendListeners: Array<(host: SimHost, outgoing: Outgoing) => void> = [];
   private readonly fatalListeners: Array<(id: NodeId) => void> = [];
   private traceAtViolation: string | null = null;
   readonly random: SimRandom;
@@ -91,6 +104,15 @@ export class SimCluster {
     this.config = resolveConfig({ clusterSize: options.voters.length, ...options.config, voters: options.voters });
     this.network = new SimNetwork(this.scheduler, netRandom, this.config.voters);
     this.safety = new SafetyChecker(() => this.nowMs);
+    this.namedLeader = new NamedLeaderChecker(this.safety, () => this.nowMs, staleNameBoundMs(this.config));
+    const configs = new Map<NodeId, ElectionConfig>();
+    for (const id of this.config.voters) {
+      const own = options.configOf?.(id);
+      const config = own === undefined ? this.config : resolveConfig({ ...options.config, ...own, clusterSize: options.voters.length, voters: options.voters });
+      if (configId(config) !== configId(this.config)) throw new RangeError(`n${id}'s timers change its config_id: ${JSON.stringify(own)}`);
+      configs.set(id, config);
+    }
+    this.configs = configs;
     const createCore: CoreFactory = options.createCore ?? ((o) => new ElectionNode(o));
     const observer = this.observer();
     this.capacity = options.capacity ?? null;
@@ -136,7 +158,7 @@ export class SimCluster {
       this.hosts.push(
         new SimHost({
           id,
-          config: this.config,
+          config: configs.get(id)!,
           cluster: 'sim',
           scheduler: this.scheduler,
           network: this.network,
@@ -184,6 +206,11 @@ export class SimCluster {
     this.inputListeners.push(listener);
   }
 
+  /** Every message as it leaves a node (after its state was persisted). */
+  onSend(listener: (host: SimHost, outgoing: Outgoing) => void): void {
+    this.sendListeners.push(listener);
+  }
+
   /** A node's process stopped because a save failed (it was crashed already). */
   onFatal(listener: (id: NodeId) => void): void {
     this.fatalListeners.push(listener);
@@ -226,6 +253,24 @@ export class SimCluster {
     const host = this.host(id);
     host.crash();
     this.safety.endLease(host);
+    this.namedLeader.endLease(id);
+  }
+
+  /**
+   * A clean stop, as the real node's SIGTERM: resign if leading, say goodbye (Leave), and the
+   * process exits once the goodbye is handed over. The disk stays for a restart.
+   */
+  leave(id: NodeId): void {
+    const host = this.host(id);
+    const driver = host.driver;
+    if (driver === null) return;
+    void driver.leave();
+    const exitOnceHalted = (): void => {
+      if (host.driver !== driver) return;
+      if (driver.isHalted) this.crash(id);
+      else this.scheduler.at(this.nowMs + 1, exitOnceHalted);
+    };
+    exitOnceHalted();
   }
 
   stall(id: NodeId, durationMs: number): void {
@@ -242,6 +287,7 @@ export class SimCluster {
     await host.driver?.leave();
     host.crash();
     this.safety.endLease(host);
+    this.namedLeader.endLease(id);
   }
 
   partition(...groups: NodeId[][]): void {
@@ -300,6 +346,7 @@ export class SimCluster {
         if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
+        for (const listener of this.sendListeners) listener(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
       onFatal: (host, error) => {
@@ -315,7 +362,9 @@ export class SimCluster {
         this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {
-        this.safety.afterInput(host);
+        const node = host.inspect();
+        this.safety.afterInput(host, node);
+        this.namedLeader.afterInput(host, node, this.hosts);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();

@@ -15,7 +15,11 @@ export type Fault =
   | { kind: 'group-filter'; from: NodeId; to: NodeId }
   | { kind: 'heal' }
   | { kind: 'conditions'; conditions: LinkConditions }
-  | { kind: 'disk'; node: NodeId; mode: DiskMode; durationMs: number };
+  | { kind: 'disk'; node: NodeId; mode: DiskMode; durationMs: number }
+  /** Whoever leads then is asked to resign (`conclave resign`): it hands over to a successor. */
+  | { kind: 'resign' }
+  /** A clean stop (SIGTERM: resign if leading, Leave), then a new process on the same disk. */
+  | { kind: 'stop'; node: NodeId; downMs: number };
 
 export interface TimedFault {
   atMs: number;
@@ -108,6 +112,33 @@ export function planGroupFilters(
   return faults;
 }
 
+/** Share of random runs that also resign and stop nodes cleanly while the faults run. */
+export const OPERATIONS_SHARE = 0.5;
+
+/**
+ * What operators do while the world misbehaves (./run.ts draws it from a stream of its own, in
+ * OPERATIONS_SHARE of the runs): up to four resignations of whoever leads, and clean stops
+ * followed by a restart on the same disk, each over before the calm.
+ */
+export function planOperations(
+  random: SimRandom,
+  ids: readonly NodeId[],
+  fromMs: number,
+  untilMs: number,
+  timeoutMs: number,
+): TimedFault[] {
+  const operations: TimedFault[] = [];
+  if (untilMs <= fromMs || !random.chance(OPERATIONS_SHARE)) return operations;
+  for (let count = random.int(1, 4); count > 0; count--) {
+    const atMs = random.between(fromMs, untilMs);
+    const fault: Fault = random.chance(0.5)
+      ? { kind: 'resign' }
+      : { kind: 'stop', node: random.pick(ids), downMs: Math.min(untilMs - atMs, random.between(10, 3 * timeoutMs)) };
+    operations.push({ atMs, fault });
+  }
+  return operations.sort((a, b) => a.atMs - b.atMs);
+}
+
 /** Two or three non-empty groups. */
 function split(random: SimRandom, ids: readonly NodeId[]): NodeId[][] {
   const shuffled = random.shuffle(ids);
@@ -116,6 +147,9 @@ function split(random: SimRandom, ids: readonly NodeId[]): NodeId[][] {
   shuffled.forEach((id, i) => groups[i < groupCount ? i : random.int(0, groupCount - 1)]!.push(id));
   return groups;
 }
+
+/** The largest delay a rough LAN draws: its base (at most 3 ms) plus its spread (at most 150 ms). */
+export const MAX_DELAY_MS = 3 + 150;
 
 function roughLan(random: SimRandom): LinkConditions {
   const delayMinMs = random.between(0.05, 3);

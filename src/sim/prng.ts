@@ -55,3 +55,19 @@ export class SimRandom {
     return new SimRandom(child);
   }
 }
+
+/**
+ * A stream of its own for one kind of draw, so that adding it leaves every other draw of a seed
+ * as it was. The seed is mixed first: xoroshiro's first draws from nearby seeds are nearly equal.
+ */
+export function streamOf(seed: number, stream: number): SimRandom {
+  return new SimRandom(mix32(seed ^ stream));
+}
+
+/** MurmurHash3's finalizer: nearby seeds become unrelated ones. */
+export function mix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,18 +1,30 @@
 import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
-import { Check, LivenessChecker, type Violation } from './checkers.ts';
+import { drawActs, performAct, type ActState } from './acts.ts';
+import { boundTimers, Cause, convergenceBoundMs } from './bounds.ts';
+import { Check, type Violation } from './checkers.ts';
+import { hasConnectedQuorum } from './connectivity.ts';
+import { MAX_SAVE_DELAY_MS } from './disk.ts';
+import { drawMixedTimers } from './mixed-timers.ts';
+import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
-import { planDiskFaults, planFaults, planGroupFilters, type Fault } from './faults.ts';
+import { planDiskFaults, planFaults, planGroupFilters, planOperations, type Fault } from './faults.ts';
 import { drawLayout, type LayoutKind, type NetworkLayout } from './layout.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
-import { SimRandom } from './prng.ts';
+import { mix32, SimRandom, streamOf } from './prng.ts';
 
 /** Slow rates a run may draw: 100 ms is one rate for all, as protocol version 1 had. */
 const MEMBER_BEATS_MS = [100, 500, 1000, 1000, 2000] as const;
 const MEMBER_BEAT_STREAM = 0x6d656d62;
+/** Operations while faults run (./faults.ts planOperations) draw from a stream of their own. */
+const OPERATIONS_STREAM = 0x6f707320;
+const LARGE_STREAM = 0x6c617267;
+/** Share of random runs (without --nodes) drawn larger than 9 nodes, and the sizes they draw. */
+export const LARGE_SHARE = 0.01;
+const LARGE_SIZES = [12, 16, 25] as const;
 /** The capacity model's own stream, so that every other draw of a seed stays as it was. */
 const CAPACITY_STREAM = 0x63617061;
 /** The network layout's own stream (./layout.ts), and its group filters'. */
@@ -67,6 +79,22 @@ export interface RunOptions {
    * second on a machine with few cores; calm is the instant the last process listens.
    */
   bootStorm?: boolean;
+  /**
+   * The newer draws (./acts.ts, operations in ./faults.ts, ./mixed-timers.ts, larger clusters):
+   * default true; false replays a seed as it ran before they existed.
+   */
+  operations?: boolean;
+  /** Checks in REPORTED_CHECKS (./checkers.ts) fail the run too; default false: they are findings. */
+  strict?: boolean;
+}
+
+/** One calm phase: what began it, how long agreement took, and the bound it had. */
+export interface PhaseResult {
+  cause: Cause;
+  /** What the run did to begin it: the calm after the faults, or an act (./acts.ts). */
+  what: string;
+  convergenceMs: number | null;
+  boundMs: number;
 }
 
 export interface RunResult {
@@ -75,6 +103,8 @@ export interface RunResult {
   config: Pick<ElectionConfig, 'voters' | 'preempt' | 'dampingMs' | 'timeoutMs' | 'leaseMs' | 'memberBeatMs'>;
   faults: number;
   violations: Violation[];
+  /** Violations of checks today's core is known to break (REPORTED_CHECKS), unless the run was strict. */
+  findings: Violation[];
   /** The readable trace leading to the first violation, or null. */
   trace: string | null;
   simulatedMs: number;
@@ -91,8 +121,17 @@ export interface RunResult {
   settledLoad: number | null;
   /** The busiest 10-s window of any node before the cluster settled (R1 judges the windows after). */
   sendPeak: SendWindow | null;
-  /** From the first coordinator to the calm: time without a valid lease anywhere, and elections. */
-  availability: { leaderlessMs: number; elections: number };
+  /**
+   * From the first coordinator to the calm: time without a valid lease anywhere, elections, and
+   * the longest leaderless time within a quiet stretch of the fault phase (A1 bounds it).
+   */
+  availability: { leaderlessMs: number; elections: number; quietLeaderlessMsMax: number };
+  /** Every calm phase: the calm after the faults, then one per act. */
+  phases: PhaseResult[];
+  /** Names of coordinators whose lease had ended (./named-leader.ts): the longest, and how often. */
+  namedLeader: { staleMsMax: number; staleSamples: number; earlySamples: number; supersededSamples: number; supersededMsMax: number; firstSuperseded: string | null };
+  /** Whether the nodes ran different timers (./mixed-timers.ts). */
+  mixedTimers: boolean;
   /** The run's network layout, or null for the plain transport. */
   layout: NetworkLayout | null;
   /** The most unicast copies of messages to everyone any node sent in a 10-s window once settled (0 without a directory). */
@@ -108,7 +147,9 @@ export function runSimulation(options: RunOptions): RunResult {
   if (options.bootStorm === true) return runBootStorm(options);
   const scenario = new SimRandom(options.seed);
   const faultRandom = scenario.fork();
-  const size = options.nodes ?? scenario.int(3, 9);
+  const newer = options.operations !== false;
+  const drawnSize = scenario.int(3, 9);
+  const size = options.nodes ?? (newer ? drawLargeSize(options.seed) : null) ?? drawnSize;
   const voters = scenario.chance(0.25) ? sparseIds(scenario, size) : Array.from({ length: size }, (_, i) => i + 1);
   const clusterSeed = scenario.int(0, 2 ** 31);
   const configInput: Partial<ElectionConfigInput> = {
@@ -118,7 +159,11 @@ export function runSimulation(options: RunOptions): RunResult {
     memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
     ...options.config,
   };
-  const settled = settledInputsPerSecond(resolveConfig({ clusterSize: size, ...configInput, voters }));
+  const baseConfig = resolveConfig({ clusterSize: size, ...configInput, voters });
+  const configOf = newer ? drawMixedTimers(options.seed, voters, baseConfig.memberBeatMs) : null;
+  // The fastest heartbeat costs the most CPU: the capacity is drawn for it.
+  const fastest = configOf === null ? baseConfig : resolveConfig({ clusterSize: size, ...configInput, voters, heartbeatMs: Math.min(...voters.map((id) => configOf(id).heartbeatMs ?? baseConfig.heartbeatMs)) });
+  const settled = settledInputsPerSecond(fastest);
   const layoutRandom = new SimRandom(mix32(options.seed ^ LAYOUT_STREAM));
   const sim = new SimCluster({
     voters,
@@ -127,8 +172,11 @@ export function runSimulation(options: RunOptions): RunResult {
     capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled)),
     layout: chooseLayout(layoutRandom, options.directory ?? 'drawn', voters),
     config: configInput,
+    configOf: configOf ?? undefined,
   });
   const { config } = sim;
+  sim.safety.strict = options.strict === true;
+  const timers = boundTimers([...sim.configs.values()]);
   if (options.watch !== undefined) sim.watch(options.watch);
 
   // Phase 1: staggered boots, then faults until calmFromMs.
@@ -142,10 +190,14 @@ export function runSimulation(options: RunOptions): RunResult {
   const quiet = scenario.chance(0.15);
   const calmFromMs = quiet ? lastBootMs : Math.max(lastBootMs, scenario.between(5000, 15000));
   const faults = planFaults(faultRandom, voters, lastBootMs, calmFromMs, config.timeoutMs);
+  if (newer) faults.push(...planOperations(streamOf(options.seed, OPERATIONS_STREAM), voters, lastBootMs, calmFromMs, config.timeoutMs));
+  const generalBoundMs = convergenceBoundMs(Cause.General, timers);
+  const availability = measureAvailability(sim, calmFromMs, generalBoundMs);
   for (const { atMs, fault } of faults) {
     sim.scheduler.at(atMs, () => {
       sim.note(`fault: ${describeFault(fault)}`, 'node' in fault ? fault.node : 0);
       applyFault(sim, fault, calmFromMs);
+      availability.meter.disturb(sim.nowMs + faultDurationMs(fault));
     });
   }
 
@@ -164,6 +216,7 @@ export function runSimulation(options: RunOptions): RunResult {
       sim.scheduler.at(atMs, () => {
         sim.note(`fault: ${describeFault(fault)}`, fault.node);
         sim.host(fault.node).failDisk(fault.mode, fault.durationMs);
+        availability.meter.disturb(sim.nowMs + fault.durationMs + MAX_SAVE_DELAY_MS);
       });
     }
   }
@@ -179,13 +232,15 @@ export function runSimulation(options: RunOptions): RunResult {
   // last faulty save failed just after the calm began (unless it is to stay down).
   sim.onFatal((id) => {
     const restartAtMs = sim.nowMs + diskRandom.between(100, config.timeoutMs);
+    availability.meter.disturb(restartAtMs);
     sim.scheduler.at(restartAtMs, () => {
       if (sim.nowMs < calmFromMs || !keptDown.has(id)) sim.boot(id);
     });
   });
-  // docs/protocol.md, "L1": a follower's view of a dead slow-beating peer lasts its silence limit.
   const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
-  const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
+  // A quiet run is a cold start: nothing ran before the calm but the boots.
+  const firstCause = quiet ? Cause.ColdStart : Cause.General;
+  const boundMs = convergenceBoundMs(firstCause, timers);
   sim.scheduler.at(calmFromMs, () => {
     sim.note(`calm: network healed, crashed nodes restarted${keptDown.size > 0 ? `, [${[...keptDown]}] kept down` : ''}`);
     sim.heal();
@@ -197,31 +252,33 @@ export function runSimulation(options: RunOptions): RunResult {
     });
     if (isolated.length > 0) sim.partition([...connected], ...isolated);
   });
-  const availability = measureAvailability(sim, calmFromMs);
   sim.scheduler.runUntil(calmFromMs);
+  availability.meter.finish();
   // The CPU is calm too once every process meant to run listens: on a machine with a capacity
   // model, restarted processes first spend their start-up CPU (at once, without one).
   const liveFromMs = waitForProcesses(sim, [...connected], calmFromMs + CALM_START_MAX_MS);
   if (liveFromMs > calmFromMs) sim.note(`every process listens, ${(liveFromMs - calmFromMs).toFixed(0)} ms after the calm`);
-  const liveness = new LivenessChecker({
-    fromMs: liveFromMs,
-    boundMs,
-    // Until then, nodes may still count the ones kept down as alive.
-    settleMs: memberSilenceMs,
-    connected,
-    expectHighest: config.preempt,
-    now: () => sim.nowMs,
-    safety: sim.safety,
-  });
-  sim.onInput(() => liveness.afterInput(sim.hosts));
-  sim.watch((_atMs, node, item) => {
-    if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
-  });
-  const endMs = liveFromMs + boundMs + 3 * config.timeoutMs;
-  sim.scheduler.runUntil(endMs);
-  liveness.finish();
-  availability.finish();
-  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, liveness, boundMs, availability });
+  const phases = new PhaseWatch(sim, config.preempt, timers);
+  phases.begin(firstCause, liveFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
+  // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
+  const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [], random: null };
+  const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)) };
+  for (const act of acts) {
+    const agreedAtMs = phases.runToAgreement();
+    if (agreedAtMs === null) break;
+    // Phantoms gone, quarantines over, back-offs reset: and L2 watches all along.
+    sim.scheduler.runUntil(agreedAtMs + memberSilenceMs + 2 * config.timeoutMs);
+    phases.close();
+    const leader = sim.leaseHolders()[0];
+    if (leader === undefined) break;
+    sim.note(`act: ${act}`);
+    const phase = performAct(sim, act, leader, state, actRandom!, (ids) => waitForProcesses(sim, ids, sim.nowMs + CALM_START_MAX_MS));
+    sim.note(`act: ${phase.description}; calm (${phase.cause}) from now`);
+    phases.begin(phase.cause, phase.fromMs, state.connected, phase.description);
+  }
+  const endMs = phases.runToEnd(3 * config.timeoutMs);
+  phases.close();
+  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, phases, availability: availability.meter, mixedTimers: configOf !== null });
 }
 
 /**
@@ -247,32 +304,22 @@ function runBootStorm(options: RunOptions): RunResult {
     config: configInput,
   });
   const { config } = sim;
+  sim.safety.strict = options.strict === true;
   if (options.watch !== undefined) sim.watch(options.watch);
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
   sim.note(`calm: the last of ${size} processes listens`);
-  const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
-  const boundMs = config.dampingMs + 3 * config.timeoutMs + memberSilenceMs;
-  const liveness = new LivenessChecker({
-    fromMs: calmFromMs,
-    boundMs,
-    settleMs: 0,
-    connected: new Set(voters),
-    expectHighest: true,
-    now: () => sim.nowMs,
-    safety: sim.safety,
-  });
-  sim.onInput(() => liveness.afterInput(sim.hosts));
-  sim.watch((_atMs, node, item) => {
-    if (typeof item !== 'string') liveness.onEvent(sim.host(node), item);
-  });
-  const availability = measureAvailability(sim, calmFromMs);
+  const timers = boundTimers([...sim.configs.values()]);
+  // The CPU is not calm when the last process listens: the general bound, not the cold start's.
+  const phases = new PhaseWatch(sim, true, timers);
+  const liveness = phases.begin(Cause.BootStorm, calmFromMs, new Set(voters), 'boot storm');
+  const availability = measureAvailability(sim, calmFromMs, Infinity);
   // Long enough for one whole send-rate window after an agreement within the bound.
-  const endMs = calmFromMs + boundMs + SEND_WINDOW_MS;
+  const endMs = calmFromMs + liveness.boundMs + SEND_WINDOW_MS;
   sim.scheduler.runUntil(endMs);
-  liveness.finish();
-  availability.finish();
-  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, liveness, boundMs, availability });
+  phases.close();
+  availability.meter.finish();
+  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, phases, availability: availability.meter, mixedTimers: false });
 }
 
 /**
@@ -309,13 +356,40 @@ function chooseLayout(random: SimRandom, choice: DirectoryChoice, voters: readon
   return drawLayout(random, voters, kinds === undefined ? undefined : random.pick(kinds));
 }
 
-function measureAvailability(sim: SimCluster, calmFromMs: number): AvailabilityMeter {
-  const meter = new AvailabilityMeter(calmFromMs);
+/**
+ * Availability while faults run (./availability.ts): sampled after every input; quiet judged
+ * once a heartbeat, from whether a connected quorum exists once the faults so far are over.
+ */
+function measureAvailability(sim: SimCluster, calmFromMs: number, boundMs: number): { meter: AvailabilityMeter } {
+  const meter = new AvailabilityMeter(calmFromMs, boundMs, sim.safety);
   sim.onInput(() => meter.sample(sim.nowMs, sim.safety.latestLeaseEndMs()));
   sim.watch((atMs, _node, item) => {
     if (typeof item !== 'string' && item.type === 'elected') meter.onElected(atMs);
   });
-  return meter;
+  if (Number.isFinite(boundMs)) {
+    const probe = (): void => {
+      if (sim.nowMs >= calmFromMs) return;
+      meter.probe(sim.nowMs, hasConnectedQuorum(sim));
+      sim.scheduler.at(sim.nowMs + sim.config.heartbeatMs, probe);
+    };
+    sim.scheduler.at(0, probe);
+  }
+  return { meter };
+}
+
+/** How long a fault keeps the world disturbed after it begins (a partition lasts until a heal: ./connectivity.ts sees it). */
+function faultDurationMs(fault: Fault): number {
+  switch (fault.kind) {
+    case 'crash':
+    case 'stop':
+      return fault.downMs;
+    case 'stall':
+      return fault.durationMs;
+    case 'disk':
+      return fault.durationMs + MAX_SAVE_DELAY_MS;
+    default:
+      return 0;
+  }
 }
 
 /** R1, then the result: once settled, every node's windows stay within the send-rate bound. */
@@ -325,19 +399,24 @@ function summarize(run: {
   scenario: RunResult['scenario'];
   faults: number;
   endMs: number;
-  liveness: LivenessChecker;
-  boundMs: number;
+  phases: PhaseWatch;
   availability: AvailabilityMeter;
+  mixedTimers: boolean;
 }): RunResult {
-  const { options, sim, endMs, liveness } = run;
+  const { options, sim, endMs, phases } = run;
   const { config } = sim;
-  const perSecond = settledSendsPerSecond(config);
-  const settledAtMs = liveness.convergedAtMs;
-  if (settledAtMs !== null) {
-    for (const window of sim.sendRate.windows(settledAtMs, endMs, perSecond)) {
-      if (window.multiple > SEND_RATE_MULTIPLE_MAX) sim.safety.fail(Check.SendRate, `after settling, ${describeWindow(window, perSecond)}`);
+  // A follower acknowledges its coordinator's rounds, at the coordinator's heartbeat: with mixed
+  // timers, a node's settled rate is judged at the fastest heartbeat any node has.
+  const fastestHeartbeatMs = Math.min(...[...sim.configs.values()].map((c) => c.heartbeatMs));
+  const perSecond = (node: NodeId): number =>
+    settledSendsPerSecond({ memberBeatMs: (sim.configs.get(node) ?? config).memberBeatMs, heartbeatMs: fastestHeartbeatMs });
+  for (const [fromMs, untilMs] of phases.settledSpans(endMs)) {
+    for (const window of sim.sendRate.windows(fromMs, untilMs, perSecond)) {
+      if (window.multiple > SEND_RATE_MULTIPLE_MAX) sim.safety.fail(Check.SendRate, `after settling, ${describeWindow(window, perSecond(window.node))}`);
     }
   }
+  const first = phases.phases[0]!.liveness;
+  const settledAtMs = first.convergedAtMs;
   const violations = sim.safety.violations;
   return {
     seed: options.seed,
@@ -352,18 +431,33 @@ function summarize(run: {
     },
     faults: run.faults,
     violations,
+    findings: sim.safety.findings,
     trace: violations.length > 0 ? sim.violationTrace : null,
     simulatedMs: endMs,
     steps: sim.scheduler.steps,
-    convergenceMs: liveness.convergenceMs,
-    boundMs: run.boundMs,
+    convergenceMs: first.convergenceMs,
+    boundMs: first.boundMs,
     network: sim.network.stats,
     scenario: run.scenario,
     capacityPlan: sim.capacity,
     capacity: sim.capacityStats(),
     settledLoad: sim.capacity === null ? null : settledLoad(sim.capacity, settledInputsPerSecond(config)),
     sendPeak: sim.sendRate.peak(0, settledAtMs ?? endMs, perSecond),
-    availability: { leaderlessMs: run.availability.leaderlessMs, elections: run.availability.elections },
+    availability: {
+      leaderlessMs: run.availability.leaderlessMs,
+      elections: run.availability.elections,
+      quietLeaderlessMsMax: run.availability.quietLeaderlessMsMax,
+    },
+    phases: phases.phases.map((p) => ({ cause: p.liveness.cause, what: p.what, convergenceMs: p.liveness.convergenceMs, boundMs: p.liveness.boundMs })),
+    namedLeader: {
+      staleMsMax: sim.namedLeader.staleMsMax,
+      staleSamples: sim.namedLeader.staleSamples,
+      earlySamples: sim.namedLeader.earlySamples,
+      supersededSamples: sim.namedLeader.supersededSamples,
+      supersededMsMax: sim.namedLeader.supersededMsMax,
+      firstSuperseded: sim.namedLeader.firstSuperseded,
+    },
+    mixedTimers: run.mixedTimers,
     layout: sim.layout,
     copiesPer10sMax: Math.max(0, ...sim.copyRate.windows(settledAtMs ?? endMs, endMs, perSecond).map((window) => window.sent)),
   };
@@ -402,6 +496,17 @@ function applyFault(sim: SimCluster, fault: Fault, calmFromMs: number): void {
     case 'disk':
       sim.host(fault.node).failDisk(fault.mode, fault.durationMs);
       return;
+    case 'resign': {
+      const leader = sim.leaseHolders()[0];
+      if (leader !== undefined) sim.resign(leader, 'requested');
+      return;
+    }
+    case 'stop':
+      sim.leave(fault.node);
+      sim.scheduler.at(sim.nowMs + fault.downMs, () => {
+        if (sim.nowMs < calmFromMs) sim.boot(fault.node);
+      });
+      return;
   }
 }
 
@@ -423,11 +528,21 @@ export function describeFault(fault: Fault): string {
       return 'network healed';
     case 'disk':
       return `n${fault.node}'s disk ${fault.mode} for ${fault.durationMs.toFixed(0)} ms`;
+    case 'resign':
+      return 'the coordinator is asked to resign';
+    case 'stop':
+      return `n${fault.node} stops cleanly (Leave) for ${fault.downMs.toFixed(0)} ms`;
     case 'conditions': {
       const c = fault.conditions;
       return `LAN now ${(c.lossRate * 100).toFixed(0)}% loss, ${(c.duplicateRate * 100).toFixed(0)}% duplicates, ${c.delayMinMs.toFixed(1)}–${c.delayMaxMs.toFixed(1)} ms delay`;
     }
   }
+}
+
+/** In LARGE_SHARE of the seeds, a cluster larger than 9 nodes; otherwise null (3 to 9 as drawn). */
+export function drawLargeSize(seed: number): number | null {
+  const random = streamOf(seed, LARGE_STREAM);
+  return random.chance(LARGE_SHARE) ? random.pick(LARGE_SIZES) : null;
 }
 
 function sparseIds(random: SimRandom, count: number): NodeId[] {
@@ -437,10 +552,3 @@ function sparseIds(random: SimRandom, count: number): NodeId[] {
 }
 
 
-/** MurmurHash3's finalizer: nearby seeds become unrelated ones. */
-function mix32(value: number): number {
-  let h = value >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}

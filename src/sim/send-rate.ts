@@ -54,9 +54,10 @@ export class SendRateMeter {
    * Each node's windows of SEND_WINDOW_MS from `fromMs` to `untilMs` (the last may be shorter,
    * if at least SHORTEST_JUDGED_WINDOW_MS), with `settledPerSecond` as the unit of `multiple`.
    */
-  windows(fromMs: number, untilMs: number, settledPerSecond: number): SendWindow[] {
+  windows(fromMs: number, untilMs: number, settledPerSecondOf: number | ((node: NodeId) => number)): SendWindow[] {
     const out: SendWindow[] = [];
     for (const [node, log] of this.sends) {
+      const settledPerSecond = typeof settledPerSecondOf === 'number' ? settledPerSecondOf : settledPerSecondOf(node);
       let i = lowerBound(log.atMs, fromMs);
       for (let start = fromMs; start + SHORTEST_JUDGED_WINDOW_MS <= untilMs; start += SEND_WINDOW_MS) {
         const end = Math.min(untilMs, start + SEND_WINDOW_MS);
@@ -74,7 +75,7 @@ export class SendRateMeter {
   }
 
   /** The busiest window of any node in that span, or null if none is long enough. */
-  peak(fromMs: number, untilMs: number, settledPerSecond: number): SendWindow | null {
+  peak(fromMs: number, untilMs: number, settledPerSecond: number | ((node: NodeId) => number)): SendWindow | null {
     let best: SendWindow | null = null;
     for (const w of this.windows(fromMs, untilMs, settledPerSecond)) if (best === null || w.multiple > best.multiple) best = w;
     return best;

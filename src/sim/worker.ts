@@ -13,10 +13,12 @@ export interface WorkerJob {
   capacity?: 'drawn' | 'off';
   /** LAN backend: `off` runs on the plain transport, without peer directories, as before the layouts. */
   directory?: 'drawn' | 'off';
+  /** LAN backend: the checks today's core is known to break fail runs too. */
+  strict?: boolean;
 }
 
 const job = workerData as WorkerJob;
 for (const seed of job.seeds) {
-  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes, bootStorm: job.bootStorm, capacity: job.capacity, directory: job.directory });
+  const result: RunResult | ZkRunResult = job.backend === 'zookeeper' ? runZkSimulation({ seed, nodes: job.nodes }) : runSimulation({ seed, nodes: job.nodes, bootStorm: job.bootStorm, capacity: job.capacity, directory: job.directory, strict: job.strict });
   parentPort!.postMessage(result);
 }

@@ -1,0 +1,95 @@
+import { silenceLimitMs, type ElectionConfig } from '../core/index.ts';
+
+/**
+ * What a calm phase begins with, when the run knows it (docs/protocol.md, "L1", the table of
+ * causes). `general` is a calm after random faults, whose state nobody can name.
+ */
+export const Cause = {
+  General: 'general',
+  /** Every node starts with no state (a quiet run): a cold start. */
+  ColdStart: 'cold-start',
+  /** A boot storm: the last of many processes started together on few cores listens. */
+  BootStorm: 'boot-storm',
+  /** The settled coordinator's process dies. */
+  CrashFailover: 'crash-failover',
+  /** The settled coordinator stops cleanly (leave) or resigns with preemption off: it names a successor. */
+  Handover: 'handover',
+  /** The settled coordinator, the highest ID, resigns with preemption on: handover, then it takes back over. */
+  ResignRetake: 'resign-retake',
+  /** A node higher than the coordinator comes back (restart, or a partition heals) with preemption on. */
+  Preemption: 'preemption',
+  /** A node that will not lead comes back (restart, or a partition heals): it only has to follow. */
+  Rejoin: 'rejoin',
+} as const;
+export type Cause = (typeof Cause)[keyof typeof Cause];
+
+/** The timers a bound depends on: for a cluster whose nodes differ, the largest of each. */
+export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'>;
+
+/**
+ * What one message hop may take once calm: the network's 1 ms, plus the wait for a shared core
+ * when 100 nodes each answer one multicast (100 inputs at the capped 200 µs each is 20 ms).
+ */
+export const HOP_MS = 25;
+
+/** Hops an election costs: pre-vote and its grants, vote and its grants, Coordinator and the acknowledgements. */
+const ELECTION_HOPS = 6;
+
+/** The largest of each timer over the nodes' configurations. */
+export function boundTimers(configs: readonly ElectionConfig[]): BoundTimers {
+  const max = (key: keyof BoundTimers): number => Math.max(...configs.map((c) => c[key]));
+  return {
+    timeoutMs: max('timeoutMs'),
+    heartbeatMs: max('heartbeatMs'),
+    answerTimeoutMs: max('answerTimeoutMs'),
+    dampingMs: max('dampingMs'),
+    memberBeatMs: max('memberBeatMs'),
+    maxClockDriftPpm: max('maxClockDriftPpm'),
+  };
+}
+
+/**
+ * How long after the calm begins every live node must agree on the right coordinator, by cause
+ * (docs/protocol.md, "L1"). Each is the sum of the waits the protocol's rules impose, plus
+ * HOP_MS per message hop, stretched by the drift bound (every wait is measured by a clock that
+ * may run slow).
+ */
+export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
+  const { timeoutMs: T, heartbeatMs: H, answerTimeoutMs: A, dampingMs: D } = t;
+  const S = silenceLimitMs(t.timeoutMs, t.memberBeatMs);
+  /** A named successor's real vote, the Coordinator and its acknowledgements; one resend. */
+  const handover = A + 2 * H + ELECTION_HOPS * HOP_MS;
+  let waitMs: number;
+  switch (cause) {
+    case Cause.General:
+    case Cause.BootStorm:
+      // As protocol version 1 argued it, the last timeout stretched to the slow silence limit.
+      waitMs = D + 3 * T + S;
+      break;
+    case Cause.ColdStart:
+      // The cold-start wait (a timeout after the last newcomer), a phantom's challenge, a resend.
+      waitMs = T + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
+      break;
+    case Cause.CrashFailover:
+      // The promises run out (the dead coordinator beat fast: it is dead then too), a challenge of it, the election.
+      waitMs = T + A + 2 * H + 2 * ELECTION_HOPS * HOP_MS;
+      break;
+    case Cause.Handover:
+      waitMs = handover;
+      break;
+    case Cause.ResignRetake:
+      // Its hold-off, the news that it can lead again (at once, within a heartbeat), two handovers.
+      waitMs = D + H + 2 * handover;
+      break;
+    case Cause.Preemption:
+      // Quarantine (a restart) and damping run together; the news, then one handover.
+      waitMs = Math.max(D, T) + 2 * H + handover;
+      break;
+    case Cause.Rejoin:
+      // The coordinator sends a lease round on hearing a newcomer; boot grace, a resend.
+      waitMs = A + 2 * H + ELECTION_HOPS * HOP_MS;
+      break;
+  }
+  const rho = t.maxClockDriftPpm / 1e6;
+  return Math.ceil((waitMs * (1 + rho)) / (1 - rho));
+}

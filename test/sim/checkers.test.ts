@@ -1,0 +1,150 @@
+/**
+ * The checkers that measure (issue 22): each catches what it is for, on a mutated core or a
+ * scripted stretch of time, and the random runs do what the checkers need them to do.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ElectionNode, type PersistentState, type Ready } from '../../src/core/index.ts';
+import { AvailabilityMeter } from '../../src/sim/availability.ts';
+import { Cause } from '../../src/sim/bounds.ts';
+import { Check, SafetyChecker } from '../../src/sim/checkers.ts';
+import { drawLargeSize, runSimulation } from '../../src/sim/run.ts';
+import { firstCaught } from '../helpers/first-caught.ts';
+
+/**
+ * A driver's view of a core that saves a term it adopted (from a round, a refusal, a heartbeat)
+ * only with its next save: the lease acknowledgement that follows carries a term the disk does
+ * not hold. Votes and vote requests are saved as before, so the S3 of votes alone misses it.
+ */
+class LateTermSaver extends ElectionNode {
+  #held: PersistentState | null = null;
+
+  override ready(): Ready {
+    const ready = super.ready();
+    if (ready.persist !== null && ready.persist.votedFor === null) {
+      this.#held = ready.persist;
+      return { ...ready, persist: null };
+    }
+    if (ready.persist === null && this.#held !== null) {
+      const persist = this.#held;
+      this.#held = null;
+      return { ...ready, persist };
+    }
+    if (ready.persist !== null) this.#held = null;
+    return ready;
+  }
+}
+
+/** A core whose timeout is twice the configured one: every failover takes a timeout too many. */
+const slowFailover = (o: ConstructorParameters<typeof ElectionNode>[0]): ElectionNode =>
+  new ElectionNode({ ...o, config: { ...o.config, timeoutMs: 2 * o.config.timeoutMs } });
+
+describe('checkers that measure', () => {
+  it('S3: a lease acknowledgement (any message) leaves only once its term is on the disk', () => {
+    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => new LateTermSaver(o) }), /^S3$/, 30);
+    assert.ok(caught !== null, 'no seed of 30 caught it');
+    const hit = caught.violations.find((v) => v.check === Check.DurableTermAndVote)!;
+    assert.match(hit.message, /in term \d+ while its disk holds term \d+/);
+    console.log(`late term save: caught at seed ${caught.seed}: ${hit.message}`);
+    // A lease acknowledgement in particular: its promise is for a term the disk must hold.
+    let ack: string | undefined;
+    for (let seed = 1; seed <= 30 && ack === undefined; seed++) {
+      const result = runSimulation({ seed, createCore: (o) => new LateTermSaver(o) });
+      ack = result.violations.find((v) => v.check === Check.DurableTermAndVote && v.message.includes('sent lease-ack'))?.message;
+    }
+    assert.ok(ack !== undefined, 'a lease acknowledgement sent before its term was durable, within 30 seeds');
+    assert.match(ack, /sent lease-ack \(round \d+\) in term \d+ while its disk holds term \d+/);
+    console.log(`late term save, a lease acknowledgement: ${ack}`);
+  });
+
+  it('L1: a failover a timeout too slow passes the general bound and fails the crash-failover one', () => {
+    let found = false;
+    for (let seed = 1; seed <= 80 && !found; seed++) {
+      const honest = runSimulation({ seed, diskFaults: false, capacity: 'off' });
+      if (!honest.phases.some((p) => p.cause === Cause.CrashFailover) || honest.violations.length > 0) continue;
+      const slow = runSimulation({ seed, diskFaults: false, capacity: 'off', createCore: slowFailover });
+      const hit = slow.violations.find((v) => v.check === Check.Elects && v.message.includes(`(${Cause.CrashFailover} bound)`));
+      if (hit === undefined) continue;
+      found = true;
+      const general = slow.phases[0]!;
+      console.log(`seed ${seed}: ${hit.message}; the calm after the faults: ${general.convergenceMs?.toFixed(0)} ms of ${general.boundMs}`);
+    }
+    assert.ok(found, 'no seed of 80 with a crash failover caught the slow core');
+  });
+
+  it('L1: measured from the instant of calm, with no floor', () => {
+    const result = runSimulation({ seed: 4242 });
+    const first = result.phases[0]!;
+    assert.ok(first.convergenceMs !== null);
+    // The floor was max(timeout, 3 member beats): 1000 ms at least.
+    const measuredBelowOldFloor = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => runSimulation({ seed }).convergenceMs).filter((ms) => ms !== null && ms < 1000);
+    assert.ok(measuredBelowOldFloor.length > 0, 'some calm agrees sooner than the old floor');
+  });
+
+  it('N1: a stall\'s queued rounds renew a promise (seed 10): a finding, a violation when strict', () => {
+    const found = runSimulation({ seed: 10 });
+    assert.deepEqual(found.violations.filter((v) => v.check === Check.NamedLeader), []);
+    const finding = found.findings.find((v) => v.check === Check.NamedLeader);
+    assert.ok(finding !== undefined, 'seed 10 names a coordinator past the bound');
+    assert.match(finding.message, /n2 still names n1 \d+ ms after n1's last lease ended/);
+    const strict = runSimulation({ seed: 10, strict: true });
+    assert.ok(strict.violations.some((v) => v.check === Check.NamedLeader));
+    console.log(`seed 10: ${finding.message}`);
+  });
+
+  it('A1: a leaderless stretch within a quiet stretch must end within the bound', () => {
+    const safety = new SafetyChecker(() => 0);
+    const meter = new AvailabilityMeter(60_000, 1000, safety);
+    meter.sample(0, 500); // a coordinator holds a lease until 500
+    meter.disturb(2000); // a fault: a crash, back at 2000
+    meter.probe(1500, true);
+    meter.sample(1800, 500); // leaderless since 500, but nothing is quiet yet
+    assert.equal(safety.violations.length, 0);
+    meter.probe(2000, true); // quiet from 2000
+    meter.sample(2900, 500);
+    assert.equal(safety.violations.length, 0, 'within the bound of the quiet');
+    meter.sample(3100, 500);
+    assert.equal(safety.violations.length, 1);
+    assert.equal(safety.violations[0]!.check, Check.Available);
+    assert.match(safety.violations[0]!.message, /no coordinator for 1100 ms of quiet/);
+    meter.sample(3500, 500);
+    assert.equal(safety.violations.length, 1, 'one violation per stretch');
+    meter.probe(3600, false); // the quorum splits: no longer quiet
+    meter.sample(9000, 500);
+    assert.equal(safety.violations.length, 1);
+  });
+
+  it('random runs act, stop, resign, mix timers and sometimes run larger clusters', () => {
+    const causes = new Set<string>();
+    let mixed = 0;
+    const operations = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const result = runSimulation({
+        seed,
+        watch: (_atMs, _node, item) => {
+          if (typeof item === 'string' && /stops cleanly|asked to resign/.test(item)) operations.add(item.includes('stops') ? 'stop' : 'resign');
+        },
+      });
+      for (const phase of result.phases) causes.add(phase.cause);
+      if (result.mixedTimers) mixed++;
+    }
+    for (const cause of [Cause.General, Cause.ColdStart, Cause.CrashFailover, Cause.Handover, Cause.Preemption, Cause.Rejoin]) {
+      assert.ok(causes.has(cause), `some run of 40 begins a calm with ${cause}: ${[...causes]}`);
+    }
+    assert.deepEqual([...operations].sort(), ['resign', 'stop']);
+    assert.ok(mixed > 0 && mixed < 40, `${mixed} of 40 runs mix timers`);
+    const sizes = Array.from({ length: 2000 }, (_, i) => drawLargeSize(i + 1)).filter((n) => n !== null);
+    assert.ok(sizes.length > 5 && sizes.length < 60, `${sizes.length} of 2000 seeds draw a large cluster`);
+  });
+});
+
+describe('findings of the checkers that measure (open: src/core)', () => {
+  it(
+    'seed 344: a coordinator asked to resign (dampingMs 0, preemption on) hands over and takes back over within the resign-retake bound',
+    { todo: 'core: the resigner campaigns at once against the successor it named (npm run sim -- --seed 344 --runs 1 --trace)' },
+    () => {
+      const result = runSimulation({ seed: 344 });
+      assert.deepEqual(result.violations, []);
+    },
+  );
+});
