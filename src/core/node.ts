@@ -92,6 +92,8 @@ export class ElectionNode implements RoleContext {
   readonly #quarantineUntilMs: number;
   /** After a requested resignation, this node does not campaign before this time. */
   #holdOffUntilMs = 0;
+  /** The end of the damping part of a hold-off: following a newer coordinator shortens it to this. */
+  #holdOffDampingUntilMs = 0;
   /** Another process with this ID was heard; no leading, no voting before this time. */
   #duplicateUntilMs = 0;
   #nextHeartbeatMs: number;
@@ -209,7 +211,13 @@ export class ElectionNode implements RoleContext {
     if (this.#role === Role.Leader) {
       this.resignLeadership(reason, this.handoverTarget(this.#nowMs));
       // Without a hold-off the highest ID would simply win again.
-      if (reason === ResignReason.Requested) this.#holdOffUntilMs = this.#nowMs + this.config.dampingMs;
+      if (reason === ResignReason.Requested) {
+        // At least until its successor leads (it then follows it), at most a timeout beyond the
+        // damping: with dampingMs 0 the resigner campaigned at once against the successor it had
+        // named, split the vote and cost a timeout (found by the simulator's per-cause L1 bounds).
+        this.#holdOffDampingUntilMs = this.#nowMs + this.config.dampingMs;
+        this.#holdOffUntilMs = this.#nowMs + Math.max(this.config.dampingMs, this.config.timeoutMs);
+      }
     }
     this.beatIfFaster(this.#nowMs);
     this.observe();
@@ -479,6 +487,8 @@ export class ElectionNode implements RoleContext {
     this.#waitCoordinatorUntilMs = 0;
     this.#skip.clear();
     this.#failedCampaigns = 0;
+    // The successor of a requested resignation leads: only the damping is left of the hold-off.
+    if (leader !== this.id && this.#holdOffUntilMs > this.#holdOffDampingUntilMs) this.#holdOffUntilMs = Math.max(this.#holdOffDampingUntilMs, this.#nowMs);
     // A cold start ends with the first coordinator: the next election is a failover unless a
     // resignation says otherwise. Set only on losing the coordinator, it stuck when a higher term
     // forgot the coordinator before its promise ran out (slow beats, cold-start settling).

@@ -1,4 +1,6 @@
 import { silenceLimitMs, type ElectionConfig } from '../core/index.ts';
+import { GOSSIP_INTERVAL_MS, MAX_PROBES_PER_INTERVAL, PROBE_INTERVAL_MS } from '../net/peer-directory.ts';
+import type { NetworkLayout } from './layout.ts';
 
 /**
  * What a calm phase begins with, when the run knows it (docs/protocol.md, "L1", the table of
@@ -23,8 +25,21 @@ export const Cause = {
 } as const;
 export type Cause = (typeof Cause)[keyof typeof Cause];
 
-/** The timers a bound depends on: for a cluster whose nodes differ, the largest of each. */
-export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'>;
+/**
+ * The timers a bound depends on: for a cluster whose nodes differ, the largest of each; and how
+ * long finding a peer may take where not every node is on one multicast group (`discoveryMs`).
+ */
+export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'> & { discoveryMs: number };
+
+/**
+ * How long a node may take to find every peer in `layout`: nothing on one multicast group (the
+ * plain transport is one too); through seeds and gossip, a gossip interval until a seed tells
+ * where the others are, then probes, at most MAX_PROBES_PER_INTERVAL a probe interval.
+ */
+export function discoveryMs(layout: NetworkLayout | null, voters: number): number {
+  if (layout === null || layout.kind === 'one-group') return 0;
+  return GOSSIP_INTERVAL_MS + PROBE_INTERVAL_MS * Math.ceil((voters - 1) / MAX_PROBES_PER_INTERVAL);
+}
 
 /**
  * What one message hop may take once calm: the network's 1 ms, plus the wait for a shared core
@@ -36,8 +51,8 @@ export const HOP_MS = 25;
 const ELECTION_HOPS = 6;
 
 /** The largest of each timer over the nodes' configurations. */
-export function boundTimers(configs: readonly ElectionConfig[]): BoundTimers {
-  const max = (key: keyof BoundTimers): number => Math.max(...configs.map((c) => c[key]));
+export function boundTimers(configs: readonly ElectionConfig[], discovery = 0): BoundTimers {
+  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs'>): number => Math.max(...configs.map((c) => c[key]));
   return {
     timeoutMs: max('timeoutMs'),
     heartbeatMs: max('heartbeatMs'),
@@ -45,6 +60,7 @@ export function boundTimers(configs: readonly ElectionConfig[]): BoundTimers {
     dampingMs: max('dampingMs'),
     memberBeatMs: max('memberBeatMs'),
     maxClockDriftPpm: max('maxClockDriftPpm'),
+    discoveryMs: discovery,
   };
 }
 
@@ -67,8 +83,8 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       waitMs = D + 3 * T + S;
       break;
     case Cause.ColdStart:
-      // The cold-start wait (a timeout after the last newcomer), a phantom's challenge, a resend.
-      waitMs = T + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
+      // Finding the peers, the cold-start wait (a timeout after the last newcomer), a phantom's challenge, a resend.
+      waitMs = t.discoveryMs + T + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
       break;
     case Cause.CrashFailover:
       // The promises run out (the dead coordinator beat fast: it is dead then too), a challenge of it, the election.
@@ -82,12 +98,12 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       waitMs = D + H + 2 * handover;
       break;
     case Cause.Preemption:
-      // Quarantine (a restart) and damping run together; the news, then one handover.
-      waitMs = Math.max(D, T) + 2 * H + handover;
+      // Quarantine (a restart) and damping run together, once the peers are found again; the news, then one handover.
+      waitMs = t.discoveryMs + Math.max(D, T) + 2 * H + handover;
       break;
     case Cause.Rejoin:
-      // The coordinator sends a lease round on hearing a newcomer; boot grace, a resend.
-      waitMs = A + 2 * H + ELECTION_HOPS * HOP_MS;
+      // Found again (beyond one group), the coordinator sends a lease round on hearing a newcomer; boot grace, a resend.
+      waitMs = t.discoveryMs + A + 2 * H + ELECTION_HOPS * HOP_MS;
       break;
   }
   const rho = t.maxClockDriftPpm / 1e6;

@@ -2,7 +2,7 @@ import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type El
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
 import { drawActs, performAct, type ActState } from './acts.ts';
-import { boundTimers, Cause, convergenceBoundMs } from './bounds.ts';
+import { boundTimers, Cause, convergenceBoundMs, discoveryMs } from './bounds.ts';
 import { Check, type Violation } from './checkers.ts';
 import { hasConnectedQuorum } from './connectivity.ts';
 import { MAX_SAVE_DELAY_MS } from './disk.ts';
@@ -176,7 +176,7 @@ export function runSimulation(options: RunOptions): RunResult {
   });
   const { config } = sim;
   sim.safety.strict = options.strict === true;
-  const timers = boundTimers([...sim.configs.values()]);
+  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length));
   if (options.watch !== undefined) sim.watch(options.watch);
 
   // Phase 1: staggered boots, then faults until calmFromMs.
@@ -309,7 +309,7 @@ function runBootStorm(options: RunOptions): RunResult {
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
   sim.note(`calm: the last of ${size} processes listens`);
-  const timers = boundTimers([...sim.configs.values()]);
+  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length));
   // The CPU is not calm when the last process listens: the general bound, not the cold start's.
   const phases = new PhaseWatch(sim, true, timers);
   const liveness = phases.begin(Cause.BootStorm, calmFromMs, new Set(voters), 'boot storm');

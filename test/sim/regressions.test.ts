@@ -22,6 +22,18 @@ const SEEDS = [
   },
 ];
 
+/**
+ * Seeds that found a protocol bug after the capacity model and the acts after agreement came,
+ * before the simulated peer directories: replayed as found (`directory: 'off'`) and as drawn now.
+ */
+const ACT_SEEDS = [
+  {
+    seed: 189,
+    what: 'a coordinator asked to resign with dampingMs 0 campaigned at once against the successor it named and deposed it; a timeout lost (handover bound)',
+  },
+  { seed: 344, what: 'the same race with preemption on: the resigner and its successor split the vote of one term (resign-retake bound)' },
+];
+
 /** Seeds that found a bug of the simulator itself; replayed with every fault. */
 const SIMULATOR_SEEDS = [
   { seed: 3001595, what: 'a torn save begun before calm failed after it, and nobody restarted the node' },
@@ -37,6 +49,14 @@ describe('simulator regressions', () => {
     it(`seed ${seed}: ${what}`, () => {
       const result = runSimulation({ seed });
       assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
+    });
+  }
+
+  for (const { seed, what } of ACT_SEEDS) {
+    it(`seed ${seed}: ${what}`, () => {
+      const found = runSimulation({ seed, directory: 'off' });
+      assert.deepEqual(found.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --directory off --trace`);
+      assert.deepEqual(runSimulation({ seed }).violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
     });
   }
 

@@ -23,10 +23,7 @@ const CI_RUNS = 500;
  * prints them, and this test fails if any other seed fails, or if one of these stops failing
  * (then it leaves the list, and belongs in test/sim/regressions.test.ts).
  */
-const KNOWN_OPEN: ReadonlyMap<number, string> = new Map([
-  [189, 'L1 (handover bound): a coordinator asked to resign with dampingMs 0 campaigns at once against the successor it named and deposes it; a timeout lost'],
-  [344, 'L1 (resign-retake bound): the same race with preemption on: the resigner and its successor split the vote of one term'],
-]);
+const KNOWN_OPEN: ReadonlyMap<number, string> = new Map([]);
 
 function sim(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
