@@ -14,6 +14,7 @@ import {
 } from './messages.ts';
 import { PeerTable, type PeerView } from './peers.ts';
 import { quorumSize } from './quorum.ts';
+import { RoundTripGauge } from './round-trip.ts';
 import type { RoleContext } from './role-context.ts';
 import { stepCandidate, tickCandidate } from './roles/candidate.ts';
 import { stepFollower, tickFollower } from './roles/follower.ts';
@@ -39,6 +40,11 @@ export interface Ready {
   messages: Outgoing[];
   events: CoreEvent[];
 }
+
+/** A reply is waited for this many of the longest recent round trips (one for slack, as TCP's RTO has). */
+const REPLY_WAIT_ROUND_TRIPS = 2;
+/** Round trips are remembered for one to two windows of this many timeouts. */
+const ROUND_TRIP_WINDOW_TIMEOUTS = 2;
 
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
 export type Random = () => number;
@@ -108,11 +114,15 @@ export class ElectionNode implements RoleContext {
   #excusedUntilMs = 0;
   /** When the last stall began: what is read before `#excusedUntilMs` may have been sent then. */
   #stallBeganMs = 0;
+  /** How long our requests have lately taken to be answered (replyWaitMs). */
+  readonly #roundTrips: RoundTripGauge;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
   #waitCoordinatorUntilMs = 0;
   readonly #skip = new Set<NodeId>();
+  /** When each higher ID was last challenged and has not answered since: its answer times a round trip. */
+  readonly #challengedAtMs = new Map<NodeId, number>();
   #campaign: Campaign | null = null;
   readonly #preemptionBackoff = new Map<NodeId, number>();
   #leadership: Leadership | null = null;
@@ -140,6 +150,7 @@ export class ElectionNode implements RoleContext {
     }
     this.quorum = quorumSize(config.voters.length);
     this.#peers = new PeerTable(config);
+    this.#roundTrips = new RoundTripGauge(ROUND_TRIP_WINDOW_TIMEOUTS * config.timeoutMs);
     this.#nowMs = nowMs;
     this.#durable = new DurableState(persisted);
     // A restarted node may have acknowledged a lease just before it died; its promise died with
@@ -348,20 +359,28 @@ export class ElectionNode implements RoleContext {
   }
 
   /**
-   * The rate this node beats at (docs/protocol.md, "Rates"): slow while it follows a live
-   * coordinator (whose rounds carry the election), has never known one (a cold start, where joins
-   * are greeted at once) or defers to a higher ID; fast while it campaigns, leads, or may have to.
+   * The rate this node beats at (docs/protocol.md, "Rates"): fast only while it leads (every beat
+   * is a lease round), slow otherwise. A candidate or a follower without a coordinator used to
+   * beat fast for fresher views; news beats (can_lead, hears) now carry what Bully reads at once,
+   * and 40 candidates beating fast to 49 peers each were most of a saturated core (issue 22).
    */
-  heartbeatIntervalMs(nowMs: number): number {
-    if (this.#role !== Role.Follower) return this.config.heartbeatMs;
-    if (this.#leader !== null && this.holdsPromise(nowMs)) return this.config.memberBeatMs;
-    // Never knew a coordinator: only membership is at stake, and joins are answered at once. A
-    // cluster starting together would otherwise spend the CPU its later processes need to start.
-    if (this.#electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
-    // After a failover or a resignation only a node that sees no one above it to take over needs
-    // fresh views; the others defer (Bully), and 24 nodes beating fast at the instant of a
-    // failover slowed the election itself down on a 2-core machine.
-    return this.higherEligible(nowMs, this.id).length > 0 ? this.config.memberBeatMs : this.config.heartbeatMs;
+  heartbeatIntervalMs(): number {
+    return this.#role === Role.Leader ? this.config.heartbeatMs : this.config.memberBeatMs;
+  }
+
+  /**
+   * How long to wait for a reply that a calm machine brings within `baseMs`: at least twice the
+   * longest round trip seen lately, at most a timeout more than `baseMs`. On a calm LAN round
+   * trips are a few milliseconds and this is `baseMs`; on a saturated machine a slow peer is not
+   * taken for a dead one (docs/protocol.md, "Bully under load").
+   */
+  replyWaitMs(baseMs: number, nowMs: number): number {
+    const needMs = REPLY_WAIT_ROUND_TRIPS * this.#roundTrips.recentMs(nowMs);
+    return Math.min(Math.max(baseMs, needMs), baseMs + this.config.timeoutMs);
+  }
+
+  noteRoundTrip(sentAtMs: number, nowMs: number): void {
+    this.#roundTrips.record(nowMs, nowMs - sentAtMs);
   }
 
   /**
@@ -453,6 +472,9 @@ export class ElectionNode implements RoleContext {
     this.#failedCampaigns = 0;
     this.#electionCause = ElectionCause.Failover; // a cold start ends with its first coordinator
     this.#leadership = leadership;
+    // The coordinator message is round 1 and the next round is a heartbeat away, announcing the
+    // fast rate: no extra beat now (peers keep the slower limit until then, the safe direction).
+    this.#beatIntervalMs = this.config.heartbeatMs;
     this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
     // The coordinator message is the first lease round; the next one is a heartbeat away.
     this.#nextHeartbeatMs = leadership.electedAtMs + this.config.heartbeatMs;
@@ -516,6 +538,14 @@ export class ElectionNode implements RoleContext {
 
   startChallenge(challenge: Challenge): void {
     this.#challenge = challenge;
+  }
+
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void {
+    for (const id of to) {
+      this.send(id, { type: 'election', cause });
+      if (!this.#challengedAtMs.has(id)) this.#challengedAtMs.set(id, nowMs);
+    }
+    this.emit({ type: 'challenge-sent', to: [...to] });
   }
 
   deferToHigher(untilMs: number): void {
@@ -634,7 +664,7 @@ export class ElectionNode implements RoleContext {
   }
 
   private beat(nowMs: number): void {
-    this.#beatIntervalMs = this.heartbeatIntervalMs(nowMs);
+    this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
     this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs;
     this.#lastBeatMs = nowMs;
@@ -655,7 +685,7 @@ export class ElectionNode implements RoleContext {
 
   /** Peers time this node out by the interval it announced: a faster need is announced at once. */
   private beatIfFaster(nowMs: number): void {
-    if (this.#stopped || this.heartbeatIntervalMs(nowMs) >= this.#beatIntervalMs) return;
+    if (this.#stopped || this.heartbeatIntervalMs() >= this.#beatIntervalMs) return;
     this.beat(nowMs);
   }
 
@@ -682,8 +712,7 @@ export class ElectionNode implements RoleContext {
       return;
     }
     if (message.type === 'answer') {
-      this.#challenge?.answered.add(message.from);
-      if (this.#campaign !== null) this.#stepRole(this, message, nowMs); // a voter's preferred ID answered
+      this.onAnswer(message, nowMs);
       return;
     }
     if (message.type === 'vote-request') {
@@ -717,6 +746,26 @@ export class ElectionNode implements RoleContext {
       return;
     }
     this.#stepRole(this, message, nowMs);
+  }
+
+  /**
+   * A higher ID answered a challenge: it is alive and takes over. An answer that comes after its
+   * challenge was given up (the ID skipped) says so as well: on a loaded machine answers come
+   * late, and a late answer is not a dead node (docs/protocol.md, "Bully under load"). Without
+   * this, each lower node skipped the higher IDs one by one and campaigned over them (issue 22).
+   */
+  private onAnswer(answer: Message & { type: 'answer' }, nowMs: number): void {
+    const from = answer.from;
+    const sentAtMs = this.#challengedAtMs.get(from);
+    if (sentAtMs !== undefined) {
+      this.noteRoundTrip(sentAtMs, nowMs);
+      this.#challengedAtMs.delete(from);
+    }
+    if (from < this.id) return;
+    const skipped = this.#skip.delete(from);
+    if (this.#challenge?.challenged.has(from) === true) this.#challenge.answered.add(from);
+    else if (this.#campaign !== null) this.#stepRole(this, answer, nowMs);
+    else if (skipped && this.#role === Role.Follower) this.deferToHigher(nowMs + this.replyWaitMs(this.config.timeoutMs, nowMs));
   }
 
   /** Tells a sender from an older term about ours, so a stale coordinator steps down. */

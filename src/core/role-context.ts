@@ -44,6 +44,8 @@ export interface NodeView {
   readonly campaignNotBeforeMs: number;
   /** After a restart with a term, no votes and no campaign before this time. */
   readonly quarantineUntilMs: number;
+  /** Sends Bully's `Election` to `to` (higher IDs); their answers time the round trip. */
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void;
   /** A higher ID answered or outranked us; wait this long for its coordinator message. */
   readonly waitCoordinatorUntilMs: number;
   /** Higher IDs challenged without answer in this election; our vote requests name them. */
@@ -67,6 +69,8 @@ export interface NodeView {
   quorumHave(nowMs: number): number;
   higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];
   isSettlingColdStart(nowMs: number): boolean;
+  /** How long to wait for a reply a calm LAN brings within `baseMs`: twice the recent round trips, at most a timeout more. */
+  replyWaitMs(baseMs: number, nowMs: number): number;
   /** The latest time peer `id` is surely known to have been alive (not queued behind our stall). */
   knownAliveAtMs(id: NodeId): number;
 }
@@ -76,6 +80,8 @@ export interface NodeView {
  * the term or the vote mark it for the next Ready themselves (./state/durable.ts).
  */
 export interface NodeTransitions {
+  /** A reply came to a request sent at `sentAtMs`: one more sample of the round trip (replyWaitMs). */
+  noteRoundTrip(sentAtMs: number, nowMs: number): void;
   /** Adopts `term` if higher (forgetting the vote and the coordinator), and follows. */
   becomeFollower(term: number, reason: DemotionReason | ResignReason): void;
   becomeCandidate(campaign: Campaign): void;
@@ -97,6 +103,8 @@ export interface NodeTransitions {
   loseCoordinator(): void;
   /** A Bully challenge to the higher IDs went out. */
   startChallenge(challenge: Challenge): void;
+  /** Sends Bully's `Election` to `to` (higher IDs); their answers time the round trip. */
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void;
   /** A higher ID answered or outranked us: wait for its coordinator message until `untilMs`. */
   deferToHigher(untilMs: number): void;
   /** The challenge went unanswered: skip those IDs in this election. */

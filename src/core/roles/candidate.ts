@@ -20,9 +20,10 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
-    deadlineMs: nowMs + phaseMs(node),
-    resendAtMs: nowMs + node.config.heartbeatMs,
+    deadlineMs: nowMs + phaseMs(node, nowMs),
+    resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
+    askedAtMs: new Map(),
     challenged: new Map(),
   });
   if (!preVote) {
@@ -30,7 +31,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     return;
   }
   node.emit({ type: 'election-started', term: node.term + 1, preVote: true, cause: node.electionCause });
-  requestVotes(node, 'all');
+  requestVotes(node, 'all', nowMs);
   evaluate(node, nowMs);
 }
 
@@ -44,12 +45,13 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
   for (const [id, atMs] of campaign.deferred) {
     if (nowMs < atMs) continue;
     campaign.deferred.delete(id);
-    requestVotes(node, id);
+    campaign.askedAtMs.set(id, nowMs);
+    requestVotes(node, id, nowMs);
   }
   if (nowMs >= campaign.resendAtMs) {
     // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
     // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
-    campaign.resendAtMs = nowMs + node.config.heartbeatMs * 2 ** campaign.sends;
+    campaign.resendAtMs = nowMs + node.replyWaitMs(node.config.heartbeatMs * 2 ** campaign.sends, nowMs);
     const silent = node.config.voters.filter(
       (id) => id !== node.id && !campaign.granted.has(id) && !campaign.rejected.has(id) && !campaign.deferred.has(id),
     );
@@ -57,8 +59,8 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
       campaign.sends++;
       // Only those that have not answered; by one multicast only when they are most of the others,
       // so that the voters that did answer never answer more copies than are needed.
-      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all');
-      else for (const id of silent) requestVotes(node, id);
+      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all', nowMs);
+      else for (const id of silent) requestVotes(node, id, nowMs);
     }
   }
 }
@@ -77,10 +79,11 @@ export function stepCandidate(node: RoleContext, message: Message, nowMs: number
       followLeader(node, message.from, message.round, message.term, nowMs);
       return;
     case 'answer':
-      // A higher ID a voter preferred is alive and takes over: wait for its coordinator message.
-      if (node.campaign!.challenged.has(message.from)) {
+      // A higher ID a voter preferred, or one we skipped because it answered too late, is alive
+      // and takes over: wait for its coordinator message.
+      if (node.campaign!.challenged.has(message.from) || node.campaign!.skip.includes(message.from)) {
         node.becomeFollower(node.term, 'lease-expired');
-        node.deferToHigher(nowMs + node.config.timeoutMs);
+        node.deferToHigher(nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs));
       }
       return;
     default:
@@ -92,6 +95,11 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
   const campaign = node.campaign!;
   if (vote.voteTerm !== campaign.voteTerm || vote.preVote !== (campaign.phase === 'pre-vote')) return;
   const voter = vote.from;
+  const askedAtMs = campaign.askedAtMs.get(voter);
+  if (askedAtMs !== undefined) {
+    node.noteRoundTrip(askedAtMs, nowMs);
+    campaign.askedAtMs.delete(voter);
+  }
   // The latest answer of a voter stands.
   campaign.granted.delete(voter);
   campaign.rejected.delete(voter);
@@ -115,9 +123,8 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
 function challengePreferred(node: RoleContext, preferred: NodeId, nowMs: number): void {
   const campaign = node.campaign!;
   if (campaign.challenged.has(preferred) || preferred === node.id) return;
-  campaign.challenged.set(preferred, nowMs + node.config.answerTimeoutMs);
-  node.send(preferred, { type: 'election', cause: campaign.cause });
-  node.emit({ type: 'challenge-sent', to: [preferred] });
+  campaign.challenged.set(preferred, { sentAtMs: nowMs, dueMs: nowMs + node.replyWaitMs(node.config.answerTimeoutMs, nowMs) });
+  node.sendChallenge([preferred], campaign.cause, nowMs);
 }
 
 /**
@@ -127,7 +134,7 @@ function challengePreferred(node: RoleContext, preferred: NodeId, nowMs: number)
 function skipSilentPreferred(node: RoleContext, nowMs: number): boolean {
   const campaign = node.campaign!;
   const silent: NodeId[] = [];
-  for (const [id, dueMs] of campaign.challenged) {
+  for (const [id, { dueMs }] of campaign.challenged) {
     if (nowMs < dueMs || campaign.skip.includes(id)) continue;
     silent.push(id);
   }
@@ -156,12 +163,13 @@ function startRealVote(node: RoleContext, nowMs: number): void {
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
-    deadlineMs: nowMs + phaseMs(node),
-    resendAtMs: nowMs + node.config.heartbeatMs,
+    deadlineMs: nowMs + phaseMs(node, nowMs),
+    resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
+    askedAtMs: new Map(),
   } satisfies Partial<Campaign>);
   node.emit({ type: 'election-started', term: campaign.voteTerm, preVote: false, cause: campaign.cause });
-  requestVotes(node, 'all');
+  requestVotes(node, 'all', nowMs);
   evaluate(node, nowMs);
 }
 
@@ -169,16 +177,17 @@ function startRealVote(node: RoleContext, nowMs: number): void {
 function abandon(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
   const outranked = [...campaign.rejected.values()].includes(RejectReason.HigherNode);
-  const pending = [...campaign.challenged].filter(([id, dueMs]) => nowMs < dueMs && !campaign.skip.includes(id));
+  const pending = [...campaign.challenged].filter(([id, { dueMs }]) => nowMs < dueMs && !campaign.skip.includes(id));
   node.becomeFollower(node.term, 'lease-expired');
   if (pending.length > 0) {
     // The preferred IDs were asked and may still answer: resolve it as a follower's challenge.
     node.startChallenge({
-      deadlineMs: Math.max(...pending.map(([, dueMs]) => dueMs)),
+      sentAtMs: Math.min(...pending.map(([, { sentAtMs }]) => sentAtMs)),
+      deadlineMs: Math.max(...pending.map(([, { dueMs }]) => dueMs)),
       challenged: new Set(pending.map(([id]) => id)),
       answered: new Set(),
     });
-  } else if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
+  } else if (outranked) node.deferToHigher(nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs));
   else {
     // Random back-off separates the rare equal-rank collisions (a split real vote); growing with
     // each failure in a row, it keeps a node refused for a reason it cannot see (voters bound to a
@@ -188,14 +197,25 @@ function abandon(node: RoleContext, nowMs: number): void {
   }
 }
 
-function requestVotes(node: RoleContext, to: NodeId | 'all'): void {
-  const { phase, voteTerm, skip, resignedTerm, cause } = node.campaign!;
+/** Asks `to` for its vote; a request to everyone at `nowMs` starts the round trip of each voter not yet asked. */
+function requestVotes(node: RoleContext, to: NodeId | 'all', nowMs: number): void {
+  const campaign = node.campaign!;
+  const { phase, voteTerm, skip, resignedTerm, cause } = campaign;
   const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, cause } as const;
-  if (to === 'all') node.broadcast(body);
-  else node.send(to, body);
+  if (to !== 'all') {
+    node.send(to, body);
+    return;
+  }
+  node.broadcast(body);
+  for (const id of node.config.voters) {
+    if (id !== node.id && !campaign.askedAtMs.has(id) && !campaign.granted.has(id) && !campaign.rejected.has(id)) campaign.askedAtMs.set(id, nowMs);
+  }
 }
 
-/** A phase lasts long enough for every lease promise given before it to run out. */
-function phaseMs(node: RoleContext): number {
-  return node.config.timeoutMs + node.config.answerTimeoutMs;
+/**
+ * A phase lasts long enough for every lease promise given before it to run out, and for the
+ * replies of a loaded machine to come.
+ */
+function phaseMs(node: RoleContext, nowMs: number): number {
+  return node.replyWaitMs(node.config.timeoutMs + node.config.answerTimeoutMs, nowMs);
 }

@@ -38,6 +38,7 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
   const leadership = node.leadership!;
   const round = leadership.rounds.get(message.round);
   if (round === undefined) return;
+  if (!round.acks.has(message.from)) node.noteRoundTrip(round.sentAtMs, nowMs);
   round.acks.add(message.from);
   leadership.ackedRoundSentMs.set(message.from, Math.max(leadership.ackedRoundSentMs.get(message.from) ?? 0, round.sentAtMs));
   extendLease(node, round);

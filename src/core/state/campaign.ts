@@ -21,8 +21,14 @@ export interface Campaign {
   /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
   sends: number;
   /**
-   * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
-   * challenged Bully-style, and when their answer is due: one that does not answer is skipped.
+   * When each voter not yet heard in this phase was first asked (or re-asked after deferring):
+   * its vote is a sample of the round trip (replyWaitMs), taken once.
    */
-  challenged: Map<NodeId, number>;
+  askedAtMs: Map<NodeId, number>;
+  /**
+   * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
+   * challenged Bully-style: when each challenge left and when its answer is due. One that does not
+   * answer is skipped.
+   */
+  challenged: Map<NodeId, { sentAtMs: number; dueMs: number }>;
 }
