@@ -45,6 +45,8 @@ export interface Ready {
 const REPLY_WAIT_ROUND_TRIPS = 2;
 /** Round trips are remembered for one to two windows of this many timeouts. */
 const ROUND_TRIP_WINDOW_TIMEOUTS = 2;
+/** Own multicasts awaiting their loopback, at most; a few seconds of beats and requests. */
+const BROADCASTS_TIMED_MAX = 16;
 
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
 export type Random = () => number;
@@ -116,6 +118,8 @@ export class ElectionNode implements RoleContext {
   #stallBeganMs = 0;
   /** How long our requests have lately taken to be answered (replyWaitMs). */
   readonly #roundTrips: RoundTripGauge;
+  /** When our own multicasts not yet looped back left, oldest first: their return times our queue. */
+  readonly #broadcastsInFlightMs: number[] = [];
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
@@ -558,6 +562,10 @@ export class ElectionNode implements RoleContext {
     for (const id of ids) this.#skip.add(id);
   }
 
+  unskip(id: NodeId): void {
+    this.#skip.delete(id);
+  }
+
   endDeference(): void {
     this.#waitCoordinatorUntilMs = 0;
     this.#skip.clear();
@@ -603,6 +611,8 @@ export class ElectionNode implements RoleContext {
 
   broadcast(body: Body): void {
     this.#outbox.push({ to: 'all', message: this.envelope(body, 0) });
+    // Without multicast loopback (unicast-only clusters) nothing comes back: keep the newest only.
+    if (this.#broadcastsInFlightMs.push(this.#nowMs) > BROADCASTS_TIMED_MAX) this.#broadcastsInFlightMs.shift();
   }
 
   emit(event: CoreEvent): void {
@@ -694,7 +704,8 @@ export class ElectionNode implements RoleContext {
     if (message.to !== 0 && message.to !== this.id) return;
     if (message.from === this.id) {
       if (message.bootId !== this.bootId) this.raiseDuplicateAlarm(nowMs);
-      return; // our own multicast, looped back
+      else this.timeOwnLoopback(nowMs);
+      return;
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const isNew = this.#peers.get(message.from) === undefined;
@@ -762,10 +773,23 @@ export class ElectionNode implements RoleContext {
       this.#challengedAtMs.delete(from);
     }
     if (from < this.id) return;
-    const skipped = this.#skip.delete(from);
+    const skipped = this.#skip.has(from);
+    this.unskip(from);
     if (this.#challenge?.challenged.has(from) === true) this.#challenge.answered.add(from);
     else if (this.#campaign !== null) this.#stepRole(this, answer, nowMs);
     else if (skipped && this.#role === Role.Follower) this.deferToHigher(nowMs + this.replyWaitMs(this.config.timeoutMs, nowMs));
+  }
+
+  /**
+   * Our own multicast came back through our own receive queue: how long it waited there is how
+   * long any reply waits, and a request waits as long in a peer's queue on a shared machine, so
+   * twice that is a round trip. Our beats keep this measured before any request is answered
+   * (a candidate whose queue held 1.2 s of datagrams gave up before the first vote was read).
+   * A loopback dropped by a full queue makes the next one seem older: more patience, not less.
+   */
+  private timeOwnLoopback(nowMs: number): void {
+    const sentAtMs = this.#broadcastsInFlightMs.shift();
+    if (sentAtMs !== undefined) this.#roundTrips.record(nowMs, 2 * (nowMs - sentAtMs));
   }
 
   /** Tells a sender from an older term about ours, so a stale coordinator steps down. */

@@ -107,6 +107,8 @@ export interface NodeTransitions {
   sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void;
   /** A higher ID answered or outranked us: wait for its coordinator message until `untilMs`. */
   deferToHigher(untilMs: number): void;
+  /** `id` is alive after all (it answered late, or asked for our vote): challenge it again, do not skip it. */
+  unskip(id: NodeId): void;
   /** The challenge went unanswered: skip those IDs in this election. */
   skipUnanswered(ids: Iterable<NodeId>): void;
   /** No coordinator came in time: the next attempt starts from a fresh view. */

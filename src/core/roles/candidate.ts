@@ -20,6 +20,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
+    phaseStartedAtMs: nowMs,
     deadlineMs: nowMs + phaseMs(node, nowMs),
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
@@ -37,6 +38,8 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
 
 export function tickCandidate(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
+  // Votes that came slowly in this phase say the replies still missing are slow, not lost.
+  campaign.deadlineMs = Math.max(campaign.deadlineMs, campaign.phaseStartedAtMs + phaseMs(node, nowMs));
   if (nowMs >= campaign.deadlineMs) {
     abandon(node, nowMs);
     return;
@@ -163,6 +166,7 @@ function startRealVote(node: RoleContext, nowMs: number): void {
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
+    phaseStartedAtMs: nowMs,
     deadlineMs: nowMs + phaseMs(node, nowMs),
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,

@@ -16,6 +16,8 @@ export interface Campaign {
   rejected: Map<NodeId, RejectReason>;
   /** Voters bound by a lease or quarantine, and when to ask them again. */
   deferred: Map<NodeId, number>;
+  /** When this phase began; its deadline moves on if the round trips measured meanwhile need more (phaseMs). */
+  phaseStartedAtMs: number;
   deadlineMs: number;
   resendAtMs: number;
   /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
