@@ -24,18 +24,35 @@ describe('rates', () => {
     n.tick(BOOT + 110);
     const beats = sent(n.ready(), 'heartbeat');
     assert.deepEqual(beats.map((h) => h.message.intervalMs), [MEMBER_BEAT], 'a newcomer (n5) is greeted within a heartbeat interval');
-    // Rounds keep the promise; the next beat is one member beat later.
-    for (let t = BOOT + 120; t < BOOT + 1100; t += HEARTBEAT) n.step(leaderRound(5, 1, 2), t);
-    assert.equal(sent(n.ready(), 'heartbeat').length, 0, 'no beat within a member beat');
-    n.tick(BOOT + 1110);
-    assert.equal(sent(n.ready(), 'heartbeat').length, 1);
+    // Rounds keep the promise. After the greeting (early), the next beat comes within [½, 1) of a
+    // member beat, which unsynchronizes nodes greeted together; then one every member beat.
+    const beatsAtMs: number[] = [];
+    let t = BOOT + 120;
+    for (; t < BOOT + 3200; t += HEARTBEAT / 10) {
+      if ((t - BOOT) % HEARTBEAT === 20) n.step(leaderRound(5, 1, 2), t);
+      else n.tick(t);
+      for (const h of sent(n.ready(), 'heartbeat')) {
+        assert.equal(h.message.intervalMs, MEMBER_BEAT);
+        beatsAtMs.push(t);
+      }
+    }
+    assert.equal(beatsAtMs.length, 3, `beats at ${beatsAtMs.map((at) => at - BOOT)}`);
+    assert.ok(beatsAtMs[0]! - (BOOT + 110) >= MEMBER_BEAT / 2 && beatsAtMs[0]! - (BOOT + 110) <= MEMBER_BEAT + 10);
+    assert.ok(Math.abs(beatsAtMs[1]! - beatsAtMs[0]! - MEMBER_BEAT) <= 10 && Math.abs(beatsAtMs[2]! - beatsAtMs[1]! - MEMBER_BEAT) <= 10);
     // The coordinator falls silent: the promise ends, and the next beat is still a member beat
     // after the last (docs/protocol.md, "Rates": only a coordinator beats fast).
-    n.tick(BOOT + 1020 + TIMEOUT);
-    assert.equal(n.knownLeader(BOOT + 1020 + TIMEOUT), null);
-    // It beats now only because n5 is dead to it (news), and announces the slow rate.
-    const afterLoss = sent(n.ready(), 'heartbeat');
-    assert.deepEqual(afterLoss.map((h) => [h.message.intervalMs, h.message.hears.includes(5)]), [[MEMBER_BEAT, false]]);
+    const lastRoundMs = BOOT + 3120;
+    const after: Array<{ atMs: number; intervalMs: number; hearsN5: boolean }> = [];
+    for (; t <= lastRoundMs + TIMEOUT; t += HEARTBEAT / 10) {
+      n.tick(t);
+      for (const h of sent(n.ready(), 'heartbeat')) after.push({ atMs: t - BOOT, intervalMs: h.message.intervalMs, hearsN5: h.message.hears.includes(5) });
+    }
+    assert.equal(n.knownLeader(lastRoundMs + TIMEOUT), null);
+    // The regular beat, then one at once because n5 is dead to it (news); both at the slow rate.
+    assert.deepEqual(after, [
+      { atMs: beatsAtMs[2]! - BOOT + MEMBER_BEAT, intervalMs: MEMBER_BEAT, hearsN5: true },
+      { atMs: lastRoundMs - BOOT + TIMEOUT, intervalMs: MEMBER_BEAT, hearsN5: false },
+    ]);
   });
 
   it('a candidate beats at the slow rate; the announcement of a coordinator tells its peers it beats fast from then on', () => {
