@@ -45,6 +45,8 @@ export interface Ready {
 const REPLY_WAIT_ROUND_TRIPS = 2;
 /** Round trips are remembered for one to two windows of this many timeouts. */
 const ROUND_TRIP_WINDOW_TIMEOUTS = 2;
+/** Greeting or news beats allowed between two regular beats (docs/protocol.md, "Rates"). */
+const EARLY_BEATS_MAX = 2;
 /** Own multicasts awaiting their loopback, at most; a few seconds of beats and requests. */
 const BROADCASTS_TIMED_MAX = 16;
 
@@ -116,6 +118,8 @@ export class ElectionNode implements RoleContext {
   #nextHeartbeatMs: number;
   /** When the next beat is due by the rate alone; a greeting or news may come before it. */
   #regularBeatMs = 0;
+  /** Greetings and news beats sent since the last regular beat (mayBeatEarly). */
+  #earlyBeats = 0;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
   #beatIntervalMs: number;
   /** When the last heartbeat left, and the `can_lead` it said; news is told at once (beatIfNews). */
@@ -692,12 +696,23 @@ export class ElectionNode implements RoleContext {
    */
   private greet(nowMs: number): void {
     if (this.#role === Role.Leader) this.beat(nowMs);
-    else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+    else if (this.mayBeatEarly()) this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+  }
+
+  /**
+   * Greetings and news come before the regular beat at most EARLY_BEATS_MAX times between two
+   * regular beats: peers flapping between dead and joined (a saturated machine drops their beats)
+   * made every node beat every heartbeat, 49 receivers each. Beyond it the regular beat, at most
+   * a member beat away, carries the news.
+   */
+  private mayBeatEarly(): boolean {
+    return this.#earlyBeats < EARLY_BEATS_MAX;
   }
 
   private beat(nowMs: number): void {
     // Early: a greeting or news, which every node sends within a heartbeat of the same join.
     const early = nowMs < this.#regularBeatMs;
+    this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
     this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * (early && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
@@ -713,6 +728,7 @@ export class ElectionNode implements RoleContext {
   private beatIfNews(nowMs: number): void {
     if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
     if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
+    if (!this.mayBeatEarly()) return;
     const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
     if (nowMs >= dueMs) this.beat(nowMs);
     else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);
