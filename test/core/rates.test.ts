@@ -129,6 +129,13 @@ describe('rates', () => {
     assert.equal(n.role, 'candidate');
   });
 
+  it('the highest voter does not wait for lower ones to join', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2], AFTER_GRACE - 10); // a quorum with n5; n3 and n4 not heard yet
+    n.tick(AFTER_GRACE);
+    assert.equal(n.role, 'candidate');
+  });
+
   it('no waiting when every voter is heard', () => {
     const n = node(5);
     hearPeers(n, [1, 2, 3, 4], AFTER_GRACE - 10);
