@@ -16,7 +16,7 @@ import { PeerTable, type PeerView } from './peers.ts';
 import { quorumSize } from './quorum.ts';
 import { RoundTripGauge } from './round-trip.ts';
 import type { RoleContext } from './role-context.ts';
-import { stepCandidate, tickCandidate } from './roles/candidate.ts';
+import { readOwnRequestBack, stepCandidate, tickCandidate } from './roles/candidate.ts';
 import { stepFollower, tickFollower } from './roles/follower.ts';
 import { sendHeartbeat, stepLeader, tickLeader } from './roles/leader.ts';
 import type { Campaign } from './state/campaign.ts';
@@ -139,6 +139,8 @@ export class ElectionNode implements RoleContext {
   readonly #roundTrips: RoundTripGauge;
   /** When our own multicasts not yet looped back left, oldest first: their return times our queue. */
   readonly #broadcastsInFlightMs: number[] = [];
+  /** Our own multicast has come back at least once: its return can be waited for. */
+  #readsOwnLoopback = false;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
@@ -214,6 +216,7 @@ export class ElectionNode implements RoleContext {
   get preemptionBackoff(): ReadonlyMap<NodeId, number> { return this.#preemptionBackoff; }
   get lastElection(): ElectionWon | null { return this.#lastElection; }
   get failedCampaigns(): number { return this.#failedCampaigns; }
+  get readsOwnLoopback(): boolean { return this.#readsOwnLoopback; }
 
   // ---- Inputs ----
 
@@ -346,11 +349,21 @@ export class ElectionNode implements RoleContext {
     return ids.sort((a, b) => b - a);
   }
 
+  /**
+   * A new coordinator that no quorum has acknowledged yet steps down a timeout after winning, or
+   * as long as a reply takes on a loaded machine: it holds no lease meanwhile, so waiting longer
+   * costs nothing but refusing candidates (a 100-node coordinator stepped down while its 99
+   * acknowledgements waited in its queue).
+   */
+  firstAcksDueMs(leadership: Leadership, nowMs: number): number {
+    return leadership.electedAtMs + this.replyWaitMs(this.config.timeoutMs, nowMs);
+  }
+
   /** When this coordinator's lease ends, or would end if no quorum acknowledges its first round. */
   leaseEndMs(): number {
     const leadership = this.#leadership;
     if (leadership === null) return this.#nowMs;
-    return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : leadership.electedAtMs + this.config.timeoutMs;
+    return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : this.firstAcksDueMs(leadership, this.#nowMs);
   }
 
   /** The earliest local time at which `tick` has something to do. */
@@ -366,7 +379,7 @@ export class ElectionNode implements RoleContext {
       this.#campaign?.deadlineMs ?? 0,
       this.#campaign?.resendAtMs ?? 0,
       this.#leadership?.leaseUntilMs ?? 0,
-      this.#leadership === null ? 0 : this.#leadership.electedAtMs + this.config.timeoutMs,
+      this.#leadership === null ? 0 : this.firstAcksDueMs(this.#leadership, this.#nowMs),
     ];
     if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
     if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.coldStartSettleMs(this.#nowMs));
@@ -750,7 +763,7 @@ export class ElectionNode implements RoleContext {
     if (message.to !== 0 && message.to !== this.id) return;
     if (message.from === this.id) {
       if (message.bootId !== this.bootId) this.raiseDuplicateAlarm(nowMs);
-      else this.timeOwnLoopback(nowMs);
+      else this.timeOwnLoopback(message, nowMs);
       return;
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
@@ -833,9 +846,11 @@ export class ElectionNode implements RoleContext {
    * (a candidate whose queue held 1.2 s of datagrams gave up before the first vote was read).
    * A loopback dropped by a full queue makes the next one seem older: more patience, not less.
    */
-  private timeOwnLoopback(nowMs: number): void {
+  private timeOwnLoopback(message: Message, nowMs: number): void {
+    this.#readsOwnLoopback = true;
     const sentAtMs = this.#broadcastsInFlightMs.shift();
     if (sentAtMs !== undefined) this.#roundTrips.record(nowMs, 2 * (nowMs - sentAtMs));
+    if (message.type === 'vote-request') readOwnRequestBack(this, message, nowMs);
   }
 
   /** Tells a sender from an older term about ours, so a stale coordinator steps down. */

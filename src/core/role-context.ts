@@ -60,6 +60,11 @@ export interface NodeView {
   /** Campaigns in a row that failed with nobody outranking this node (the back-off's exponent). */
   readonly failedCampaigns: number;
 
+  /** When a coordinator no quorum has acknowledged yet steps down (check-quorum before its first lease). */
+  firstAcksDueMs(leadership: Leadership, nowMs: number): number;
+  /** Our own multicast has come back to us at least once (multicast loopback works here). */
+  readonly readsOwnLoopback: boolean;
+
   holdsPromise(nowMs: number): boolean;
   hasLease(nowMs: number): boolean;
   knownLeader(nowMs: number): NodeId | null;

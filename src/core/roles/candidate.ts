@@ -1,4 +1,4 @@
-import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
+import { RejectReason, type Message, type NodeId, type Vote, type VoteRequest } from '../messages.ts';
 import { campaignBackoffMs } from '../backoff.ts';
 import { VoteResult, voteResult } from '../quorum.ts';
 import type { RoleContext } from '../role-context.ts';
@@ -22,6 +22,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     deferred: new Map(),
     phaseStartedAtMs: nowMs,
     deadlineMs: nowMs + phaseMs(node, nowMs),
+    requestReadBackAtMs: null,
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
     askedAtMs: new Map(),
@@ -38,8 +39,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
 
 export function tickCandidate(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
-  // Votes that came slowly in this phase say the replies still missing are slow, not lost.
-  campaign.deadlineMs = Math.max(campaign.deadlineMs, campaign.phaseStartedAtMs + phaseMs(node, nowMs));
+  campaign.deadlineMs = Math.max(campaign.deadlineMs, phaseDeadlineMs(node, campaign, nowMs));
   if (nowMs >= campaign.deadlineMs) {
     abandon(node, nowMs);
     return;
@@ -51,7 +51,8 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
     campaign.askedAtMs.set(id, nowMs);
     requestVotes(node, id, nowMs);
   }
-  if (nowMs >= campaign.resendAtMs) {
+  const replyQueued = node.readsOwnLoopback && campaign.requestReadBackAtMs === null;
+  if (nowMs >= campaign.resendAtMs && !replyQueued) {
     // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
     // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
     campaign.resendAtMs = nowMs + node.replyWaitMs(node.config.heartbeatMs * 2 ** campaign.sends, nowMs);
@@ -66,6 +67,19 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
       else for (const id of silent) requestVotes(node, id, nowMs);
     }
   }
+}
+
+/**
+ * Our own request of this phase came back through our receive queue: the replies queued behind it
+ * come next. The resends count from now: before, a voter's reply was slow, not lost, and every
+ * voter answers every copy (a 100-node candidate's duplicate replies delayed its real votes).
+ */
+export function readOwnRequestBack(node: RoleContext, request: VoteRequest, nowMs: number): void {
+  const campaign = node.campaign;
+  if (campaign === null || campaign.requestReadBackAtMs !== null) return;
+  if (request.voteTerm !== campaign.voteTerm || request.preVote !== (campaign.phase === 'pre-vote')) return;
+  campaign.requestReadBackAtMs = nowMs;
+  campaign.resendAtMs = Math.max(campaign.resendAtMs, nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs));
 }
 
 export function stepCandidate(node: RoleContext, message: Message, nowMs: number): void {
@@ -168,6 +182,7 @@ function startRealVote(node: RoleContext, nowMs: number): void {
     deferred: new Map(),
     phaseStartedAtMs: nowMs,
     deadlineMs: nowMs + phaseMs(node, nowMs),
+    requestReadBackAtMs: null,
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
     askedAtMs: new Map(),
@@ -215,6 +230,23 @@ function requestVotes(node: RoleContext, to: NodeId | 'all', nowMs: number): voi
     if (id !== node.id && !campaign.askedAtMs.has(id) && !campaign.granted.has(id) && !campaign.rejected.has(id)) campaign.askedAtMs.set(id, nowMs);
   }
 }
+
+/**
+ * When a phase ends: its length (phaseMs, stretched by the round trips measured meanwhile) from
+ * its start; and where our own multicast comes back, not before that length after we read our
+ * request back, since the replies wait behind it in our queue (at most two timeouts more).
+ */
+function phaseDeadlineMs(node: RoleContext, campaign: Campaign, nowMs: number): number {
+  const start = campaign.phaseStartedAtMs;
+  const stretched = start + phaseMs(node, nowMs);
+  if (!node.readsOwnLoopback) return stretched;
+  const baseMs = node.config.timeoutMs + node.config.answerTimeoutMs;
+  const readBackMs = campaign.requestReadBackAtMs ?? nowMs;
+  return Math.max(stretched, Math.min(readBackMs + phaseMs(node, nowMs), start + baseMs + OWN_QUEUE_WAIT_TIMEOUTS_MAX * node.config.timeoutMs));
+}
+
+/** A phase waits for its own request to come back through our queue at most this many timeouts more. */
+const OWN_QUEUE_WAIT_TIMEOUTS_MAX = 2;
 
 /**
  * A phase lasts long enough for every lease promise given before it to run out, and for the

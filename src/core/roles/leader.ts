@@ -23,7 +23,7 @@ export function tickLeader(node: RoleContext, nowMs: number): void {
   const expired =
     leadership.leaseUntilMs > 0
       ? nowMs >= leadership.leaseUntilMs
-      : nowMs >= leadership.electedAtMs + node.config.timeoutMs;
+      : nowMs >= node.firstAcksDueMs(leadership, nowMs);
   if (expired) {
     // Check-quorum: no majority acknowledged a round within the lease.
     node.becomeFollower(node.term, 'lease-expired');

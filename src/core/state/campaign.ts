@@ -19,6 +19,12 @@ export interface Campaign {
   /** When this phase began; its deadline moves on if the round trips measured meanwhile need more (phaseMs). */
   phaseStartedAtMs: number;
   deadlineMs: number;
+  /**
+   * When this phase's own request came back to us through our receive queue (multicast loopback),
+   * or null: the replies wait in that queue behind it, so nothing is resent and the phase does
+   * not end before it is read (docs/protocol.md, "Under load").
+   */
+  requestReadBackAtMs: number | null;
   resendAtMs: number;
   /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
   sends: number;
