@@ -14,8 +14,9 @@ import {
 } from './messages.ts';
 import { PeerTable, type PeerView } from './peers.ts';
 import { quorumSize } from './quorum.ts';
+import { RoundTripGauge } from './round-trip.ts';
 import type { RoleContext } from './role-context.ts';
-import { stepCandidate, tickCandidate } from './roles/candidate.ts';
+import { readOwnRequestBack, stepCandidate, tickCandidate } from './roles/candidate.ts';
 import { stepFollower, tickFollower } from './roles/follower.ts';
 import { sendHeartbeat, stepLeader, tickLeader } from './roles/leader.ts';
 import type { Campaign } from './state/campaign.ts';
@@ -38,6 +39,26 @@ export interface Ready {
   persist: PersistentState | null;
   messages: Outgoing[];
   events: CoreEvent[];
+}
+
+/** A reply is waited for this many of the longest recent round trips (one for slack, as TCP's RTO has). */
+const REPLY_WAIT_ROUND_TRIPS = 2;
+/** Round trips are remembered for one to two windows of this many timeouts. */
+const ROUND_TRIP_WINDOW_TIMEOUTS = 2;
+/** Greeting or news beats allowed between two regular beats (docs/protocol.md, "Rates"). */
+const EARLY_BEATS_MAX = 2;
+/** Own multicasts awaiting their loopback, at most; a few seconds of beats and requests. */
+const BROADCASTS_TIMED_MAX = 16;
+
+/**
+ * After an early beat (a greeting, news), the next regular one comes at this share of the
+ * interval, drawn from [½, 1): periodic messages started by one event stay in step (Floyd and
+ * Jacobson, "The Synchronization of Periodic Routing Messages"), and 50 member beats landing
+ * within the same 100 ms every second queued seconds of datagrams on a saturated core. Never
+ * later than announced, so no peer times the node out early.
+ */
+function desyncedShare(random: Random): number {
+  return 0.5 + 0.5 * random();
 }
 
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
@@ -75,6 +96,8 @@ export class ElectionNode implements RoleContext {
   readonly random: Random;
   readonly #peers: PeerTable;
   readonly #voterIds: ReadonlySet<NodeId>;
+  /** How many voters have a higher ID than this node: those a cold start waits for. */
+  readonly #votersAbove: number;
 
   // Persistent state: the term and the vote.
   readonly #durable: DurableState;
@@ -97,6 +120,10 @@ export class ElectionNode implements RoleContext {
   /** Another process with this ID was heard; no leading, no voting before this time. */
   #duplicateUntilMs = 0;
   #nextHeartbeatMs: number;
+  /** When the next beat is due by the rate alone; a greeting or news may come before it. */
+  #regularBeatMs = 0;
+  /** Greetings and news beats sent since the last regular beat (mayBeatEarly). */
+  #earlyBeats = 0;
   /** The interval the last heartbeat announced; a faster need sends the next one at once. */
   #beatIntervalMs: number;
   /** When the last heartbeat left, and the `can_lead` it said; news is told at once (beatIfNews). */
@@ -110,11 +137,19 @@ export class ElectionNode implements RoleContext {
   #excusedUntilMs = 0;
   /** When the last stall began: what is read before `#excusedUntilMs` may have been sent then. */
   #stallBeganMs = 0;
+  /** How long our requests have lately taken to be answered (replyWaitMs). */
+  readonly #roundTrips: RoundTripGauge;
+  /** When our own multicasts not yet looped back left, oldest first: their return times our queue. */
+  readonly #broadcastsInFlightMs: number[] = [];
+  /** Our own multicast has come back at least once: its return can be waited for. */
+  #readsOwnLoopback = false;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
   #lastJoinMs: number;
   #challenge: Challenge | null = null;
   #waitCoordinatorUntilMs = 0;
   readonly #skip = new Set<NodeId>();
+  /** When each higher ID was last challenged and has not answered since: its answer times a round trip. */
+  readonly #challengedAtMs = new Map<NodeId, number>();
   #campaign: Campaign | null = null;
   readonly #preemptionBackoff = new Map<NodeId, number>();
   #leadership: Leadership | null = null;
@@ -141,7 +176,9 @@ export class ElectionNode implements RoleContext {
       throw new RangeError(`node ID ${id} is not in the voter set ${config.voters.join(',')}`);
     }
     this.quorum = quorumSize(config.voters.length);
+    this.#votersAbove = config.voters.filter((voter) => voter > id).length;
     this.#peers = new PeerTable(config);
+    this.#roundTrips = new RoundTripGauge(ROUND_TRIP_WINDOW_TIMEOUTS * config.timeoutMs);
     this.#nowMs = nowMs;
     this.#durable = new DurableState(persisted);
     // A restarted node may have acknowledged a lease just before it died; its promise died with
@@ -181,6 +218,7 @@ export class ElectionNode implements RoleContext {
   get preemptionBackoff(): ReadonlyMap<NodeId, number> { return this.#preemptionBackoff; }
   get lastElection(): ElectionWon | null { return this.#lastElection; }
   get failedCampaigns(): number { return this.#failedCampaigns; }
+  get readsOwnLoopback(): boolean { return this.#readsOwnLoopback; }
 
   // ---- Inputs ----
 
@@ -319,11 +357,21 @@ export class ElectionNode implements RoleContext {
     return ids.sort((a, b) => b - a);
   }
 
+  /**
+   * A new coordinator that no quorum has acknowledged yet steps down a timeout after winning, or
+   * as long as a reply takes on a loaded machine: it holds no lease meanwhile, so waiting longer
+   * costs nothing but refusing candidates (a 100-node coordinator stepped down while its 99
+   * acknowledgements waited in its queue).
+   */
+  firstAcksDueMs(leadership: Leadership, nowMs: number): number {
+    return leadership.electedAtMs + this.replyWaitMs(this.config.timeoutMs, nowMs);
+  }
+
   /** When this coordinator's lease ends, or would end if no quorum acknowledges its first round. */
   leaseEndMs(): number {
     const leadership = this.#leadership;
     if (leadership === null) return this.#nowMs;
-    return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : leadership.electedAtMs + this.config.timeoutMs;
+    return leadership.leaseUntilMs > 0 ? leadership.leaseUntilMs : this.firstAcksDueMs(leadership, this.#nowMs);
   }
 
   /** The earliest local time at which `tick` has something to do. */
@@ -339,10 +387,10 @@ export class ElectionNode implements RoleContext {
       this.#campaign?.deadlineMs ?? 0,
       this.#campaign?.resendAtMs ?? 0,
       this.#leadership?.leaseUntilMs ?? 0,
-      this.#leadership === null ? 0 : this.#leadership.electedAtMs + this.config.timeoutMs,
+      this.#leadership === null ? 0 : this.firstAcksDueMs(this.#leadership, this.#nowMs),
     ];
     if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
-    if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.config.timeoutMs);
+    if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.coldStartSettleMs(this.#nowMs));
     let next = this.#nextHeartbeatMs;
     for (const at of deadlines) if (at > this.#nowMs && at < next) next = at;
     // The peers' deadlines without an array: this runs after every input, over every peer.
@@ -356,32 +404,51 @@ export class ElectionNode implements RoleContext {
   }
 
   /**
-   * The rate this node beats at (docs/protocol.md, "Rates"): slow while it follows a live
-   * coordinator (whose rounds carry the election), has never known one (a cold start, where joins
-   * are greeted at once) or defers to a higher ID; fast while it campaigns, leads, or may have to.
+   * The rate this node beats at (docs/protocol.md, "Rates"): fast only while it leads (every beat
+   * is a lease round), slow otherwise. A candidate or a follower without a coordinator used to
+   * beat fast for fresher views; news beats (can_lead, hears) now carry what Bully reads at once,
+   * and 40 candidates beating fast to 49 peers each were most of a saturated core (issue 22).
    */
-  heartbeatIntervalMs(nowMs: number): number {
-    if (this.#role !== Role.Follower) return this.config.heartbeatMs;
-    if (this.#leader !== null && this.holdsPromise(nowMs)) return this.config.memberBeatMs;
-    // Never knew a coordinator: only membership is at stake, and joins are answered at once. A
-    // cluster starting together would otherwise spend the CPU its later processes need to start.
-    if (this.#electionCause === ElectionCause.ColdStart) return this.config.memberBeatMs;
-    // After a failover or a resignation only a node that sees no one above it to take over needs
-    // fresh views; the others defer (Bully), and 24 nodes beating fast at the instant of a
-    // failover slowed the election itself down on a 2-core machine.
-    return this.higherEligible(nowMs, this.id).length > 0 ? this.config.memberBeatMs : this.config.heartbeatMs;
+  heartbeatIntervalMs(): number {
+    return this.#role === Role.Leader ? this.config.heartbeatMs : this.config.memberBeatMs;
+  }
+
+  /**
+   * How long to wait for a reply that a calm machine brings within `baseMs`: at least twice the
+   * longest round trip seen lately, at most a timeout more than `baseMs`. On a calm LAN round
+   * trips are a few milliseconds and this is `baseMs`; on a saturated machine a slow peer is not
+   * taken for a dead one (docs/protocol.md, "Bully under load").
+   */
+  replyWaitMs(baseMs: number, nowMs: number): number {
+    const needMs = REPLY_WAIT_ROUND_TRIPS * this.#roundTrips.recentMs(nowMs);
+    return Math.min(Math.max(baseMs, needMs), baseMs + this.config.timeoutMs);
+  }
+
+  noteRoundTrip(sentAtMs: number, nowMs: number): void {
+    this.#roundTrips.record(nowMs, nowMs - sentAtMs);
+  }
+
+  /**
+   * How long a cold start waits after the last newcomer: a timeout, and on a loaded machine as
+   * long as a reply takes, since the beats that say the higher IDs can lead by now are queued
+   * behind the ones we read (13 of 50 nodes campaigned on views 3 s old, issue 22).
+   */
+  private coldStartSettleMs(nowMs: number): number {
+    return this.replyWaitMs(this.config.timeoutMs, nowMs);
   }
 
   /**
    * A cluster starting together elects its highest ID without churn: a node that has never known
-   * a coordinator, and does not yet hear every voter (or hears a higher one not yet able to lead),
-   * waits until no new peer joined for a timeout.
+   * a coordinator, and does not yet hear every voter above it (or hears one not yet able to lead),
+   * waits until no new peer joined for a timeout. Lower voters do not matter to who should win:
+   * the highest voter of all never waits, and one whose greeting was lost in a full queue no
+   * longer holds back the rest (100 nodes: the highest campaigned 3.6 s after the last start).
    */
   isSettlingColdStart(nowMs: number): boolean {
-    if (this.#electionCause !== ElectionCause.ColdStart || nowMs >= this.#lastJoinMs + this.config.timeoutMs) return false;
-    if (this.#peers.aliveCount(nowMs) + 1 < this.config.voters.length) return true;
-    // Everyone is up; still wait while a higher ID is too new to hear us and a quorum.
+    if (this.#electionCause !== ElectionCause.ColdStart || nowMs >= this.#lastJoinMs + this.coldStartSettleMs(nowMs)) return false;
     const higherAlive = this.#peers.aliveCount(nowMs, this.id);
+    if (higherAlive < this.#votersAbove) return true;
+    // Everyone above is up; still wait while one is too new to hear us and a quorum.
     return this.higherEligible(nowMs, this.id).length < higherAlive;
   }
 
@@ -461,6 +528,9 @@ export class ElectionNode implements RoleContext {
     this.#failedCampaigns = 0;
     this.#electionCause = ElectionCause.Failover; // a cold start ends with its first coordinator
     this.#leadership = leadership;
+    // The coordinator message is round 1 and the next round is a heartbeat away, announcing the
+    // fast rate: no extra beat now (peers keep the slower limit until then, the safe direction).
+    this.#beatIntervalMs = this.config.heartbeatMs;
     this.#lastElection = { term: this.term, leader: this.id, cause: leadership.cause, votedBy: leadership.votedBy };
     // The coordinator message is the first lease round; the next one is a heartbeat away.
     this.#nextHeartbeatMs = leadership.electedAtMs + this.config.heartbeatMs;
@@ -528,6 +598,14 @@ export class ElectionNode implements RoleContext {
     this.#challenge = challenge;
   }
 
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void {
+    for (const id of to) {
+      this.send(id, { type: 'election', cause });
+      if (!this.#challengedAtMs.has(id)) this.#challengedAtMs.set(id, nowMs);
+    }
+    this.emit({ type: 'challenge-sent', to: [...to] });
+  }
+
   deferToHigher(untilMs: number): void {
     this.#challenge = null;
     this.#waitCoordinatorUntilMs = untilMs;
@@ -536,6 +614,10 @@ export class ElectionNode implements RoleContext {
   skipUnanswered(ids: Iterable<NodeId>): void {
     this.#challenge = null;
     for (const id of ids) this.#skip.add(id);
+  }
+
+  unskip(id: NodeId): void {
+    this.#skip.delete(id);
   }
 
   endDeference(): void {
@@ -583,6 +665,8 @@ export class ElectionNode implements RoleContext {
 
   broadcast(body: Body): void {
     this.#outbox.push({ to: 'all', message: this.envelope(body, 0) });
+    // Without multicast loopback (unicast-only clusters) nothing comes back: keep the newest only.
+    if (this.#broadcastsInFlightMs.push(this.#nowMs) > BROADCASTS_TIMED_MAX) this.#broadcastsInFlightMs.shift();
   }
 
   emit(event: CoreEvent): void {
@@ -640,13 +724,27 @@ export class ElectionNode implements RoleContext {
    */
   private greet(nowMs: number): void {
     if (this.#role === Role.Leader) this.beat(nowMs);
-    else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+    else if (this.mayBeatEarly()) this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+  }
+
+  /**
+   * Greetings and news come before the regular beat at most EARLY_BEATS_MAX times between two
+   * regular beats: peers flapping between dead and joined (a saturated machine drops their beats)
+   * made every node beat every heartbeat, 49 receivers each. Beyond it the regular beat, at most
+   * a member beat away, carries the news.
+   */
+  private mayBeatEarly(): boolean {
+    return this.#earlyBeats < EARLY_BEATS_MAX;
   }
 
   private beat(nowMs: number): void {
-    this.#beatIntervalMs = this.heartbeatIntervalMs(nowMs);
+    // Early: a greeting or news, which every node sends within a heartbeat of the same join.
+    const early = nowMs < this.#regularBeatMs;
+    this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
+    this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
-    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs;
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * (early && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
+    this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
   }
@@ -658,6 +756,7 @@ export class ElectionNode implements RoleContext {
   private beatIfNews(nowMs: number): void {
     if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
     if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
+    if (!this.mayBeatEarly()) return;
     const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
     if (nowMs >= dueMs) this.beat(nowMs);
     else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);
@@ -665,7 +764,7 @@ export class ElectionNode implements RoleContext {
 
   /** Peers time this node out by the interval it announced: a faster need is announced at once. */
   private beatIfFaster(nowMs: number): void {
-    if (this.#stopped || this.heartbeatIntervalMs(nowMs) >= this.#beatIntervalMs) return;
+    if (this.#stopped || this.heartbeatIntervalMs() >= this.#beatIntervalMs) return;
     this.beat(nowMs);
   }
 
@@ -674,7 +773,8 @@ export class ElectionNode implements RoleContext {
     if (message.to !== 0 && message.to !== this.id) return;
     if (message.from === this.id) {
       if (message.bootId !== this.bootId) this.raiseDuplicateAlarm(nowMs);
-      return; // our own multicast, looped back
+      else this.timeOwnLoopback(message, nowMs);
+      return;
     }
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const isNew = this.#peers.get(message.from) === undefined;
@@ -692,8 +792,7 @@ export class ElectionNode implements RoleContext {
       return;
     }
     if (message.type === 'answer') {
-      this.#challenge?.answered.add(message.from);
-      if (this.#campaign !== null) this.#stepRole(this, message, nowMs); // a voter's preferred ID answered
+      this.onAnswer(message, nowMs);
       return;
     }
     if (message.type === 'vote-request') {
@@ -727,6 +826,41 @@ export class ElectionNode implements RoleContext {
       return;
     }
     this.#stepRole(this, message, nowMs);
+  }
+
+  /**
+   * A higher ID answered a challenge: it is alive and takes over. An answer that comes after its
+   * challenge was given up (the ID skipped) says so as well: on a loaded machine answers come
+   * late, and a late answer is not a dead node (docs/protocol.md, "Bully under load"). Without
+   * this, each lower node skipped the higher IDs one by one and campaigned over them (issue 22).
+   */
+  private onAnswer(answer: Message & { type: 'answer' }, nowMs: number): void {
+    const from = answer.from;
+    const sentAtMs = this.#challengedAtMs.get(from);
+    if (sentAtMs !== undefined) {
+      this.noteRoundTrip(sentAtMs, nowMs);
+      this.#challengedAtMs.delete(from);
+    }
+    if (from < this.id) return;
+    const skipped = this.#skip.has(from);
+    this.unskip(from);
+    if (this.#challenge?.challenged.has(from) === true) this.#challenge.answered.add(from);
+    else if (this.#campaign !== null) this.#stepRole(this, answer, nowMs);
+    else if (skipped && this.#role === Role.Follower) this.deferToHigher(nowMs + this.replyWaitMs(this.config.timeoutMs, nowMs));
+  }
+
+  /**
+   * Our own multicast came back through our own receive queue: how long it waited there is how
+   * long any reply waits, and a request waits as long in a peer's queue on a shared machine, so
+   * twice that is a round trip. Our beats keep this measured before any request is answered
+   * (a candidate whose queue held 1.2 s of datagrams gave up before the first vote was read).
+   * A loopback dropped by a full queue makes the next one seem older: more patience, not less.
+   */
+  private timeOwnLoopback(message: Message, nowMs: number): void {
+    this.#readsOwnLoopback = true;
+    const sentAtMs = this.#broadcastsInFlightMs.shift();
+    if (sentAtMs !== undefined) this.#roundTrips.record(nowMs, 2 * (nowMs - sentAtMs));
+    if (message.type === 'vote-request') readOwnRequestBack(this, message, nowMs);
   }
 
   /** Tells a sender from an older term about ours, so a stale coordinator steps down. */

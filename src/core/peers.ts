@@ -143,15 +143,15 @@ export class PeerTable implements PeerView {
     peer.knownAliveAtMs = Math.max(peer.knownAliveAtMs, sentByMs);
     peer.excusedMs = 0;
     peer.term = message.term;
-    if (message.type === 'heartbeat') {
+    if (message.type === 'coordinator') {
+      // A new coordinator beats at the fast rate from now on: its announcement says so, as its
+      // next round will (a candidate beat slowly; timed out by three slow beats, a coordinator
+      // frozen right after winning kept its damping period through the stall).
+      this.setBeatInterval(peer, this.options.heartbeatMs);
+    } else if (message.type === 'heartbeat') {
       // No voter beats slower than the slow rate all agree on (config_id): an announcement above
       // it would keep a dead peer alive longer than any bound in docs/protocol.md.
-      const intervalMs = Math.min(message.intervalMs, this.options.memberBeatMs);
-      if (intervalMs !== peer.beatIntervalMs) {
-        // A new rate: intervals measured at the old one would make phi meaningless.
-        peer.beatIntervalMs = intervalMs;
-        peer.arrivals = new ArrivalWindow(intervalMs);
-      }
+      this.setBeatInterval(peer, Math.min(message.intervalMs, this.options.memberBeatMs));
       peer.arrivals.record(nowMs);
       peer.role = message.role;
       peer.leader = message.leader;
@@ -167,6 +167,13 @@ export class PeerTable implements PeerView {
     }
     if (change !== null) peer.state = PeerState.Alive;
     return change;
+  }
+
+  private setBeatInterval(peer: Peer, intervalMs: number): void {
+    if (intervalMs === peer.beatIntervalMs) return;
+    // A new rate: intervals measured at the old one would make phi meaningless.
+    peer.beatIntervalMs = intervalMs;
+    peer.arrivals = new ArrivalWindow(intervalMs);
   }
 
   /** Moves peers between alive, suspect and dead as time passes; returns the transitions. */

@@ -44,6 +44,8 @@ export interface NodeView {
   readonly campaignNotBeforeMs: number;
   /** After a restart with a term, no votes and no campaign before this time. */
   readonly quarantineUntilMs: number;
+  /** Sends Bully's `Election` to `to` (higher IDs); their answers time the round trip. */
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void;
   /** A higher ID answered or outranked us; wait this long for its coordinator message. */
   readonly waitCoordinatorUntilMs: number;
   /** Higher IDs challenged without answer in this election; our vote requests name them. */
@@ -58,6 +60,11 @@ export interface NodeView {
   /** Campaigns in a row that failed with nobody outranking this node (the back-off's exponent). */
   readonly failedCampaigns: number;
 
+  /** When a coordinator no quorum has acknowledged yet steps down (check-quorum before its first lease). */
+  firstAcksDueMs(leadership: Leadership, nowMs: number): number;
+  /** Our own multicast has come back to us at least once (multicast loopback works here). */
+  readonly readsOwnLoopback: boolean;
+
   holdsPromise(nowMs: number): boolean;
   hasLease(nowMs: number): boolean;
   knownLeader(nowMs: number): NodeId | null;
@@ -67,6 +74,8 @@ export interface NodeView {
   quorumHave(nowMs: number): number;
   higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];
   isSettlingColdStart(nowMs: number): boolean;
+  /** How long to wait for a reply a calm LAN brings within `baseMs`: twice the recent round trips, at most a timeout more. */
+  replyWaitMs(baseMs: number, nowMs: number): number;
   /** The latest time peer `id` is surely known to have been alive (not queued behind our stall). */
   knownAliveAtMs(id: NodeId): number;
 }
@@ -76,6 +85,8 @@ export interface NodeView {
  * the term or the vote mark it for the next Ready themselves (./state/durable.ts).
  */
 export interface NodeTransitions {
+  /** A reply came to a request sent at `sentAtMs`: one more sample of the round trip (replyWaitMs). */
+  noteRoundTrip(sentAtMs: number, nowMs: number): void;
   /** Adopts `term` if higher (forgetting the vote and the coordinator), and follows. */
   becomeFollower(term: number, reason: DemotionReason | ResignReason): void;
   becomeCandidate(campaign: Campaign): void;
@@ -97,8 +108,12 @@ export interface NodeTransitions {
   loseCoordinator(): void;
   /** A Bully challenge to the higher IDs went out. */
   startChallenge(challenge: Challenge): void;
+  /** Sends Bully's `Election` to `to` (higher IDs); their answers time the round trip. */
+  sendChallenge(to: readonly NodeId[], cause: ElectionCause, nowMs: number): void;
   /** A higher ID answered or outranked us: wait for its coordinator message until `untilMs`. */
   deferToHigher(untilMs: number): void;
+  /** `id` is alive after all (it answered late, or asked for our vote): challenge it again, do not skip it. */
+  unskip(id: NodeId): void;
   /** The challenge went unanswered: skip those IDs in this election. */
   skipUnanswered(ids: Iterable<NodeId>): void;
   /** No coordinator came in time: the next attempt starts from a fresh view. */

@@ -50,6 +50,21 @@ export function handleVoteRequest(node: RoleContext, request: VoteRequest, nowMs
   const decision = node.decideVote(request, nowMs);
   if (decision.granted && !request.preVote) node.grantVote(request.from, nowMs);
   reply(node, request, decision);
+  if (decision.granted && request.from > node.id) deferToCandidate(node, request.from, nowMs);
+}
+
+/**
+ * Bully: a higher ID that asks for our vote, and gets it, is alive and taking over; its request
+ * says what its answer to a challenge would say, to every voter at once. A lower node stops its
+ * own challenge or campaign and waits for that coordinator, as after an answer. Without this, on
+ * a saturated machine each lower node walked down the IDs above it, challenging, timing out and
+ * campaigning over them while the highest was already asking for votes (issue 22).
+ */
+function deferToCandidate(node: RoleContext, candidate: NodeId, nowMs: number): void {
+  if (node.role === Role.Leader) return;
+  if (node.role === Role.Candidate) node.becomeFollower(node.term, 'lease-expired');
+  node.unskip(candidate);
+  node.deferToHigher(Math.max(node.waitCoordinatorUntilMs, nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs)));
 }
 
 /** Rejects without consulting the rules (the term gate's lease checks). */

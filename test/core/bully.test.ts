@@ -9,18 +9,17 @@ const AFTER_GRACE = BOOT + 1000; // past the boot grace (an answer timeout)
 
 /**
  * Makes `peers` known as in hearPeers, first a timeout before AFTER_GRACE (so the cold start has
- * settled: nobody new joined for a timeout), then again just before it.
+ * settled: nobody new joined for a timeout), then again at AFTER_GRACE, when the node decides.
  */
 function meet(n: Parameters<typeof hearPeers>[0], peers: number[], term = 0): void {
   hearPeers(n, peers, AFTER_GRACE - 1000, term);
-  hearPeers(n, peers, AFTER_GRACE - 50, term);
+  hearPeers(n, peers, AFTER_GRACE, term);
 }
 
 describe('Bully challenge', () => {
   it('the highest eligible node campaigns at once, without challenging anyone', () => {
     const n = node(5);
     meet(n, [1, 2, 3]);
-    n.ready();
     n.tick(AFTER_GRACE);
     const ready = n.ready();
     assert.equal(sent(ready, 'election').length, 0);
@@ -33,7 +32,6 @@ describe('Bully challenge', () => {
   it('a lower node challenges each higher eligible node, and waits when one answers', () => {
     const n = node(3);
     meet(n, [1, 4, 5]);
-    n.ready();
     n.tick(AFTER_GRACE);
     const challenges = sent(n.ready(), 'election');
     assert.deepEqual(challenges.map((c) => c.to), [5, 4]);
@@ -47,8 +45,8 @@ describe('Bully challenge', () => {
     const n = node(1);
     meet(n, [2, 3, 4, 5]); // every voter heard: no cold-start wait
     assert.deepEqual(sent(n.ready(), 'election').map((c) => c.to), [5, 4, 3]);
-    hearPeers(n, [2, 3, 4, 5], AFTER_GRACE + 100);
-    n.tick(AFTER_GRACE + 150); // nobody answered within the answer timeout
+    hearPeers(n, [2, 3, 4, 5], AFTER_GRACE + 150);
+    n.tick(AFTER_GRACE + 200); // nobody answered within the answer timeout
     assert.deepEqual(sent(n.ready(), 'election').map((c) => c.to), [2], 'the next one down');
   });
 

@@ -14,7 +14,7 @@ const TIMEOUT = 1000;
 const AFTER_GRACE = BOOT + 1000;
 
 describe('rates', () => {
-  it('a follower bound to a live coordinator beats slowly, and fast again at once when the promise ends', () => {
+  it('a follower beats slowly, bound to a coordinator or not: when the promise ends it keeps the slow rate', () => {
     const n = node(2);
     n.tick(BOOT);
     assert.deepEqual(sent(n.ready(), 'heartbeat').map((h) => h.message.intervalMs), [MEMBER_BEAT], 'a cold start: membership only, slow');
@@ -24,16 +24,51 @@ describe('rates', () => {
     n.tick(BOOT + 110);
     const beats = sent(n.ready(), 'heartbeat');
     assert.deepEqual(beats.map((h) => h.message.intervalMs), [MEMBER_BEAT], 'a newcomer (n5) is greeted within a heartbeat interval');
-    // Rounds keep the promise; the next beat is one member beat later.
-    for (let t = BOOT + 120; t < BOOT + 1100; t += HEARTBEAT) n.step(leaderRound(5, 1, 2), t);
-    assert.equal(sent(n.ready(), 'heartbeat').length, 0, 'no beat within a member beat');
-    n.tick(BOOT + 1110);
-    assert.equal(sent(n.ready(), 'heartbeat').length, 1);
-    // The coordinator falls silent: when the promise ends the follower beats fast at once.
-    n.tick(BOOT + 1020 + TIMEOUT);
-    const afterLoss = sent(n.ready(), 'heartbeat');
-    assert.deepEqual(afterLoss.map((h) => h.message.intervalMs), [HEARTBEAT]);
-    assert.equal(n.knownLeader(BOOT + 1020 + TIMEOUT), null);
+    // Rounds keep the promise. After the greeting (early), the next beat comes within [½, 1) of a
+    // member beat, which unsynchronizes nodes greeted together; then one every member beat.
+    const beatsAtMs: number[] = [];
+    let t = BOOT + 120;
+    for (; t < BOOT + 3200; t += HEARTBEAT / 10) {
+      if ((t - BOOT) % HEARTBEAT === 20) n.step(leaderRound(5, 1, 2), t);
+      else n.tick(t);
+      for (const h of sent(n.ready(), 'heartbeat')) {
+        assert.equal(h.message.intervalMs, MEMBER_BEAT);
+        beatsAtMs.push(t);
+      }
+    }
+    assert.equal(beatsAtMs.length, 3, `beats at ${beatsAtMs.map((at) => at - BOOT)}`);
+    assert.ok(beatsAtMs[0]! - (BOOT + 110) >= MEMBER_BEAT / 2 && beatsAtMs[0]! - (BOOT + 110) <= MEMBER_BEAT + 10);
+    assert.ok(Math.abs(beatsAtMs[1]! - beatsAtMs[0]! - MEMBER_BEAT) <= 10 && Math.abs(beatsAtMs[2]! - beatsAtMs[1]! - MEMBER_BEAT) <= 10);
+    // The coordinator falls silent: the promise ends, and the next beat is still a member beat
+    // after the last (docs/protocol.md, "Rates": only a coordinator beats fast).
+    const lastRoundMs = BOOT + 3120;
+    const after: Array<{ atMs: number; intervalMs: number; hearsN5: boolean }> = [];
+    for (; t <= lastRoundMs + TIMEOUT; t += HEARTBEAT / 10) {
+      n.tick(t);
+      for (const h of sent(n.ready(), 'heartbeat')) after.push({ atMs: t - BOOT, intervalMs: h.message.intervalMs, hearsN5: h.message.hears.includes(5) });
+    }
+    assert.equal(n.knownLeader(lastRoundMs + TIMEOUT), null);
+    // The regular beat, then one at once because n5 is dead to it (news); both at the slow rate.
+    assert.deepEqual(after, [
+      { atMs: beatsAtMs[2]! - BOOT + MEMBER_BEAT, intervalMs: MEMBER_BEAT, hearsN5: true },
+      { atMs: lastRoundMs - BOOT + TIMEOUT, intervalMs: MEMBER_BEAT, hearsN5: false },
+    ]);
+  });
+
+  it('a candidate beats at the slow rate; the announcement of a coordinator tells its peers it beats fast from then on', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2, 3, 4], BOOT + 50);
+    n.tick(AFTER_GRACE);
+    assert.equal(n.role, 'candidate');
+    const beats = sent(n.ready(), 'heartbeat');
+    assert.ok(beats.every((h) => h.message.intervalMs === MEMBER_BEAT), 'no fast beat for campaigning');
+    n.tick(AFTER_GRACE + 5 * HEARTBEAT);
+    assert.equal(sent(n.ready(), 'heartbeat').length, 0, 'a candidate beats once per member beat');
+    // A peer that hears a coordinator's announcement times it out by the fast rate at once.
+    const peer = node(1);
+    peer.step(heartbeat(5, 0, { intervalMs: MEMBER_BEAT, hears: [1] }), BOOT);
+    peer.step(leaderRound(5, 1, 1), BOOT + 10);
+    assert.deepEqual(peer.peers.aliveIds(BOOT + 10 + TIMEOUT + 1), [], 'dead a timeout after the announcement, not three member beats');
   });
 
   it('a coordinator beats at the fast rate: every beat is a lease round', () => {
@@ -94,6 +129,13 @@ describe('rates', () => {
     assert.equal(n.role, 'candidate');
   });
 
+  it('the highest voter does not wait for lower ones to join', () => {
+    const n = node(5);
+    hearPeers(n, [1, 2], AFTER_GRACE - 10); // a quorum with n5; n3 and n4 not heard yet
+    n.tick(AFTER_GRACE);
+    assert.equal(n.role, 'candidate');
+  });
+
   it('no waiting when every voter is heard', () => {
     const n = node(5);
     hearPeers(n, [1, 2, 3, 4], AFTER_GRACE - 10);
@@ -133,18 +175,22 @@ describe('rates', () => {
     assert.equal(resign!.message.successor, 3, 'n4 was heard 250 ms ago: not fresh enough to be handed the lead');
   });
 
-  it('after a failover only a node that sees no one above it to take over beats fast', () => {
-    const beatAfterLoss = (id: number): number => {
+  it('after a failover no follower beats fast: the highest left campaigns at once, the others defer', () => {
+    const afterLoss = (id: number): { intervalMs: number[]; campaigns: boolean } => {
       const n = node(id);
       hearPeers(n, [1, 2, 3, 4, 5].filter((p) => p !== id), BOOT + 50);
       n.step(leaderRound(5, 1, 1), BOOT + 60);
       hearPeers(n, [1, 2, 3, 4].filter((p) => p !== id), BOOT + 900, 1);
       n.ready();
       n.tick(BOOT + 60 + TIMEOUT); // n5 fell silent: the promise ends
-      return sent(n.ready(), 'heartbeat')[0]?.message.intervalMs ?? 0;
+      const ready = n.ready();
+      return {
+        intervalMs: sent(ready, 'heartbeat').map((h) => h.message.intervalMs),
+        campaigns: ready.events.some((e) => e.type === 'election-started'),
+      };
     };
-    assert.equal(beatAfterLoss(4), HEARTBEAT, 'n4 is the highest left: it may have to take over');
-    assert.equal(beatAfterLoss(2), 0, 'n2 defers to n4 and n3: no faster beat needed, the slow one stands');
+    assert.deepEqual(afterLoss(4), { intervalMs: [], campaigns: true }, 'n4 is the highest left: it campaigns, at the slow rate');
+    assert.deepEqual(afterLoss(2), { intervalMs: [], campaigns: false }, 'n2 defers to n4 and n3');
   });
 
   it('a stall of our own is not counted against our peers', () => {

@@ -1,4 +1,4 @@
-import { RejectReason, type Message, type NodeId, type Vote } from '../messages.ts';
+import { RejectReason, type Message, type NodeId, type Vote, type VoteRequest } from '../messages.ts';
 import { campaignBackoffMs } from '../backoff.ts';
 import { VoteResult, voteResult } from '../quorum.ts';
 import type { RoleContext } from '../role-context.ts';
@@ -20,9 +20,12 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
-    deadlineMs: nowMs + phaseMs(node),
-    resendAtMs: nowMs + node.config.heartbeatMs,
+    phaseStartedAtMs: nowMs,
+    deadlineMs: nowMs + phaseMs(node, nowMs),
+    requestReadBackAtMs: null,
+    resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
+    askedAtMs: new Map(),
     challenged: new Map(),
   });
   if (!preVote) {
@@ -30,12 +33,13 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     return;
   }
   node.emit({ type: 'election-started', term: node.term + 1, preVote: true, cause: node.electionCause });
-  requestVotes(node, 'all');
+  requestVotes(node, 'all', nowMs);
   evaluate(node, nowMs);
 }
 
 export function tickCandidate(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
+  campaign.deadlineMs = Math.max(campaign.deadlineMs, phaseDeadlineMs(node, campaign, nowMs));
   if (nowMs >= campaign.deadlineMs) {
     abandon(node, nowMs);
     return;
@@ -44,12 +48,14 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
   for (const [id, atMs] of campaign.deferred) {
     if (nowMs < atMs) continue;
     campaign.deferred.delete(id);
-    requestVotes(node, id);
+    campaign.askedAtMs.set(id, nowMs);
+    requestVotes(node, id, nowMs);
   }
-  if (nowMs >= campaign.resendAtMs) {
+  const replyQueued = node.readsOwnLoopback && campaign.requestReadBackAtMs === null;
+  if (nowMs >= campaign.resendAtMs && !replyQueued) {
     // Requests or votes lost, or voters not up yet. Every voter answers every copy, so copies
     // every heartbeat to 25 voters, some of them still starting, were most of a cold start's traffic.
-    campaign.resendAtMs = nowMs + node.config.heartbeatMs * 2 ** campaign.sends;
+    campaign.resendAtMs = nowMs + node.replyWaitMs(node.config.heartbeatMs * 2 ** campaign.sends, nowMs);
     const silent = node.config.voters.filter(
       (id) => id !== node.id && !campaign.granted.has(id) && !campaign.rejected.has(id) && !campaign.deferred.has(id),
     );
@@ -57,10 +63,23 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
       campaign.sends++;
       // Only those that have not answered; by one multicast only when they are most of the others,
       // so that the voters that did answer never answer more copies than are needed.
-      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all');
-      else for (const id of silent) requestVotes(node, id);
+      if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all', nowMs);
+      else for (const id of silent) requestVotes(node, id, nowMs);
     }
   }
+}
+
+/**
+ * Our own request of this phase came back through our receive queue: the replies queued behind it
+ * come next. The resends count from now: before, a voter's reply was slow, not lost, and every
+ * voter answers every copy (a 100-node candidate's duplicate replies delayed its real votes).
+ */
+export function readOwnRequestBack(node: RoleContext, request: VoteRequest, nowMs: number): void {
+  const campaign = node.campaign;
+  if (campaign === null || campaign.requestReadBackAtMs !== null) return;
+  if (request.voteTerm !== campaign.voteTerm || request.preVote !== (campaign.phase === 'pre-vote')) return;
+  campaign.requestReadBackAtMs = nowMs;
+  campaign.resendAtMs = Math.max(campaign.resendAtMs, nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs));
 }
 
 export function stepCandidate(node: RoleContext, message: Message, nowMs: number): void {
@@ -77,10 +96,11 @@ export function stepCandidate(node: RoleContext, message: Message, nowMs: number
       followLeader(node, message.from, message.round, message.term, nowMs);
       return;
     case 'answer':
-      // A higher ID a voter preferred is alive and takes over: wait for its coordinator message.
-      if (node.campaign!.challenged.has(message.from)) {
+      // A higher ID a voter preferred, or one we skipped because it answered too late, is alive
+      // and takes over: wait for its coordinator message.
+      if (node.campaign!.challenged.has(message.from) || node.campaign!.skip.includes(message.from)) {
         node.becomeFollower(node.term, 'lease-expired');
-        node.deferToHigher(nowMs + node.config.timeoutMs);
+        node.deferToHigher(nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs));
       }
       return;
     default:
@@ -92,6 +112,11 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
   const campaign = node.campaign!;
   if (vote.voteTerm !== campaign.voteTerm || vote.preVote !== (campaign.phase === 'pre-vote')) return;
   const voter = vote.from;
+  const askedAtMs = campaign.askedAtMs.get(voter);
+  if (askedAtMs !== undefined) {
+    node.noteRoundTrip(askedAtMs, nowMs);
+    campaign.askedAtMs.delete(voter);
+  }
   // The latest answer of a voter stands.
   campaign.granted.delete(voter);
   campaign.rejected.delete(voter);
@@ -115,9 +140,8 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
 function challengePreferred(node: RoleContext, preferred: NodeId, nowMs: number): void {
   const campaign = node.campaign!;
   if (campaign.challenged.has(preferred) || preferred === node.id) return;
-  campaign.challenged.set(preferred, nowMs + node.config.answerTimeoutMs);
-  node.send(preferred, { type: 'election', cause: campaign.cause });
-  node.emit({ type: 'challenge-sent', to: [preferred] });
+  campaign.challenged.set(preferred, { sentAtMs: nowMs, dueMs: nowMs + node.replyWaitMs(node.config.answerTimeoutMs, nowMs) });
+  node.sendChallenge([preferred], campaign.cause, nowMs);
 }
 
 /**
@@ -127,7 +151,7 @@ function challengePreferred(node: RoleContext, preferred: NodeId, nowMs: number)
 function skipSilentPreferred(node: RoleContext, nowMs: number): boolean {
   const campaign = node.campaign!;
   const silent: NodeId[] = [];
-  for (const [id, dueMs] of campaign.challenged) {
+  for (const [id, { dueMs }] of campaign.challenged) {
     if (nowMs < dueMs || campaign.skip.includes(id)) continue;
     silent.push(id);
   }
@@ -156,12 +180,15 @@ function startRealVote(node: RoleContext, nowMs: number): void {
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
-    deadlineMs: nowMs + phaseMs(node),
-    resendAtMs: nowMs + node.config.heartbeatMs,
+    phaseStartedAtMs: nowMs,
+    deadlineMs: nowMs + phaseMs(node, nowMs),
+    requestReadBackAtMs: null,
+    resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
+    askedAtMs: new Map(),
   } satisfies Partial<Campaign>);
   node.emit({ type: 'election-started', term: campaign.voteTerm, preVote: false, cause: campaign.cause });
-  requestVotes(node, 'all');
+  requestVotes(node, 'all', nowMs);
   evaluate(node, nowMs);
 }
 
@@ -169,16 +196,17 @@ function startRealVote(node: RoleContext, nowMs: number): void {
 function abandon(node: RoleContext, nowMs: number): void {
   const campaign = node.campaign!;
   const outranked = [...campaign.rejected.values()].includes(RejectReason.HigherNode);
-  const pending = [...campaign.challenged].filter(([id, dueMs]) => nowMs < dueMs && !campaign.skip.includes(id));
+  const pending = [...campaign.challenged].filter(([id, { dueMs }]) => nowMs < dueMs && !campaign.skip.includes(id));
   node.becomeFollower(node.term, 'lease-expired');
   if (pending.length > 0) {
     // The preferred IDs were asked and may still answer: resolve it as a follower's challenge.
     node.startChallenge({
-      deadlineMs: Math.max(...pending.map(([, dueMs]) => dueMs)),
+      sentAtMs: Math.min(...pending.map(([, { sentAtMs }]) => sentAtMs)),
+      deadlineMs: Math.max(...pending.map(([, { dueMs }]) => dueMs)),
       challenged: new Set(pending.map(([id]) => id)),
       answered: new Set(),
     });
-  } else if (outranked) node.deferToHigher(nowMs + node.config.timeoutMs);
+  } else if (outranked) node.deferToHigher(nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs));
   else {
     // Random back-off separates the rare equal-rank collisions (a split real vote); growing with
     // each failure in a row, it keeps a node refused for a reason it cannot see (voters bound to a
@@ -188,14 +216,42 @@ function abandon(node: RoleContext, nowMs: number): void {
   }
 }
 
-function requestVotes(node: RoleContext, to: NodeId | 'all'): void {
-  const { phase, voteTerm, skip, resignedTerm, cause } = node.campaign!;
+/** Asks `to` for its vote; a request to everyone at `nowMs` starts the round trip of each voter not yet asked. */
+function requestVotes(node: RoleContext, to: NodeId | 'all', nowMs: number): void {
+  const campaign = node.campaign!;
+  const { phase, voteTerm, skip, resignedTerm, cause } = campaign;
   const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, cause } as const;
-  if (to === 'all') node.broadcast(body);
-  else node.send(to, body);
+  if (to !== 'all') {
+    node.send(to, body);
+    return;
+  }
+  node.broadcast(body);
+  for (const id of node.config.voters) {
+    if (id !== node.id && !campaign.askedAtMs.has(id) && !campaign.granted.has(id) && !campaign.rejected.has(id)) campaign.askedAtMs.set(id, nowMs);
+  }
 }
 
-/** A phase lasts long enough for every lease promise given before it to run out. */
-function phaseMs(node: RoleContext): number {
-  return node.config.timeoutMs + node.config.answerTimeoutMs;
+/**
+ * When a phase ends: its length (phaseMs, stretched by the round trips measured meanwhile) from
+ * its start; and where our own multicast comes back, not before that length after we read our
+ * request back, since the replies wait behind it in our queue (at most two timeouts more).
+ */
+function phaseDeadlineMs(node: RoleContext, campaign: Campaign, nowMs: number): number {
+  const start = campaign.phaseStartedAtMs;
+  const stretched = start + phaseMs(node, nowMs);
+  if (!node.readsOwnLoopback) return stretched;
+  const baseMs = node.config.timeoutMs + node.config.answerTimeoutMs;
+  const readBackMs = campaign.requestReadBackAtMs ?? nowMs;
+  return Math.max(stretched, Math.min(readBackMs + phaseMs(node, nowMs), start + baseMs + OWN_QUEUE_WAIT_TIMEOUTS_MAX * node.config.timeoutMs));
+}
+
+/** A phase waits for its own request to come back through our queue at most this many timeouts more. */
+const OWN_QUEUE_WAIT_TIMEOUTS_MAX = 2;
+
+/**
+ * A phase lasts long enough for every lease promise given before it to run out, and for the
+ * replies of a loaded machine to come.
+ */
+function phaseMs(node: RoleContext, nowMs: number): number {
+  return node.replyWaitMs(node.config.timeoutMs + node.config.answerTimeoutMs, nowMs);
 }

@@ -72,16 +72,16 @@ export function maybeCampaign(node: RoleContext, nowMs: number): void {
   // 300 challenges and as many answers at once. Those that do not answer are skipped next time.
   const challenged = higher.slice(0, MAX_CHALLENGED);
   node.startChallenge({
-    deadlineMs: nowMs + node.config.answerTimeoutMs,
+    sentAtMs: nowMs,
+    deadlineMs: nowMs + node.replyWaitMs(node.config.answerTimeoutMs, nowMs),
     challenged: new Set(challenged),
     answered: new Set(),
   });
-  for (const id of challenged) node.send(id, { type: 'election', cause: node.electionCause });
-  node.emit({ type: 'challenge-sent', to: challenged });
+  node.sendChallenge(challenged, node.electionCause, nowMs);
 }
 
 function resolveChallenge(node: RoleContext, nowMs: number): void {
   const { challenged, answered } = node.challenge!;
-  if (answered.size > 0) node.deferToHigher(nowMs + node.config.timeoutMs);
+  if (answered.size > 0) node.deferToHigher(nowMs + node.replyWaitMs(node.config.timeoutMs, nowMs));
   else node.skipUnanswered(challenged);
 }

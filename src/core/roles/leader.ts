@@ -23,7 +23,7 @@ export function tickLeader(node: RoleContext, nowMs: number): void {
   const expired =
     leadership.leaseUntilMs > 0
       ? nowMs >= leadership.leaseUntilMs
-      : nowMs >= leadership.electedAtMs + node.config.timeoutMs;
+      : nowMs >= node.firstAcksDueMs(leadership, nowMs);
   if (expired) {
     // Check-quorum: no majority acknowledged a round within the lease.
     node.becomeFollower(node.term, 'lease-expired');
@@ -38,6 +38,7 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
   const leadership = node.leadership!;
   const round = leadership.rounds.get(message.round);
   if (round === undefined) return;
+  if (!round.acks.has(message.from)) node.noteRoundTrip(round.sentAtMs, nowMs);
   round.acks.add(message.from);
   leadership.ackedRoundSentMs.set(message.from, Math.max(leadership.ackedRoundSentMs.get(message.from) ?? 0, round.sentAtMs));
   extendLease(node, round);

@@ -16,13 +16,27 @@ export interface Campaign {
   rejected: Map<NodeId, RejectReason>;
   /** Voters bound by a lease or quarantine, and when to ask them again. */
   deferred: Map<NodeId, number>;
+  /** When this phase began; its deadline moves on if the round trips measured meanwhile need more (phaseMs). */
+  phaseStartedAtMs: number;
   deadlineMs: number;
+  /**
+   * When this phase's own request came back to us through our receive queue (multicast loopback),
+   * or null: the replies wait in that queue behind it, so nothing is resent and the phase does
+   * not end before it is read (docs/protocol.md, "Under load").
+   */
+  requestReadBackAtMs: number | null;
   resendAtMs: number;
   /** Requests to everyone sent in this phase; each resend waits twice as long as the last. */
   sends: number;
   /**
-   * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
-   * challenged Bully-style, and when their answer is due: one that does not answer is skipped.
+   * When each voter not yet heard in this phase was first asked (or re-asked after deferring):
+   * its vote is a sample of the round trip (replyWaitMs), taken once.
    */
-  challenged: Map<NodeId, number>;
+  askedAtMs: Map<NodeId, number>;
+  /**
+   * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
+   * challenged Bully-style: when each challenge left and when its answer is due. One that does not
+   * answer is skipped.
+   */
+  challenged: Map<NodeId, { sentAtMs: number; dueMs: number }>;
 }
