@@ -77,9 +77,11 @@ describe('peer directories in the simulator', () => {
     console.log(describeStorm('before 4c64491', old));
     // With multicast and no seeds every peer is first heard over the group, and is on it for good.
     assert.equal(now.worst, 0, 'no unicast copies at all');
-    assert.ok(old.mean >= 100, `the old policy copies under loss: mean ${old.mean.toFixed(0)} per host per 10 s`);
-    assert.ok(old.sendErrors >= 3 * now.sendErrors, `and the copies congest the backlog: ${old.sendErrors} ENOBUFS against ${now.sendErrors}`);
-    assert.ok(old.datagrams > 1.1 * now.datagrams, `${old.datagrams} datagrams against ${now.datagrams}`);
+    // With every node beating fast while leaderless (before the rates of issue 22) the old policy
+    // copied a mean of 323 per host per 10 s here, with 12 times the ENOBUFS; now that only the
+    // coordinator beats fast there is less to copy, but loss still makes copies under it.
+    assert.ok(old.worst > 0, `the old policy copies under loss: worst ${old.worst} per host per 10 s`);
+    assert.ok(old.datagrams >= now.datagrams, `${old.datagrams} datagrams against ${now.datagrams}`);
   });
 
   it('a peer on another subnet, without multicast, is found through the seeds and elected', () => {
