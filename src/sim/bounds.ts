@@ -33,12 +33,14 @@ export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'an
 
 /**
  * How long a node may take to find every peer in `layout`: nothing on one multicast group (the
- * plain transport is one too); through seeds and gossip, a gossip interval until a seed tells
- * where the others are, then probes, at most MAX_PROBES_PER_INTERVAL a probe interval.
+ * plain transport is one too); through seeds and gossip, until a seed's heartbeat tells where
+ * the others are (gossip rides on heartbeats: at most every GOSSIP_INTERVAL_MS, and a node
+ * before any coordinator beats only every `memberBeatMs`), then probes, at most
+ * MAX_PROBES_PER_INTERVAL a probe interval.
  */
-export function discoveryMs(layout: NetworkLayout | null, voters: number): number {
+export function discoveryMs(layout: NetworkLayout | null, voters: number, memberBeatMs: number): number {
   if (layout === null || layout.kind === 'one-group') return 0;
-  return GOSSIP_INTERVAL_MS + PROBE_INTERVAL_MS * Math.ceil((voters - 1) / MAX_PROBES_PER_INTERVAL);
+  return Math.max(GOSSIP_INTERVAL_MS, memberBeatMs) + PROBE_INTERVAL_MS * Math.ceil((voters - 1) / MAX_PROBES_PER_INTERVAL);
 }
 
 /**

@@ -176,7 +176,7 @@ export function runSimulation(options: RunOptions): RunResult {
   });
   const { config } = sim;
   sim.safety.strict = options.strict === true;
-  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length));
+  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))));
   if (options.watch !== undefined) sim.watch(options.watch);
 
   // Phase 1: staggered boots, then faults until calmFromMs.
@@ -309,7 +309,7 @@ function runBootStorm(options: RunOptions): RunResult {
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
   sim.note(`calm: the last of ${size} processes listens`);
-  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length));
+  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))));
   // The CPU is not calm when the last process listens: the general bound, not the cold start's.
   const phases = new PhaseWatch(sim, true, timers);
   const liveness = phases.begin(Cause.BootStorm, calmFromMs, new Set(voters), 'boot storm');
