@@ -73,7 +73,7 @@ export function boundTimers(configs: readonly ElectionConfig[], discovery = 0): 
  * may run slow).
  */
 export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
-  const { timeoutMs: T, heartbeatMs: H, answerTimeoutMs: A, dampingMs: D } = t;
+  const { timeoutMs: T, heartbeatMs: H, answerTimeoutMs: A, dampingMs: D, memberBeatMs: M } = t;
   const S = silenceLimitMs(t.timeoutMs, t.memberBeatMs);
   /** A named successor's real vote, the Coordinator and its acknowledgements; one resend. */
   const handover = A + 2 * H + ELECTION_HOPS * HOP_MS;
@@ -86,7 +86,9 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       break;
     case Cause.ColdStart:
       // Finding the peers, the cold-start wait (a timeout after the last newcomer), a phantom's challenge, a resend.
-      waitMs = t.discoveryMs + T + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
+      // Only a coordinator beats fast, and early beats are at most two between regular ones: the
+      // news that the highest can lead and hears the others may wait a member beat (M).
+      waitMs = t.discoveryMs + T + M + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
       break;
     case Cause.CrashFailover:
       // The promises run out (the dead coordinator beat fast: it is dead then too), a challenge of it, the election.
@@ -101,7 +103,8 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       break;
     case Cause.Preemption:
       // Quarantine (a restart) and damping run together, once the peers are found again; the news, then one handover.
-      waitMs = t.discoveryMs + Math.max(D, T) + 2 * H + handover;
+      // The news that it can lead again may wait a member beat (early beats spent on greetings).
+      waitMs = t.discoveryMs + Math.max(D, T) + M + 2 * H + handover;
       break;
     case Cause.Rejoin:
       // Found again (beyond one group), the coordinator sends a lease round on hearing a newcomer; boot grace, a resend.
