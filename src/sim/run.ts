@@ -2,7 +2,7 @@ import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type El
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
 import { drawActs, performAct, type ActState } from './acts.ts';
-import { boundTimers, Cause, convergenceBoundMs, discoveryMs } from './bounds.ts';
+import { boundTimers, Cause, convergenceBoundMs, discoveryMs, HOP_MS } from './bounds.ts';
 import { Check, type Violation } from './checkers.ts';
 import { hasConnectedQuorum } from './connectivity.ts';
 import { MAX_SAVE_DELAY_MS } from './disk.ts';
@@ -258,8 +258,14 @@ export function runSimulation(options: RunOptions): RunResult {
   // model, restarted processes first spend their start-up CPU (at once, without one).
   const liveFromMs = waitForProcesses(sim, [...connected], calmFromMs + CALM_START_MAX_MS);
   if (liveFromMs > calmFromMs) sim.note(`every process listens, ${(liveFromMs - calmFromMs).toFixed(0)} ms after the calm`);
+  // A node kept down may have been heard just before it went: preemption trusts a higher node
+  // heard within two heartbeats, so its last words can still move leadership that long into the
+  // calm (seed 9002439: the coordinator handed over to it 104 ms after the calm).
+  const lastWordsMs = keptDown.size > 0 ? calmFromMs + 2 * timers.heartbeatMs + HOP_MS : calmFromMs;
+  const phaseFromMs = Math.max(liveFromMs, lastWordsMs);
+  if (sim.nowMs < phaseFromMs) sim.scheduler.runUntil(phaseFromMs);
   const phases = new PhaseWatch(sim, config.preempt, timers);
-  phases.begin(firstCause, liveFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
+  phases.begin(firstCause, phaseFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
   // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
   const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [], random: null };
   const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)) };

@@ -38,6 +38,7 @@ const ACT_SEEDS = [
 const SIMULATOR_SEEDS = [
   { seed: 3001595, what: 'a torn save begun before calm failed after it, and nobody restarted the node' },
   { seed: 3003422, what: 'the same, on a 5-node cluster with sparse IDs' },
+  { seed: 9002439, what: 'L2 blamed the calm for a handover to a node kept down, heard 104 ms before the calm (preemption trusts evidence two heartbeats old)' },
   {
     seed: 1849008495,
     what: "S3 took a candidate's resend for term 4, sent in the same Ready as its vote for another's term 5, for a claim not on the disk (the disk held term 5)",
