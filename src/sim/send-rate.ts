@@ -8,7 +8,8 @@ export const SEND_WINDOW_MS = 10_000;
  * settled rate (`settledSendsPerSecond`): issue 22's goal, 3 ×. Why 3 is enough for a node doing
  * its job: a settled node sends at most 1000/heartbeatMs datagrams a second for the election (a
  * coordinator's rounds, or a follower's acknowledgements; a follower that loses its coordinator
- * beats at that same rate instead) plus 1000/memberBeatMs membership beats. A whole election in the
+ * stops acknowledging and beats at the slow rate, as only a coordinator beats fast) plus
+ * 1000/memberBeatMs membership beats. A whole election in the
  * window adds at most 3 challenges and vote requests to every other voter, repeated with doubling
  * gaps (docs/protocol.md, "Rates"): fewer than 2 × 99 at 100 voters, under one settled rate over
  * 10 s (110 at the defaults). A second multiple is slack for a greeting per restarted peer.
