@@ -133,9 +133,13 @@ export class PeerTable implements PeerView {
     } else if (peer.bootId !== message.bootId) {
       Object.assign(peer, this.newPeer(message, nowMs));
       change = 'restarted';
+    } else if (peer.left) {
+      // A process says Leave last: anything of the same boot after it was sent before it and
+      // reordered. It revived the peer, and a new coordinator handed over to the node that had
+      // just left (seed 13004415). A restart comes with a new boot ID.
+      return null;
     } else if (!this.isAlive(peer, nowMs)) {
       peer.aliveSinceMs = nowMs;
-      peer.left = false;
       peer.arrivals = new ArrivalWindow(peer.beatIntervalMs);
       change = 'joined';
     }

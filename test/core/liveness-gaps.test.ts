@@ -221,3 +221,20 @@ describe('liveness gaps (issue 22)', () => {
     assert.equal(started?.type === 'election-started' && started.cause, 'failover');
   });
 });
+
+describe('a peer that left', () => {
+  it('stays left when a datagram it sent before its Leave arrives after it (reordered)', () => {
+    // Seed 13004415: the coordinator's last round came after its Leave, revived it, and the new
+    // coordinator handed over to the node that had just left.
+    const n = node(7, { size: 8 });
+    hearPeers(n, [1, 2, 3, 4, 5, 6, 8], BOOT + 300, 1);
+    n.step(leaderRound(8, 1, 322, [1, 2, 3, 4, 5, 6, 7]), BOOT + 400);
+    n.step(msg(8, 1, { type: 'leave' }), BOOT + 401);
+    n.ready();
+    n.step(leaderRound(8, 1, 321, [1, 2, 3, 4, 5, 6, 7]), BOOT + 402);
+    const peer = n.status(BOOT + 403).peers.find((p) => p.id === 8)!;
+    assert.equal(peer.state, 'left');
+    assert.ok(!n.higherEligible(BOOT + 403, 7).includes(8), 'not a successor to hand over to');
+    assert.equal(n.ready().events.filter((e) => e.type === 'peer' && e.peer === 8 && e.change === 'joined').length, 0);
+  });
+});

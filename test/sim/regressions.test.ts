@@ -32,6 +32,7 @@ const ACT_SEEDS = [
     what: 'a coordinator asked to resign with dampingMs 0 campaigned at once against the successor it named and deposed it; a timeout lost (handover bound)',
   },
   { seed: 344, what: 'the same race with preemption on: the resigner and its successor split the vote of one term (resign-retake bound)' },
+  { seed: 13004415, what: "a stopping coordinator's last round arrived after its Leave and revived it; the new coordinator handed over to it (L2)" },
 ];
 
 /** Seeds that found a bug of the simulator itself; replayed with every fault. */
