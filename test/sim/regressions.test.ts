@@ -89,3 +89,13 @@ describe('simulator regressions', () => {
     });
   }
 });
+
+describe('simulator findings still open', () => {
+  it(
+    'seed 15006591: a follower on a saturated core acknowledges its coordinator\'s queued rounds after that coordinator became a candidate; L1 takes the stale names for agreement and L2 then blames the calm',
+    { todo: 'issue 22, "stale queued rounds renew a promise" (npm run sim -- --seed 15006591 --runs 1 --trace)' },
+    () => {
+      assert.deepEqual(runSimulation({ seed: 15006591 }).violations, []);
+    },
+  );
+});
