@@ -18,6 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { NetnsLab } from '../src/lab/netns-lab.ts';
+import { snmpUdpCounter } from '../src/net/kernel-udp-errors.ts';
 
 const WINDOW_MS = 10_000;
 const SETTLE_LIMIT_MS = 120_000;
@@ -31,10 +32,8 @@ interface Udp {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function udp(lab: NetnsLab, ns: string): Udp {
-  const lines = lab.exec(ns, ['cat', '/proc/net/snmp']).split('\n').filter((line) => line.startsWith('Udp:'));
-  const names = lines[0]!.split(/\s+/);
-  const values = lines[1]!.split(/\s+/).map(Number);
-  const field = (name: string): number => values[names.indexOf(name)] ?? 0;
+  const text = lab.exec(ns, ['cat', '/proc/net/snmp']);
+  const field = (name: string): number => snmpUdpCounter(text, name) ?? 0;
   return { out: field('OutDatagrams'), sndbuf: field('SndbufErrors'), rcvbuf: field('RcvbufErrors') };
 }
 
@@ -108,26 +107,38 @@ async function run(nodes: number, holdS: number, lossPercent: number, flags: str
   }
 }
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '50' },
-    'hold-s': { type: 'string', default: '60' },
-    runs: { type: 'string', default: '1' },
-    loss: { type: 'string', default: '0' },
-    busy: { type: 'boolean', default: false },
-  },
-  allowPositionals: true,
-});
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        nodes: { type: 'string', default: '50' },
+        'hold-s': { type: 'string', default: '60' },
+        runs: { type: 'string', default: '1' },
+        loss: { type: 'string', default: '0' },
+        busy: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`bench:storm: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+const values = parse();
+/** A whole-number option within [min, max], or exit 2 naming it. */
+function wholeNumber(name: 'nodes' | 'runs' | 'hold-s' | 'loss', min: number, max: number): number {
+  const value = Number(values[name]);
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  console.error(`bench:storm: --${name} takes a whole number from ${min} to ${max}, got "${values[name]}"`);
+  process.exit(2);
+}
+const nodes = wholeNumber('nodes', 2, 60);
+const runs = wholeNumber('runs', 1, 100);
+const holdS = wholeNumber('hold-s', 1, 3600);
+const lossPercent = wholeNumber('loss', 0, 99);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 if (process.getuid?.() !== 0) {
   console.error('bench:storm needs root (network namespaces)');
   process.exit(1);
-}
-const nodes = Number(values.nodes);
-const runs = Number(values.runs);
-if (!Number.isInteger(nodes) || nodes < 2 || nodes > 60) {
-  console.error(`bench:storm: --nodes takes 2 to 60, got "${values.nodes}"`);
-  process.exit(2);
 }
 /** A busy loop on one core, for as long as the runs take (and killed by its PID at the end). */
 let busy: ChildProcess | null = null;
@@ -137,14 +148,14 @@ if (values.busy) {
 }
 const results: RunResult[] = [];
 try {
-  for (let i = 0; i < runs; i++) results.push(await run(nodes, Number(values['hold-s']), Number(values.loss), []));
+  for (let i = 0; i < runs; i++) results.push(await run(nodes, holdS, lossPercent, []));
 } finally {
   busy?.kill('SIGKILL');
 }
 const agreed = results.filter((r) => r.agreedAfterMs !== null && r.disagreements === 0);
 const times = agreed.map((r) => ((r.agreedAfterMs ?? 0) / 1000).toFixed(1)).join(', ');
 console.log(
-  `summary: ${nodes} nodes${Number(values.loss) > 0 ? `, ${values.loss} % loss` : ''}${values.busy ? ', one core busy' : ''}: ` +
+  `summary: ${nodes} nodes${lossPercent > 0 ? `, ${lossPercent} % loss` : ''}${values.busy ? ', one core busy' : ''}: ` +
     `${agreed.length} of ${runs} runs agreed on n${nodes} and stayed agreed (after ${times || '-'} s); ` +
     `worst window ${Math.max(...results.map((r) => r.worstMultiple)).toFixed(1)}× the settled rate; ` +
     `SndbufErrors after settling ${results.map((r) => r.sndbufAfterSettling).join(', ')}`,

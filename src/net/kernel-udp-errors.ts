@@ -22,19 +22,19 @@ export interface KernelUdpErrors {
 /** Reads the counters; null where the kernel does not offer them (not Linux, or no /proc). */
 export type KernelUdpReader = () => KernelUdpErrors | null;
 
-/** Parses /proc/net/snmp's two `Udp:` lines (names, then values). */
-export function parseSnmpUdp(text: string): KernelUdpErrors | null {
+/** One counter of /proc/net/snmp's two `Udp:` lines (names, then values); null if absent. */
+export function snmpUdpCounter(text: string, name: string): number | null {
   const lines = text.split('\n').filter((line) => line.startsWith('Udp:'));
   if (lines.length < 2) return null;
-  const names = lines[0]!.trim().split(/\s+/);
-  const values = lines[1]!.trim().split(/\s+/);
-  const field = (name: string): number | null => {
-    const index = names.indexOf(name);
-    const value = index < 0 ? NaN : Number(values[index]);
-    return Number.isFinite(value) ? value : null;
-  };
-  const sndbufErrors = field('SndbufErrors');
-  const rcvbufErrors = field('RcvbufErrors');
+  const index = lines[0]!.trim().split(/\s+/).indexOf(name);
+  const value = index < 0 ? NaN : Number(lines[1]!.trim().split(/\s+/)[index]);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** The two error counters of /proc/net/snmp; null where the kernel lacks either. */
+export function parseSnmpUdp(text: string): KernelUdpErrors | null {
+  const sndbufErrors = snmpUdpCounter(text, 'SndbufErrors');
+  const rcvbufErrors = snmpUdpCounter(text, 'RcvbufErrors');
   return sndbufErrors === null || rcvbufErrors === null ? null : { sndbufErrors, rcvbufErrors };
 }
 

@@ -5,6 +5,7 @@ import { systemClock } from '../contract/system-clock.ts';
 import type { Transport } from '../contract/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
 import type { PeerDirectory } from './peer-directory.ts';
+import { destinations } from './routes.ts';
 import { SendCongestion } from './send-congestion.ts';
 import type { Route } from '../contract/status.ts';
 
@@ -162,16 +163,11 @@ export class UdpTransport implements Transport {
 
   send(to: NodeId | 'all', bytes: Uint8Array): void {
     if (this.closed || this.paused) return;
-    if (to === 'all') {
-      if (this.multicast !== null) this.sendTo(bytes, this.group, this.port);
-      const nowMs = systemClock.nowMs();
-      for (const target of this.directory.targets(nowMs, { optional: !this.congestion.congested(nowMs) })) this.sendTo(bytes, target.address, target.port);
-      return;
+    const nowMs = systemClock.nowMs();
+    for (const destination of destinations(this.directory, to, { multicast: this.multicast !== null, nowMs, congested: this.congestion.congested(nowMs) })) {
+      if (destination.kind === 'group') this.sendTo(bytes, this.group, this.port);
+      else this.sendTo(bytes, destination.endpoint.address, destination.endpoint.port);
     }
-    // A peer whose port is not known yet is reached through the group; the envelope names it.
-    const target = this.directory.endpointOf(to);
-    if (target !== null) this.sendTo(bytes, target.address, target.port);
-    else if (this.multicast !== null) this.sendTo(bytes, this.group, this.port);
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,15 @@
 /**
- * A simulated host's transport, routing exactly as the real one (src/net/udp-transport.ts): a
- * message to everyone is one multicast (unless multicast is off) plus the unicast copies the
- * peer directory chooses, and a direct message goes to the endpoint the directory knows for its
- * addressee, or to the group while it knows none. Sends the backlog refuses (ENOBUFS) feed the
+ * A simulated host's transport, routing by the real one's rule (src/net/routes.ts): a message to
+ * everyone is one multicast (unless multicast is off) plus the unicast copies the peer directory
+ * chooses, and a direct message goes to the endpoint the directory knows for its addressee, or
+ * to the group while it knows none. Sends the backlog refuses (ENOBUFS) feed the
  * same back-off a real node has (src/net/send-congestion.ts): while it holds, probes and
  * one-way repairs wait.
  */
 import type { NodeId } from '../core/index.ts';
 import type { Transport } from '../contract/ports.ts';
 import type { Endpoint, PeerDirectory } from '../net/peer-directory.ts';
+import { destinations } from '../net/routes.ts';
 import { SendCongestion } from '../net/send-congestion.ts';
 import type { SimNetwork } from './network.ts';
 
@@ -33,22 +34,17 @@ export class SimTransport implements Transport {
 
   send(to: NodeId | 'all', bytes: Uint8Array): void {
     const { directory, multicast, nowMs, onCopy } = this.options;
-    if (to === 'all') {
-      // Read before this message's own sends: the real transport learns of a failure only
-      // after the send returns (a callback, or the kernel's counter a second later).
-      const now = nowMs();
-      const optional = !this.congestion.congested(now);
-      if (multicast) this.toGroup(bytes);
-      for (const target of directory.targets(now, { optional })) {
-        onCopy?.(target);
-        this.toEndpoint(target, bytes);
+    // Congestion is read before this message's own sends: the real transport learns of a failure
+    // only after the send returns (a callback, or the kernel's counter a second later).
+    const now = nowMs();
+    for (const destination of destinations(directory, to, { multicast, nowMs: now, congested: this.congestion.congested(now) })) {
+      if (destination.kind === 'group') {
+        this.toGroup(bytes);
+        continue;
       }
-      return;
+      if (destination.kind === 'copy') onCopy?.(destination.endpoint);
+      this.toEndpoint(destination.endpoint, bytes);
     }
-    // A peer whose port is not known yet is reached through the group; the envelope names it.
-    const target = directory.endpointOf(to);
-    if (target !== null) this.toEndpoint(target, bytes);
-    else if (multicast) this.toGroup(bytes);
   }
 
   private toGroup(bytes: Uint8Array): void {
