@@ -43,6 +43,11 @@ export interface Header {
   term: number;
   /** Addressee; 0 = every node. */
   to: NodeId;
+  /**
+   * The sender's clock when its core made the message, whole ms; 0 or absent: not stamped (a
+   * message made outside a core). Only compared with the same boot's other stamps (./transit.ts).
+   */
+  sentAtMs?: number;
 }
 
 export interface Heartbeat extends Header {

@@ -106,6 +106,8 @@ export class ElectionNode implements RoleContext {
   #role: Role = Role.Follower;
   #leader: NodeId | null = null;
   #promiseUntilMs = 0;
+  /** The coordinator is known until then: a promise kept alive by rounds read behind a stall of ours is not. */
+  #namedUntilMs = 0;
   #promisedLeader: NodeId | null = null;
   #promisedTerm = 0;
   #releasedTerm = 0;
@@ -203,6 +205,7 @@ export class ElectionNode implements RoleContext {
   get role(): Role { return this.#role; }
   get leader(): NodeId | null { return this.#leader; }
   get promiseUntilMs(): number { return this.#promiseUntilMs; }
+  get namedUntilMs(): number { return this.#namedUntilMs; }
   get promisedLeader(): NodeId | null { return this.#promisedLeader; }
   get promisedTerm(): number { return this.#promisedTerm; }
   get releasedTerm(): number { return this.#releasedTerm; }
@@ -293,12 +296,13 @@ export class ElectionNode implements RoleContext {
   /** The coordinator this node knows to hold a valid lease, or null. Never a stale ID. */
   knownLeader(nowMs: number): NodeId | null {
     if (this.#role === Role.Leader) return this.hasLease(nowMs) ? this.id : null;
-    return this.#leader !== null && nowMs < this.#promiseUntilMs ? this.#leader : null;
+    return this.#leader !== null && nowMs < this.#namedUntilMs ? this.#leader : null;
   }
 
   holdsPromise(nowMs: number): boolean {
     return nowMs < this.#promiseUntilMs;
   }
+
 
   /**
    * Whether `message` keeps to the term bound (./terms.ts); one that does not is dropped before
@@ -548,9 +552,11 @@ export class ElectionNode implements RoleContext {
     this.#waitCoordinatorUntilMs = Math.max(this.#waitCoordinatorUntilMs, nowMs + this.config.timeoutMs);
   }
 
-  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number): void {
+  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number, namedUntilMs: number): void {
+    const same = this.#leader === leader && this.#promisedTerm === term;
     this.#leader = leader;
-    this.#promiseUntilMs = promiseUntilMs;
+    this.#promiseUntilMs = Math.max(same ? this.#promiseUntilMs : 0, promiseUntilMs);
+    this.#namedUntilMs = Math.max(same ? this.#namedUntilMs : 0, Math.min(namedUntilMs, this.#promiseUntilMs));
     this.#promisedLeader = leader;
     this.#promisedTerm = term;
     this.#challenge = null;
@@ -563,6 +569,10 @@ export class ElectionNode implements RoleContext {
     // resignation says otherwise. Set only on losing the coordinator, it stuck when a higher term
     // forgot the coordinator before its promise ran out (slow beats, cold-start settling).
     this.#electionCause = ElectionCause.Failover;
+  }
+
+  keepPromise(promiseUntilMs: number): void {
+    this.#promiseUntilMs = Math.max(this.#promiseUntilMs, promiseUntilMs);
   }
 
   witnessElection(election: ElectionWon): void {
@@ -681,6 +691,7 @@ export class ElectionNode implements RoleContext {
     message.bootId = this.bootId;
     message.term = this.term;
     message.to = to;
+    message.sentAtMs = Math.max(0, Math.floor(this.#nowMs));
     return message;
   }
 

@@ -1,6 +1,7 @@
 import { silenceLimitMs } from './config.ts';
 import { ArrivalWindow } from './detector.ts';
 import type { Message, NodeId, Role } from './messages.ts';
+import { TransitFloor } from './transit.ts';
 
 export const PeerState = { Alive: 'alive', Suspect: 'suspect', Dead: 'dead', Left: 'left' } as const;
 export type PeerState = (typeof PeerState)[keyof typeof PeerState];
@@ -30,6 +31,10 @@ export interface Peer {
   beatIntervalMs: number;
   left: boolean;
   arrivals: ArrivalWindow;
+  /** How late its messages are read, against the quickest lately (./transit.ts). */
+  transit: TransitFloor;
+  /** How late its last message was read, beyond the quickest lately; 0 when it was not stamped. */
+  lateMs: number;
   /** State as of the last refresh, to report transitions once. */
   state: PeerState;
 }
@@ -42,6 +47,7 @@ export interface PeerTableOptions {
   /** The slowest rate a peer may announce: it is in config_id, so every voter has the same. */
   memberBeatMs: number;
   suspectPhi: number;
+  maxClockDriftPpm: number;
 }
 
 /** The peer table as the roles and the status read it. */
@@ -144,6 +150,7 @@ export class PeerTable implements PeerView {
       change = 'joined';
     }
     peer.lastHeardMs = nowMs;
+    peer.lateMs = peer.transit.record(message.sentAtMs ?? 0, nowMs);
     peer.knownAliveAtMs = Math.max(peer.knownAliveAtMs, sentByMs);
     peer.excusedMs = 0;
     peer.term = message.term;
@@ -220,6 +227,9 @@ export class PeerTable implements PeerView {
       beatIntervalMs: this.options.heartbeatMs,
       left: false,
       arrivals: new ArrivalWindow(this.options.heartbeatMs),
+      // Each window holds two of even the slowest beats; they turn over only as messages are read.
+      transit: new TransitFloor(2 * Math.max(this.options.timeoutMs, this.options.memberBeatMs), this.options.maxClockDriftPpm, nowMs),
+      lateMs: 0,
       state: PeerState.Alive,
     };
   }

@@ -27,10 +27,15 @@ export interface NodeView {
   readonly term: number;
   readonly votedFor: NodeId | null;
   readonly role: Role;
-  /** Coordinator of the current term this node follows; valid while `promiseUntilMs` lasts. */
+  /** Coordinator of the current term this node follows; known while `namedUntilMs` lasts. */
   readonly leader: NodeId | null;
   /** Until then this node grants no vote to anyone: it acknowledged a lease round. */
   readonly promiseUntilMs: number;
+  /**
+   * Until then `leader` is known: a timeout from when its latest round was sent, as far as this
+   * node can tell (../transit.ts), not from when it was read. At most `promiseUntilMs`.
+   */
+  readonly namedUntilMs: number;
   /** The coordinator the promise was given to, and its term. */
   readonly promisedLeader: NodeId | null;
   readonly promisedTerm: number;
@@ -96,8 +101,13 @@ export interface NodeTransitions {
   becomeLeader(leadership: Leadership): void;
   /** Persists the vote; the Ready that carries the grant also carries the state to write first. */
   grantVote(candidate: NodeId, nowMs: number): void;
-  /** Follows `leader` of `term`, promising no vote to anyone else until `promiseUntilMs`. */
-  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number): void;
+  /**
+   * Follows `leader` of `term`, promising no vote to anyone else until `promiseUntilMs`, and
+   * naming it until `namedUntilMs`. Neither moves back for the same coordinator and term.
+   */
+  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number, namedUntilMs: number): void;
+  /** Keeps the promise to the coordinator we follow until at least `promiseUntilMs`, naming it no longer. */
+  keepPromise(promiseUntilMs: number): void;
   /** A coordinator announced its election. */
   witnessElection(election: ElectionWon): void;
   /** The coordinator of `term` resigned: its promise no longer binds (./voting.ts). */

@@ -44,8 +44,7 @@ handover, resign and retake, preemption, rejoin: docs/protocol.md, L1), measured
 with no floor, L2 no change from that instant on, W1 every datagram decodes, R1 once settled no
 node sends more than 3 × its settled rate in a 10-s window, A1 while faults run a leaderless
 stretch in a quiet stretch (a connected quorum, no fault) ends within the general L1 bound,
-N1 no node names a coordinator longer than a promise after that coordinator's lease ended
-(reported, not failing, unless --strict: today's core breaks it after stalls, issue 22).
+N1 no node names a coordinator longer than a promise after that coordinator's lease ended.
 The summary reports send failures (ENOBUFS) and dropped datagrams per run, the busiest 10-s window
 before settling, convergence per cause (p50/p99/max and bound), the time without a valid lease
 while faults ran and elections per fault (availability), how long a named leader outlived its
@@ -69,7 +68,7 @@ the bound once calm.
   --capacity <C>  drawn (default: from each seed) or off (an unlimited machine, as before)
   --directory <D>  drawn (default: a network layout from each seed) or off (the plain transport,
                 without peer directories: every host gets every message to everyone, as before)
-  --strict      reported checks (N1) fail runs too, instead of being listed as findings
+  --strict      reported checks (none today) fail runs too, instead of being listed as findings
   --trace       print the trace of every failing run, not just the first three
   --failures <file>  append each failing run to <file> as soon as it is found (one line: the
                 replay command, then what broke), so a long sweep keeps what it found

@@ -131,6 +131,7 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
     term: message.term,
     to: message.to,
     configId: meta.configId,
+    sentAtMs: message.sentAtMs ?? 0,
   };
   switch (message.type) {
     case 'heartbeat':
@@ -230,6 +231,7 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
   message.bootId = safeInteger(e.bootId, 'bootId', 1);
   message.term = safeInteger(e.term, 'term', 0);
   message.to = e.to;
+  message.sentAtMs = safeInteger(e.sentAtMs, 'sentAtMs', 0);
   const unicastPort = e.body === 'heartbeat' ? (e.heartbeat!.unicastPort ?? 0) : 0;
   if (unicastPort > 65535) throw new DecodeError(DecodeFailure.BadField, `heartbeat.unicastPort = ${unicastPort}`);
   const members = e.body === 'heartbeat' ? memberList(e.heartbeat!.members) : [];
@@ -238,7 +240,7 @@ function decodeOrThrow(bytes: Uint8Array): Decoded {
 
 /** How protobufjs reads an Envelope's top-level fields (proto/conclave.proto). */
 const ENVELOPE: MessageShape = {
-  varint: (field) => (field >= 1 && field <= 7 && field !== 2 ? 'uint32' : 'skip'), // the uint32 and uint64 fields
+  varint: (field) => ((field >= 1 && field <= 7 && field !== 2) || field === 18 ? 'uint32' : 'skip'), // the uint32 and uint64 fields
   // The cluster name (UTF-8) and the message bodies.
   checksContent: (field) => field === 2 || (field >= 9 && field <= 17),
 };

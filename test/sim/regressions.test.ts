@@ -90,12 +90,25 @@ describe('simulator regressions', () => {
   }
 });
 
-describe('simulator findings still open', () => {
-  it(
-    'seed 15006591: a follower on a saturated core acknowledges its coordinator\'s queued rounds after that coordinator became a candidate; L1 takes the stale names for agreement and L2 then blames the calm',
-    { todo: 'issue 22, "stale queued rounds renew a promise" (npm run sim -- --seed 15006591 --runs 1 --trace)' },
-    () => {
-      assert.deepEqual(runSimulation({ seed: 15006591 }).violations, []);
-    },
-  );
+/**
+ * Seeds of a stalled follower reading its coordinator's queued rounds (issue 22, gap 7), replayed
+ * as drawn now, strict: lease rounds carry the coordinator's clock, and a late one keeps a promise
+ * but names the coordinator only a timeout from its sending (src/core/transit.ts).
+ */
+const STALE_ROUND_SEEDS = [
+  {
+    seed: 15006591,
+    what: "a follower on a saturated core read a candidate's queued rounds of the term before; L1 took the stale name for agreement and L2 then blamed the calm",
+  },
+  { seed: 20000028, what: 'a follower woken from a 2.2-s stall revived its lapsed promise from a queued round and named a resigned coordinator 1840 ms past its lease (N1)' },
+  { seed: 20000217, what: 'a round read within 200 ms of a stall (the answer timeout) was not stale: a rule that took it for stale let the name lapse for one round (L2)' },
+];
+
+describe('stale lease rounds', () => {
+  for (const { seed, what } of STALE_ROUND_SEEDS) {
+    it(`seed ${seed}: ${what}`, () => {
+      const result = runSimulation({ seed, strict: true });
+      assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --strict --trace`);
+    });
+  }
 });

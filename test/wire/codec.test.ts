@@ -20,7 +20,7 @@ const ids = fc.array(id, { maxLength: 50 });
 const count = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
 const positive = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const cause = fc.constantFrom(...Object.values(ElectionCause));
-const header = fc.record({ from: id, bootId: positive, term: count, to: fc.oneof(fc.constant(0), id) });
+const header = fc.record({ from: id, bootId: positive, term: count, to: fc.oneof(fc.constant(0), id), sentAtMs: count });
 
 const body: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('heartbeat'), role: fc.constantFrom(...Object.values(Role)), leader: optionalId, round: count, hears: ids, canLead: fc.boolean(), intervalMs: fc.integer({ min: 1, max: MAX_BEAT_INTERVAL_MS }) }),

@@ -5,12 +5,27 @@ import type { RoleContext } from '../role-context.ts';
  * A lease round from the coordinator of our term: follow it, promise not to vote for anyone for
  * a timeout, and acknowledge. Returns false when the round is ignored. Followers and candidates
  * alike take it.
+ *
+ * The promise runs a timeout from reading the round: from then on, after any lease the
+ * coordinator counts from its sending, so acknowledging is always safe. The name runs a timeout
+ * from the round's sending, as far as the round's stamp tells (../transit.ts): a follower woken
+ * from a 2-s stall read its queued rounds and named, for another second, a coordinator that had
+ * resigned meanwhile (issue 22). A round so late that it would name nobody revives nothing: it
+ * keeps a promise still held, nothing more.
  */
 export function followLeader(node: RoleContext, leader: NodeId, round: number, term: number, nowMs: number): boolean {
   if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
   if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
-  if (node.role !== Role.Follower) node.becomeFollower(term, 'higher-term');
-  node.followCoordinator(leader, term, nowMs + node.config.timeoutMs);
+  const { timeoutMs } = node.config;
+  const namedUntilMs = nowMs + timeoutMs - (node.peers.get(leader)?.lateMs ?? 0);
+  if (namedUntilMs <= nowMs) {
+    const following = node.knownLeader(nowMs) === leader && node.promisedTerm === term;
+    if (!following) return false;
+    node.keepPromise(nowMs + timeoutMs);
+  } else {
+    if (node.role !== Role.Follower) node.becomeFollower(term, 'higher-term');
+    node.followCoordinator(leader, term, nowMs + timeoutMs, namedUntilMs);
+  }
   node.send(leader, { type: 'lease-ack', round });
   return true;
 }

@@ -7,7 +7,7 @@ import { followLeader } from './follow-leader.ts';
 export const MAX_CHALLENGED = 3;
 
 export function tickFollower(node: RoleContext, nowMs: number): void {
-  if (node.leader !== null && nowMs >= node.promiseUntilMs) node.loseCoordinator();
+  if (node.leader !== null && nowMs >= node.namedUntilMs) node.loseCoordinator();
   if (node.challenge !== null && nowMs >= node.challenge.deadlineMs) resolveChallenge(node, nowMs);
   if (node.waitCoordinatorUntilMs !== 0 && nowMs >= node.waitCoordinatorUntilMs) node.endDeference();
   maybeCampaign(node, nowMs);
