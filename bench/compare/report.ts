@@ -4,6 +4,7 @@
  */
 import { summarize, type Summary } from './measure.ts';
 import type { Load, SplitBrain, Trial } from './scenarios.ts';
+import type { StormResult } from '../storm-run.ts';
 import type { System } from './systems.ts';
 
 export interface Results {
@@ -18,6 +19,8 @@ export interface Results {
   coldStartup?: Record<string, Record<string, number[]>>;
   load: Record<string, Record<string, Load>>;
   splitBrain: Record<string, SplitBrain[]>;
+  /** system key → nodes → boot storm runs (../storm-run.ts), each held `holdS` once agreed. */
+  storm?: Record<string, Record<string, Array<StormResult & { holdS: number }>>>;
   /** Measurements that could not finish, and why. */
   failures?: string[];
   durationS: number;
@@ -77,6 +80,20 @@ export function markdown(results: Results, plotFile: string): string {
     }
   }
   out.push('');
+
+  if (results.storm !== undefined) {
+    out.push('## Boot storm', '', 'Every node started at once, each at its defaults with a key (issue 22). Agreed: every node names the highest ID, which says it leads, measured from when the last process printed its first line; then held for the hold time. Send rate: each node\'s busiest 10-s window against its own settled rate (its kernel\'s UDP OutDatagrams). SndbufErrors: sends the kernels refused once settled.', '');
+    out.push('| Nodes | System | runs agreed and held | agreed after (s, each run) | held (s) | worst window / settled rate | SndbufErrors after settling |', '|---:|---|---:|---|---:|---:|---|');
+    for (const s of results.systems) {
+      for (const [size, runs] of Object.entries(results.storm[s.key] ?? {})) {
+        const held = runs.filter((r) => r.agreedAfterMs !== null && r.disagreements === 0).length;
+        const after = runs.map((r) => (r.agreedAfterMs === null ? 'never' : fixed(r.agreedAfterMs / 1000))).join(', ');
+        const worst = Math.max(...runs.map((r) => r.worstMultiple));
+        out.push(row([size, s.name, `${held} of ${runs.length}`, after, runs[0]?.holdS ?? '–', `${fixed(worst)}×`, runs.map((r) => r.sndbufAfterSettling).join(', ')]));
+      }
+    }
+    out.push('');
+  }
 
   out.push('## Split brain', '', 'Five nodes; the leader and one other cut off from the other three for the hold time, then healed. Two leaders: the time during which two nodes both acted as leader.', '');
   out.push('| System | trials | two leaders during the partition (ms, each trial) | after healing (ms) | small side had a leader | big side elected after (ms) |', '|---|---:|---|---|---|---|');

@@ -4,7 +4,8 @@
  * bench/results/<date>.md (the tables), <date>.json (every trial) and <date>-failover-cdf.svg.
  * A benchmark: it reports; it does not pass or fail on timing. Needs root (namespaces, nftables).
  *
- *   npm run bench                        # everything: 30 trials, N = 5 and 25, load at 5, 25, 50
+ *   npm run bench                        # everything: 30 trials, N = 5 and 25, load at 5, 25, 50,
+ *                                        # and Conclave's boot storm of 50 (3 runs, held 60 s)
  *   npm run bench -- --quick             # a smoke run: 3 trials, N = 5, load at 5 (about 3 min)
  *   npm run bench -- --systems conclave --sections failover --trials 10
  *   npm run bench -- --systems conclave --sections load --load-sizes 50 --into bench/results/<date>.json
@@ -17,14 +18,15 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from './measure.ts';
 import { cdfSvg, markdown, type Results } from './report.ts';
+import { stormRun } from '../storm-run.ts';
 import { coldStart, createLab, failover, load, splitBrain, type FailoverKind } from './scenarios.ts';
 import { ZkServer, zooKeeperMissing } from '../../test/zookeeper/zk-server.ts';
 import { SYSTEMS, zooKeeperServer, type System } from './systems.ts';
 
-const SECTIONS = ['failover', 'cold', 'load', 'split'] as const;
+const SECTIONS = ['failover', 'cold', 'load', 'split', 'storm'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--trials <n>] [--sizes 5,25] [--load-sizes 5,25,50]
                        [--systems conclave,conclave-zookeeper,node-discover-same,node-discover-defaults]
-                       [--sections ${SECTIONS.join(',')}] [--out <dir>] [--into <earlier.json>]
+                       [--sections ${SECTIONS.join(',')}] [--storm-sizes 50] [--out <dir>] [--into <earlier.json>]
        npm run bench -- --report <results.json>`;
 
 function fail(message: string, status = 2): never {
@@ -47,6 +49,7 @@ function options() {
         trials: { type: 'string' },
         sizes: { type: 'string' },
         'load-sizes': { type: 'string' },
+        'storm-sizes': { type: 'string' },
         systems: { type: 'string' },
         sections: { type: 'string' },
         out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
@@ -76,6 +79,9 @@ function options() {
     trials,
     sizes: list(values.sizes ?? (values.quick ? '5' : '5,25'), 'sizes'),
     loadSizes: list(values['load-sizes'] ?? (values.quick ? '5' : '5,25,50'), 'load-sizes'),
+    stormSizes: list(values['storm-sizes'] ?? (values.quick ? '10' : '50'), 'storm-sizes'),
+    stormRuns: values.quick ? 1 : 3,
+    stormHoldS: values.quick ? 10 : 60,
     coldTrials: values.quick ? 2 : 5,
     splitTrials: values.quick ? 1 : 3,
     holdMs: values.quick ? 4000 : 10_000,
@@ -212,6 +218,16 @@ async function main(): Promise<void> {
         results.splitBrain[system.key] = trials;
         print(`  split brain 2|3 for ${o.holdMs / 1000} s: two leaders ${trials.map((t) => t.duringMs).join(', ')} ms during, ${trials.map((t) => t.afterHealMs).join(', ')} ms after healing`);
       });
+    }
+    // Issue 22's boot storm: the highest ID agreed on by every node, held, at a bounded send rate.
+    if (applies('storm') && system.key === 'conclave') {
+      for (const size of o.stormSizes) {
+        await attempt(`${system.key} storm N=${size}`, async () => {
+          const runs = [];
+          for (let run = 0; run < o.stormRuns; run++) runs.push(await stormRun(size, o.stormHoldS, 0, []));
+          ((results.storm ??= {})[system.key] ??= {})[String(size)] = runs.map((r) => ({ ...r, holdS: o.stormHoldS }));
+        });
+      }
     }
   }
   save();

@@ -11,7 +11,7 @@ const ND_NODE = new URL('./nd-node.cjs', import.meta.url).pathname;
 const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
 
 export type FailoverKind = 'kill' | 'unplug' | 'handover';
-export type Section = 'failover' | 'cold' | 'load' | 'split';
+export type Section = 'failover' | 'cold' | 'load' | 'split' | 'storm';
 
 export interface System {
   key: string;
