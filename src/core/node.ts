@@ -139,6 +139,8 @@ export class ElectionNode implements RoleContext {
   #excusedUntilMs = 0;
   /** When the last stall began: what is read before `#excusedUntilMs` may have been sent then. */
   #stallBeganMs = 0;
+  /** The last input before that stall: what is read before `#excusedUntilMs` was sent after it (give or take a delay). */
+  #queuedSinceMs = 0;
   /** How long our requests have lately taken to be answered (replyWaitMs). */
   readonly #roundTrips: RoundTripGauge;
   /** When our own multicasts not yet looped back left, oldest first: their return times our queue. */
@@ -303,6 +305,10 @@ export class ElectionNode implements RoleContext {
     return nowMs < this.#promiseUntilMs;
   }
 
+  queuedSinceMs(nowMs: number): number | null {
+    return nowMs < this.#excusedUntilMs ? this.#queuedSinceMs : null;
+  }
+
 
   /**
    * Whether `message` keeps to the term bound (./terms.ts); one that does not is dropped before
@@ -382,6 +388,7 @@ export class ElectionNode implements RoleContext {
   nextDeadlineMs(): number {
     const deadlines = [
       this.#promiseUntilMs,
+      this.#namedUntilMs,
       this.#campaignNotBeforeMs,
       this.#quarantineUntilMs,
       this.#holdOffUntilMs,
@@ -696,6 +703,7 @@ export class ElectionNode implements RoleContext {
   }
 
   private advance(nowMs: number): void {
+    const previousMs = this.#nowMs;
     // A monotonic clock never goes back; a driver that says otherwise is ignored, not obeyed.
     if (nowMs > this.#nowMs) this.#nowMs = nowMs;
     const now = this.#nowMs;
@@ -707,7 +715,10 @@ export class ElectionNode implements RoleContext {
       // The answer timeout on top: what peers sent just before we woke is still queued behind this
       // input. Once per stall: a time already excused (the last late input's grace) is not again.
       const fromMs = Math.max(this.#idleUntilMs, this.#excusedUntilMs);
-      if (this.#excusedUntilMs < this.#idleUntilMs) this.#stallBeganMs = this.#idleUntilMs;
+      if (this.#excusedUntilMs < this.#idleUntilMs) {
+        this.#stallBeganMs = this.#idleUntilMs;
+        this.#queuedSinceMs = previousMs;
+      }
       this.#excusedUntilMs = now + this.config.answerTimeoutMs;
       this.#peers.excuse(this.#idleUntilMs, this.#excusedUntilMs - fromMs, now);
     }

@@ -71,6 +71,12 @@ export interface NodeView {
   readonly readsOwnLoopback: boolean;
 
   holdsPromise(nowMs: number): boolean;
+  /**
+   * While our queue drains after a stall of ours (our own timer came later than the answer
+   * timeout): the time of the last input before it, after which what is read now was sent, give
+   * or take a network delay. Null otherwise.
+   */
+  queuedSinceMs(nowMs: number): number | null;
   hasLease(nowMs: number): boolean;
   knownLeader(nowMs: number): NodeId | null;
   isQuarantined(nowMs: number): boolean;

@@ -22,6 +22,8 @@ export class TransitFloor {
   #windowStartMs: number;
   readonly #windowMs: number;
   readonly #driftRate: number;
+  /** When the first stamped message was read: a floor made only of a burst read after a stall of ours knows no quick delivery. */
+  firstReadMs = Infinity;
 
   constructor(windowMs: number, maxClockDriftPpm: number, nowMs: number) {
     const drift = maxClockDriftPpm / 1_000_000;
@@ -33,6 +35,7 @@ export class TransitFloor {
   /** Records a message stamped `sentAtMs` (0: unstamped) read at `readMs`; returns how late it is. */
   record(sentAtMs: number, readMs: number): number {
     if (!(sentAtMs > 0)) return 0;
+    if (this.firstReadMs === Infinity) this.firstReadMs = readMs;
     if (readMs - this.#windowStartMs >= this.#windowMs) {
       this.#previous = this.#current;
       this.#current = Infinity;

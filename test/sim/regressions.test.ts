@@ -101,6 +101,7 @@ const STALE_ROUND_SEEDS = [
     what: "a follower on a saturated core read a candidate's queued rounds of the term before; L1 took the stale name for agreement and L2 then blamed the calm",
   },
   { seed: 20000028, what: 'a follower woken from a 2.2-s stall revived its lapsed promise from a queued round and named a resigned coordinator 1840 ms past its lease (N1)' },
+  { seed: 21007412, what: 'a node that booted on a busy machine read its first ten rounds at once, with no quick delivery to measure them against, and named their coordinator 1431 ms past its lease (N1)' },
   { seed: 20000217, what: 'a round read within 200 ms of a stall (the answer timeout) was not stale: a rule that took it for stale let the name lapse for one round (L2)' },
 ];
 

@@ -17,7 +17,7 @@ export function followLeader(node: RoleContext, leader: NodeId, round: number, t
   if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
   if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
   const { timeoutMs } = node.config;
-  const namedUntilMs = nowMs + timeoutMs - (node.peers.get(leader)?.lateMs ?? 0);
+  const namedUntilMs = Math.min(nowMs + timeoutMs - (node.peers.get(leader)?.lateMs ?? 0), unmeasuredBurstLimitMs(node, leader, nowMs));
   if (namedUntilMs <= nowMs) {
     const following = node.knownLeader(nowMs) === leader && node.promisedTerm === term;
     if (!following) return false;
@@ -28,4 +28,19 @@ export function followLeader(node: RoleContext, leader: NodeId, round: number, t
   }
   node.send(leader, { type: 'lease-ack', round });
   return true;
+}
+
+/**
+ * A round read while our queue drains after a stall of ours, from a coordinator whose messages we
+ * have only ever read in that burst (we were stalled from our start, or it is new to us): its
+ * stamps know no quick delivery to measure against, so the freshest of the burst looks fresh.
+ * It was sent after our last input before the stall, and names no longer than a timeout from
+ * then (seed 21007412: a node that booted on a busy machine read ten rounds at once and named
+ * their coordinator 250 ms past the N1 bound).
+ */
+function unmeasuredBurstLimitMs(node: RoleContext, leader: NodeId, nowMs: number): number {
+  const queuedSinceMs = node.queuedSinceMs(nowMs);
+  if (queuedSinceMs === null) return Infinity;
+  const firstReadMs = node.peers.get(leader)?.transit.firstReadMs ?? Infinity;
+  return firstReadMs >= queuedSinceMs ? queuedSinceMs + node.config.timeoutMs : Infinity;
 }
