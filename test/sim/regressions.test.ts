@@ -102,6 +102,9 @@ const STALE_ROUND_SEEDS = [
   },
   { seed: 20000028, what: 'a follower woken from a 2.2-s stall revived its lapsed promise from a queued round and named a resigned coordinator 1840 ms past its lease (N1)' },
   { seed: 21007412, what: 'a node that booted on a busy machine read its first ten rounds at once, with no quick delivery to measure them against, and named their coordinator 1431 ms past its lease (N1)' },
+  { seed: 22002798, what: "a restarted node voted for a new coordinator while its queue drained, then named it for less than a round from that coordinator's first rounds (capped at a timeout past the stall's start), and again a round later (L2)" },
+  { seed: 22001714, what: 'the same rule on another seed of that sweep (L2)' },
+  { seed: 22002203, what: 'and a third (L2)' },
   { seed: 20000217, what: 'a round read within 200 ms of a stall (the answer timeout) was not stale: a rule that took it for stale let the name lapse for one round (L2)' },
 ];
 
