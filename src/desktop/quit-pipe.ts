@@ -12,6 +12,7 @@
  * launcher died) means the same. Anything else on the pipe is ignored.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ export async function openQuitPipe(platform: NodeJS.Platform = process.platform)
       socket.setTimeout(0);
       if (app !== null || !sameToken(received.slice(0, newline).trim(), token)) return void socket.destroy();
       app = socket;
+      // Nobody else needs to find it, and a launcher killed from now on leaves no file behind.
+      if (platform !== 'win32') rmSync(path, { force: true });
       sendQuit();
     };
     socket.on('data', onData);
@@ -108,10 +111,15 @@ export function takeQuitPipe(env: NodeJS.ProcessEnv): { path: string; token: str
  */
 export function watchQuitPipe(pipe: { path: string; token: string }, onQuit: (why: string) => void): void {
   const socket = createConnection(pipe.path);
+  // A Unix socket's file is needed only to connect: gone then, a killed launcher leaves none.
+  const removeFile = (): void => {
+    if (process.platform !== 'win32') rmSync(pipe.path, { force: true });
+  };
   let connected = false;
   socket.once('connect', () => {
     connected = true;
     socket.write(`${pipe.token}\n`);
+    removeFile();
   });
   let done = false;
   const quit = (why: string): void => {
@@ -119,6 +127,10 @@ export function watchQuitPipe(pipe: { path: string; token: string }, onQuit: (wh
     done = true;
     onQuit(why);
   };
-  socket.on('error', () => quit(connected ? 'the launch channel failed' : 'the launcher is gone (its quit pipe cannot be reached)'));
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    if (connected) return quit(`the launcher is gone (its quit pipe failed: ${error.code ?? error.message})`);
+    if (error.code === 'ECONNREFUSED') removeFile();
+    quit('the launcher is gone (its quit pipe cannot be reached)');
+  });
   watchQuitCommands(socket, () => quit(socket.readableEnded ? 'the launcher closed its quit pipe' : 'the launcher asked (quit)'));
 }

@@ -1,5 +1,6 @@
 /** The launcher's quit pipe: only the app that shows the run's token hears the quit line. */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { describe, it } from 'node:test';
 import { QUIT_PIPE_VARIABLE, QUIT_TOKEN_VARIABLE, openQuitPipe, quitPipePath, takeQuitPipe, watchQuitPipe } from '../../src/desktop/quit-pipe.ts';
@@ -31,6 +32,7 @@ describe('quit pipe', () => {
       pipe.quit();
       assert.equal(await connectAs(path, 'not-the-token\n'), '', 'an impostor is hung up on');
       assert.equal(await connectAs(path, `${token}\n`), 'quit\n');
+      if (process.platform !== 'win32') assert.equal(existsSync(path), false, 'its file is gone once the app connected');
     } finally {
       await pipe.close();
     }
