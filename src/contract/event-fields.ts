@@ -32,6 +32,10 @@ export type HookName = 'on-elected' | 'on-demoted';
 export type NoFields = Record<never, never>;
 
 export interface LanStartedFields extends LanEndpoint {
+  /** Why this interface: given by --interface, or which virtual adapters were skipped. */
+  interfaceChoice?: string;
+  /** How the multicast socket was bound and why ("wildcard (win32: …)"); null without multicast. */
+  multicastBind?: string | null;
   cluster: string;
   voters: readonly NodeId[];
   dataDir: string;

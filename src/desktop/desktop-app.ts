@@ -14,6 +14,11 @@ import { startupFailure, usageFailure, type StartupFailure } from '../session/st
 import { DEFAULT_CLUSTER } from '../runtime/options.ts';
 import { splitDesktopSwitches } from './desktop-switches.ts';
 import { reportLine, takeLaunchChannel, watchQuitCommands, type LaunchReport } from './launch-channel.ts';
+import { gracefulQuit, type QuitPhase, type QuitSignal } from './graceful-quit.ts';
+import { takeQuitPipe, watchQuitPipe } from './quit-pipe.ts';
+
+/** After a second stop signal, how long the resignation may still take beyond the hooks' timeout. */
+export const SECOND_SIGNAL_GRACE_MS = 2_000;
 
 export const APP_NAME = 'Conclave';
 
@@ -52,8 +57,9 @@ export interface DesktopProcess {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
   readonly stdin: Readable;
-  on(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
+  on(event: QuitSignal, listener: () => void): unknown;
   on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
+  off(event: QuitSignal, listener: () => void): unknown;
 }
 
 /** This process as the app sees it (Electron's main process, or a stand-in for it): `args` after the script. */
@@ -65,6 +71,7 @@ export function thisProcess(args: readonly string[]): DesktopProcess {
     stderr: process.stderr,
     stdin: process.stdin,
     on: (event: string, listener: (...values: unknown[]) => void) => process.on(event, listener),
+    off: (event: QuitSignal, listener: () => void) => process.off(event, listener),
   };
 }
 
@@ -79,6 +86,7 @@ export function userDataDir(appDataDir: string, settings: RunSettings): string {
  */
 export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): Promise<void> {
   const launched = takeLaunchChannel(proc.env);
+  const quitPipe = takeQuitPipe(proc.env);
   const report = (line: LaunchReport): void => {
     if (launched) proc.stderr.write(reportLine(line));
   };
@@ -122,12 +130,26 @@ export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): 
   if (settings.keyWarning !== null) proc.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
   shell.setIdentity(APP_NAME, userDataDir(shell.appDataDir(), settings));
 
-  const stopping = gracefulQuit(shell, () => session, proc.stderr);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) proc.on(signal, () => shell.quit());
-  if (launched) watchQuitCommands(proc.stdin, () => shell.quit());
+  let phase: QuitPhase = 'before-ready';
+  const quitting = gracefulQuit({
+    shell,
+    signals: proc,
+    stderr: proc.stderr,
+    phase: () => phase,
+    session: () => session,
+    quitBeforeReady: (askedBy) => {
+      if (exiting) return;
+      exitEarly({ code: 1, message: `asked to quit before the node started, by ${askedBy}; exiting 1` });
+    },
+    secondSignalWaitMs: settings.hookTimeoutMs + SECOND_SIGNAL_GRACE_MS,
+  });
+  if (launched && quitPipe !== null) watchQuitPipe(quitPipe, (why) => quitting.ask(why));
+  // Electron on Windows gives the app an ended stdin (./quit-pipe.ts): read, it would quit at once.
+  else if (launched && shell.platform !== 'win32') watchQuitCommands(proc.stdin, () => quitting.ask('the launcher (on stdin)'));
 
   await shell.whenReady();
-  if (exiting || stopping.requested()) return exitNow(0);
+  if (exiting) return;
+  phase = 'starting-node';
   const print = eventPrinter(settings.json, proc.stdout, proc.stderr);
   try {
     session = await startSession(settings, print, () => exitNow(1));
@@ -137,39 +159,12 @@ export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): 
     return exitEarly(failure);
   }
   if (exiting) return;
+  phase = 'running';
   report({ type: 'started' });
   shell.openWindow(session);
   followPower(shell, session.node);
   // A quit asked for while the node was starting is carried out now that it can resign.
-  if (stopping.requested()) shell.quit();
-}
-
-/**
- * Quitting resigns first: before-quit is put off until the node has stopped (a coordinator hands
- * over and says goodbye), however many times quit is asked for meanwhile.
- */
-function gracefulQuit(shell: DesktopShell, current: () => Session | null, stderr: TextSink): { requested(): boolean } {
-  let requested = false;
-  let stopped = false;
-  let stopping: Promise<void> | null = null;
-  shell.onBeforeQuit((event) => {
-    requested = true;
-    if (stopped) return;
-    const session = current();
-    if (session === null) return; // nothing runs yet: quit at once
-    event.preventDefault();
-    stopping ??= session
-      .stop()
-      .catch((error: unknown) => {
-        stderr.write(`conclave: stopping failed: ${(error as Error).message}\n`);
-      })
-      .finally(() => {
-        stopped = true;
-        shell.quit();
-      });
-  });
-  shell.onWindowAllClosed(() => shell.quit());
-  return { requested: () => requested };
+  if (quitting.askedBy() !== null) shell.quit();
 }
 
 /**

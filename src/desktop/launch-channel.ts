@@ -3,8 +3,10 @@
  * Electron is a GUI program on Windows, where signals do not exist and Node's IPC channel is not
  * reliably set up for it, so the channel is the child's own standard streams.
  *
- *   launcher → app: lines on the app's stdin. `quit` asks for a graceful stop (the coordinator
- *                   resigns, says goodbye); end of input means the launcher is gone: the same.
+ *   launcher → app: lines on the headless node's stdin, or on the desktop app's quit pipe
+ *                   (quit-pipe.ts: Electron on Windows has no stdin). `quit` asks for a graceful
+ *                   stop (the coordinator resigns, says goodbye); end of input means the
+ *                   launcher is gone: the same.
  *   app → launcher: report lines on the app's stderr, which the launcher reads and never shows.
  *                   `started`: the node runs, from here on the app's exit status is the answer.
  *                   `exiting`: the app itself decided to exit before starting (a bad flag, the

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the desktop app where Electron can run, otherwise the same node headless with its
  * dashboard served to a browser; `--headless` asks for the latter. Either way the user ends up
- * with a working dashboard, and either way a stop request reaches the node as a quit line on its
- * stdin (launch-channel.ts), since Windows has no signals to forward.
+ * with a working dashboard, and either way a stop request reaches the node as a quit line
+ * (launch-channel.ts), since Windows has no signals to forward: on the headless node's stdin,
+ * and on the desktop app's quit pipe (quit-pipe.ts), since Electron on Windows has no stdin.
  *
  * Electron is judged by what it reports on the channel, not by whether its binary exists: until
  * it reports, its stderr is held back; if it exits without a report it could not run here (its
@@ -19,6 +20,7 @@ import { explainElectronExit, explainSpawnFailure, troubleLine, type ElectronTro
 import { exitStatus, readLines, signalStatus, waitForExit, type ChildEnd } from './child-end.ts';
 import { LAUNCH_CHANNEL_VARIABLE, parseReportLine, type LaunchReport } from './launch-channel.ts';
 import { watchStopRequests, type StopRequests } from './stop-requests.ts';
+import { openQuitPipe, type QuitPipe } from './quit-pipe.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin/conclave.js');
@@ -82,7 +84,14 @@ async function runDesktop(flags: string[], switches: string[], env: NodeJS.Proce
   if (!('binary' in electron)) return { trouble: electron };
   if (stop.signal() !== null) return { status: signalStatus(stop.signal()!) };
   const { binary } = electron;
-  const app = await runOnChannel(binary, [ELECTRON_MAIN, ...switches, ...flags], env, stop, { name: 'the desktop app', holdUntilReport: true });
+  // Not its stdin: Electron on Windows replaces it with an ended stream (./quit-pipe.ts).
+  const quitPipe = await openQuitPipe();
+  let app: ChannelRun;
+  try {
+    app = await runOnChannel(binary, [ELECTRON_MAIN, ...switches, ...flags], env, stop, { name: 'the desktop app', holdUntilReport: true, quitPipe });
+  } finally {
+    await quitPipe.close();
+  }
   if (app.end.spawnError !== null) return { trouble: explainSpawnFailure(binary, app.end.spawnError) };
   // Stopped while starting: what the user asked for, not a failure to fall back from.
   if (app.report !== null || stop.signal() !== null) return { status: exitStatus(app.end) };
@@ -114,16 +123,17 @@ async function runOnChannel(
   args: string[],
   env: NodeJS.ProcessEnv,
   stop: StopRequests,
-  how: { name: string; holdUntilReport: boolean },
+  how: { name: string; holdUntilReport: boolean; quitPipe?: QuitPipe },
 ): Promise<ChannelRun> {
-  const child = spawn(command, args, { stdio: ['pipe', 'inherit', 'pipe'], env: { ...env, [LAUNCH_CHANNEL_VARIABLE]: '1' } });
+  const { quitPipe } = how;
+  const child = spawn(command, args, { stdio: [quitPipe === undefined ? 'pipe' : 'ignore', 'inherit', 'pipe'], env: { ...env, ...quitPipe?.env, [LAUNCH_CHANNEL_VARIABLE]: '1' } });
   // It may exit before it reads what it was sent.
-  child.stdin.on('error', () => {});
+  child.stdin?.on('error', () => {});
   let report: LaunchReport | null = null;
   const held: string[] = [];
   let dropped = 0;
   const show = (line: string): void => void process.stderr.write(`${line}\n`);
-  const read = readLines(child.stderr, (line) => {
+  const read = readLines(child.stderr!, (line) => {
     const parsed = parseReportLine(line);
     if (parsed !== null) {
       if (report !== null) return;
@@ -139,7 +149,7 @@ async function runOnChannel(
       dropped++;
     }
   });
-  stop.watch(child, how.name);
+  stop.watch(child, how.name, quitPipe === undefined ? undefined : () => quitPipe.quit());
   const end = await waitForExit(child, read);
   stop.unwatch();
   return { report, held, end };

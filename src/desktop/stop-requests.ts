@@ -1,6 +1,7 @@
 /**
  * Stop requests to `npm start` (SIGINT, SIGTERM, SIGHUP; on Windows a console Ctrl-C) become one
- * quit line on the running child's stdin, and a kill if it has not exited in time.
+ * quit line to the running child (on its stdin, or the desktop app's quit pipe), and a kill if it
+ * has not exited in time.
  */
 import type { ChildProcess } from 'node:child_process';
 import { QUIT_COMMAND } from './launch-channel.ts';
@@ -8,8 +9,11 @@ import { QUIT_COMMAND } from './launch-channel.ts';
 export interface StopRequests {
   /** The first stop signal the launcher got, if any. */
   signal(): NodeJS.Signals | null;
-  /** The child that now gets the quit line: at once, if a stop was asked for before it ran. */
-  watch(child: ChildProcess, name: string): void;
+  /**
+   * The child that now gets the quit line: at once, if a stop was asked for before it ran.
+   * `sendQuit`: how it is told; default a quit line on its stdin, which is then closed.
+   */
+  watch(child: ChildProcess, name: string, sendQuit?: () => void): void;
   unwatch(): void;
   dispose(): void;
 }
@@ -22,12 +26,12 @@ export interface StopRequests {
  */
 export function watchStopRequests(quitTimeoutMs: number): StopRequests {
   let requested: NodeJS.Signals | null = null;
-  let child: { process: ChildProcess; name: string } | null = null;
+  let child: { process: ChildProcess; name: string; sendQuit: () => void } | null = null;
   let killTimer: NodeJS.Timeout | undefined;
   const askToQuit = (): void => {
     if (child === null || killTimer !== undefined) return;
-    const { process: running, name } = child;
-    running.stdin?.end(`${QUIT_COMMAND}\n`);
+    const { process: running, name, sendQuit } = child;
+    sendQuit();
     killTimer = setTimeout(() => {
       process.stderr.write(`conclave: ${name} did not stop within ${quitTimeoutMs / 1000} s of being asked to; killing it\n`);
       running.kill('SIGKILL');
@@ -42,8 +46,8 @@ export function watchStopRequests(quitTimeoutMs: number): StopRequests {
   for (const signal of signals) process.on(signal, onSignal);
   return {
     signal: () => requested,
-    watch(running, name) {
-      child = { process: running, name };
+    watch(running, name, sendQuit = () => void running.stdin?.end(`${QUIT_COMMAND}\n`)) {
+      child = { process: running, name, sendQuit };
       if (requested !== null) askToQuit();
     },
     unwatch() {

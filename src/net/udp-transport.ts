@@ -4,6 +4,7 @@ import type { NodeId } from '../core/index.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import type { Transport } from '../contract/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
+import { multicastSocketPlan, type MulticastBind, type MulticastSocketPlan } from './multicast-socket-plan.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { destinations } from './routes.ts';
 import { SendCongestion } from './send-congestion.ts';
@@ -25,6 +26,10 @@ export interface UdpOptions {
   unicastPortRequired?: boolean;
   /** Where peers are: direct messages, and the unicast copies of messages to everyone. */
   directory: PeerDirectory;
+  /** How the multicast socket binds (./multicast-socket-plan.ts); default: by platform. */
+  multicastBind?: MulticastBind | undefined;
+  /** The platform whose socket plan and adapter names apply; default process.platform. */
+  platform?: NodeJS.Platform;
 }
 
 /** `address` and `port`: the sender's socket, as the kernel reports it. */
@@ -81,6 +86,8 @@ export class UdpTransport implements Transport {
   /** Where direct messages reach this node; fixed at open, and still known after close. */
   readonly unicastPort: number;
   readonly multicastEnabled: boolean;
+  /** How the multicast socket was bound and joined; null without multicast. */
+  readonly multicastPlan: MulticastSocketPlan | null;
   readonly directory: PeerDirectory;
   readonly stats: TransportStats = {
     datagramsSent: 0,
@@ -103,8 +110,9 @@ export class UdpTransport implements Transport {
   /** While true, nothing is sent or taken in: an unplugged cable. */
   paused = false;
 
-  private constructor(options: UdpOptions, iface: ChosenInterface, multicast: SocketAsPromised | null, unicast: SocketAsPromised) {
+  private constructor(options: UdpOptions, iface: ChosenInterface, plan: MulticastSocketPlan | null, multicast: SocketAsPromised | null, unicast: SocketAsPromised) {
     this.iface = iface;
+    this.multicastPlan = plan;
     this.group = options.group;
     this.port = options.port;
     this.multicast = multicast;
@@ -116,16 +124,20 @@ export class UdpTransport implements Transport {
   }
 
   static async open(options: UdpOptions): Promise<UdpTransport> {
-    const iface = chooseInterface(options.interface);
-    const multicast = options.multicast === false ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const platform = options.platform ?? process.platform;
+    const iface = chooseInterface(options.interface, { platform });
+    const plan = options.multicast === false ? null : multicastSocketPlan({ platform, group: options.group, port: options.port, interfaceAddress: iface.address, bind: options.multicastBind });
+    const multicast = plan === null ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: plan.reuseAddr, recvBufferSize: RECEIVE_BUFFER_BYTES });
     let unicast: SocketAsPromised | null = null;
     try {
-      if (multicast !== null) {
-        // Bound to the group address, the socket gets this group's datagrams only (Linux).
-        await multicast.bind({ port: options.port, address: options.group });
-        multicast.addMembership(options.group, iface.address);
+      if (multicast !== null && plan !== null) {
+        await multicast.bind({ port: plan.port, address: plan.bindAddress });
+        multicast.addMembership(plan.join.group, plan.join.interfaceAddress);
+        if (plan.multicastInterface !== null) multicast.setMulticastInterface(plan.multicastInterface);
       }
-      unicast = await openUnicast(iface.address, options.unicastPort ?? 0, options.unicastPortRequired ?? true);
+      // Linux and macOS let no socket without SO_REUSEADDR bind a port that a wildcard socket holds.
+      const heldByWildcard = plan?.bind === 'wildcard' && platform !== 'win32' && options.unicastPort === options.port;
+      unicast = await openUnicast(iface.address, options.unicastPort ?? 0, options.unicastPortRequired ?? true, heldByWildcard);
       if (multicast !== null) {
         unicast.setMulticastInterface(iface.address);
         unicast.setMulticastTTL(options.ttl ?? 1);
@@ -136,7 +148,7 @@ export class UdpTransport implements Transport {
       await Promise.allSettled([multicast?.close(), unicast?.close()]);
       throw error;
     }
-    const transport = new UdpTransport(options, iface, multicast, unicast);
+    const transport = new UdpTransport(options, iface, plan, multicast, unicast);
     if (multicast !== null) transport.listen(multicast.socket, 'group');
     transport.listen(unicast.socket, 'direct');
     return transport;
@@ -233,7 +245,7 @@ export class UdpTransport implements Transport {
 }
 
 /** The unicast socket, on `port`, or on any free port if that is taken and not required. */
-async function openUnicast(address: string, port: number, required: boolean): Promise<SocketAsPromised> {
+async function openUnicast(address: string, port: number, required: boolean, heldByWildcard = false): Promise<SocketAsPromised> {
   const socket = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
   try {
     await socket.bind({ port, address });
@@ -242,6 +254,7 @@ async function openUnicast(address: string, port: number, required: boolean): Pr
     await socket.close().catch(() => {});
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     if (inUse && port !== 0 && !required) return openUnicast(address, 0, true);
+    if (inUse && heldByWildcard) throw new Error(`unicast port ${address}:${port} is the multicast port, which --bind-multicast wildcard holds on 0.0.0.0 here: give --unicast-port another port`);
     if (inUse && port !== 0) throw new Error(`unicast port ${address}:${port} is in use (another node on this host? give each its own --unicast-port)`);
     throw error;
   }

@@ -182,6 +182,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         interface: options.interface,
         ttl: options.ttl,
         multicast: options.multicast,
+        multicastBind: options.multicastBind,
         unicastPort: options.unicastPort,
         unicastPortRequired: options.unicastPortRequired,
         directory,
@@ -328,6 +329,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     this.emitEvent('started', {
       interface: iface.name,
       address: iface.address,
+      interfaceChoice: iface.why,
+      multicastBind: this.transport.multicastPlan === null ? null : `${this.transport.multicastPlan.bind} (${this.transport.multicastPlan.why})`,
       group,
       port,
       unicastPort,

@@ -5,6 +5,7 @@ import { parseSeeds, type Seed } from '../net/seeds.ts';
 import { EncodeError, MAX_BEAT_INTERVAL_MS, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { OptionError } from '../contract/errors.ts';
+import type { MulticastBind } from '../net/multicast-socket-plan.ts';
 
 /** What a node is started with, from the CLI or the library API. */
 export interface NodeOptions {
@@ -26,6 +27,8 @@ export interface NodeOptions {
   seeds?: string | readonly string[];
   /** False: no multicast at all (then seeds are needed). Default true. */
   multicast?: boolean;
+  /** How the multicast socket binds: to the group, or to 0.0.0.0 (Windows); default by platform. */
+  multicastBind?: MulticastBind;
   /**
    * Port of the unicast socket, where seeds reach this node. Default `port`: required with seeds;
    * without, taken if free (so that the node can be another's seed) and otherwise any free port.
@@ -70,6 +73,7 @@ export interface ResolvedOptions {
   ttl: number;
   seeds: Seed[];
   multicast: boolean;
+  multicastBind: MulticastBind | undefined;
   unicastPort: number;
   /** A unicast port in use is an error (it was asked for, or seeds need it), not a fallback. */
   unicastPortRequired: boolean;
@@ -122,6 +126,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     ttl: options.ttl ?? 1,
     seeds,
     multicast,
+    multicastBind: options.multicastBind,
     unicastPort,
     unicastPortRequired: options.unicastPort !== undefined || seeds.length > 0,
     keys: options.keys ?? null,

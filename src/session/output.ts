@@ -17,7 +17,8 @@ function describe(e: NodeEvent): string {
   switch (e.event) {
     case 'started':
       if ('backend' in e) return `started, electing through ${e.backend} (session timeout asked: ${e.sessionTimeoutMs} ms)`;
-      return `started on ${e.interface} (${e.address}), ${e.multicast === false ? 'no multicast' : `group ${e.group}:${e.port}`}, unicast port ${e.unicastPort}, ` +
+      return `started on ${e.interface} (${e.address}${e.interfaceChoice === undefined ? '' : `: ${e.interfaceChoice}`}), ` +
+        `${e.multicast === false ? 'no multicast' : `group ${e.group}:${e.port}${e.multicastBind?.startsWith('wildcard') ? ` on 0.0.0.0, ${e.multicastBind}` : ''}`}, unicast port ${e.unicastPort}, ` +
         `${e.seeds.length ? `seeds ${e.seeds.join(',')}, ` : ''}` +
         `voters [${e.voters}], data in ${e.dataDir}, term ${e.persistedTerm}${e.authenticated ? ', authenticated' : ''}` +
         `${e.metricsPort === null ? '' : `, metrics on :${e.metricsPort}/metrics`}`;

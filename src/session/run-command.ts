@@ -6,6 +6,7 @@ import type { NodeOptions } from '../runtime/options.ts';
 import { DataDirError } from '../runtime/state-file.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { OptionError, type OptionName } from '../contract/errors.ts';
+import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
 
 export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
 
@@ -33,6 +34,9 @@ Network
   --unicast-port <p>      port for direct datagrams, where seeds reach this node (default
                           --port; without --seeds any free port if that one is taken)
   --no-multicast          use no multicast at all, only --seeds
+  --bind-multicast <how>  group: bind the multicast socket to the group (default on Linux and
+                          macOS: hears no other group on the port); wildcard: bind 0.0.0.0 and
+                          join on the interface (default on Windows, which refuses the group)
   --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
                           or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.
 State
@@ -99,6 +103,7 @@ const FLAGS = {
   seeds: { type: 'string' },
   'unicast-port': { type: 'string' },
   'no-multicast': { type: 'boolean' },
+  'bind-multicast': { type: 'string' },
   'key-file': { type: 'string' },
   'data-dir': { type: 'string' },
   'accept-new-voters': { type: 'boolean' },
@@ -123,7 +128,7 @@ const FLAGS = {
 
 /** Flags of the LAN election that a ZooKeeper-backed node refuses rather than ignore. */
 const LAN_ONLY_FLAGS = [
-  'voters', 'group', 'port', 'interface', 'seeds', 'unicast-port', 'no-multicast', 'key-file', 'data-dir',
+  'voters', 'group', 'port', 'interface', 'seeds', 'unicast-port', 'no-multicast', 'bind-multicast', 'key-file', 'data-dir',
   'accept-new-voters', 'heartbeat-ms', 'member-beat-ms', 'lease-ms',
 ] as const;
 
@@ -193,6 +198,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     ...(values.seeds === undefined ? {} : { seeds: values.seeds }),
     ...(values['unicast-port'] === undefined ? {} : { unicastPort: integer('--unicast-port', values['unicast-port'], 0, 65535)! }),
     ...(values['no-multicast'] ? { multicast: false } : {}),
+    ...(values['bind-multicast'] === undefined ? {} : { multicastBind: multicastBind(values['bind-multicast'], values['no-multicast'] ?? false) }),
     keys,
     ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     acceptNewVoters: values['accept-new-voters'] ?? false,
@@ -258,6 +264,12 @@ function integer(flag: string, value: string | undefined, min: number, max: numb
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+function multicastBind(value: string, noMulticast: boolean): MulticastBind {
+  if (noMulticast) throw new UsageError('--bind-multicast has no effect with --no-multicast');
+  if (!(MULTICAST_BINDS as readonly string[]).includes(value)) throw new UsageError(`--bind-multicast must be ${MULTICAST_BINDS.join(' or ')}, got "${value}"`);
+  return value as MulticastBind;
 }
 
 function idList(value: string): NodeId[] {

@@ -164,6 +164,65 @@ describe('desktop app: exits', () => {
   });
 });
 
+/** A shell whose Electron is not ready until the test says so. */
+class SlowReadyShell extends TestShell {
+  private ready: () => void = () => {};
+  private readonly readyPromise = new Promise<void>((resolve) => (this.ready = resolve));
+  override whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+  becomeReady(): void {
+    this.ready();
+  }
+}
+
+describe('desktop app: quitting before it runs, and on Windows', () => {
+  it('a quit before Electron is ready reports itself: exit 1 once, naming who asked, and the launcher is told', async () => {
+    for (const [ask, who] of [
+      [(shell: TestShell, proc: TestProcess) => proc.emit('SIGTERM'), /by SIGTERM/],
+      [(shell: TestShell) => shell.quit(), /by Electron's quit/],
+    ] as const) {
+      const shell = new SlowReadyShell();
+      const proc = new TestProcess(soloFlags(), { CONCLAVE_KEY: KEY, [LAUNCH_CHANNEL_VARIABLE]: '1' });
+      const running = runDesktopApp(shell, proc);
+      ask(shell, proc);
+      assert.deepEqual(shell.exits, [1], 'at once, not after ready');
+      shell.becomeReady();
+      await running;
+      assert.deepEqual(shell.exits, [1]);
+      assert.equal(shell.windows.length, 0);
+      assert.match(proc.err, /^conclave: asked to quit before the node started, by .*; exiting 1$/m);
+      assert.match(proc.err, who);
+      assert.deepEqual(reports(proc.err), [{ type: 'exiting', code: 1 }]);
+    }
+  });
+
+  it("on Windows without a quit pipe, Electron's ended stdin is not read: the app starts and runs", async () => {
+    const { shell, proc, running } = app(soloFlags(), { launched: true, platform: 'win32' });
+    proc.stdin.end(); // what Electron's stdin is on Windows: ended from the start
+    await running;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(shell.exits, [], proc.err);
+    assert.equal(shell.windows.length, 1);
+    assert.deepEqual(reports(proc.err), [{ type: 'started' }]);
+    assert.equal(await quit(shell, proc), 0);
+  });
+
+  it('a second signal while the coordinator resigns: one line, and the app waits for the resignation', async () => {
+    const { shell, proc, running } = app(soloFlags(['--json', '--on-demoted', 'sleep 0.6']));
+    await running;
+    const session = shell.windows[0]!;
+    await waitFor('elected', () => session.node.hasLease());
+    proc.emit('SIGINT');
+    proc.emit('SIGINT');
+    proc.emit('SIGINT');
+    assert.deepEqual(shell.exits, [], 'not cut short');
+    assert.equal(proc.err.match(/SIGINT again: the node is still resigning .*waiting for it, at most 12 s/g)?.length, 1, proc.err);
+    assert.equal(await shell.exited(), 0);
+    assert.match(proc.out, /"hook":"on-demoted".*"exitCode":0|"event":"hook".*on-demoted/);
+  });
+});
+
 describe('desktop app: identity and platform', () => {
   it('is named Conclave, with a profile folder per cluster and node ID; the hook environment loses the channel variable', async () => {
     const { shell, proc, running } = app([...soloFlags(), '--cluster', 'lab'], { launched: true });

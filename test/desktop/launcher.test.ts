@@ -222,7 +222,7 @@ describe('npm start with a desktop app that reports on the launch channel', () =
     launcher.child.kill('SIGTERM');
     const { code } = await exitOf(launcher);
     assert.equal(code, 0, launcher.err());
-    assert.match(standInLog(), /^stdin "quit\\n"$/m, 'the launcher sent the quit line');
+    assert.match(standInLog(), /^quit pipe: the launcher asked \(quit\)$/m, 'the launcher sent the quit line on its pipe');
     assert.match(launcher.out(), /stand-in app: quitting on the launch channel/);
     assert.doesNotMatch(launcher.err(), /conclave-launch:/, 'report lines are never shown');
     assert.doesNotMatch(launcher.out() + launcher.err(), /no desktop window|dashboard on|killing/);
@@ -248,9 +248,9 @@ describe('npm start with a desktop app that reports on the launch channel', () =
     const deadline = Date.now() + WAIT_MS;
     while (isRunning(app) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(isRunning(app), false, 'the app quit by itself');
-    assert.match(standInLog(), /^stdin ended$/m);
+    assert.match(standInLog(), /^quit pipe: the launcher (closed its quit pipe|is gone \(its quit pipe (failed: ECONNRESET|cannot be reached)\))$/m);
     assert.match(standInLog(), /^quitting on the launch channel$/m);
-    assert.doesNotMatch(standInLog(), /^stdin "quit/m);
+    assert.doesNotMatch(standInLog(), /asked \(quit\)/m);
   });
 
   it('stopped while it is still starting (no report yet): it gets the quit line, no fallback, its status', async () => {
@@ -260,7 +260,7 @@ describe('npm start with a desktop app that reports on the launch channel', () =
     launcher.child.kill('SIGTERM');
     const { code } = await exitOf(launcher);
     assert.equal(code, 0, launcher.err());
-    assert.match(standInLog(), /^stdin "quit\\n"$/m);
+    assert.match(standInLog(), /^quit pipe: the launcher asked \(quit\)$/m);
     assert.equal(launcher.err(), '', 'neither its noise nor an explanation');
     assert.doesNotMatch(launcher.out(), /dashboard on/);
   });
@@ -348,6 +348,20 @@ describe('npm start with the real app behind a windowless Electron', () => {
     assert.equal(code, 0, launcher.err());
     assert.equal(linesMatching(launcher.out(), /"event":"demoted"/).length, 1, 'resigned once, before exiting');
     assert.doesNotMatch(launcher.err(), /no desktop window|conclave-launch/);
+  });
+
+  it('as Electron on Windows (stdin ended before the script runs): the window opens, and a stop reaches it over the quit pipe; the coordinator resigns, exit 0', async () => {
+    installStandIn('windowless-electron');
+    const launcher = startLauncher([...nodeFlags(), '--json'], { STAND_IN_APP_DATA: join(dir, 'config'), STAND_IN_ELECTRON_PLATFORM: 'win32' });
+    await launcher.waitFor(/"event":"elected"/);
+    assert.match(launcher.out(), /stand-in: window open/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(launcher.child.exitCode, null, 'still running: the ended stdin asked for nothing');
+    launcher.child.kill('SIGTERM');
+    const { code } = await exitOf(launcher);
+    assert.equal(code, 0, launcher.err());
+    assert.equal(linesMatching(launcher.out(), /"event":"demoted"/).length, 1, 'resigned once, before exiting');
+    assert.doesNotMatch(launcher.err(), /no desktop window|before the node started/);
   });
 
   it('the same node already running (its state lock): the app says so and exits 1, no fallback', async () => {

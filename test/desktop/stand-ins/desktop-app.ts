@@ -1,8 +1,8 @@
 /**
  * A stand-in for the desktop app (electron/main.ts) on the launch channel, with the real
  * channel's code. STAND_IN_MODE says how it behaves; every step is noted in STAND_IN_LOG.
- *   serve             some Chromium noise, `started`, a stdout line; quits on the quit line,
- *                     the end of its stdin or SIGINT (as the app does), exit 0
+ *   serve             some Chromium noise, `started`, a stdout line; quits on the quit line or
+ *                     the end of its quit pipe (stdin without one), or SIGINT (as the app does), exit 0
  *   refuse            an error line, then `exiting` 2, exit 2 (a bad flag seen by the app)
  *   crash             `started`, then exit 1
  *   deaf              `started`, then ignores its stdin and SIGTERM
@@ -11,6 +11,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { launchedByLauncher, reportLine, watchQuitCommands } from '../../../src/desktop/launch-channel.ts';
+import { takeQuitPipe, watchQuitPipe } from '../../../src/desktop/quit-pipe.ts';
 
 const LIFETIME_MS = 60_000;
 const log = (line: string): void => appendFileSync(process.env.STAND_IN_LOG!, `${line}\n`);
@@ -39,9 +40,18 @@ if (mode === 'deaf') {
     process.stdout.write(`stand-in app: quitting on ${why}\n`);
     process.exit(0);
   };
-  // The raw lines too, to tell the quit line from the end of the input.
-  process.stdin.on('data', (chunk: Buffer | string) => log(`stdin ${JSON.stringify(String(chunk))}`));
-  process.stdin.on('end', () => log('stdin ended'));
-  watchQuitCommands(process.stdin, () => quit('the launch channel'));
+  const pipe = takeQuitPipe(process.env);
+  if (pipe !== null) {
+    // Why it quit, to tell the quit line from the end of the pipe.
+    watchQuitPipe(pipe, (why) => {
+      log(`quit pipe: ${why}`);
+      quit('the launch channel');
+    });
+  } else {
+    // The raw lines too, to tell the quit line from the end of the input.
+    process.stdin.on('data', (chunk: Buffer | string) => log(`stdin ${JSON.stringify(String(chunk))}`));
+    process.stdin.on('end', () => log('stdin ended'));
+    watchQuitCommands(process.stdin, () => quit('the launch channel'));
+  }
   process.on('SIGINT', () => quit('SIGINT'));
 }
