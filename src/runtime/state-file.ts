@@ -48,6 +48,21 @@ interface StoredState extends PersistentState {
   checksum: string;
 }
 
+/**
+ * The file calls a save makes, node:fs's by default; a test passes a recorder to check their
+ * order (the fsyncs a crash depends on leave no other trace).
+ */
+export interface SaveFs {
+  openSync: typeof openSync;
+  writeFileSync: typeof writeFileSync;
+  fsyncSync: typeof fsyncSync;
+  closeSync: typeof closeSync;
+  renameSync: typeof renameSync;
+  rmSync: typeof rmSync;
+}
+
+const NODE_FS: SaveFs = { openSync, writeFileSync, fsyncSync, closeSync, renameSync, rmSync };
+
 /** How many past boot IDs are kept. */
 const BOOTS_KEPT = 32;
 
@@ -60,13 +75,15 @@ export class StateFile implements StateStore {
   readonly dir: string;
   readonly path: string;
   private readonly identity: { nodeId: NodeId; voters: NodeId[] };
+  private readonly fs: SaveFs;
   /** This process's entry in the lock directory, while it holds the lock. */
   private lockEntry: string | null = null;
   /** This node's boot IDs, the current one last. */
   boots: number[] = [];
 
-  private constructor(dir: string, identity: { nodeId: NodeId; voters: readonly NodeId[] }) {
+  private constructor(dir: string, identity: { nodeId: NodeId; voters: readonly NodeId[] }, fs: SaveFs) {
     this.dir = dir;
+    this.fs = fs;
     this.path = join(dir, STATE_FILE);
     this.identity = { nodeId: identity.nodeId, voters: [...identity.voters] };
   }
@@ -79,9 +96,9 @@ export class StateFile implements StateStore {
   static async open(
     dir: string,
     identity: { nodeId: NodeId; voters: readonly NodeId[] },
-    options: { acceptNewVoters?: boolean; nowMs?: number } = {},
+    options: { acceptNewVoters?: boolean; nowMs?: number; fs?: SaveFs } = {},
   ): Promise<{ store: StateFile; state: PersistentState | null; bootId: number }> {
-    const store = new StateFile(dir, identity);
+    const store = new StateFile(dir, identity, options.fs ?? NODE_FS);
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw new DataDirError(dir, error);
     });
@@ -107,20 +124,21 @@ export class StateFile implements StateStore {
     const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, boots: this.boots };
     const stored: StoredState = { ...body, checksum: checksum(body) };
     const temp = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
+    const fs = this.fs;
+    const fd = fs.openSync(temp, 'w', 0o600);
     try {
       try {
-        writeFileSync(fd, `${JSON.stringify(stored, null, 2)}\n`);
-        fsyncSync(fd);
+        fs.writeFileSync(fd, `${JSON.stringify(stored, null, 2)}\n`);
+        fs.fsyncSync(fd);
       } finally {
-        closeSync(fd);
+        fs.closeSync(fd);
       }
-      renameSync(temp, this.path);
+      fs.renameSync(temp, this.path);
     } catch (error) {
-      rmSync(temp, { force: true }); // a full disk must not also fill up with our leftovers
+      fs.rmSync(temp, { force: true }); // a full disk must not also fill up with our leftovers
       throw error;
     }
-    syncDirectory(this.dir);
+    syncDirectory(fs, this.dir);
   }
 
   /** Releases the lock: our entry first, then the directory if no successor has filled it yet. */
@@ -324,11 +342,11 @@ function checksum(body: object): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
+function syncDirectory(fs: SaveFs, dir: string): void {
+  const fd = fs.openSync(dir, 'r');
   try {
-    fsyncSync(fd);
+    fs.fsyncSync(fd);
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }

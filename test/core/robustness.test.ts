@@ -12,12 +12,13 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ElectionCause, RejectReason, ResignReason, Role, resolveConfig, type Message, type NodeId, type PersistentState, type VoteRequest } from '../../src/core/index.ts';
 import { BOOT, node } from '../helpers/core.ts';
+import { fcRuns } from '../helpers/fc-runs.ts';
 
 const SIZE = 5;
 const VOTERS = [1, 2, 3, 4, 5];
 const QUORUM = 3;
 const { leaseMs } = resolveConfig({ clusterSize: SIZE });
-const RUNS = Number(process.env.FC_RUNS ?? 2000);
+const RUNS = fcRuns('the robustness property', 2000);
 
 const anyId = fc.integer({ min: 1, max: 7 }); // 6 and 7 are not voters of the 5-node cluster
 const term = fc.integer({ min: 0, max: 6 });

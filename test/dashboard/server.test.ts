@@ -200,6 +200,19 @@ describe('dashboard server', () => {
     assert.deepEqual(controls, ['pause']);
   });
 
+  it('refuses a prefix of the control token, and the token with anything after it', async () => {
+    // (Whitespace around a header's value is not part of it, by HTTP's grammar: not tried.)
+    const before = controls.length;
+    const refused = ['s', 'sesam', 'sesamee', 'sesame x', 'sesamesesame', 'sesame,sesame'];
+    for (const given of refused) {
+      const reply = await call(guarded.port, '/api/control/pause', { method: 'POST', headers: { authorization: `Bearer ${given}` } });
+      assert.equal(reply.status, 401, JSON.stringify(given));
+    }
+    assert.equal(controls.length, before, 'no control was taken');
+    const ok = await call(guarded.port, '/api/control/pause', { method: 'POST', headers: { authorization: 'Bearer sesame' } });
+    assert.equal(ok.status, 200, 'the token itself still works');
+  });
+
   it('keeps the heartbeat history to its window while nobody watches', () => {
     const quiet = new StandInNode();
     const windowed = new DashboardFeed(quiet, { controls: { enabled: false, needsToken: true }, historyMs: 1000 });

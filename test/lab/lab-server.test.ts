@@ -127,6 +127,16 @@ describe('the lab page server', () => {
     assert.equal((await action({ action: 'restart', node: 2 }, { authorization: `Bearer ${TOKEN}` })).status, 200);
   });
 
+  it('refuses a prefix of the lab token, and the token with anything after it', async () => {
+    const kill = { action: 'kill', node: 1 };
+    const refused = [TOKEN.slice(0, 1), TOKEN.slice(0, 16), TOKEN.slice(0, -1), `${TOKEN}0`, `${TOKEN} x`, `${TOKEN}${TOKEN}`];
+    for (const given of refused) {
+      const reply = await action(kill, { authorization: `Bearer ${given}` });
+      assert.equal(reply.status, 401, JSON.stringify(given));
+    }
+    assert.deepEqual(hosts.calls.filter((c) => c === 'SIGKILL 1'), [], 'n1 was not killed');
+  });
+
   it('passes /nodes/<id>/ through to that node\'s own dashboard, read-only', async () => {
     const status = await call(server.port, '/nodes/1/api/status');
     assert.equal(status.status, 200);

@@ -258,12 +258,13 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
 
 /** As an unprivileged user (nobody), if this root may become one and such a user may make user namespaces. */
 const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp'];
-function nobodyRefused(): string | false {
+/** What is missing for the run as nobody, or null. */
+function nobodyRefused(): string | null {
   try {
     execFileSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), 'unshare', '--user', '--map-root-user', '--net', '--mount', 'true'], { stdio: 'ignore' });
-    return false;
+    return null;
   } catch {
-    return 'cannot run as an unprivileged user with user namespaces here';
+    return 'needs an unprivileged user (nobody) to be allowed user namespaces: `setpriv --reuid=65534 … unshare --user --map-root-user --net --mount true` fails here';
   }
 }
 
@@ -281,7 +282,7 @@ function asNobodyWithCheckoutAt(view: string): string[] {
   return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', CHECKOUT, view, ...AS_NOBODY];
 }
 
-describe('npm run demo without root: namespaces inside an unprivileged user namespace', { skip: skip || nobodyRefused() }, () => {
+describe('npm run demo without root: namespaces inside an unprivileged user namespace', { skip: skip || skipUnlessCi(nobodyRefused()) }, () => {
   it('builds the namespaces there, serves the page on this loopback, unplugs, and leaves nothing behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cvlabtest-'));
     const view = mkdtempSync(join(tmpdir(), 'cvcheckout-'));

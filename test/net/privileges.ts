@@ -1,8 +1,8 @@
 /**
  * The network tests need to create network namespaces. As root (CI) they just run. Otherwise
  * they re-run their own file inside a new unprivileged user, network and mount namespace, where
- * the system allows that; failing both, they skip and say why. A missing tool skips them too,
- * except in CI, where it fails the run.
+ * the system allows that; failing both, they skip and say why. In CI, where a skip would pass
+ * having proved nothing, a missing privilege or tool fails the run instead, naming it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -36,7 +36,9 @@ export function networkTestMode(needs: { nft?: boolean } = {}): NetworkTestMode 
   }
   if (process.getuid?.() === 0) return { mode: 'run' };
   if (userNamespacesAllowed()) return { mode: 'rerun' };
-  return { mode: 'skip', why: 'not root, and this system allows no unprivileged user namespace to build test hosts in' };
+  const why = 'needs root, or unprivileged user namespaces to build test hosts in (`unshare --user --map-root-user --net --mount true` fails here)';
+  skipUnlessCi(why);
+  return { mode: 'skip', why };
 }
 
 /** Registers one test that runs `file` again inside a user namespace and passes if it passes. */

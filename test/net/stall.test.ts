@@ -62,6 +62,9 @@ describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode 
       assert.equal(woke.wasLeader, true);
       assert.equal(woke.leaseLost, true, 'its stall outlasted its lease');
       const leaseEndedAt = woke.leaseEndedAt!;
+      // The lease counts from a round sent before the SIGSTOP, and the node converts its end to the
+      // wall clock from two consecutive clock readings: the 100 ms are for rounding and the clocks'
+      // rates, not for load (a late wake or line moves neither this nor stoppedAt earlier).
       assert.ok(leaseEndedAt <= leader.stoppedAt + LEASE_MS + 100, `its lease ended ${leaseEndedAt - leader.stoppedAt} ms after it was stopped`);
       // Said first, before it stepped down: the line explains the demotion that follows.
       const after = lab.node(3).current.filter((e) => e.ts >= leader.stoppedAt);

@@ -48,6 +48,20 @@ describe('wire: authentication', () => {
   it('an unkeyed node refuses keyed datagrams rather than trust what it cannot check', () => {
     assert.equal(reason(wire({ keys: null }), wire({ selfId: 3 }).encode(heartbeat(3, 1), 1)), 'unknown-key');
   });
+
+  it('refuses a MAC shorter than 16 bytes that is a prefix of the right one, and one longer (a 1-byte MAC would let one forgery in 256 in)', () => {
+    const receiver = wire();
+    const sealed = wire({ selfId: 3 }).encode(heartbeat(3, 1), 1);
+    const { keyId, envelope, mac } = conclave.v1.Datagram.decode(sealed);
+    assert.equal(mac.length, 16, 'a sealed datagram carries 128 bits of MAC');
+    const withMac = (tag: Uint8Array): Uint8Array => conclave.v1.Datagram.encode({ keyId, envelope, mac: tag }).finish();
+    for (const bytes of [1, 2, 4, 8, 12, 15]) {
+      assert.equal(reason(receiver, withMac(mac.subarray(0, bytes))), 'bad-mac', `the right MAC's first ${bytes} bytes`);
+    }
+    assert.equal(reason(receiver, withMac(Uint8Array.from([...mac, 0]))), 'bad-mac', 'the right MAC and one byte more');
+    assert.equal(reason(receiver, withMac(mac.subarray(0, 0))), 'unauthenticated', 'no MAC at all');
+    assert.equal(reason(receiver, withMac(mac)), 'ok', 'the whole MAC, re-wrapped, still passes');
+  });
 });
 
 describe('wire: senders', () => {
@@ -61,6 +75,24 @@ describe('wire: senders', () => {
     assert.equal(reason(receiver, datagrams[2]!), 'duplicate');
     assert.equal(reason(receiver, from3.encode(heartbeat(3, 1), 200)), 'ok');
     assert.equal(reason(receiver, datagrams[9]!), 'replayed', 'older than the window');
+  });
+
+  it('the replay window\'s edge: 63 behind the newest is accepted once, 64 behind is a replay', () => {
+    const receiver = wire();
+    const from3 = wire({ selfId: 3 });
+    const at = (seq: number): string => reason(receiver, from3.encode(heartbeat(3, 1), seq));
+    assert.equal(at(1000), 'ok');
+    assert.equal(at(1000 - 63), 'ok', 'as far behind as the window allows');
+    assert.equal(at(1000 - 63), 'duplicate', 'and remembered there');
+    assert.equal(at(1000 - 64), 'replayed', 'one further');
+    // The newest moves on by one: what was at the edge falls out, whether seen or not.
+    assert.equal(at(1001), 'ok');
+    assert.equal(at(1000 - 63), 'replayed');
+    assert.equal(at(1001 - 63), 'ok');
+    // Moving on by exactly the window's width keeps the old newest at the edge, as seen.
+    assert.equal(at(1001 + 63), 'ok');
+    assert.equal(at(1001), 'duplicate');
+    assert.equal(at(1000), 'replayed');
   });
 
   it('accepts a restart from the same address at once, and refuses the old boot afterwards', () => {

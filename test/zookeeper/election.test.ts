@@ -21,10 +21,12 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/dashboard');
 const SESSION_MS = 1000;
 const TICK_MS = 200;
 /**
- * The JVM server, its expiry thread, the watch, the node and the claim's round trip on a loaded
- * 2-core machine: generous, yet well short of the extra session timeout a wrong failover costs.
+ * A failover that goes wrong costs at least one more session timeout (a successor that waits for
+ * an expiry of its own, or misses the watch and the refreshes); a right one takes a timeout, a
+ * tick and a round trip. Bounds just below that extra timeout leave the JVM server, its expiry
+ * thread and the nodes most of a second on a loaded 2-core machine; the figures are printed.
  */
-const SCHEDULING_SLACK_MS = 400;
+const WRONG_FAILOVER_MS = 2 * SESSION_MS;
 const measured: string[] = [];
 
 /** Three nodes electing through `zk` under `path`, started and stopped by PID. */
@@ -89,8 +91,8 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
         // The ensemble expires the session a timeout after the last request it had, checked once
         // per tick: the successor, woken by its watch, claims within the timeout plus a tick and a
         // round trip. The others read the claim on their next refresh (a sixth of the timeout).
-        assert.ok(electedMs <= SESSION_MS + TICK_MS + SCHEDULING_SLACK_MS, `n${next} was elected after ${electedMs} ms`);
-        assert.ok(agreedMs <= SESSION_MS + TICK_MS + SESSION_MS / 6 + SCHEDULING_SLACK_MS, `all agreed after ${agreedMs} ms`);
+        assert.ok(electedMs < WRONG_FAILOVER_MS, `n${next} was elected after ${electedMs} ms: a session timeout too late`);
+        assert.ok(agreedMs < WRONG_FAILOVER_MS + SESSION_MS / 6, `all agreed after ${agreedMs} ms: a session timeout too late`);
         assert.ok(electedToken(lab, next, killedAt) > firstToken, 'the new token is above the old one');
         // In fair mode each candidate watched only its predecessor: n3 (behind n1) never had to act.
         if (mode === 'fair') assert.equal(lab.node(3).events.filter((e) => e.event === 'elected').length, 0);
@@ -109,10 +111,16 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       const tokenBefore = electedToken(lab, 3);
       const stoppedAt = Date.now();
       await zk.stop('SIGKILL');
-      await lab.waitFor('nobody leads or follows a leader', () => lab.nodes.every((n) => lab.latest(n.id)!.leader === null), SESSION_MS + 500);
-      const demoted = lab.node(3).events.filter(isEvent('demoted')).find((e) => e.ts >= stoppedAt)!;
-      measured.push(`ZooKeeper killed: the leader stopped after ${demoted.ts - stoppedAt} ms (${demoted.reason})`);
-      assert.ok(demoted.ts - stoppedAt <= SESSION_MS, `stopped leading after ${demoted.ts - stoppedAt} ms`);
+      const nobodyMs = await lab.waitFor('nobody leads or follows a leader', () => lab.nodes.every((n) => lab.latest(n.id)!.leader === null), 3 * SESSION_MS);
+      const demoted = lab.node(3).events.filter(isEvent('demoted')).find((e) => e.ts >= stoppedAt);
+      assert.ok(demoted !== undefined && 'leaseEndedAt' in demoted, 'the leader said it stopped');
+      const leaseEndedMs = Math.round(demoted.leaseEndedAt - stoppedAt);
+      measured.push(`ZooKeeper killed: the leader's lease ended after ${leaseEndedMs} ms, it said so after ${demoted.ts - stoppedAt} ms (${demoted.reason}); nobody followed a leader after ${nobodyMs} ms`);
+      // Safety: the lease ended before the ensemble could have expired the session and let another
+      // claim. It runs two thirds of a session from the last write that succeeded, sent before the
+      // kill, so a late line on a loaded machine does not move it.
+      assert.ok(leaseEndedMs <= SESSION_MS, `the lease ended ${leaseEndedMs} ms after the server died`);
+      assert.ok(demoted.ts - stoppedAt < WRONG_FAILOVER_MS, `said it stopped leading ${demoted.ts - stoppedAt} ms after the server died`);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.ok(lab.nodes.every((n) => !n.events.some((e) => e.ts >= stoppedAt && e.event === 'elected')), 'nobody was elected without ZooKeeper');
 

@@ -22,7 +22,10 @@ const TICK_MS = 200;
 const SYNC_LIMIT = 10;
 const ZK_HOSTS = [4, 5, 6];
 const support = networkTestMode();
-const skip = skipUnlessCi(zooKeeperMissing()) || (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'needs root for its namespaces');
+/** Not re-run in a user namespace: its ZooKeeper servers need network namespaces of this machine's root. */
+const skip =
+  skipUnlessCi(zooKeeperMissing()) ||
+  (support.mode === 'run' ? false : support.mode === 'skip' ? support.why : skipUnlessCi('needs root: its ZooKeeper servers run in network namespaces, and it does not re-run in a user namespace'));
 
 /** Hosts 1..3 run Conclave nodes, hosts 4..6 the ZooKeeper servers; `clientServers` says whom each node uses. */
 function createLab(clientServers: () => Map<number, number[]>): NetnsLab {

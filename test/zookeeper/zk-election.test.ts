@@ -115,6 +115,46 @@ describe('ZooKeeper election core', () => {
     );
   });
 
+  it('a leader whose session expires says demoted, as a follower, in the output that tells of the expiry', () => {
+    const script = leader();
+    const output = script.take(script.election.sessionChanged(SessionState.Expired, SESSION, T, script.nowMs));
+    assert.equal(script.election.hasLease(script.nowMs), false, 'no lease from the instant the expiry is known');
+    const told = output.events.map((t) => [t.event.type, t.state.role]);
+    const demoted = output.events.find((t) => t.event.type === 'demoted');
+    assert.ok(demoted !== undefined, `a demoted line at once, not at the lease's end: ${JSON.stringify(told)}`);
+    assert.deepEqual(demoted.event, { type: 'demoted', reason: 'session-expired', token: 42, leaseEndedAtMs: script.nowMs });
+    assert.equal(demoted.state.role, 'follower', 'the demoted line reads follower');
+    const after = output.events.slice(output.events.indexOf(demoted));
+    assert.deepEqual(after.filter((t) => t.state.role !== 'follower'), [], `no line after it reads otherwise: ${JSON.stringify(told)}`);
+    assert.equal(script.election.state().role, 'follower');
+    assert.ok(output.commands.includes('new-session'), 'and it asks for a new session');
+  });
+
+  it('a leader that reads a claim held by another session says demoted (claim-lost) and has no lease', () => {
+    const script = leader();
+    const OTHER = '00000000000000bb';
+    script.nowMs += T / 6; // the next refresh reads the claim again
+    script.take(script.election.tick(script.nowMs));
+    let claimRead = false;
+    while (script.pending.length > 0) {
+      script.answer((r) => {
+        if (r.op !== 'get-data') return script.healthy(r, true);
+        claimRead = true;
+        // The claim was deleted (by hand, or with a session the ensemble expired) and node 9 took it.
+        return { ok: true, value: { data: new TextEncoder().encode('{"id":9,"znode":"id-9-0000000001"}'), stat: { czxid: 50, owner: OTHER } } };
+      });
+    }
+    assert.ok(claimRead, 'the refresh read the claim');
+    assert.equal(script.election.hasLease(script.nowMs), false, 'the lease is gone at once, though its last write succeeded');
+    const demoted = script.outputs.flatMap((o) => o.events).filter((t) => t.event.type === 'demoted');
+    assert.deepEqual(demoted.map((t) => t.event), [{ type: 'demoted', reason: 'claim-lost', token: 42, leaseEndedAtMs: script.nowMs }]);
+    // Still first in line (fair mode), it waits for the claim as a candidate: not a leader.
+    assert.notEqual(demoted[0]!.state.role, 'leader', 'the demoted line does not read leader');
+    assert.notEqual(script.election.state().role, 'leader');
+    assert.equal(script.election.state().leader, 9, 'the claim\'s holder is the leader it knows');
+    assert.equal(script.election.term, 50, 'and its token the term');
+  });
+
   it('removes a znode whose create it gave up on, when the reply comes after all', () => {
     const script = new Script();
     script.connect();
