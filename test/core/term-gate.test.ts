@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Role, type ElectionNode, type Message, type NodeId } from '../../src/core/index.ts';
 import { MAX_TERM, TERM_JUMP_LIMIT } from '../../src/core/terms.ts';
-import { BOOT, heartbeat, hearPeers, leaderRound, msg, node, sent, voteRequest } from '../helpers/core.ts';
+import { BOOT, heartbeat, hearPeers, idleUntil, leaderRound, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
 const T = BOOT + 5000; // well after boot grace
 
@@ -53,6 +53,7 @@ describe('term gate', () => {
 
   it('a promise to a coordinator does not stop a vote for that same node, which dropped its lease to campaign', () => {
     const n = node(1);
+    idleUntil(n, T);
     hearPeers(n, [2, 3, 4, 5], T);
     n.step(leaderRound(5, 3, 1), T + 10);
     n.ready();

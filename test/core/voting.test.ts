@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOOT, hearPeers, leaderRound, node, sent, voteRequest } from '../helpers/core.ts';
+import { BOOT, hearPeers, idleUntil, leaderRound, node, sent, voteRequest } from '../helpers/core.ts';
 
 const T = BOOT + 5000; // well after boot grace
 
@@ -49,6 +49,7 @@ describe('voting', () => {
 
   it('refuses any vote while it holds a lease promise to a live coordinator, and says until when', () => {
     const n = node(1);
+    idleUntil(n, T);
     n.step(leaderRound(5, 1, 1), T);
     const ack = sent(n.ready(), 'lease-ack')[0]!;
     assert.equal(ack.to, 5);
@@ -114,6 +115,7 @@ describe('voting', () => {
 
   it('a message stamped earlier than the clock already reached is judged by the clock', () => {
     const n = node(1);
+    idleUntil(n, T + 5000);
     n.tick(T + 5000);
     n.step(leaderRound(5, 1, 1), T); // a driver bug: time going backwards
     n.ready();

@@ -84,3 +84,13 @@ export function hearPeers(n: ElectionNode, peers: NodeId[], nowMs: number, term 
   const everyone = [n.id, ...peers];
   for (const p of peers) n.step(heartbeat(p, term, { hears: everyone.filter((x) => x !== p) }), nowMs);
 }
+
+/**
+ * Wakes `n` at each of its deadlines before `untilMs`, as a driver's timer does. A node given no
+ * input for longer than its answer timeout past a deadline takes itself for stalled, and reads
+ * what comes next as its queue draining (docs/protocol.md, "Late rounds").
+ */
+export function idleUntil(n: ElectionNode, untilMs: number): void {
+  for (let at = n.nextDeadlineMs(), steps = 0; at < untilMs && steps < 100_000; at = Math.max(n.nextDeadlineMs(), at + 1), steps++) n.tick(at);
+  n.ready();
+}
