@@ -68,7 +68,7 @@ function noDatagram(context: AloneContext, silentForMs: number): { diagnosis: st
   const ports = unicastPort === port || !context.multicast ? `UDP port ${context.multicast ? port : unicastPort}` : `UDP ports ${port} and ${unicastPort}`;
   return {
     diagnosis:
-      `no datagram from any other node for ${seconds} s on ${context.interface} (${context.address}), ${where}; this interface was chosen as ${context.interfaceChoice}. ` +
+      `no datagram from any other node for ${seconds} s on ${context.interface} (${context.address}), ${where} (this interface: ${context.interfaceChoice}). ` +
       'Most likely a firewall drops inbound UDP, or the other nodes are on another interface (or none is running yet)',
     fix:
       `allow inbound ${ports} for Conclave (Windows: allow Node.js in Windows Defender Firewall for this network; macOS: allow incoming connections in the application firewall; Linux: open it in ufw, firewalld or nftables); ` +
