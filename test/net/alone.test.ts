@@ -31,6 +31,19 @@ async function aloneLine(lab: Lab, id: number, cause: AloneLine['cause'], timeou
   return aloneLines(lab, id).find((e) => e.cause === cause)!;
 }
 
+/** Three hosts, n3 started with `oddFlags` (after the others), then `body`; the lab goes whatever happens. */
+async function withOddThird(oddFlags: (lab: Lab) => string[], body: (lab: Lab) => Promise<void>): Promise<void> {
+  const lab = Lab.create(3);
+  try {
+    lab.start(1);
+    lab.start(2);
+    lab.start(3, oddFlags(lab));
+    await body(lab);
+  } finally {
+    lab.destroy();
+  }
+}
+
 describe('a node that is alone says why', { skip }, () => {
   it('no datagram at all: a firewall drops its UDP port; it names the port, the group and the interface, and the dashboard shows it', async () => {
     const lab = Lab.create(3);
@@ -84,13 +97,12 @@ describe('a node that is alone says why', { skip }, () => {
   });
 
   it('bad MAC: a node with another key; both sides name the other address and say the keys differ', async () => {
-    const lab = Lab.create(3);
-    try {
-      const otherKey = join(lab.dir, 'other-key');
-      writeFileSync(otherKey, '1:another-secret-0123456789abcdef\n', { mode: 0o600 });
-      lab.start(1);
-      lab.start(2);
-      lab.start(3, ['--key-file', otherKey]);
+    const otherKey = (lab: Lab): string[] => {
+      const path = join(lab.dir, 'other-key');
+      writeFileSync(path, '1:another-secret-0123456789abcdef\n', { mode: 0o600 });
+      return ['--key-file', path];
+    };
+    await withOddThird(otherKey, async (lab) => {
       const line = await aloneLine(lab, 1, 'key-mismatch', 10_000);
       assert.ok(line.sources.some((s) => s.startsWith(`${lab.node(3).ip}:`)), `names n3's address: ${line.sources}`);
       assert.match(line.diagnosis, /fail the MAC check with our key ID 1: the keys differ/);
@@ -100,17 +112,11 @@ describe('a node that is alone says why', { skip }, () => {
       assert.ok(odd.sources.some((s) => s.startsWith(`${lab.node(1).ip}:`) || s.startsWith(`${lab.node(2).ip}:`)), `n3 names the others: ${odd.sources}`);
       assert.equal(odd.peersHeard, 0, 'n3 hears nobody it can take');
       assert.ok(!aloneLines(lab, 3).some((e) => e.cause === 'no-datagram'), 'datagrams do reach n3: not a firewall');
-    } finally {
-      lab.destroy();
-    }
+    });
   });
 
   it('config mismatch: another timeout, then another cluster size; each side names the difference', async () => {
-    const lab = Lab.create(3);
-    try {
-      lab.start(1);
-      lab.start(2);
-      lab.start(3, ['--timeout-ms', '2000']);
+    await withOddThird(() => ['--timeout-ms', '2000'], async (lab) => {
       const timeout = await aloneLine(lab, 1, 'config-mismatch', 10_000);
       assert.equal(timeout.from, 3);
       assert.ok(timeout.sources[0]!.startsWith(`${lab.node(3).ip}:`));
@@ -124,17 +130,11 @@ describe('a node that is alone says why', { skip }, () => {
       lab.start(3, ['--cluster-size', '4', '--data-dir', join(lab.dir, 'n3-of-4')]);
       const size = await aloneLine(lab, 3, 'config-mismatch', 10_000);
       assert.match(size.diagnosis, /its config ID is ours with voters 1\.\.3 \(--cluster-size 3\); ours are 1\.\.4/);
-    } finally {
-      lab.destroy();
-    }
+    });
   });
 
   it('foreign cluster: another cluster name on the same group and port is named', async () => {
-    const lab = Lab.create(3);
-    try {
-      lab.start(1);
-      lab.start(2);
-      lab.start(3, ['--cluster', 'lab-b']);
+    await withOddThird(() => ['--cluster', 'lab-b'], async (lab) => {
       const line = await aloneLine(lab, 1, 'foreign-cluster', 10_000);
       assert.equal(line.from, 3);
       assert.match(line.diagnosis, /n3 at 10\.77\.\d+\.3:\d+ sends for cluster "lab-b", not "lab", on our group and port \(239\.255\.77\.7:7707\)/);
@@ -144,8 +144,6 @@ describe('a node that is alone says why', { skip }, () => {
       // One line per cause per minute, however many datagrams n3 sends meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       assert.equal(aloneLines(lab, 1).filter((e) => e.cause === 'foreign-cluster').length, 1);
-    } finally {
-      lab.destroy();
-    }
+    });
   });
 });
