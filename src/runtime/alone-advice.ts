@@ -5,7 +5,7 @@
 import type { ElectionConfig } from '../core/index.ts';
 import { AloneCause } from '../contract/alone.ts';
 import type { AloneEvidence, DescribeAlone } from './alone-watch.ts';
-import { configDifference } from './config-difference.ts';
+import { configDifference, type ConfigIdOf } from './config-difference.ts';
 
 /** Where the node listens and what it is: what the words name. */
 export interface AloneContext {
@@ -20,6 +20,8 @@ export interface AloneContext {
   seeds: readonly string[];
   cluster: string;
   config: ElectionConfig;
+  /** The hash the node's own config ID is made with, to try the guesses with. */
+  configIdOf: ConfigIdOf;
 }
 
 /** Config differences are worked out once per peer config: the guesses cost a few thousand hashes. */
@@ -33,7 +35,7 @@ export function aloneAdvice(context: AloneContext): DescribeAlone {
     const key = `${foreign.configId}/${from}/${foreign.hears.join(',')}`;
     let words = differences.get(key);
     if (words === undefined) {
-      words = configDifference(context.config, from, foreign);
+      words = configDifference(context.config, from, foreign, context.configIdOf);
       if (differences.size >= MAX_CACHED_DIFFERENCES) differences.clear();
       differences.set(key, words);
     }

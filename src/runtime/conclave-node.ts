@@ -126,6 +126,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         seeds,
         cluster: options.cluster,
         config,
+        // As the wire's configId below is made: a guess must hash as our own ID does.
+        configIdOf: (guess) => configId(guess),
       }),
       report: (fields) => this.emitEvent('alone', fields),
     }, systemClock.nowMs());

@@ -24,21 +24,24 @@ const TIMER_STEPS_MS = [
 ] as const;
 const DRIFT_GUESSES_PPM = [0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000];
 
+/** How a config is hashed into its ID: `configId`, with whatever else the node hashes in (a cluster file). */
+export type ConfigIdOf = (config: ElectionConfig) => number;
+
 /** What the peer's datagrams tell of the difference, in words, honest about what is a guess. */
-export function configDifference(ours: ElectionConfig, from: NodeId | null, foreign: ForeignConfig): string {
+export function configDifference(ours: ElectionConfig, from: NodeId | null, foreign: ForeignConfig, idOf: ConfigIdOf = configId): string {
   const facts: string[] = [];
   const voters = new Set(ours.voters);
   if (from !== null && !voters.has(from)) facts.push(`n${from} is not one of our voters (${votersInWords(ours.voters)})`);
   const strangers = foreign.hears.filter((id) => !voters.has(id) && id !== from);
   if (strangers.length > 0) facts.push(`it hears ${strangers.slice(0, 5).map((id) => `n${id}`).join(', ')}, not among our voters`);
-  const guess = firstMatch(guesses(ours, from, foreign.hears), foreign.configId);
+  const guess = firstMatch(guesses(ours, from, foreign.hears), foreign.configId, idOf);
   if (guess !== null) facts.push(`its config ID is ours with ${guess.words}`);
   else if (facts.length === 0) facts.push('its voters or its timers (timeout, lease, member beat, drift bound) differ from ours; its config ID cannot say which');
-  return `${facts.join('; ')} (config ${hex(foreign.configId)}, ours ${hex(configId(ours))})`;
+  return `${facts.join('; ')} (config ${hex(foreign.configId)}, ours ${hex(idOf(ours))})`;
 }
 
-function firstMatch(candidates: Iterable<Guess>, id: number): Guess | null {
-  for (const guess of candidates) if (configId(guess.config) === id) return guess;
+function firstMatch(candidates: Iterable<Guess>, id: number, idOf: ConfigIdOf): Guess | null {
+  for (const guess of candidates) if (idOf(guess.config) === id) return guess;
   return null;
 }
 
