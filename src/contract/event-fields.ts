@@ -6,6 +6,7 @@
  */
 import type { DemotionReason, ElectionCause, NodeId, PeerChange, RejectReason, ResignReason, Role } from '../core/index.ts';
 import type { DropReason } from '../wire/wire.ts';
+import type { AloneFields } from './alone.ts';
 import type { LanEndpoint } from './status.ts';
 import type { ElectionMode, SessionState } from './zookeeper-status.ts';
 
@@ -116,6 +117,7 @@ export interface EventFields extends PeerEventFields {
   stalled: { durationMs: number; wasLeader: boolean; leaseLost: boolean; leaseEndedAt: number | null };
   dropped: { reason: DropReason; count: number; total: number; from: NodeId | null; source: string | null; detail: string };
   'send-failed': { code: string; count: number; total: number; target: string | null; congestion: boolean; detail: string };
+  alone: AloneFields;
   role: { previous: Role };
   term: { previous: number };
   leader: { previous: NodeId | null };

@@ -21,6 +21,7 @@ export const EVENT_KINDS = [
   'stalled',
   'dropped',
   'send-failed',
+  'alone',
   'role',
   'term',
   'leader',

@@ -6,6 +6,7 @@
 import type { NodeId, NodeStatus, PeerStatus } from '../core/index.ts';
 import type { DropReason } from '../wire/wire.ts';
 import type { ZooKeeperStatus } from './zookeeper-status.ts';
+import type { AloneDiagnosis } from './alone.ts';
 
 /** How a peer was last heard: over the multicast group, or on our unicast socket. */
 export type Route = 'group' | 'direct';
@@ -54,6 +55,8 @@ export interface LanStatus extends CommonStatus {
   zookeeper: null;
   dataDir: string;
   drops: Record<DropReason, number>;
+  /** Why this node hears nobody, or drops some sender's datagrams, while that holds; empty when neither. */
+  alone: AloneDiagnosis[];
   traffic: {
     datagramsSent: number;
     bytesSent: number;

@@ -413,6 +413,7 @@ function describe(event: NodeEvent): string {
     case 'listener-error':
     case 'dropped':
     case 'send-failed':
+    case 'alone':
     case 'role':
     case 'term':
     case 'leader':

@@ -4,10 +4,12 @@ import { PeerDirectory } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
 import { KernelUdpWatch, kernelUdpReader } from '../net/kernel-udp-errors.ts';
-import { Wire, noDrops, type DropReason } from '../wire/wire.ts';
+import { Wire, noDrops, type DropReason, type ForeignConfig } from '../wire/wire.ts';
 import { systemClock } from '../contract/system-clock.ts';
 import { Driver } from './driver.ts';
 import { DropReporter } from './drop-reporter.ts';
+import { AloneWatch } from './alone-watch.ts';
+import { aloneAdvice } from './alone-advice.ts';
 import { StallDetector, stallThresholdMs, type Stall } from './stall-detector.ts';
 import { GuardedEmitter } from '../contract/guarded-emitter.ts';
 import { startMetrics } from '../metrics/metrics.ts';
@@ -29,6 +31,10 @@ const DROP_REPORT_INTERVAL_MS = 1000;
 const STALL_CHECKS_PER_THRESHOLD = 2;
 /** How often the kernel's UDP error counters are read (Linux); a read costs a few microseconds. */
 const KERNEL_UDP_POLL_MS = 1000;
+/** A node that hears no other node this long (since start, or since the last) says why. */
+const ALONE_AFTER_MS = 10_000;
+/** An `alone` line of one cause at most this often: a person reads it, a log keeps it. */
+const ALONE_LINE_INTERVAL_MS = 60_000;
 /** A seed whose name did not resolve is looked up again this often. */
 const SEED_RETRY_MS = 10_000;
 
@@ -88,6 +94,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** The kernel's UDP error counters (Linux), for the send failures no send reports. */
   private readonly kernelUdp = new KernelUdpWatch(kernelUdpReader());
   private kernelUdpTimer: NodeJS.Timeout | null = null;
+  /** Why this node hears nobody, or drops a sender's datagrams: checked by the once-a-second poll. */
+  private readonly alone: AloneWatch;
 
   private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics) {
     super();
@@ -102,6 +110,27 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       this.sendFailureReporter.drop(code, message, null, target, count);
     });
     const { config } = options;
+    const seeds = options.seeds.map(formatSeed);
+    this.alone = new AloneWatch({
+      silenceMs: ALONE_AFTER_MS,
+      intervalMs: ALONE_LINE_INTERVAL_MS,
+      expectsPeers: config.voters.length > 1 || seeds.length > 0,
+      describe: aloneAdvice({
+        interface: transport.iface.name,
+        address: transport.iface.address,
+        interfaceChoice: transport.iface.why,
+        group: transport.group,
+        port: transport.port,
+        unicastPort: transport.unicastPort,
+        multicast: transport.multicastEnabled,
+        seeds,
+        cluster: options.cluster,
+        config,
+        // As the wire's configId below is made: a guess must hash as our own ID does.
+        configIdOf: (guess) => configId(guess),
+      }),
+      report: (fields) => this.emitEvent('alone', fields),
+    }, systemClock.nowMs());
     this.stalls = new StallDetector({
       thresholdMs: stallThresholdMs(config.timeoutMs),
       periodMs: stallThresholdMs(config.timeoutMs) / STALL_CHECKS_PER_THRESHOLD,
@@ -140,12 +169,13 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
       }),
       onEvent: (event) => this.onCoreEvent(event),
-      onDrop: (reason, detail, from, source) => this.onDrop(reason, detail, from, source),
+      onDrop: (reason, detail, from, source, foreign) => this.onDrop(reason, detail, from, source, foreign),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
       onReceive: ({ message, unicastPort, members }, address, route) => {
         this.metrics.received.inc({ kind: message.type });
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
+        if (message.from !== options.id) this.alone.heard(message.from, nowMs);
         transport.directory.heard(message.from, address, unicastPort, route, nowMs);
         if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id), nowMs);
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
@@ -245,6 +275,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       zookeeper: null,
       dataDir: this.options.dataDir,
       drops: { ...this.drops },
+      alone: this.paused ? [] : this.alone.current(systemClock.nowMs()),
       traffic: {
         datagramsSent: stats.datagramsSent,
         bytesSent: stats.bytesSent,
@@ -279,6 +310,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   resume(): void {
     if (!this.transport.paused) return;
     this.transport.paused = false;
+    this.alone.restart(systemClock.nowMs());
     this.emitEvent('resumed', {});
   }
 
@@ -356,9 +388,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     });
     this.stalls.start();
     // Send failures no send reports: Linux's kernel counter, and libuv's queue of refused datagrams (macOS).
+    // The same poll asks whether this node is alone: no timer of its own on an idle node.
+    this.alone.restart(systemClock.nowMs());
     this.kernelUdpTimer = setInterval(() => {
       if (this.kernelUdp.available) this.transport.noteKernelSendErrors(this.kernelUdp.poll().sndbufErrors);
       this.transport.checkSendQueue();
+      if (!this.transport.paused) this.alone.check(systemClock.nowMs());
     }, KERNEL_UDP_POLL_MS);
     this.kernelUdpTimer.unref();
     this.driver.start();
@@ -480,9 +515,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
    * are only counted: a network may duplicate, and while routes are learned the group and a
    * unicast copy may both deliver one datagram.
    */
-  private onDrop(reason: DropReason, detail: string, from: NodeId | null, source: string | null): void {
+  private onDrop(reason: DropReason, detail: string, from: NodeId | null, source: string | null, foreign?: ForeignConfig): void {
     this.drops[reason]++;
     this.metrics.countDrop(reason);
+    if (from !== this.options.id) this.alone.dropped(reason, detail, from, source, foreign ?? null, systemClock.nowMs());
     if (reason === 'duplicate') return;
     this.dropReporter.drop(reason, detail, from, source);
   }

@@ -1,6 +1,6 @@
 import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
 import type { Route } from '../contract/status.ts';
-import type { DropReason, Inbound, Wire } from '../wire/wire.ts';
+import type { DropReason, ForeignConfig, Inbound, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from '../contract/ports.ts';
 
 export type { DropReason };
@@ -17,7 +17,7 @@ export interface DriverOptions {
   wire: Wire;
   onEvent?: (event: CoreEvent) => void;
   /** `from`: the node ID it claimed, once decoded; `source`: where it came from ("ip:port"), if known. */
-  onDrop?: (reason: DropReason, detail: string, from: NodeId | null, source: string | null) => void;
+  onDrop?: (reason: DropReason, detail: string, from: NodeId | null, source: string | null, foreign?: ForeignConfig) => void;
   /** A datagram already taken (same sender, boot and sequence) came again, over `route`. */
   onDuplicate?: (from: NodeId, address: string, route: Route) => void;
   /** Called for every datagram that passed the wire's checks, before the core takes it. */
@@ -72,7 +72,7 @@ export class Driver {
     const inbound = this.options.wire.decode(bytes, address, this.options.clock.nowMs());
     if (!inbound.ok) {
       if (inbound.reason === 'duplicate' && inbound.from !== null) this.options.onDuplicate?.(inbound.from, address, route);
-      this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from, sourceOf(address, port));
+      this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from, sourceOf(address, port), inbound.foreign);
       return;
     }
     const { message } = inbound;

@@ -46,6 +46,8 @@ function describe(e: NodeEvent): string {
       return `dropped ${e.count} datagram(s): ${e.reason}${e.source ? ` from ${e.source}` : ''} (${e.total} so far; ${e.detail})`;
     case 'send-failed':
       return `could not send ${e.count} datagram(s): ${e.code}${e.target === null ? ' (counted by the kernel)' : ` to ${e.target}`} (${e.total} so far; ${e.detail})${e.congestion ? '; holding back probes and repairs' : ''}`;
+    case 'alone':
+      return `ALONE (${e.cause}): ${e.diagnosis}. Fix: ${e.fix}`;
     case 'stalled':
       return `STALLED: frozen for ${e.durationMs} ms${e.leaseLost ? ', longer than its lease: stopped leading while frozen' : e.wasLeader ? '; the lease held' : ''}`;
     case 'alarm':
@@ -105,6 +107,7 @@ export function eventPrinter(json: boolean, out: TextSink, err: TextSink): (even
   return (event) => {
     out.write(`${json ? jsonLine(event) : humanLine(event)}\n`);
     if (event.event === 'warning' && json) err.write(`conclave: warning: ${event.message}\n`);
+    if (event.event === 'alone' && json) err.write(`conclave: alone (${event.cause}): ${event.diagnosis}. Fix: ${event.fix}\n`);
     if (event.event === 'fatal') err.write(`conclave: cannot persist state (${event.error}); stopping\n`);
   };
 }

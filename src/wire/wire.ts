@@ -59,9 +59,16 @@ export interface WireOptions {
   ownPastBoots?: ReadonlySet<number>;
 }
 
+/** What a config-mismatch datagram says of its sender's config: enough to guess what differs. */
+export interface ForeignConfig {
+  configId: number;
+  /** The voters its heartbeat says it hears (empty for other messages). */
+  hears: readonly NodeId[];
+}
+
 export type Inbound =
   | { ok: true; message: Message; unicastPort: number; members: Member[] }
-  | { ok: false; reason: DropReason; detail: string; from: NodeId | null };
+  | { ok: false; reason: DropReason; detail: string; from: NodeId | null; foreign?: ForeignConfig };
 
 /**
  * Messages to datagrams and back, with every check a datagram must pass on its way in: size,
@@ -104,7 +111,9 @@ export class Wire {
     const from = message.from;
     if (cluster !== this.options.cluster) return drop('foreign-cluster', `cluster "${cluster}"`, from);
     if (configId !== this.options.configId) {
-      return drop('config-mismatch', `config ${configId.toString(16)}, ours ${this.options.configId.toString(16)}`, from);
+      const hears = message.type === 'heartbeat' ? message.hears : [];
+      const detail = `config ${configId.toString(16)}, ours ${this.options.configId.toString(16)}`;
+      return { ok: false, reason: 'config-mismatch', detail, from, foreign: { configId, hears } };
     }
     if (!this.voters.has(from)) return drop('not-voter', `node ${from} is not a voter`, from);
     // Our own ID goes to the core as it is: our loopback, or a duplicate it must raise an alarm

@@ -23,6 +23,10 @@ export const SAMPLE_FIELDS: { [K in EventKind]: DetailsOf<K>[] } = {
   stalled: [{ durationMs: 1987, wasLeader: true, leaseLost: true, leaseEndedAt: 1_700_000_000_000 }],
   dropped: [{ reason: 'bad-mac', count: 3, total: 12, from: 9, source: '10.0.0.9:42424', detail: 'wrong key?' }],
   'send-failed': [{ code: 'ENOBUFS', count: 40, total: 120, target: '10.0.0.7:7707', congestion: true, detail: 'send ENOBUFS 10.0.0.7:7707' }],
+  alone: [
+    { cause: 'no-datagram', diagnosis: 'no datagram from any other node for 10 s on eth0', fix: 'allow inbound UDP port 7707', sources: [], from: null, dropped: 0, peersHeard: 0, silentForMs: 10_000 },
+    { cause: 'key-mismatch', diagnosis: 'datagrams from 10.0.0.9:7707 fail the MAC check', fix: 'copy one key file to every node', sources: ['10.0.0.9:7707'], from: null, dropped: 12, peersHeard: 2, silentForMs: 0 },
+  ],
   role: [{ previous: 'candidate' }],
   term: [{ previous: 6 }],
   leader: [{ previous: null }],

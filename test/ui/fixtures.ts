@@ -10,6 +10,7 @@ import { eventLine } from '../../src/contract/event-line.ts';
 import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../../src/contract/events.ts';
 import type { LanStatus, RuntimePeerStatus, RuntimeStatus, ZooKeeperNodeStatus } from '../../src/contract/status.ts';
 import type { ZooKeeperStatus } from '../../src/contract/zookeeper-status.ts';
+import type { AloneDiagnosis } from '../../src/contract/alone.ts';
 import { noDrops } from '../../src/wire/wire.ts';
 
 export interface SyntheticStatusOptions {
@@ -23,6 +24,8 @@ export interface SyntheticStatusOptions {
   noQuorum?: boolean;
   /** This node is paused (network.paused). */
   paused?: boolean;
+  /** Why it is alone (status.alone). Default none. */
+  alone?: AloneDiagnosis[];
   /** This node is campaigning: pre-vote or vote for term + 1. */
   campaign?: 'pre-vote' | 'vote' | null;
   term?: number;
@@ -143,6 +146,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): LanStatus
     zookeeper: null,
     dataDir: '/var/lib/conclave',
     drops: noDrops(),
+    alone: options.alone ?? [],
     traffic: { datagramsSent: 1200, bytesSent: 96_000, datagramsReceived: 4800, bytesReceived: 384_000, sendErrors: 0, sendErrorsByCode: {}, kernel: { sndbufErrors: 0, rcvbufErrors: 0 }, congested: false, sendQueue: 0, socketErrors: {} },
   };
 }
@@ -150,7 +154,7 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): LanStatus
 /** A node electing through ZooKeeper: the common part of syntheticStatus, and `zookeeper`. */
 export function syntheticZooKeeperStatus(zookeeper: ZooKeeperStatus, options: SyntheticStatusOptions = {}): ZooKeeperNodeStatus {
   // What only a LAN node has is left out, as the ZooKeeper backend leaves it out.
-  const { backend, votedFor, peers, network, dataDir, drops, traffic, ...common } = syntheticStatus(options);
+  const { backend, votedFor, peers, network, dataDir, drops, alone, traffic, ...common } = syntheticStatus(options);
   return { ...common, backend: 'zookeeper', network: null, zookeeper };
 }
 

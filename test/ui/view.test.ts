@@ -12,6 +12,9 @@ import { NO_VALUE, formatAgo, formatClockTime, formatDurationMs, formatPhi, form
 import { HeartbeatWindow } from '../../src/ui/lib/heartbeat-window.ts';
 import { PEER_STATE_LABELS, nextSort, peerRowView, peerStateLabel, sortPeers, type PeerRow } from '../../src/ui/lib/peers.ts';
 import { NO_QUORUM_TEXT, quorumView } from '../../src/ui/lib/quorum.ts';
+import { aloneBanners } from '../../src/ui/lib/alone.ts';
+import type { LanStatus } from '../../src/contract/status.ts';
+import type { AloneDiagnosis } from '../../src/contract/alone.ts';
 import { MAX_TIMELINE_ENTRIES, describeEvent, filterTimeline, prependEntry, timelineEntry, timelineFromEvents } from '../../src/ui/lib/timeline.ts';
 import { syntheticEvent, syntheticHello, syntheticSamples, syntheticStatus } from './fixtures.ts';
 
@@ -635,5 +638,31 @@ describe('fixtures', () => {
     for (const peer of status.peers) assert.ok(Math.abs(peer.meanIntervalMs - peer.beatIntervalMs) < 5, `n${peer.id}`);
     const slow = syntheticStatus({ peers: 2, memberBeatMs: 2_000, timeoutMs: 5_000 });
     assert.deepEqual(slow.peers.map((p) => p.timeoutMs), [6_000, 5_000]);
+  });
+});
+
+describe('alone banners', () => {
+  const diagnosis: AloneDiagnosis = { cause: 'foreign-cluster', diagnosis: 'n5 at 10.0.0.5:7707 sends for cluster "lab-b", not "lab"', fix: 'give one of the two its own --group or --port', sources: ['10.0.0.5:7707'], from: 5 };
+
+  it('shows one banner per current cause, with its diagnosis and fix', () => {
+    assert.deepEqual(aloneBanners(syntheticStatus()), []);
+    const banners = aloneBanners(syntheticStatus({ alone: [diagnosis, { ...diagnosis, cause: 'no-datagram', sources: [], from: null }] }));
+    assert.deepEqual(banners.map((b) => b.cause), ['foreign-cluster', 'no-datagram']);
+    assert.equal(banners[0]!.title, 'Another cluster shares this group and port');
+    assert.equal(banners[0]!.diagnosis, diagnosis.diagnosis);
+    assert.equal(banners[0]!.fix, diagnosis.fix);
+    assert.match(banners[1]!.title, /^Alone/);
+  });
+
+  it('shows none for a node of an older build, whose status has no diagnosis', () => {
+    const { alone: _none, ...older } = syntheticStatus();
+    assert.deepEqual(aloneBanners(older as unknown as LanStatus), []);
+  });
+
+  it('puts the line in the timeline, diagnosis and fix', () => {
+    const entry = describeEvent(syntheticEvent(syntheticStatus(), 'alone', { ...diagnosis, dropped: 3, peersHeard: 2, silentForMs: 0 }));
+    assert.equal(entry.label, 'alone');
+    assert.equal(entry.tone, 'bad');
+    assert.equal(entry.text, `${diagnosis.diagnosis}. Fix: ${diagnosis.fix}`);
   });
 });

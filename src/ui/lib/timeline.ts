@@ -205,6 +205,8 @@ export function describeEvent(event: NodeEvent): Described {
       return describeDrop(event);
     case 'send-failed':
       return describeSendFailure(event);
+    case 'alone':
+      return { kind: 'node', tone: 'bad', symbol: '⚠\uFE0E', label: 'alone', text: `${event.diagnosis}. Fix: ${event.fix}` };
     case 'stalled':
       return describeStall(event, self);
     // Lines of the command line's own (hook, dashboard) never reach the page; a listener's error goes by name.
