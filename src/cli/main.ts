@@ -5,6 +5,7 @@ import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.
 import { eventPrinter } from '../session/output.ts';
 import { startSession, type Session } from '../session/session.ts';
 import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { clusterFileLine } from '../session/cluster-file-flags.ts';
 import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 
 const USAGE = `usage: conclave <command> [options]
@@ -55,6 +56,7 @@ async function run(settings: RunSettings): Promise<void> {
   // Under `npm start` (the headless fallback) a stop request comes as a line on stdin.
   const launched = takeLaunchChannel(process.env);
   const print = eventPrinter(settings.json, process.stdout, process.stderr);
+  if (settings.clusterFile !== null) process.stderr.write(`conclave: ${clusterFileLine(settings.clusterFile)}\n`);
   if (settings.keyWarning !== null) process.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
 
   let session: Session;
