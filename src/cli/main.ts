@@ -12,6 +12,7 @@ const USAGE = `usage: conclave <command> [options]
 
 commands:
   run        run a node (conclave run --help)
+  init       write a cluster file and a key for a lab of machines (conclave init --help)
 
 Leader election for a LAN: Bully on node ID, guarded by a Raft-style quorum.`;
 
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
+  if (command === 'init') return init(rest);
   if (command !== 'run') exitWith({ code: 2, message: `unknown command "${command}"\n(see 'conclave --help')` });
   let settings: RunSettings | null;
   try {
@@ -48,6 +50,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   await run(settings);
+}
+
+/** `conclave init`: loaded only for it, so that a node's start does not pay for it. */
+async function init(args: string[]): Promise<void> {
+  const { INIT_USAGE, InitError, runInit } = await import('./init-command.ts');
+  try {
+    process.stdout.write(`${runInit(args) ?? INIT_USAGE}\n`);
+  } catch (error) {
+    if (error instanceof InitError) exitWith({ code: 2, message: `init: ${error.message}\n(see 'conclave init --help')` });
+    throw error;
+  }
 }
 
 async function run(settings: RunSettings): Promise<void> {
