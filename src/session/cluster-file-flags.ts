@@ -89,5 +89,5 @@ function checkKeyFile(file: ClusterFile): void {
 /** The line a node started from a cluster file prints first. */
 export function clusterFileLine(use: ClusterFileUse): string {
   const { file } = use;
-  return `cluster file ${file.path}: this machine is n${use.id} (${use.how}) of ${file.voters.size} voters in cluster "${file.cluster}", config ${use.configId.toString(16)}`;
+  return `cluster file ${file.path}: this machine is n${use.id} (${use.how}) of ${file.voters.size} voter${file.voters.size === 1 ? '' : 's'} in cluster "${file.cluster}", config ${use.configId.toString(16)}`;
 }
