@@ -155,6 +155,13 @@ describe('conclave run --cluster-file', () => {
     });
   }
 
+  it('a key file it names: --key-file beside it conflicts; one that cannot be read is named as its keyFile', () => {
+    const keyed = file({ ...LAB, keyFile: 'lab.key' }, 'keyed-2.json');
+    assert.throws(() => parseRunFlags(['--cluster-file', keyed, '--key-file', 'other.key'], {}, machine('pc-01')), /--key-file conflicts with --cluster-file .*keyed-2\.json, whose keyFile is .*lab\.key/);
+    const missing = file({ ...LAB, keyFile: 'absent.key' }, 'absent-key.json');
+    assert.throws(() => parseRunFlags(['--cluster-file', missing], {}, machine('pc-01')), /absent-key\.json: \$\.keyFile: .*absent\.key: cannot be read/);
+  });
+
   it('names the environment variable when the file came from it', () => {
     assert.throws(() => parseRunFlags(['--voters', '1,2,3'], { CONCLAVE_CLUSTER_FILE: labFile }, machine('pc-01')), /--voters conflicts with CONCLAVE_CLUSTER_FILE=.*lab\.json/);
   });
