@@ -188,7 +188,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: (
     throw error;
   }
   const voters = values.voters === undefined ? undefined : idList(values.voters);
-  if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters');
+  if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters (or --cluster-file, where it is found by host name)');
   if (values.backend !== undefined) {
     const unused = LAN_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
     if (unused !== undefined) throw new UsageError(`--${unused} has no effect with --backend (the node elects through ZooKeeper, not the LAN)`);
