@@ -5,12 +5,14 @@ import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.
 import { eventPrinter } from '../session/output.ts';
 import { startSession, type Session } from '../session/session.ts';
 import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { clusterFileLine } from '../session/cluster-file-flags.ts';
 import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 
 const USAGE = `usage: conclave <command> [options]
 
 commands:
   run        run a node (conclave run --help)
+  init       write a cluster file and a key for a lab of machines (conclave init --help)
 
 Leader election for a LAN: Bully on node ID, guarded by a Raft-style quorum.`;
 
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
+  if (command === 'init') return init(rest);
   if (command !== 'run') exitWith({ code: 2, message: `unknown command "${command}"\n(see 'conclave --help')` });
   let settings: RunSettings | null;
   try {
@@ -49,12 +52,24 @@ async function main(argv: string[]): Promise<void> {
   await run(settings);
 }
 
+/** `conclave init`: loaded only for it, so that a node's start does not pay for it. */
+async function init(args: string[]): Promise<void> {
+  const { INIT_USAGE, InitError, runInit } = await import('./init-command.ts');
+  try {
+    process.stdout.write(`${runInit(args) ?? INIT_USAGE}\n`);
+  } catch (error) {
+    if (error instanceof InitError) exitWith({ code: 2, message: `init: ${error.message}\n(see 'conclave init --help')` });
+    throw error;
+  }
+}
+
 async function run(settings: RunSettings): Promise<void> {
   // A reader that went away (a closed pipe) must not take the node down without resigning.
   process.stdout.on('error', () => {});
   // Under `npm start` (the headless fallback) a stop request comes as a line on stdin.
   const launched = takeLaunchChannel(process.env);
   const print = eventPrinter(settings.json, process.stdout, process.stderr);
+  if (settings.clusterFile !== null) process.stderr.write(`conclave: ${clusterFileLine(settings.clusterFile)}\n`);
   if (settings.keyWarning !== null) process.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
 
   let session: Session;

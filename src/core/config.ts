@@ -177,10 +177,13 @@ function positive(c: ElectionConfig, field: 'heartbeatMs' | 'memberBeatMs' | 'ti
  * A 32-bit FNV-1a hash of everything that must agree cluster-wide: for the safety argument (voter
  * set, timeout, lease, drift bound), and for the failure detector, which times a bound follower
  * out by three of its slow beats (`memberBeatMs`): a peer trusts an announced interval only up to
- * its own slow rate. Peers whose config differs are not counted.
+ * its own slow rate. Peers whose config differs are not counted. `agreed`: more text every node
+ * must share (a cluster file's canonical form, computed by the caller); empty leaves the ID as it
+ * was without it.
  */
-export function configId(c: ElectionConfig): number {
-  const text = [c.voters.join(','), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm, c.memberBeatMs].join('|');
+export function configId(c: ElectionConfig, agreed = ''): number {
+  const fields = [c.voters.join(','), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm, c.memberBeatMs];
+  const text = (agreed === '' ? fields : [...fields, agreed]).join('|');
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { ResignReason } from '../core/index.ts';
 import { eventPrinter, type TextSink } from '../session/output.ts';
 import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { clusterFileLine } from '../session/cluster-file-flags.ts';
 import { startSession, type Session } from '../session/session.ts';
 import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 import { DEFAULT_CLUSTER } from '../runtime/options.ts';
@@ -127,6 +128,7 @@ export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): 
     proc.stdout.write(`${RUN_USAGE}\n`);
     return exitEarly({ code: 0 });
   }
+  if (settings.clusterFile !== null) proc.stderr.write(`conclave: ${clusterFileLine(settings.clusterFile)}\n`);
   if (settings.keyWarning !== null) proc.stderr.write(`conclave: warning: ${settings.keyWarning}\n`);
   shell.setIdentity(APP_NAME, userDataDir(shell.appDataDir(), settings));
 

@@ -160,7 +160,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       wire: new Wire({
         selfId: options.id,
         cluster: options.cluster,
-        configId: configId(config),
+        configId: configId(config, options.agreedDescription),
         voters: config.voters,
         keys: options.keys,
         aliveMs: silenceLimitMs(config.timeoutMs, config.memberBeatMs),

@@ -56,6 +56,12 @@ export interface NodeOptions {
   /** Serve Prometheus metrics on this port (0: an ephemeral one); absent: no endpoint. */
   metricsPort?: number;
   metricsHost?: string;
+  /**
+   * Text every node of the cluster must share, hashed into the config ID: a cluster file's
+   * canonical form (src/session/cluster-file.ts), so that nodes started from different files
+   * drop each other's datagrams as config-mismatch.
+   */
+  agreedDescription?: string;
 }
 
 export const DEFAULT_CLUSTER = 'conclave';
@@ -82,6 +88,8 @@ export interface ResolvedOptions {
   acceptNewVoters: boolean;
   metricsPort: number | undefined;
   metricsHost: string;
+  /** Empty when not given. */
+  agreedDescription: string;
 }
 
 /** Applies defaults and validates; throws ConfigError or OptionError naming the problem. */
@@ -134,6 +142,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     acceptNewVoters: options.acceptNewVoters ?? false,
     metricsPort: options.metricsPort,
     metricsHost: options.metricsHost ?? '127.0.0.1',
+    agreedDescription: options.agreedDescription ?? '',
   };
 }
 

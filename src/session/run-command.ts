@@ -7,8 +7,12 @@ import { DataDirError } from '../runtime/state-file.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { OptionError, type OptionName } from '../contract/errors.ts';
 import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
+import { ClusterFileError } from './cluster-file.ts';
+import { withClusterFile, type ClusterFileUse } from './cluster-file-flags.ts';
+import { thisMachine, type Machine } from './voter-hosts.ts';
 
 export const RUN_USAGE = `usage: conclave run --id <n> --cluster-size <n> [options]
+       conclave run --cluster-file <path> [options]
 
 Runs one node: finds its peers by UDP multicast (and, with --seeds, by unicast across routers)
 and takes part in the election.
@@ -18,6 +22,9 @@ Identity and membership
   --cluster-size <n>      number of voters; the quorum is a majority (required unless --voters)
   --voters <ids>          the voter IDs, comma-separated (default 1..cluster-size)
   --cluster <name>        cluster name; other clusters on the LAN are ignored (default conclave)
+  --cluster-file <path>   the cluster's name, voters (ID → host) and timers from one file (made by
+                          conclave init); this node's ID is the voter whose host is this machine's
+                          name or address. Or set CONCLAVE_CLUSTER_FILE. See docs/cluster-file.md
 Elect through ZooKeeper instead (no multicast; see README "When you outgrow one LAN")
   --backend <url>         zookeeper://host:port[,host:port…][/path][?mode=bully|fair]
                           (path default /conclave/<cluster>; mode default bully: the highest ID
@@ -81,6 +88,8 @@ export interface RunSettings {
   hookTimeoutMs: number;
   keyWarning: string | null;
   dashboard: DashboardSettings | null;
+  /** The cluster file the node was started from, if any. */
+  clusterFile: ClusterFileUse | null;
 }
 
 export interface DashboardSettings {
@@ -96,6 +105,7 @@ const FLAGS = {
   'cluster-size': { type: 'string' },
   voters: { type: 'string' },
   cluster: { type: 'string' },
+  'cluster-file': { type: 'string' },
   backend: { type: 'string' },
   group: { type: 'string' },
   port: { type: 'string' },
@@ -157,8 +167,11 @@ const FLAG_OF_OPTION: Record<OptionName, string> = {
   timeoutMs: '--timeout-ms',
 };
 
-/** Parses `conclave run` flags; throws UsageError naming the bad flag. Returns null for --help. */
-export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettings | null {
+/**
+ * Parses `conclave run` flags; throws UsageError naming the bad flag. Returns null for --help.
+ * `machine`: what a cluster file's hosts are matched against (tests give their own).
+ */
+export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: () => Machine = thisMachine): RunSettings | null {
   let values;
   try {
     ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
@@ -166,8 +179,16 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     throw new UsageError((error as Error).message);
   }
   if (values.help) return null;
+  let clusterFile: ClusterFileUse | null;
+  try {
+    if (values.id !== undefined) integer('--id', values.id, 1, 0xffff_ffff);
+    ({ values, use: clusterFile } = withClusterFile(values, env, machine));
+  } catch (error) {
+    if (error instanceof ClusterFileError) throw new UsageError(error.message);
+    throw error;
+  }
   const voters = values.voters === undefined ? undefined : idList(values.voters);
-  if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters');
+  if (values.id === undefined) throw new UsageError('--id is required: this node\'s ID, one of the voters (or --cluster-file, where it is found by host name)');
   if (values.backend !== undefined) {
     const unused = LAN_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
     if (unused !== undefined) throw new UsageError(`--${unused} has no effect with --backend (the node elects through ZooKeeper, not the LAN)`);
@@ -210,6 +231,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
     preempt: !(values['no-preempt'] ?? false),
     ...(values['metrics-port'] === undefined ? {} : { metricsPort: integer('--metrics-port', values['metrics-port'], 0, 65535)! }),
     ...(values['metrics-host'] === undefined ? {} : { metricsHost: values['metrics-host'] }),
+    ...(clusterFile === null ? {} : { agreedDescription: clusterFile.file.canonical }),
   };
   return {
     node,
@@ -227,6 +249,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv): RunSettin
             controls: values['dashboard-controls'] ?? false,
             ...(values['dashboard-socket'] === undefined ? {} : { socketPath: values['dashboard-socket'] }),
           },
+    clusterFile,
   };
 }
 

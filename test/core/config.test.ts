@@ -44,4 +44,11 @@ describe('configuration', () => {
     assert.notEqual(configId(resolveConfig({ clusterSize: 5 })), base);
     assert.notEqual(configId(resolveConfig({ clusterSize: 3, timeoutMs: 2000, leaseMs: 1800 })), base);
   });
+
+  it('adds the agreed description (a cluster file) to the config ID; an empty one changes nothing', () => {
+    const config = resolveConfig({ clusterSize: 3 });
+    assert.equal(configId(config, ''), configId(config));
+    assert.notEqual(configId(config, '{"cluster":"lab"}'), configId(config));
+    assert.notEqual(configId(config, '{"cluster":"lab"}'), configId(config, '{"cluster":"lab2"}'));
+  });
 });
