@@ -126,8 +126,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         seeds,
         cluster: options.cluster,
         config,
-        // As the wire's configId below is made: a guess must hash as our own ID does.
-        configIdOf: (guess) => configId(guess),
+        // As the wire's configId below is made: a guess must hash as our own ID does. With a
+        // cluster file the text it agrees on holds the timers too, so no one-field guess matches
+        // and the line says it cannot tell (docs/cluster-file.md).
+        configIdOf: (guess) => configId(guess, options.agreedDescription),
       }),
       report: (fields) => this.emitEvent('alone', fields),
     }, systemClock.nowMs());
