@@ -1,0 +1,64 @@
+import type { Mutant } from './mutant.ts';
+
+const WIRE_TEST = ['test/wire/wire.test.ts'];
+const CONFIG_ID = '[c.voters.join(\',\'), c.timeoutMs, c.leaseMs, c.maxClockDriftPpm, c.memberBeatMs]';
+
+/** One field left out of the config ID's hashed text: nodes that differ only in it would count each other. */
+function configIdWithout(field: string, expression = `c.${field}`): Mutant {
+  return {
+    name: `config-id-without-${field}`,
+    rule: `nodes whose ${field} differs drop each other's datagrams (config_id hashes it)`,
+    file: 'src/core/config.ts',
+    edits: [{ original: CONFIG_ID, replacement: CONFIG_ID.replace(`${expression}, `, '').replace(`, ${expression}`, '') }],
+    tests: ['test/wire/config-mismatch.test.ts'],
+  };
+}
+
+/** Breaks of the wire's security rules (src/wire, and the config ID the envelope carries). */
+export const WIRE_MUTANTS: readonly Mutant[] = [
+  {
+    name: 'replay-window-wider',
+    rule: 'a datagram 64 sequence numbers behind the newest is a replay',
+    file: 'src/wire/senders.ts',
+    edits: [{ original: 'if (age >= WINDOW) return', replacement: 'if (age > WINDOW) return' }],
+    tests: WIRE_TEST,
+  },
+  {
+    name: 'replay-window-narrower',
+    rule: 'a datagram 63 sequence numbers behind the newest is accepted once',
+    file: 'src/wire/senders.ts',
+    edits: [{ original: 'if (age >= WINDOW) return', replacement: 'if (age >= WINDOW - 1n) return' }],
+    tests: WIRE_TEST,
+  },
+  {
+    name: 'replay-mask-narrower',
+    rule: 'the seen-mask remembers all 64 sequence numbers of the window',
+    file: 'src/wire/senders.ts',
+    edits: [{ original: '& ((1n << WINDOW) - 1n)', replacement: '& ((1n << (WINDOW - 1n)) - 1n)' }],
+    tests: WIRE_TEST,
+  },
+  {
+    name: 'mac-prefix-accepted',
+    rule: 'a MAC is 16 bytes: a shorter one that is a prefix of the right one does not pass',
+    file: 'src/wire/seal.ts',
+    edits: [
+      {
+        original: 'tag.length !== MAC_BYTES || !timingSafeEqual(tag, mac(key, keyId, envelope))',
+        replacement: 'tag.length > MAC_BYTES || !timingSafeEqual(tag, mac(key, keyId, envelope).subarray(0, tag.length))',
+      },
+    ],
+    tests: WIRE_TEST,
+  },
+  {
+    name: 'mac-8-bytes',
+    rule: 'a MAC is 16 bytes (128 bits), not fewer',
+    file: 'src/wire/seal.ts',
+    edits: [{ original: 'export const MAC_BYTES = 16;', replacement: 'export const MAC_BYTES = 8;' }],
+    tests: WIRE_TEST,
+  },
+  configIdWithout('voters', "c.voters.join(',')"),
+  configIdWithout('timeoutMs'),
+  configIdWithout('leaseMs'),
+  configIdWithout('maxClockDriftPpm'),
+  configIdWithout('memberBeatMs'),
+];
