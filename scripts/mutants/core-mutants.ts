@@ -26,6 +26,22 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'grants one vote per term',
   },
   {
+    name: 'vote-for-stale-term',
+    rule: 'a vote request for a term older than the voter\'s is refused',
+    file: 'src/core/voting.ts',
+    edits: [{ original: ': voteTerm < node.term) return reject(RejectReason.StaleTerm);', replacement: ': voteTerm < node.term - 1) return reject(RejectReason.StaleTerm);' }],
+    tests: ['test/core/voting.test.ts'],
+    testNamePattern: 'older',
+  },
+  {
+    name: 'pre-vote-binds',
+    rule: 'a pre-vote changes no state: it records no vote',
+    file: 'src/core/voting.ts',
+    edits: [{ original: 'if (decision.granted && !request.preVote) node.grantVote', replacement: 'if (decision.granted) node.grantVote' }],
+    tests: ['test/core/voting.test.ts'],
+    testNamePattern: 'pre-vote changes no state',
+  },
+  {
     name: 'vote-to-duplicate-id',
     rule: 'while two processes share an ID (the duplicate alarm), this node votes for nobody',
     file: 'src/core/voting.ts',

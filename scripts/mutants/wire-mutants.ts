@@ -38,6 +38,20 @@ export const WIRE_MUTANTS: readonly Mutant[] = [
     tests: WIRE_TEST,
   },
   {
+    name: 'earlier-boot-accepted',
+    rule: "a datagram of a node's earlier boot is a replay, however long the current boot has been silent",
+    file: 'src/wire/senders.ts',
+    edits: [{ original: "if (bootId < sender.bootId) return 'replayed';", replacement: '' }],
+    tests: WIRE_TEST,
+  },
+  {
+    name: 'impostor-accepted',
+    rule: 'a known ID with a new boot from another address, while the first is alive, is an impostor',
+    file: 'src/wire/senders.ts',
+    edits: [{ original: "if (address !== sender.address && alive) return 'impostor';", replacement: '' }],
+    tests: WIRE_TEST,
+  },
+  {
     name: 'mac-prefix-accepted',
     rule: 'a MAC is 16 bytes: a shorter one that is a prefix of the right one does not pass',
     file: 'src/wire/seal.ts',
