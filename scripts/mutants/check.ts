@@ -48,6 +48,10 @@ function parseFlags(): { only: Set<string> | null; jobs: number; list: boolean }
   return { only, jobs, list: values.list === true };
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** The tests a mutant runs, as one key: mutants that share them share one unbroken run. */
 function selectionKey(mutant: Mutant): string {
   return JSON.stringify([mutant.tests, mutant.testNamePattern ?? null]);
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    console.log(`test:mutants: ${mutants.length} mutants, ${selections.size} test selections, ${workspaces.length} workers`);
+    console.log(`test:mutants: ${plural(mutants.length, 'mutant')}, ${plural(selections.size, 'test selection')}, ${plural(workspaces.length, 'worker')}`);
     // Unbroken first: a test that fails anyway would count every mutant as caught.
     const baselineMs = new Map<string, number>();
     const failures: string[] = [];
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - startMs) / 1000).toFixed(0);
     console.log(
       `test:mutants: ${count(Verdict.Killed) + count(Verdict.TimedOut)} caught, ${count(Verdict.Explained)} survived as explained, ` +
-        `${count(Verdict.Survived)} survived unexplained; ${seconds} s on ${workspaces.length} workers`,
+        `${count(Verdict.Survived)} survived unexplained; ${seconds} s on ${plural(workspaces.length, 'worker')}`,
     );
     if (count(Verdict.Survived) > 0) process.exitCode = 1;
   } finally {
