@@ -66,6 +66,30 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'check-quorum',
   },
   {
+    name: 'lease-one-ack-short',
+    rule: "a coordinator's lease needs a quorum of acknowledgements, itself included, not one fewer",
+    file: 'src/core/roles/leader.ts',
+    edits: [{ original: 'if (round.acks.size + 1 < node.quorum) return;', replacement: 'if (round.acks.size + 2 < node.quorum) return;' }],
+    tests: ['test/core/scenarios.test.ts'],
+    testNamePattern: 'partition',
+  },
+  {
+    name: 'promise-half-timeout',
+    rule: "a follower's promise not to vote lasts a timeout from the round, longer than the coordinator's lease",
+    file: 'src/core/roles/follow-leader.ts',
+    edits: [{ original: 'node.followCoordinator(leader, term, nowMs + timeoutMs, namedUntilMs);', replacement: 'node.followCoordinator(leader, term, nowMs + timeoutMs / 2, namedUntilMs);' }],
+    tests: ['test/core/scenarios.test.ts'],
+    testNamePattern: 'check-quorum|partition|stall',
+  },
+  {
+    name: 'same-term-clears-vote',
+    rule: 'a vote is dropped only with the term it was cast in, never on re-entering the same term',
+    file: 'src/core/state/durable.ts',
+    edits: [{ original: 'if (term <= this.#term) return false;', replacement: 'if (term < this.#term) return false;' }],
+    // The property test states the rule (never changes a vote); no scripted voter test re-enters a term.
+    tests: ['test/core/robustness.test.ts'],
+  },
+  {
     name: 'lease-check-timeout',
     rule: 'a configured lease must be below the timeout shortened by the drift bound',
     file: 'src/core/config.ts',

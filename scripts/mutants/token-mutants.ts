@@ -28,6 +28,14 @@ export const TOKEN_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'prefix',
   },
   {
+    name: 'dashboard-token-unchecked',
+    rule: "a dashboard control without the control token is refused",
+    file: 'src/dashboard/server.ts',
+    edits: [{ original: 'if (!bearerTokenMatches(request.headers.authorization, options.token)) {', replacement: 'if (false) {' }],
+    tests: ['test/dashboard/server.test.ts'],
+    testNamePattern: 'token',
+  },
+  {
     name: 'lab-token-starts-with',
     rule: "the lab's token is compared whole, not as the header's start",
     file: 'src/lab/lab-server.ts',
