@@ -22,6 +22,20 @@ export const RUNTIME_MUTANTS: readonly Mutant[] = [
     tests: ['test/runtime/driver.test.ts'],
   },
   {
+    name: 'send-after-failed-save',
+    rule: 'a node whose save failed halts without sending what it could not persist',
+    file: 'src/runtime/driver.ts',
+    edits: [{ original: 'would break the one-vote rule.\n              this.halt();', replacement: 'would break the one-vote rule.\n              this.deliver(ready);\n              this.halt();' }],
+    tests: ['test/runtime/driver.test.ts'],
+  },
+  {
+    name: 'state-checksum-unchecked',
+    rule: 'a state file whose checksum does not match is refused, not read as a term and vote',
+    file: STATE_FILE,
+    edits: [{ original: "if (sum !== checksum(body)) throw corrupt('checksum mismatch');", replacement: '' }],
+    tests: ['test/runtime/state-file.test.ts'],
+  },
+  {
     name: 'state-file-no-fsync',
     rule: 'the state file is fsynced before it is renamed over state.json',
     file: STATE_FILE,

@@ -6,6 +6,27 @@ const ZK_TESTS = ['test/zookeeper/zk-election.test.ts'];
 /** Breaks of the ZooKeeper backend's leadership rules (its pure election core). */
 export const ZOOKEEPER_MUTANTS: readonly Mutant[] = [
   {
+    name: 'zk-lease-whole-session',
+    rule: "a ZooKeeper leader's lease is two thirds of the session timeout, so it stops before its claim can expire",
+    file: 'src/zookeeper/election/lease.ts',
+    edits: [{ original: 'export const LEASE_SHARE = 2 / 3;', replacement: 'export const LEASE_SHARE = 1;' }],
+    tests: ZK_TESTS,
+  },
+  {
+    name: 'zk-lease-from-reply',
+    rule: "a ZooKeeper leader's lease runs from when its last successful write was sent, not from the reply",
+    file: ZK_ELECTION,
+    edits: [{ original: 'this.lastWriteMs = sentMs;', replacement: 'this.lastWriteMs = this.nowMs;' }],
+    tests: ZK_TESTS,
+  },
+  {
+    name: 'zk-read-renews-lease',
+    rule: "reads that come back do not renew a ZooKeeper leader's lease; only writes do",
+    file: ZK_ELECTION,
+    edits: [{ original: 'this.lastReadMs = sentMs;', replacement: 'this.lastReadMs = sentMs;\n    this.lastWriteMs = sentMs;' }],
+    tests: ZK_TESTS,
+  },
+  {
     name: 'zk-expiry-keeps-leading',
     rule: 'a leader whose session expires says demoted (session-expired), as a follower, in the same output',
     file: ZK_ELECTION,
