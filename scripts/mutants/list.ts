@@ -5,8 +5,8 @@
 import { CORE_MUTANTS } from './core-mutants.ts';
 import type { Mutant } from './mutant.ts';
 import { RUNTIME_MUTANTS } from './runtime-mutants.ts';
-import { TOKEN_MUTANTS } from './token-mutants.ts';
+import { PAGE_MUTANTS } from './page-mutants.ts';
 import { WIRE_MUTANTS } from './wire-mutants.ts';
 import { ZOOKEEPER_MUTANTS } from './zookeeper-mutants.ts';
 
-export const MUTANTS: readonly Mutant[] = [...CORE_MUTANTS, ...WIRE_MUTANTS, ...RUNTIME_MUTANTS, ...TOKEN_MUTANTS, ...ZOOKEEPER_MUTANTS];
+export const MUTANTS: readonly Mutant[] = [...CORE_MUTANTS, ...WIRE_MUTANTS, ...RUNTIME_MUTANTS, ...PAGE_MUTANTS, ...ZOOKEEPER_MUTANTS];

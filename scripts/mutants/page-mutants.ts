@@ -4,8 +4,8 @@ const TOKEN_FILE = 'src/dashboard/control-token.ts';
 const TOKEN_MATCH = 'given.length === expected.length && timingSafeEqual(given, expected)';
 const TOKEN_TESTS = ['test/dashboard/server.test.ts', 'test/lab/lab-server.test.ts'];
 
-/** Breaks of the page tokens that guard a dashboard's controls and the lab's buttons. */
-export const TOKEN_MUTANTS: readonly Mutant[] = [
+/** Breaks of what guards the pages: the tokens of a dashboard's controls and the lab's buttons, the Host check. */
+export const PAGE_MUTANTS: readonly Mutant[] = [
   {
     name: 'token-prefix-accepted',
     rule: "a prefix of the dashboard's control token (or the lab's token) is refused",
@@ -34,6 +34,14 @@ export const TOKEN_MUTANTS: readonly Mutant[] = [
     edits: [{ original: 'if (!bearerTokenMatches(request.headers.authorization, options.token)) {', replacement: 'if (false) {' }],
     tests: ['test/dashboard/server.test.ts'],
     testNamePattern: 'token',
+  },
+  {
+    name: 'host-check-off',
+    rule: 'a dashboard answers only to its own host names (a DNS-rebinding page gets nothing)',
+    file: 'src/dashboard/web-host.ts',
+    edits: [{ original: 'if (!hostAllowed(request.headers.host, options.host, self!.port)) {', replacement: 'if (false) {' }],
+    tests: ['test/dashboard/server.test.ts'],
+    testNamePattern: 'DNS rebinding',
   },
   {
     name: 'lab-token-starts-with',

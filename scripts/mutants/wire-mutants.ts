@@ -14,7 +14,7 @@ function configIdWithout(field: string, expression = `c.${field}`): Mutant {
   };
 }
 
-/** Breaks of the wire's security rules (src/wire, and the config ID the envelope carries). */
+/** Breaks of the wire's security rules (src/wire, the cluster keys, and the config ID the envelope carries). */
 export const WIRE_MUTANTS: readonly Mutant[] = [
   {
     name: 'replay-window-wider',
@@ -83,6 +83,13 @@ export const WIRE_MUTANTS: readonly Mutant[] = [
     file: 'src/wire/wire.ts',
     edits: [{ original: 'if (!this.voters.has(from)) return drop(', replacement: 'if (false) return drop(' }],
     tests: WIRE_TEST,
+  },
+  {
+    name: 'short-key-accepted',
+    rule: 'a cluster key of fewer than 16 characters is refused (it could be guessed offline)',
+    file: 'src/net/keys.ts',
+    edits: [{ original: 'if (secret.length < MIN_SECRET_CHARS) {', replacement: 'if (secret.length < MIN_SECRET_CHARS / 2) {' }],
+    tests: ['test/net/keys.test.ts'],
   },
   configIdWithout('voters', "c.voters.join(',')"),
   configIdWithout('timeoutMs'),
