@@ -36,6 +36,18 @@ describe('voting', () => {
     assert.equal(vote.term, 5);
   });
 
+  it('refuses a request just one term older than its own, and records no vote (else two could win that term)', () => {
+    // A voter of term 5 that granted a term-4 request would hand that candidate a vote it may
+    // already have given another in term 4: two coordinators of term 4.
+    const n = node(1, { persisted: { term: 5, votedFor: null } });
+    n.step(voteRequest(2, 4, 4), T);
+    const ready = n.ready();
+    const vote = sent(ready, 'vote')[0]!.message;
+    assert.equal(vote.granted, false);
+    assert.equal(vote.reason, 'stale-term');
+    assert.equal(ready.persist, null, 'no vote recorded');
+  });
+
   it('a pre-vote changes no state, and is refused for a term not above the voter\'s', () => {
     const n = node(1, { persisted: { term: 3, votedFor: 2 } });
     n.step(voteRequest(2, 3, 4, { preVote: true }), T);

@@ -79,6 +79,20 @@ describe('ZooKeeper election core', () => {
     assert.equal(script.election.hasLease(leaseUntilMs), false);
   });
 
+  it('a write renews the lease from when it was sent, not from its late reply (the ensemble counts from before the reply)', () => {
+    const script = leader();
+    script.nowMs += T / 6;
+    script.take(script.election.tick(script.nowMs));
+    let writeSentMs: number | null = null;
+    while (script.pending.length > 0) {
+      if (writeSentMs === null && script.pending.some((p) => p.request.op === 'set-data')) writeSentMs = script.nowMs;
+      script.nowMs += 400; // every reply comes 400 ms after its request
+      script.answer((r) => script.healthy(r, true));
+    }
+    assert.ok(writeSentMs !== null, 'the leader renews by a write');
+    assert.equal(script.election.inspect().leading!.leaseUntilMs, writeSentMs + (2 * T) / 3);
+  });
+
   it('reads that come back do not renew the lease; writes that fail end it on time', () => {
     const script = leader();
     const leaseUntilMs = script.election.inspect().leading!.leaseUntilMs;
