@@ -82,6 +82,14 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'check-quorum|partition|stall',
   },
   {
+    name: 'promise-not-kept',
+    rule: 'a follower that holds a lease promise refuses every other candidate until it runs out (lease-held)',
+    file: 'src/core/voting.ts',
+    edits: [{ original: 'if (node.holdsPromise(nowMs) && from !== node.promisedLeader) {', replacement: 'if (false && node.holdsPromise(nowMs) && from !== node.promisedLeader) {' }],
+    tests: ['test/core/voting.test.ts'],
+    testNamePattern: 'lease promise',
+  },
+  {
     name: 'same-term-clears-vote',
     rule: 'a vote is dropped only with the term it was cast in, never on re-entering the same term',
     file: 'src/core/state/durable.ts',
