@@ -3,7 +3,7 @@
  * datagrams (well-framed heartbeats of a voter, with a MAC made with a wrong key: `bad-mac`) at
  * `rate` a second for `seconds`, to `targets` (ip:port, in turn). Bounded twice: it stops after
  * rate × seconds datagrams, and after `seconds` + 2 s whatever it sent. Prints
- * `sent <n> in <ms> ms, <failed> failed` and exits.
+ * `sent <n> in <ms> ms, <failed> failed, CPU <ms> ms` and exits.
  *
  *   flood-sender.ts <own-ip> <rate> <seconds> <cluster-size> <target>...
  */
@@ -69,4 +69,5 @@ const elapsedMs = performance.now() - startMs;
 // Let the last sends' callbacks come back before closing.
 await new Promise((resolve) => setTimeout(resolve, 200));
 socket.close();
-console.log(`sent ${sent} in ${Math.round(elapsedMs)} ms, ${failed} failed`);
+const { user, system } = process.cpuUsage();
+console.log(`sent ${sent} in ${Math.round(elapsedMs)} ms, ${failed} failed, CPU ${Math.round((user + system) / 1000)} ms`);

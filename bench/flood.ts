@@ -52,6 +52,8 @@ interface NodeResult {
 interface RunResult {
   sent: number;
   sentInMs: number;
+  /** The flooder's own CPU, start-up included: it shares the machine with the nodes. */
+  flooderCpuMs: number;
   leaseKept: boolean;
   elections: number;
   demotions: number;
@@ -97,7 +99,7 @@ async function run(rate: number, seconds: number, target: Target): Promise<RunRe
     const after = lab.nodes.map((n) => sample(lab, n.id));
     await sleep(TAIL_MS);
     watching = false;
-    const match = /sent (\d+) in (\d+) ms/.exec(output);
+    const match = /sent (\d+) in (\d+) ms, \d+ failed, CPU (\d+) ms/.exec(output);
     if (match === null) throw new Error(`the flooder said: ${output}`);
     const count = (kind: NodeEvent['event']): number => watched.filter(({ event }) => event.event === kind).length;
     const terms = new Set(watched.map(({ event }) => event.term));
@@ -120,6 +122,7 @@ async function run(rate: number, seconds: number, target: Target): Promise<RunRe
     return {
       sent: Number(match[1]),
       sentInMs: Number(match[2]),
+      flooderCpuMs: Number(match[3]),
       leaseKept: elections === 0 && demotions === 0 && terms.size === 1 && leaderless === 0,
       elections,
       demotions,
@@ -175,9 +178,9 @@ try {
   for (let i = 0; i < runs; i++) {
     const result = await run(rate, seconds, target);
     results.push(result);
-    const { sent, sentInMs } = result;
+    const { sent, sentInMs, flooderCpuMs } = result;
     console.log(
-      `run ${i + 1}: ${setting}: sent ${sent} in ${(sentInMs / 1000).toFixed(1)} s (${Math.round(sent / (sentInMs / 1000))}/s); ` +
+      `run ${i + 1}: ${setting}: sent ${sent} in ${(sentInMs / 1000).toFixed(1)} s (${Math.round(sent / (sentInMs / 1000))}/s, flooder CPU ${Math.round((100 * flooderCpuMs) / sentInMs)} %); ` +
         `leader n${NODES} ${result.leaseKept ? 'kept its lease' : 'LOST its lease'}: elected ${result.elections}, demoted ${result.demotions}, ` +
         `term changes ${result.termChanges}, leaderless lines ${result.leaderless}, stalled ${result.stalls}`,
     );
