@@ -8,14 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { it } from 'node:test';
 import type { NodeEvent } from '../../src/contract/events.ts';
-import { ConclaveNode } from '../../src/runtime/conclave-node.ts';
 import { until } from '../helpers/listener-isolation.ts';
+import { startLoopbackNode } from '../helpers/loopback-node.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /** More a second than one core can drop (a few µs each), for long enough to outlast several leases. */
@@ -23,23 +19,11 @@ const RATE = 60_000;
 const SECONDS = 3;
 
 it('a leader flooded with bad-MAC datagrams keeps its lease, and counts each one it read as bad-mac', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'conclave-flood-'));
-  const sink = createSocket('udp4');
-  let node: ConclaveNode | null = null;
+  const { node, close } = await startLoopbackNode('lab', {
+    keys: { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('the cluster key, not the forger')]]) },
+    dampingMs: 0,
+  });
   try {
-    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-    node = await ConclaveNode.start({
-      id: 1,
-      clusterSize: 1,
-      cluster: 'lab',
-      interface: 'lo',
-      multicast: false,
-      seeds: `127.0.0.1:${sink.address().port}`,
-      unicastPort: 0,
-      dataDir: join(dir, 'n1'),
-      keys: { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('the cluster key, not the forger')]]) },
-      dampingMs: 0,
-    });
     const lines: NodeEvent[] = [];
     node.on('event', (line) => lines.push(line));
     await until(lines, 'elected', 1);
@@ -58,8 +42,6 @@ it('a leader flooded with bad-MAC datagrams keeps its lease, and counts each one
     assert.deepEqual(lines.filter((line) => line.event === 'demoted' || line.event === 'stalled'), [], 'no step-down, no stall');
     assert.ok(node.hasLease(), 'the leader still holds its lease');
   } finally {
-    await node?.stop();
-    sink.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });

@@ -4,15 +4,12 @@
  * loopback, without multicast: its only traffic is unicast to a socket of this test.
  */
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { NodeEvent } from '../../src/contract/events.ts';
 import { RECEIVE_BUFFER_REQUEST_BYTES, receiveBufferWarning } from '../../src/net/receive-buffer.ts';
-import { ConclaveNode } from '../../src/runtime/conclave-node.ts';
 import { isEvent } from '../helpers/event-kind.ts';
+import { startLoopbackNode } from '../helpers/loopback-node.ts';
 
 /** Linux's cap on what a socket may ask for, in bytes; null elsewhere. */
 function rmemMax(): number | null {
@@ -32,22 +29,9 @@ describe('receive buffer', () => {
   });
 
   it('a node reports the buffer the kernel gave it at start, and warns if it is short', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'conclave-rcvbuf-'));
-    const sink = createSocket('udp4');
-    let node: ConclaveNode | null = null;
+    const { node, close } = await startLoopbackNode('rcvbuf');
     const lines: NodeEvent[] = [];
     try {
-      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-      node = await ConclaveNode.start({
-        id: 1,
-        clusterSize: 1,
-        cluster: 'rcvbuf',
-        interface: 'lo',
-        multicast: false,
-        seeds: `127.0.0.1:${sink.address().port}`,
-        unicastPort: 0,
-        dataDir: join(dir, 'n1'),
-      });
       node.on('event', (line) => lines.push(line));
       await new Promise((resolve) => setTimeout(resolve, 50));
       const started = lines.find(isEvent('started'));
@@ -59,9 +43,7 @@ describe('receive buffer', () => {
       const warned = lines.filter(isEvent('warning')).some((line) => line.message.includes('receive buffer'));
       assert.equal(warned, started.receiveBufferBytes < RECEIVE_BUFFER_REQUEST_BYTES);
     } finally {
-      await node?.stop();
-      sink.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });
