@@ -8,16 +8,15 @@
  *
  *   npm run bench:profile -- [--nodes 25] [--member 1] [--window-ms 10000] [--out <dir>]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONCLAVE } from './compare/systems.ts';
 import { createLab, settle } from './compare/scenarios.ts';
+import { CLOCK_TICKS_PER_SECOND, cpuTicks } from './process-cpu.ts';
 
 const CLI = new URL('../bin/conclave.js', import.meta.url).pathname;
 const ROOT = new URL('../', import.meta.url).pathname;
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const { values } = parseArgs({
   options: {
@@ -47,12 +46,10 @@ interface ProcSample {
 }
 
 function procSample(pid: number): ProcSample {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return {
     atMs: Date.now(),
-    userTicks: Number(fields[11]),
-    systemTicks: Number(fields[12]),
+    ...cpuTicks(pid),
     voluntarySwitches: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
   };
 }

@@ -8,27 +8,15 @@
  * `npm run bench`'s storm section. Needs root.
  */
 import { NetnsLab } from '../src/lab/netns-lab.ts';
-import { snmpUdpCounter } from '../src/net/kernel-udp-errors.ts';
+import { udpCounters, type UdpCounters as Udp } from './netns-udp.ts';
 
 const WINDOW_MS = 10_000;
 const SETTLE_LIMIT_MS = 120_000;
 
-interface Udp {
-  out: number;
-  sndbuf: number;
-  rcvbuf: number;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function udp(lab: NetnsLab, ns: string): Udp {
-  const text = lab.exec(ns, ['cat', '/proc/net/snmp']);
-  const field = (name: string): number => snmpUdpCounter(text, name) ?? 0;
-  return { out: field('OutDatagrams'), sndbuf: field('SndbufErrors'), rcvbuf: field('RcvbufErrors') };
-}
-
 function sampleAll(lab: NetnsLab): Map<number, Udp> {
-  return new Map(lab.nodes.map((node) => [node.id, udp(lab, node.ns)]));
+  return new Map(lab.nodes.map((node) => [node.id, udpCounters(lab, node.ns)]));
 }
 
 export interface StormResult {

@@ -15,49 +15,29 @@
  * Ends with one summary line per setting: runs agreed, time to agree, the worst 10-s window
  * against each node's settled rate, and the kernel's send errors once settled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import { startBusyCore } from './busy-core.ts';
+import { benchFlags, wholeNumber } from './flags.ts';
 import { stormRun, type StormResult } from './storm-run.ts';
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        nodes: { type: 'string', default: '50' },
-        'hold-s': { type: 'string', default: '60' },
-        runs: { type: 'string', default: '1' },
-        loss: { type: 'string', default: '0' },
-        busy: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`bench:storm: ${(error as Error).message}`);
-    process.exit(2);
-  }
-}
-const values = parse();
-/** A whole-number option within [min, max], or exit 2 naming it. */
-function wholeNumber(name: 'nodes' | 'runs' | 'hold-s' | 'loss', min: number, max: number): number {
-  const value = Number(values[name]);
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  console.error(`bench:storm: --${name} takes a whole number from ${min} to ${max}, got "${values[name]}"`);
-  process.exit(2);
-}
-const nodes = wholeNumber('nodes', 2, 60);
-const runs = wholeNumber('runs', 1, 100);
-const holdS = wholeNumber('hold-s', 1, 3600);
-const lossPercent = wholeNumber('loss', 0, 99);
+const values = benchFlags('bench:storm', {
+  nodes: { type: 'string', default: '50' },
+  'hold-s': { type: 'string', default: '60' },
+  runs: { type: 'string', default: '1' },
+  loss: { type: 'string', default: '0' },
+  busy: { type: 'boolean', default: false },
+});
+const nodes = wholeNumber('bench:storm', 'nodes', values.nodes, 2, 60);
+const runs = wholeNumber('bench:storm', 'runs', values.runs, 1, 100);
+const holdS = wholeNumber('bench:storm', 'hold-s', values['hold-s'], 1, 3600);
+const lossPercent = wholeNumber('bench:storm', 'loss', values.loss, 0, 99);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 if (process.getuid?.() !== 0) {
   console.error('bench:storm needs root (network namespaces)');
   process.exit(1);
 }
 /** A busy loop on one core, for as long as the runs take (and killed by its PID at the end). */
-let busy: ChildProcess | null = null;
-if (values.busy) {
-  busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 3_600_000; while (Date.now() < end);'], { stdio: 'ignore' });
-  process.on('exit', () => busy?.kill('SIGKILL'));
-}
+const busy: ChildProcess | null = values.busy ? startBusyCore() : null;
 const results: StormResult[] = [];
 try {
   for (let i = 0; i < runs; i++) results.push(await stormRun(nodes, holdS, lossPercent, []));

@@ -7,13 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
+import { CLOCK_TICKS_PER_SECOND, cpuTicks as processCpuTicks } from '../process-cpu.ts';
 import { agreementAt, dualLeaderMs } from './measure.ts';
 import type { FailoverKind, System } from './systems.ts';
 
 export const BENCH_PREFIX = 'cvbnch';
 const SETTLE_TIMEOUT_MS = 90_000;
 const LOAD_SETTLE_TIMEOUT_MS = 60_000;
-const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,9 +160,8 @@ function sample(lab: NetnsLab): Sample {
   const atMs = Date.now();
   const cpuTicks = new Map<number, number>();
   for (const node of lab.nodes) {
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the command name).
-    const fields = readFileSync(`/proc/${node.process!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    cpuTicks.set(node.id, Number(fields[11]) + Number(fields[12]));
+    const { userTicks, systemTicks } = processCpuTicks(node.process!.pid!);
+    cpuTicks.set(node.id, userTicks + systemTicks);
   }
   const ports = JSON.parse(execFileSync('ip', ['-n', lab.switchNs, '-s', '-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{
     ifname: string;

@@ -43,6 +43,8 @@ export interface LanStartedFields extends LanEndpoint {
   persistedTerm: number;
   authenticated: boolean;
   metricsPort: number | null;
+  /** What the kernel gave its sockets to queue received datagrams in, in bytes (the smaller of the two). */
+  receiveBufferBytes: number;
 }
 
 export interface ZooKeeperStartedFields {

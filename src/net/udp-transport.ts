@@ -6,6 +6,7 @@ import type { Transport } from '../contract/ports.ts';
 import { chooseInterface, type ChosenInterface } from './interfaces.ts';
 import { multicastSocketPlan, type MulticastBind, type MulticastSocketPlan } from './multicast-socket-plan.ts';
 import type { PeerDirectory } from './peer-directory.ts';
+import { RECEIVE_BUFFER_REQUEST_BYTES } from './receive-buffer.ts';
 import { destinations } from './routes.ts';
 import { SendCongestion } from './send-congestion.ts';
 import type { Route } from '../contract/status.ts';
@@ -68,9 +69,6 @@ export interface SendFailure {
  */
 export const SEND_QUEUE_CONGESTED_DATAGRAMS = 64;
 
-/** Kernel receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
-
 /**
  * UDP through dgram-as-promised: one socket joined to the multicast group (unless multicast is
  * off), and one unicast socket (advertised in heartbeats) that sends everything and receives
@@ -89,6 +87,12 @@ export class UdpTransport implements Transport {
   /** How the multicast socket was bound and joined; null without multicast. */
   readonly multicastPlan: MulticastSocketPlan | null;
   readonly directory: PeerDirectory;
+  /**
+   * What the kernel gave the sockets to queue received datagrams in, in bytes (the smaller of
+   * the two): on Linux twice what was asked, or less where net.core.rmem_max caps it. A datagram
+   * that finds it full is dropped by the kernel (RcvbufErrors in /proc/net/snmp).
+   */
+  readonly receiveBufferBytes: number;
   readonly stats: TransportStats = {
     datagramsSent: 0,
     bytesSent: 0,
@@ -119,6 +123,7 @@ export class UdpTransport implements Transport {
     this.multicastEnabled = multicast !== null;
     this.unicast = unicast;
     this.unicastPort = unicast.address().port;
+    this.receiveBufferBytes = Math.min(unicast.socket.getRecvBufferSize(), multicast?.socket.getRecvBufferSize() ?? Infinity);
     this.directory = options.directory;
     this.directory.setSelf({ address: iface.address, port: this.unicastPort });
   }
@@ -127,7 +132,7 @@ export class UdpTransport implements Transport {
     const platform = options.platform ?? process.platform;
     const iface = chooseInterface(options.interface, { platform });
     const plan = options.multicast === false ? null : multicastSocketPlan({ platform, group: options.group, port: options.port, interfaceAddress: iface.address, bind: options.multicastBind });
-    const multicast = plan === null ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: plan.reuseAddr, recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const multicast = plan === null ? null : DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: plan.reuseAddr, recvBufferSize: RECEIVE_BUFFER_REQUEST_BYTES });
     let unicast: SocketAsPromised | null = null;
     try {
       if (multicast !== null && plan !== null) {
@@ -246,7 +251,7 @@ export class UdpTransport implements Transport {
 
 /** The unicast socket, on `port`, or on any free port if that is taken and not required. */
 async function openUnicast(address: string, port: number, required: boolean, heldByWildcard = false): Promise<SocketAsPromised> {
-  const socket = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
+  const socket = DgramAsPromised.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_REQUEST_BYTES });
   try {
     await socket.bind({ port, address });
     return socket;

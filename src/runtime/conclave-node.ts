@@ -3,6 +3,7 @@ import { ElectionNode, ResignReason, configId, silenceLimitMs, type CoreEvent, t
 import { PeerDirectory } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
+import { receiveBufferWarning } from '../net/receive-buffer.ts';
 import { KernelUdpWatch, kernelUdpReader } from '../net/kernel-udp-errors.ts';
 import { Wire, noDrops, type DropReason, type ForeignConfig } from '../wire/wire.ts';
 import { systemClock } from '../contract/system-clock.ts';
@@ -376,7 +377,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       persistedTerm,
       authenticated: this.options.keys !== null,
       metricsPort: this.metricsPort,
+      receiveBufferBytes: this.transport.receiveBufferBytes,
     });
+    const smallBuffer = receiveBufferWarning(this.transport.receiveBufferBytes);
+    if (smallBuffer !== null) this.emitEvent('warning', { message: smallBuffer });
     if (this.options.keys === null) {
       this.emitEvent('warning', {
         message: 'no cluster key: datagrams are not authenticated, and anyone on this LAN can disrupt the election',

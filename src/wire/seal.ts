@@ -2,7 +2,8 @@
  * Authentication of datagrams with a shared cluster key: HMAC-SHA256, truncated to 128 bits
  * (RFC 2104 §5 allows truncation to half the hash length), over the key ID and the envelope.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './hmac.ts';
 import { scanFields, WireType, type FieldVisitor, type MessageShape } from './framing.ts';
 import { conclave } from './generated/conclave.js';
 
@@ -18,10 +19,12 @@ export interface KeyRing {
 export type OpenFailure = 'truncated' | 'malformed' | 'unauthenticated' | 'unknown-key' | 'bad-mac';
 export type OpenResult = { ok: true; envelope: Uint8Array } | { ok: false; reason: OpenFailure; detail: string };
 
+/** The key ID as the MAC covers it (4 bytes, big-endian), rewritten for each MAC: nothing allocated per datagram. */
+const keyIdBytes = Buffer.alloc(4);
+
 function mac(key: Uint8Array, keyId: number, envelope: Uint8Array): Uint8Array {
-  const id = Buffer.alloc(4);
-  id.writeUInt32BE(keyId);
-  return createHmac('sha256', key).update(id).update(envelope).digest().subarray(0, MAC_BYTES);
+  keyIdBytes.writeUInt32BE(keyId);
+  return hmacSha256(key, keyIdBytes, envelope).subarray(0, MAC_BYTES);
 }
 
 /** Wraps an encoded envelope for the wire; without a key ring, unauthenticated. */

@@ -10,7 +10,7 @@ const STATE: EventState = { id: 3, role: 'leader', term: 7, leader: 3, quorum: {
 /** The fields of each kind: a list, for the kinds whose shape depends on the backend. */
 export const SAMPLE_FIELDS: { [K in EventKind]: DetailsOf<K>[] } = {
   started: [
-    { interface: 'eth0', address: '10.0.0.3', group: '239.255.42.99', port: 42424, unicastPort: 42425, multicast: true, seeds: [], cluster: 'lab', voters: [1, 2, 3], dataDir: '/var/lib/conclave', persistedTerm: 6, authenticated: true, metricsPort: null },
+    { interface: 'eth0', address: '10.0.0.3', group: '239.255.42.99', port: 42424, unicastPort: 42425, multicast: true, seeds: [], cluster: 'lab', voters: [1, 2, 3], dataDir: '/var/lib/conclave', persistedTerm: 6, authenticated: true, metricsPort: null, receiveBufferBytes: 8388608 },
     { backend: 'zookeeper://zk1:2181/conclave/lab?mode=bully', servers: ['zk1:2181'], path: '/conclave/lab', mode: 'bully', sessionTimeoutMs: 1000, cluster: 'lab', metricsPort: 9464 },
   ],
   stopped: [{}],

@@ -229,6 +229,7 @@ function startedFields(status: LanStatus): DetailsOf<'started'> {
     persistedTerm: status.term - 1,
     authenticated: network.authenticated,
     metricsPort: null,
+    receiveBufferBytes: 8 * 1024 * 1024,
   };
 }
 
