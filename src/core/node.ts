@@ -745,8 +745,23 @@ export class ElectionNode implements RoleContext {
    * else beats within a heartbeat interval, which gathers the joins of a whole cold start.
    */
   private greet(nowMs: number): void {
+    if (this.isSaturated(nowMs)) return;
     if (this.#role === Role.Leader) this.beat(nowMs);
     else if (this.mayBeatEarly()) this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+  }
+
+  /**
+   * Whether our own datagrams lately took longer than a heartbeat to come back (a reply, or our
+   * multicast through our own receive queue): the queues are long, so a greeting could not reach
+   * the newcomer within the heartbeat it promises, and it would add a datagram to every peer's
+   * queue. The regular beat, at most a member beat away, carries the same. Every node of a
+   * 100-node boot storm greeting each burst of joins sent three beats a second where a settled
+   * cluster sends one, on a machine the settled cluster keeps 80 % busy, and the queues held
+   * seconds of datagrams after the last process listened (issue 22). On a calm machine round
+   * trips are milliseconds and newcomers are greeted as before.
+   */
+  private isSaturated(nowMs: number): boolean {
+    return this.#roundTrips.recentMs(nowMs) > this.config.heartbeatMs;
   }
 
   /**
@@ -778,7 +793,7 @@ export class ElectionNode implements RoleContext {
   private beatIfNews(nowMs: number): void {
     if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
     if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
-    if (!this.mayBeatEarly()) return;
+    if (!this.mayBeatEarly() || this.isSaturated(nowMs)) return;
     const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
     if (nowMs >= dueMs) this.beat(nowMs);
     else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);
