@@ -777,10 +777,13 @@ export class ElectionNode implements RoleContext {
   private beat(nowMs: number): void {
     // Early: a greeting or news, which every node sends within a heartbeat of the same join.
     const early = nowMs < this.#regularBeatMs;
+    // The first beat of a process: processes started together (a boot storm, on a saturated
+    // machine, where nobody greets) would otherwise beat in step for as long as they run.
+    const first = this.#lastBeatMs === -Infinity;
     this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
-    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * (early && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * ((early || first) && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
