@@ -778,12 +778,15 @@ export class ElectionNode implements RoleContext {
     // Early: a greeting or news, which every node sends within a heartbeat of the same join.
     const early = nowMs < this.#regularBeatMs;
     // The first beat of a process: processes started together (a boot storm, on a saturated
-    // machine, where nobody greets) would otherwise beat in step for as long as they run.
+    // machine, where nobody greets) would otherwise beat in step for as long as they run. Its
+    // spread comes from the boot ID, random already, so that the node's other draws (back-offs)
+    // stay as they were.
     const first = this.#lastBeatMs === -Infinity;
     this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
-    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * ((early || first) && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
+    const share = this.#role === Role.Leader ? 1 : early ? desyncedShare(this.random) : first ? desyncedShare(() => (this.bootId % 1024) / 1024) : 1;
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * share;
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
