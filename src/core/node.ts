@@ -745,8 +745,23 @@ export class ElectionNode implements RoleContext {
    * else beats within a heartbeat interval, which gathers the joins of a whole cold start.
    */
   private greet(nowMs: number): void {
+    if (this.isSaturated(nowMs)) return;
     if (this.#role === Role.Leader) this.beat(nowMs);
     else if (this.mayBeatEarly()) this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
+  }
+
+  /**
+   * Whether our own datagrams lately took longer than a heartbeat to come back (a reply, or our
+   * multicast through our own receive queue): the queues are long, so a greeting could not reach
+   * the newcomer within the heartbeat it promises, and it would add a datagram to every peer's
+   * queue. The regular beat, at most a member beat away, carries the same. Every node of a
+   * 100-node boot storm greeting each burst of joins sent three beats a second where a settled
+   * cluster sends one, on a machine the settled cluster keeps 80 % busy, and the queues held
+   * seconds of datagrams after the last process listened (issue 22). On a calm machine round
+   * trips are milliseconds and newcomers are greeted as before.
+   */
+  private isSaturated(nowMs: number): boolean {
+    return this.#roundTrips.recentMs(nowMs) > this.config.heartbeatMs;
   }
 
   /**
@@ -762,10 +777,16 @@ export class ElectionNode implements RoleContext {
   private beat(nowMs: number): void {
     // Early: a greeting or news, which every node sends within a heartbeat of the same join.
     const early = nowMs < this.#regularBeatMs;
+    // The first beat of a process: processes started together (a boot storm, on a saturated
+    // machine, where nobody greets) would otherwise beat in step for as long as they run. Its
+    // spread comes from the boot ID, random already, so that the node's other draws (back-offs)
+    // stay as they were.
+    const first = this.#lastBeatMs === -Infinity;
     this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs);
-    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * (early && this.#role !== Role.Leader ? desyncedShare(this.random) : 1);
+    const share = this.#role === Role.Leader ? 1 : early ? desyncedShare(this.random) : first ? desyncedShare(() => (this.bootId % 1024) / 1024) : 1;
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * share;
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
@@ -778,7 +799,7 @@ export class ElectionNode implements RoleContext {
   private beatIfNews(nowMs: number): void {
     if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
     if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
-    if (!this.mayBeatEarly()) return;
+    if (!this.mayBeatEarly() || this.isSaturated(nowMs)) return;
     const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
     if (nowMs >= dueMs) this.beat(nowMs);
     else this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, dueMs);

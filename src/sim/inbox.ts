@@ -39,6 +39,11 @@ export class SimInbox {
     this.options = options;
   }
 
+  /** Inputs waiting for the process now (datagrams and fired timers). */
+  get queued(): number {
+    return this.items.length - this.head;
+  }
+
   datagram(run: () => void): void {
     if (this.datagrams >= this.options.datagramsMax) {
       this.overflows++;

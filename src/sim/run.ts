@@ -86,6 +86,8 @@ export interface RunOptions {
   operations?: boolean;
   /** Checks in REPORTED_CHECKS (./checkers.ts) fail the run too; default false: they are findings. */
   strict?: boolean;
+  /** Sees the cluster once it is built, before anything runs (diagnostics sample it over the run). */
+  inspect?: (sim: SimCluster) => void;
 }
 
 /** One calm phase: what began it, how long agreement took, and the bound it had. */
@@ -312,6 +314,7 @@ function runBootStorm(options: RunOptions): RunResult {
   const { config } = sim;
   sim.safety.strict = options.strict === true;
   if (options.watch !== undefined) sim.watch(options.watch);
+  options.inspect?.(sim);
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
   sim.note(`calm: the last of ${size} processes listens`);

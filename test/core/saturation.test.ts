@@ -1,0 +1,86 @@
+/**
+ * Under load (docs/protocol.md, "Under load"): a node whose own datagrams lately took longer than
+ * a heartbeat to come back sends no early beat, neither a greeting nor news; it beats at its member
+ * rate, the load the machine is sized for. On a calm machine both come within a heartbeat.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ElectionNode, NodeId } from '../../src/core/index.ts';
+import { BOOT, heartbeat, node, sent } from '../helpers/core.ts';
+
+const HEARTBEAT = 100;
+const MEMBER_BEAT = 1000;
+
+/** n3 beats at boot; its own beat comes back after `loopbackMs` (its receive queue). */
+function booted(loopbackMs: number): ElectionNode {
+  const n = node(3, { size: 5 });
+  n.tick(BOOT);
+  const [own] = sent(n.ready(), 'heartbeat');
+  assert.ok(own !== undefined, 'a beat at boot');
+  n.step(own.message, BOOT + loopbackMs);
+  n.ready();
+  return n;
+}
+
+/** Beats `n` sends from `fromMs` up to `untilMs`, ticking every millisecond. */
+function beatsBetween(n: ElectionNode, fromMs: number, untilMs: number): number[] {
+  const at: number[] = [];
+  for (let t = fromMs; t <= untilMs; t++) {
+    n.tick(t);
+    if (sent(n.ready(), 'heartbeat').length > 0) at.push(t);
+  }
+  return at;
+}
+
+/** `peer` is heard for the first time; returns whether `n` beat at once. */
+function join(n: ElectionNode, peer: NodeId, atMs: number): boolean {
+  n.step(heartbeat(peer, 0, { intervalMs: MEMBER_BEAT }), atMs);
+  return sent(n.ready(), 'heartbeat').length > 0;
+}
+
+describe('saturation', () => {
+  it('a calm node greets a newcomer within a heartbeat', () => {
+    const n = booted(2);
+    join(n, 1, BOOT + 10);
+    assert.deepEqual(beatsBetween(n, BOOT + 11, BOOT + 10 + HEARTBEAT), [BOOT + 10 + HEARTBEAT]);
+  });
+
+  it('a node whose own beat came back after 300 ms (600 ms a round trip) greets nobody: its next beat is the regular one', () => {
+    const n = booted(300);
+    join(n, 1, BOOT + 310);
+    // The beat after a process's first comes at [½, 1) of a member beat (spread by its boot ID).
+    const beats = beatsBetween(n, BOOT + 311, BOOT + MEMBER_BEAT);
+    assert.equal(beats.length, 1, `beats at ${beats.map((t) => t - BOOT)}`);
+    assert.ok(beats[0]! >= BOOT + MEMBER_BEAT / 2, `no greeting: the one beat is the regular one, at ${beats[0]! - BOOT}`);
+  });
+
+  it('a saturated node tells news (it can lead now) at its regular beat, not at once', () => {
+    // Two peers heard: a quorum of five with this node, so it can lead from now on.
+    const calm = booted(2);
+    assert.deepEqual([join(calm, 1, BOOT + 400), join(calm, 2, BOOT + 400)], [false, true], 'news at once');
+    const loaded = booted(300);
+    assert.deepEqual([join(loaded, 1, BOOT + 400), join(loaded, 2, BOOT + 400)], [false, false]);
+    const beats: boolean[] = [];
+    for (let t = BOOT + 401; t <= BOOT + MEMBER_BEAT; t++) {
+      loaded.tick(t);
+      for (const h of sent(loaded.ready(), 'heartbeat')) {
+        assert.ok(t >= BOOT + MEMBER_BEAT / 2, `a beat at ${t - BOOT}, before the regular one`);
+        beats.push(h.message.canLead);
+      }
+    }
+    assert.deepEqual(beats, [true], 'the regular beat carries it');
+  });
+
+  it('the gauge forgets: two to four timeouts after the last slow loopback, greetings come back', () => {
+    const n = booted(300);
+    // Beats come back at once from now on.
+    let t = BOOT + 301;
+    for (; t < BOOT + 5000; t++) {
+      n.tick(t);
+      for (const own of sent(n.ready(), 'heartbeat')) n.step(own.message, t + 1);
+    }
+    join(n, 1, t);
+    const beats = beatsBetween(n, t + 1, t + HEARTBEAT);
+    assert.deepEqual(beats, [t + HEARTBEAT]);
+  });
+});
