@@ -24,7 +24,8 @@ export function staleNameBoundMs(config: Pick<ElectionConfig, 'timeoutMs' | 'max
  * coordinator on its first round, before a quorum has acknowledged it. So:
  *
  * - **N1 (checked, a violation):** a node stops naming X at most `staleBoundMs` after X's last
- *   lease ended: X sends no round after its lease ends, a promise lasts `timeoutMs` by the
+ *   lease ended, or after X last was coordinator if that is later (a coordinator whose quorum
+ *   never acknowledged it): X sends no round after either, a promise lasts `timeoutMs` by the
  *   follower's clock from the round's receipt, and the round took at most the network's largest
  *   delay plus a hop's wait for the CPU to arrive. A name that lasts longer was renewed by
  *   something else than a fresh round (a round read late from a queue, after a stall).
@@ -51,6 +52,12 @@ export class NamedLeaderChecker {
   private newestLease: { term: number; node: NodeId; sinceMs: number } | null = null;
   /** Real time each coordinator's latest lease ends (until it ends, later than now). */
   private readonly leaseEndMs = new Map<NodeId, number>();
+  /**
+   * The last instant each node was a coordinator, with a lease or still without one: it sends
+   * rounds until it steps down, and a round of a term whose lease never began names it too
+   * (seed 2501: a coordinator of term 6 that never had its quorum was judged by its term-3 lease).
+   */
+  private readonly ledUntilMs = new Map<NodeId, number>();
   private readonly safety: SafetyChecker;
   private readonly now: () => number;
   private readonly staleBoundMs: number;
@@ -63,7 +70,10 @@ export class NamedLeaderChecker {
 
   afterInput(host: SimHost, node: NodeSnapshot | null, hosts: readonly SimHost[]): void {
     if (node === null) return;
-    if (node.role === 'leader') this.latestLedTerm.set(host.id, Math.max(this.latestLedTerm.get(host.id) ?? 0, node.term));
+    if (node.role === 'leader') {
+      this.latestLedTerm.set(host.id, Math.max(this.latestLedTerm.get(host.id) ?? 0, node.term));
+      this.ledUntilMs.set(host.id, this.now());
+    }
     if (node.leaseUntilMs !== null) {
       this.leaseEndMs.set(host.id, host.realAtMs(node.leaseUntilMs));
       if (this.newestLease === null || node.term > this.newestLease.term) {
@@ -98,11 +108,12 @@ export class NamedLeaderChecker {
       this.supersededMsMax = Math.max(this.supersededMsMax, now - newest.sinceMs);
       this.firstSuperseded ??= `at ${(now / 1000).toFixed(4)} s n${host.id} named n${named} (term ${ledTerm}) while n${newest.node} held a lease of term ${newest.term}`;
     }
-    const end = this.leaseEndMs.get(named);
-    if (end === undefined || newest === null || newest.term < ledTerm) {
+    const leaseEndMs = this.leaseEndMs.get(named);
+    if (leaseEndMs === undefined || newest === null || newest.term < ledTerm) {
       this.earlySamples++;
       return;
     }
+    const end = Math.max(leaseEndMs, this.ledUntilMs.get(named) ?? -Infinity);
     if (end > now) return;
     this.staleSamples++;
     this.staleMsMax = Math.max(this.staleMsMax, now - end);
