@@ -106,6 +106,7 @@ const STALE_ROUND_SEEDS = [
   { seed: 22002798, what: "a restarted node voted for a new coordinator while its queue drained, then named it for less than a round from that coordinator's first rounds (capped at a timeout past the stall's start), and again a round later (L2)" },
   { seed: 22001714, what: 'the same rule on another seed of that sweep (L2)' },
   { seed: 22002203, what: 'and a third (L2)' },
+  { seed: 24004936, what: 'a follower woken from a 2.2-s stall read a round just under a timeout late, named its coordinator for 0.4 ms, lost the name to a tick, and named it again from the fresher rounds behind it (L2)' },
   { seed: 20000217, what: 'a round read within 200 ms of a stall (the answer timeout) was not stale: a rule that took it for stale let the name lapse for one round (L2)' },
 ];
 

@@ -10,15 +10,15 @@ import type { RoleContext } from '../role-context.ts';
  * coordinator counts from its sending, so acknowledging is always safe. The name runs a timeout
  * from the round's sending, as far as the round's stamp tells (../transit.ts): a follower woken
  * from a 2-s stall read its queued rounds and named, for another second, a coordinator that had
- * resigned meanwhile (issue 22). A round so late that it would name nobody revives nothing: it
- * keeps a promise still held, nothing more.
+ * resigned meanwhile (issue 22). A round so late that it would name its coordinator for less than
+ * `shortestNameMs` revives nothing: it keeps a promise still held, nothing more.
  */
 export function followLeader(node: RoleContext, leader: NodeId, round: number, term: number, nowMs: number): boolean {
   if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
   if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
   const { timeoutMs } = node.config;
   const namedUntilMs = Math.min(nowMs + timeoutMs - (node.peers.get(leader)?.lateMs ?? 0), unmeasuredBurstLimitMs(node, leader, nowMs));
-  if (namedUntilMs <= nowMs) {
+  if (namedUntilMs <= nowMs + shortestNameMs(node)) {
     const following = node.knownLeader(nowMs) === leader && node.promisedTerm === term;
     if (!following) return false;
     node.keepPromise(nowMs + timeoutMs);
@@ -45,4 +45,15 @@ function unmeasuredBurstLimitMs(node: RoleContext, leader: NodeId, nowMs: number
   if (queuedSinceMs === null) return Infinity;
   const firstReadMs = node.peers.get(leader)?.transit.firstReadMs ?? Infinity;
   return firstReadMs >= queuedSinceMs ? -Infinity : Infinity;
+}
+
+/**
+ * A name that would last less than this is not given: the queue a stalled follower drains holds
+ * rounds of every lateness, and one just under a timeout late named its coordinator for 0.4 ms
+ * before a tick took the name back, a moment before the fresher rounds behind it named it again
+ * (seed 24004936). Two rounds' worth, so that one lost round does not end the name either; at
+ * most a quarter of the timeout, so that a round on time always names.
+ */
+function shortestNameMs(node: RoleContext): number {
+  return Math.min(2 * node.config.heartbeatMs, node.config.timeoutMs / 4);
 }
