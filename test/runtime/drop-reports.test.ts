@@ -15,53 +15,27 @@ import { type NodeEvent } from '../../src/contract/events.ts';
 import { DropReporter, type DropReport } from '../../src/runtime/drop-reporter.ts';
 import { isEvent } from '../helpers/event-kind.ts';
 
-/** A virtual clock whose timers fire `lateMs` after they are due, as a busy event loop's do. */
-class LateTimers {
-  nowMs = 0;
-  private timers: Array<{ atMs: number; fire: () => void; cancelled: boolean }> = [];
-  private readonly lateMs: number;
-  constructor(lateMs: number) {
-    this.lateMs = lateMs;
-  }
-
-  setTimer = (fire: () => void, delayMs: number): (() => void) => {
-    const timer = { atMs: this.nowMs + delayMs + this.lateMs, fire, cancelled: false };
-    this.timers.push(timer);
-    return () => (timer.cancelled = true);
-  };
-
-  /** Moves to `atMs`, firing every timer due on the way, in order. */
-  advance(atMs: number): void {
-    for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.atMs <= atMs).sort((a, b) => a.atMs - b.atMs)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.nowMs = due.atMs;
-      due.fire();
-    }
-    this.nowMs = atMs;
-  }
-}
-
 /**
- * A clock finer than a millisecond whose timers fire up to `earlyMs` (< 1) before they are due:
- * Node's timers count from the event loop's cached whole-millisecond time, so measured by
- * performance.now() a 1000 ms timer can fire after 999.1 ms.
+ * A virtual clock whose timers fire `offsetMs` after they are due: later (> 0), as a busy event
+ * loop's do; or earlier (< 0, less than a millisecond), as Node's do measured by performance.now(),
+ * since they count from the event loop's cached whole-millisecond time (a 1000 ms timer can fire
+ * after 999.1 ms).
  */
-class EarlyTimers {
+class SkewedTimers {
   nowMs = 0;
   private timers: Array<{ atMs: number; fire: () => void; cancelled: boolean }> = [];
-  private readonly earlyMs: number;
-  constructor(earlyMs: number) {
-    this.earlyMs = earlyMs;
+  private readonly offsetMs: number;
+  constructor(offsetMs: number) {
+    this.offsetMs = offsetMs;
   }
 
   setTimer = (fire: () => void, delayMs: number): (() => void) => {
-    const timer = { atMs: this.nowMs + delayMs - this.earlyMs, fire, cancelled: false };
+    const timer = { atMs: this.nowMs + delayMs + this.offsetMs, fire, cancelled: false };
     this.timers.push(timer);
     return () => (timer.cancelled = true);
   };
 
+  /** Moves to `atMs`, firing every timer due on the way, in order; time never goes back. */
   advance(atMs: number): void {
     for (;;) {
       const due = this.timers.filter((t) => !t.cancelled && t.atMs <= atMs).sort((a, b) => a.atMs - b.atMs)[0];
@@ -77,7 +51,7 @@ class EarlyTimers {
 describe('drop reports', () => {
   it('a flood gives at most one line per reason per second, with every drop counted, even when timers fire late', () => {
     for (const lateMs of [0, 1, 7, 300]) {
-      const clock = new LateTimers(lateMs);
+      const clock = new SkewedTimers(lateMs);
       const lines: Array<DropReport & { atMs: number }> = [];
       const reporter = new DropReporter({ intervalMs: 1000, nowMs: () => clock.nowMs, setTimer: clock.setTimer, report: (r) => lines.push({ ...r, atMs: clock.nowMs }) });
       let drops = 0;
@@ -106,7 +80,7 @@ describe('drop reports', () => {
     // and drops just under a second apart (each finds the last line 999.6 ms old).
     for (const everyMs of [0.37, 999.6]) {
       for (const earlyMs of [0.1, 0.5, 0.999]) {
-        const clock = new EarlyTimers(earlyMs);
+        const clock = new SkewedTimers(-earlyMs);
         const lines: Array<DropReport & { atMs: number }> = [];
         const reporter = new DropReporter({ intervalMs: 1000, nowMs: () => clock.nowMs, setTimer: clock.setTimer, report: (r) => lines.push({ ...r, atMs: clock.nowMs }) });
         let drops = 0;
@@ -128,7 +102,7 @@ describe('drop reports', () => {
   });
 
   it('reports a lone drop at once, and a drop after a quiet second at once again', () => {
-    const clock = new LateTimers(0);
+    const clock = new SkewedTimers(0);
     const lines: DropReport[] = [];
     const reporter = new DropReporter({ intervalMs: 1000, nowMs: () => clock.nowMs, setTimer: clock.setTimer, report: (r) => lines.push(r) });
     reporter.drop('unknown-key', 'key 9', 3, '10.0.0.3:7707');
