@@ -106,7 +106,7 @@ export class ElectionNode implements RoleContext {
   #role: Role = Role.Follower;
   #leader: NodeId | null = null;
   #promiseUntilMs = 0;
-  /** The coordinator is known until then: a promise kept alive by rounds read behind a stall of ours is not. */
+  /** The coordinator is named until then: a timeout from its latest round's sending, as far as its stamp tells (./transit.ts). */
   #namedUntilMs = 0;
   #promisedLeader: NodeId | null = null;
   #promisedTerm = 0;
@@ -295,7 +295,7 @@ export class ElectionNode implements RoleContext {
     return this.#leadership !== null && nowMs < this.#leadership.leaseUntilMs;
   }
 
-  /** The coordinator this node knows to hold a valid lease, or null. Never a stale ID. */
+  /** The coordinator this node knows to hold a valid lease, or null: at most a promise past that lease (docs/protocol.md, State). */
   knownLeader(nowMs: number): NodeId | null {
     if (this.#role === Role.Leader) return this.hasLease(nowMs) ? this.id : null;
     return this.#leader !== null && nowMs < this.#namedUntilMs ? this.#leader : null;
@@ -308,7 +308,6 @@ export class ElectionNode implements RoleContext {
   queuedSinceMs(nowMs: number): number | null {
     return nowMs < this.#excusedUntilMs ? this.#queuedSinceMs : null;
   }
-
 
   /**
    * Whether `message` keeps to the term bound (./terms.ts); one that does not is dropped before
