@@ -14,6 +14,7 @@ import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
 import { assertNoOverlap } from '../net/checks.ts';
 import { ZkServer, zooKeeperMissing } from './zk-server.ts';
 import { isEvent } from '../helpers/event-kind.ts';
+import { agreedAt } from '../helpers/agreed-at.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin/conclave.js');
@@ -45,11 +46,6 @@ async function startInOrder(lab: NetnsLab, order: number[]): Promise<void> {
     lab.start(id);
     await lab.waitFor(`n${id} registered`, () => lab.node(id).current.some((e) => e.event === 'registered'), 15_000);
   }
-}
-
-/** When the last of `ids` reported `leader` as coordinator, after `since`. */
-function agreedAt(lab: NetnsLab, ids: number[], leader: number, since: number): number {
-  return Math.max(...ids.map((id) => lab.node(id).events.find((e) => e.ts >= since && e.event === 'leader' && e.leader === leader)?.ts ?? Infinity));
 }
 
 function electedToken(lab: NetnsLab, id: number, since = 0): number {
