@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONCLAVE } from './compare/systems.ts';
 import { createLab, settle } from './compare/scenarios.ts';
-import { CLOCK_TICKS_PER_SECOND, cpuTicks } from './process-cpu.ts';
+import { CLOCK_TICKS_PER_SECOND, cpuTicks, ticksByThread } from './process-cpu.ts';
 
 const CLI = new URL('../bin/conclave.js', import.meta.url).pathname;
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -125,8 +125,10 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const pids = lab.nodes.map((node) => node.process!.pid!);
   const first = pids.map(procSample);
+  const threadsFirst = pids.map(ticksByThread);
   await new Promise((resolve) => setTimeout(resolve, windowMs));
   const last = pids.map(procSample);
+  const threadsLast = pids.map(ticksByThread);
   const seconds = (last[0]!.atMs - first[0]!.atMs) / 1000;
   const percent = (ticks: number): number => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
   const rows = pids.map((_, i) => ({
@@ -137,6 +139,14 @@ try {
   const mean = (f: (row: (typeof rows)[number]) => number): number => rows.reduce((sum, row) => sum + f(row), 0) / rows.length;
   const own = rows[member - 1]!;
   console.log(`over ${seconds.toFixed(1)} s, per node (mean of ${nodes}): user ${mean((r) => r.user).toFixed(2)} %, system ${mean((r) => r.system).toFixed(2)} % of a core, ${mean((r) => r.wakeups).toFixed(0)} wake-ups/s`);
+  const byThread = new Map<string, number>();
+  threadsLast.forEach((threads, i) => {
+    if (i === member - 1) return; // the profiler's own thread would count
+    for (const [name, ticks] of threads) byThread.set(name, (byThread.get(name) ?? 0) + ticks - (threadsFirst[i]!.get(name) ?? 0));
+  });
+  const others = Math.max(1, pids.length - 1);
+  const threadRows = [...byThread].filter(([, ticks]) => ticks > 0).sort((a, b) => b[1] - a[1]);
+  console.log(`by thread (mean of the ${others} unprofiled nodes, user + system): ${threadRows.map(([name, ticks]) => `${name} ${percent(ticks / others).toFixed(2)} %`).join(', ') || 'none'}`);
   console.log(`n${member} (profiled, so a little slower): user ${own.user.toFixed(2)} %, system ${own.system.toFixed(2)} %, ${own.wakeups.toFixed(0)} wake-ups/s`);
   const windowEndMs = Date.now();
   await lab.signal(member, 'SIGTERM');

@@ -70,8 +70,11 @@ export class StallDetector {
   private observe(nowMs: number, timerFired: boolean): void {
     const lateMs = nowMs - this.dueMs;
     const stalled = lateMs > this.options.thresholdMs;
-    // Armed again before reporting: a listener that throws must not end the watch.
-    if (stalled || timerFired) this.arm(nowMs);
+    // Armed again before reporting: a listener that throws must not end the watch. A check
+    // half a period after the timer was set sets it again: a node whose inputs come that often
+    // is watched by its own readings, and its timer never wakes it (a follower's rounds come
+    // every 100 ms; firing every 250 ms anyway was a tenth of its wake-ups).
+    if (stalled || timerFired || nowMs - (this.dueMs - this.options.periodMs) >= this.options.periodMs / 2) this.arm(nowMs);
     if (stalled) this.options.onStall({ durationMs: Math.round(lateMs) });
     else this.options.onSteady?.(nowMs);
   }

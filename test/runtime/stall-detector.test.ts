@@ -95,6 +95,23 @@ describe('stall detector', () => {
     }
   });
 
+  it('wakes nobody whose clock is read often: its own timer never fires while checks come every 40 ms; a freeze is still reported', () => {
+    const world = new World();
+    let fired = 0;
+    const setTimer = world.setTimer;
+    world.setTimer = (fire, delayMs) => setTimer(() => (fired++, fire()), delayMs);
+    const { stalls, detector: d } = detector(world);
+    for (let i = 0; i < 250; i++) {
+      world.run(40); // a datagram every 40 ms (the period is 100 ms)
+      d.check();
+    }
+    assert.equal(fired, 0, 'the readings kept it watched');
+    world.freeze(2000);
+    d.check();
+    assert.equal(stalls.length, 1);
+    assert.ok(stalls[0]!.durationMs >= 1900 && stalls[0]!.durationMs <= 2000, `${stalls[0]!.durationMs} ms`);
+  });
+
   it('stops: no timer, no checks', () => {
     const world = new World();
     const { stalls, steady, detector: d } = detector(world);
