@@ -47,7 +47,9 @@ Network
   --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
                           or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.
 State
-  --data-dir <dir>        term, vote and voter set (default ~/.local/state/conclave/<cluster>-<id>)
+  --data-dir <dir>        term, vote and voter set (default: <cluster>-<id> in $XDG_STATE_HOME/conclave
+                          or ~/.local/state/conclave on Linux, ~/Library/Application
+                          Support/Conclave on macOS, %LOCALAPPDATA%\\Conclave on Windows)
   --accept-new-voters     start although the state file was written for another voter set
 Timing
   --heartbeat-ms <ms>     the leader's lease rounds; any node's beat while it follows no leader (default 100)
