@@ -25,7 +25,7 @@ Identity and membership
   --cluster-file <path>   the cluster's name, voters (ID → host) and timers from one file (made by
                           conclave init); this node's ID is the voter whose host is this machine's
                           name or address. Or set CONCLAVE_CLUSTER_FILE. See docs/cluster-file.md
-Elect through ZooKeeper instead (no multicast; see README "When you outgrow one LAN")
+Elect through ZooKeeper instead (no multicast; see docs/beyond-one-lan.md)
   --backend <url>         zookeeper://host:port[,host:port…][/path][?mode=bully|fair]
                           (path default /conclave/<cluster>; mode default bully: the highest ID
                           leads; fair: the first registered leads). --timeout-ms is then the
