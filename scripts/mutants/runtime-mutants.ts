@@ -5,7 +5,7 @@ const DURABILITY_TEST = ['test/runtime/state-file-durability.test.ts'];
 /** The new file's fsync in `save()`, told from the directory's by what follows it. */
 const FILE_FSYNC = 'fs.fsyncSync(fd);\n      } finally {';
 const RENAME = 'fs.renameSync(temp, this.path);';
-const DIRECTORY_FSYNC = 'syncDirectory(fs, this.dir);';
+const DIRECTORY_FSYNC = 'syncRename(fs, this.platform, this.dir, this.path);';
 
 /** Breaks of the LAN runtime's rules (src/runtime): persist before send, durable saves, drop reports. */
 export const RUNTIME_MUTANTS: readonly Mutant[] = [

@@ -24,7 +24,8 @@ highest live ID leads.
 
   --out <path>          the cluster file (default conclave.json); the key is written beside it,
                         as <name>.key (mode 600), and named in it
-  --cluster <name>      the cluster's name (default: the file's name without .json)
+  --cluster <name>      the cluster's name (default: the file's name without .json, with '-'
+                        for what a name cannot hold, such as a space)
 ${TIMER_NAMES.map((name) => `  ${`${TIMERS[name].flag} <ms>`.padEnd(22)}written into the file (default: conclave run's)`).join('\n')}
   --force               replace the files if they exist
   --help                this text
@@ -62,7 +63,7 @@ export function runInit(args: string[]): string | null {
   }
   const out = (values.out as string | undefined) ?? 'conclave.json';
   const name = basename(out, extname(out));
-  const cluster = (values.cluster as string | undefined) ?? name;
+  const cluster = (values.cluster as string | undefined) ?? clusterNameOf(name);
   const keyFile = join(dirname(out), `${name}.key`);
   const timers: Partial<Record<TimerName, number>> = {};
   for (const timer of TIMER_NAMES) {
@@ -90,7 +91,20 @@ export function runInit(args: string[]): string | null {
     `wrote ${out}: cluster "${cluster}", ${hosts.length} voters (${listed}); the highest live ID leads`,
     `wrote ${keyFile}: a fresh key (mode 600); keep it secret`,
     'Copy both files to every machine, into one folder, and run there:',
-    `  conclave run --cluster-file ${basename(out)}`,
-    `Each machine finds its ID by its host name or address (or set ${CLUSTER_FILE_VARIABLE}=${basename(out)}).`,
+    `  conclave run --cluster-file ${quoted(basename(out))}`,
+    `Each machine finds its ID by its host name or address (or set ${CLUSTER_FILE_VARIABLE}=${quoted(basename(out))}).`,
   ].join('\n');
+}
+
+/**
+ * The cluster name a file's name gives: what a cluster name cannot hold (a space, as in
+ * "Lab 2.json" on Windows) becomes '-', so that naming the file is enough.
+ */
+function clusterNameOf(fileName: string): string {
+  return fileName.replace(/[^\w.-]+/g, '-').slice(0, 64) || 'conclave';
+}
+
+/** A path as one word in sh, PowerShell and cmd alike: in double quotes if it has a space. */
+function quoted(path: string): string {
+  return /\s/.test(path) ? `"${path}"` : path;
 }

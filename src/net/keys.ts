@@ -41,17 +41,30 @@ export function parseKeys(text: string, source: string): KeyRing {
   return { sendKeyId, keys };
 }
 
-/** Reads a key file; returns the ring and a warning if others can read the file. */
-export function readKeyFile(path: string): { ring: KeyRing; warning: string | null } {
+/**
+ * Reads a key file; returns the ring and a warning if others may read it. On POSIX systems that is
+ * the mode's group and other bits. On Windows there is nothing to check there: who may read a file
+ * is its ACL, and Node's `fs.stat` makes the mode up from the read-only attribute alone (0o666,
+ * or 0o444 when read-only: libuv `src/win/fs.c`, `fs__stat_handle`, whose comment says that flag
+ * "serves no security purpose. Windows uses ACLs for that."), so the check would warn about every
+ * key file. There the warning says, once, that the file's readers were not checked.
+ */
+export function readKeyFile(path: string, platform: NodeJS.Platform = process.platform): { ring: KeyRing; warning: string | null } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new KeyError(`${path}: cannot be read (${(error as Error).message})`);
   }
+  return { ring: parseKeys(text, path), warning: readersWarning(path, platform) };
+}
+
+function readersWarning(path: string, platform: NodeJS.Platform): string | null {
+  if (platform === 'win32') {
+    return `${path}: who may read a key file is not checked on Windows (its permissions are an ACL, not mode bits); keep it in a folder only you and the administrators can read, such as one under %LOCALAPPDATA%`;
+  }
   const mode = statSync(path).mode;
-  const warning = (mode & 0o077) !== 0 ? `${path} can be read by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it` : null;
-  return { ring: parseKeys(text, path), warning };
+  return (mode & 0o077) !== 0 ? `${path} can be read by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it` : null;
 }
 
 function redact(entry: string): string {

@@ -1,11 +1,10 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
 import { parseSeeds, type Seed } from '../net/seeds.ts';
 import { EncodeError, MAX_BEAT_INTERVAL_MS, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
 import { OptionError } from '../contract/errors.ts';
 import type { MulticastBind } from '../net/multicast-socket-plan.ts';
+import { defaultDataDir } from './data-dir.ts';
 
 /** What a node is started with, from the CLI or the library API. */
 export interface NodeOptions {
@@ -36,7 +35,8 @@ export interface NodeOptions {
   unicastPort?: number;
   /** Shared cluster keys; null or absent: unauthenticated (a warning is logged). */
   keys?: KeyRing | null;
-  /** Where term, vote and voter set are kept; default: per cluster and ID under ~/.local/state. */
+  /** Where term, vote and voter set are kept; default: per cluster and ID in the platform's place
+   * for application state (./data-dir.ts). */
   dataDir?: string;
   /** Accept a state file written for another voter set (after a deliberate, full-stop change). */
   acceptNewVoters?: boolean;
@@ -148,11 +148,6 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
 
 export function checkClusterName(cluster: string): void {
   if (!/^[\w.-]{1,64}$/.test(cluster)) throw new OptionError('cluster', 'cluster name', ` "${cluster}": use 1 to 64 letters, digits, '.', '-' or '_'`);
-}
-
-export function defaultDataDir(cluster: string, id: NodeId): string {
-  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(base, 'conclave', `${cluster}-${id}`);
 }
 
 /**

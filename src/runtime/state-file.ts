@@ -76,14 +76,17 @@ export class StateFile implements StateStore {
   readonly path: string;
   private readonly identity: { nodeId: NodeId; voters: NodeId[] };
   private readonly fs: SaveFs;
+  /** Whose file system rules apply (see syncRename); tests pick it. */
+  private readonly platform: NodeJS.Platform;
   /** This process's entry in the lock directory, while it holds the lock. */
   private lockEntry: string | null = null;
   /** This node's boot IDs, the current one last. */
   boots: number[] = [];
 
-  private constructor(dir: string, identity: { nodeId: NodeId; voters: readonly NodeId[] }, fs: SaveFs) {
+  private constructor(dir: string, identity: { nodeId: NodeId; voters: readonly NodeId[] }, fs: SaveFs, platform: NodeJS.Platform) {
     this.dir = dir;
     this.fs = fs;
+    this.platform = platform;
     this.path = join(dir, STATE_FILE);
     this.identity = { nodeId: identity.nodeId, voters: [...identity.voters] };
   }
@@ -96,9 +99,9 @@ export class StateFile implements StateStore {
   static async open(
     dir: string,
     identity: { nodeId: NodeId; voters: readonly NodeId[] },
-    options: { acceptNewVoters?: boolean; nowMs?: number; fs?: SaveFs } = {},
+    options: { acceptNewVoters?: boolean; nowMs?: number; fs?: SaveFs; platform?: NodeJS.Platform } = {},
   ): Promise<{ store: StateFile; state: PersistentState | null; bootId: number }> {
-    const store = new StateFile(dir, identity, options.fs ?? NODE_FS);
+    const store = new StateFile(dir, identity, options.fs ?? NODE_FS, options.platform ?? process.platform);
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw new DataDirError(dir, error);
     });
@@ -138,7 +141,7 @@ export class StateFile implements StateStore {
       fs.rmSync(temp, { force: true }); // a full disk must not also fill up with our leftovers
       throw error;
     }
-    syncDirectory(fs, this.dir);
+    syncRename(fs, this.platform, this.dir, this.path);
   }
 
   /** Releases the lock: our entry first, then the directory if no successor has filled it yet. */
@@ -209,6 +212,9 @@ export class StateFile implements StateStore {
    *   process ever (the nonce), and one judged dead stays dead, so a racer's delete finds the
    *   same dead entry or nothing, never a live one; then we try the rename again;
    * - releasing: deleting our entry, then rmdir(2), which fails harmlessly on a successor's.
+   * Windows' rename replaces no directory, not even an empty one, so there an empty `lock` left by
+   * a holder that is gone is removed first (rmdir, which fails on a filled one); a rename onto a
+   * `lock` that is there fails, so there too one holder at a time.
    * A `lock` file left by an older version is deleted when its holder is gone: unlink(2) cannot
    * delete a directory, so this never removes a lock taken this way.
    */
@@ -232,7 +238,7 @@ export class StateFile implements StateStore {
           return;
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+          if (!lockTakenCodes(this.platform).includes(code ?? '')) throw error;
         }
         await this.removeDeadHolders(lock);
       }
@@ -264,6 +270,9 @@ export class StateFile implements StateStore {
       this.refuseIfAlive(parseHolder(text));
     }
     for (const name of entries) await unlink(join(lock, name)).catch(() => {});
+    // An empty `lock` holds nobody. POSIX's rename replaces it; Windows' cannot replace a
+    // directory at all, so it goes. rmdir fails on a lock a racer has just filled: harmless.
+    await rmdir(lock).catch(() => {});
   }
 
   private refuseIfAlive(holder: Holder | null): void {
@@ -342,11 +351,26 @@ function checksum(body: object): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
-function syncDirectory(fs: SaveFs, dir: string): void {
-  const fd = fs.openSync(dir, 'r');
+/**
+ * Makes the rename of the state file durable. POSIX: fsync of the directory, which holds the
+ * entry. Windows cannot: fsync there is FlushFileBuffers, which needs a handle with write access,
+ * and a directory gives none (EPERM, nodejs/node#3879), so it flushes the renamed file instead,
+ * the closest it offers from Node.
+ */
+function syncRename(fs: SaveFs, platform: NodeJS.Platform, dir: string, path: string): void {
+  const fd = platform === 'win32' ? fs.openSync(path, 'r+') : fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * What a failed rename of our staged directory onto `lock` says when `lock` is there: POSIX
+ * ENOTEMPTY or EEXIST (held), ENOTDIR (an older version's lock file). Windows' MoveFileEx cannot
+ * replace a directory and says so with access denied, EPERM in libuv's terms (or EACCES).
+ */
+function lockTakenCodes(platform: NodeJS.Platform): readonly string[] {
+  return platform === 'win32' ? ['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EPERM', 'EACCES'] : ['ENOTEMPTY', 'EEXIST', 'ENOTDIR'];
 }

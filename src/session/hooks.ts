@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { hookSpawnOptions, stopTree } from './hook-process.ts';
 import type { HookFields, HookName } from '../contract/event-fields.ts';
 
 export type { HookName };
@@ -16,9 +17,10 @@ interface Job {
 /**
  * Runs the hooks one at a time, in the order of the events, so that an on-demoted hook never
  * finishes before the on-elected hook it undoes. A demotion does not wait for a slow on-elected
- * hook: that one is killed (its whole process group) and on-demoted runs at once. A hook that
- * runs longer than the timeout is killed too. Hook output goes to stderr, so that stdout stays
- * one JSON object per line.
+ * hook: that one is killed (with everything it started) and on-demoted runs at once. A hook
+ * that runs longer than the timeout is killed too. Hook output goes to stderr, so that stdout
+ * stays one JSON object per line. How a hook is started and stopped on each platform:
+ * ./hook-process.ts.
  */
 export class HookRunner {
   private readonly timeoutMs: number;
@@ -26,10 +28,13 @@ export class HookRunner {
   private readonly queue: Job[] = [];
   private running: { job: Job; child: ChildProcess; superseded: boolean } | null = null;
   private idleWaiters: Array<() => void> = [];
+  private readonly platform: NodeJS.Platform;
 
-  constructor(timeoutMs: number, report: (result: HookResult) => void) {
+  /** `platform`: whose shell and process tree apply (tests pick it); default process.platform. */
+  constructor(timeoutMs: number, report: (result: HookResult) => void, platform: NodeJS.Platform = process.platform) {
     this.timeoutMs = timeoutMs;
     this.report = report;
+    this.platform = platform;
   }
 
   run(job: Job): void {
@@ -38,7 +43,7 @@ export class HookRunner {
       for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.hook === 'on-elected') this.queue.splice(i, 1);
       if (this.running?.job.hook === 'on-elected') {
         this.running.superseded = true;
-        killGroup(this.running.child);
+        stopTree(this.running.child, this.platform);
       }
     }
     this.queue.push(job);
@@ -59,17 +64,17 @@ export class HookRunner {
       return;
     }
     const started = performance.now();
-    const child = spawn('/bin/sh', ['-c', job.command], {
+    const child = spawn(job.command, {
+      ...hookSpawnOptions(this.platform),
       env: { ...process.env, ...job.env },
       stdio: ['ignore', process.stderr, process.stderr],
-      detached: true, // its own process group, so that killing it kills what it started too
     });
     const running = { job, child, superseded: false };
     this.running = running;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child);
+      stopTree(child, this.platform);
     }, this.timeoutMs);
     let finished = false;
     const finish = (exitCode: number | null, signal: string | null, error: string | null): void => {
@@ -91,13 +96,5 @@ export class HookRunner {
     };
     child.once('error', (error) => finish(null, null, error.message));
     child.once('exit', (code, signal) => finish(code, signal, null));
-  }
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
   }
 }

@@ -25,7 +25,7 @@ Identity and membership
   --cluster-file <path>   the cluster's name, voters (ID → host) and timers from one file (made by
                           conclave init); this node's ID is the voter whose host is this machine's
                           name or address. Or set CONCLAVE_CLUSTER_FILE. See docs/cluster-file.md
-Elect through ZooKeeper instead (no multicast; see README "When you outgrow one LAN")
+Elect through ZooKeeper instead (no multicast; see docs/beyond-one-lan.md)
   --backend <url>         zookeeper://host:port[,host:port…][/path][?mode=bully|fair]
                           (path default /conclave/<cluster>; mode default bully: the highest ID
                           leads; fair: the first registered leads). --timeout-ms is then the
@@ -47,7 +47,9 @@ Network
   --key-file <path>       shared cluster keys, "<id>:<secret>" per line, first one signs;
                           or set CONCLAVE_KEY. Without a key, anyone on the LAN can disrupt.
 State
-  --data-dir <dir>        term, vote and voter set (default ~/.local/state/conclave/<cluster>-<id>)
+  --data-dir <dir>        term, vote and voter set (default: <cluster>-<id> in $XDG_STATE_HOME/conclave
+                          or ~/.local/state/conclave on Linux, ~/Library/Application
+                          Support/Conclave on macOS, %LOCALAPPDATA%\\Conclave on Windows)
   --accept-new-voters     start although the state file was written for another voter set
 Timing
   --heartbeat-ms <ms>     the leader's lease rounds; any node's beat while it follows no leader (default 100)

@@ -17,7 +17,7 @@ export function staleNameBoundMs(config: Pick<ElectionConfig, 'timeoutMs' | 'max
 /**
  * A follower's named leader (`status().leader`, `inspect().knownLeader`) against the real leases.
  *
- * The README says `leader` is "never a stale ID", and docs/protocol.md ("State") that a follower
+ * The README once said `leader` was "never a stale ID", and docs/protocol.md ("State") that a follower
  * knows a leader while its promise lasts. The two differ by design: a promise lasts `timeoutMs`
  * from the receipt of a round, a lease `leaseMs` (shorter) from its sending, a coordinator that
  * loses its quorum keeps sending rounds until its lease ends, and a follower follows a new
@@ -29,8 +29,8 @@ export function staleNameBoundMs(config: Pick<ElectionConfig, 'timeoutMs' | 'max
  *   follower's clock from the round's receipt, and the round took at most the network's largest
  *   delay plus a hop's wait for the CPU to arrive. A name that lasts longer was renewed by
  *   something else than a fresh round (a round read late from a queue, after a stall).
- * - **Measured, reported:** how long after X's last lease ended a node still names X (the README's
- *   wording), how often a node names X while a newer coordinator has held a lease (*superseded*:
+ * - **Measured, reported:** how long after X's last lease ended a node still names X (what
+ *   docs/cli.md's JSON events promise), how often a node names X while a newer coordinator has held a lease (*superseded*:
  *   the minority side of a partition keeps naming its old coordinator until its promise runs out,
  *   while the majority's new one leads), and how often it names X before X's lease began.
  */

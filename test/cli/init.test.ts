@@ -42,6 +42,18 @@ describe('the host list', () => {
 });
 
 describe('conclave init', () => {
+  it('takes a file name with a space (as Windows users name files): the cluster name gets a hyphen, the printed command quotes it', () => {
+    const result = init(['pc-01..pc-03', '--out', 'Lab 2.json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^wrote Lab 2\.json: cluster "Lab-2", 3 voters/m);
+    assert.match(result.stdout, /^wrote Lab 2\.key: a fresh key/m);
+    assert.match(result.stdout, /^ {2}conclave run --cluster-file "Lab 2\.json"$/m);
+    const settings = parseRunFlags(['--cluster-file', join(dir, 'Lab 2.json')], {}, () => ({ hostname: 'pc-02', addresses: [] }))!;
+    assert.equal(settings.node.id, 2);
+    assert.equal(settings.node.cluster, 'Lab-2');
+    assert.equal(settings.node.keys?.sendKeyId, 1);
+  });
+
   it('writes a cluster file and a fresh key (mode 600) that conclave run reads on each machine', () => {
     const result = init(['pc-01..pc-03,10.0.0.9', '--out', 'lab.json', '--timeout-ms', '2000']);
     assert.equal(result.status, 0, result.stderr);

@@ -25,7 +25,7 @@ const ANSWER_TIMEOUT = 200;
  * after the last lease round they heard (before the kill); the highest survivor then campaigns at
  * once, or after one answer timeout if it still counted the dead leader as alive; a pre-vote and
  * a vote, each resent after a heartbeat if lost: T + A + 2H, 1.4 s (measured: 917 to 1019 ms,
- * README). One extra timeout anywhere makes it 2T at least: that is the bound, which leaves a
+ * docs/cli.md). One extra timeout anywhere makes it 2T at least: that is the bound, which leaves a
  * loaded 2-core machine 600 ms.
  */
 const CRASH_FAILOVER_BOUND_MS = 2 * TIMEOUT;

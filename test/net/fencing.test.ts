@@ -1,5 +1,5 @@
 /**
- * The fencing token at work: three worker processes (the README's leader-only worker) share a
+ * The fencing token at work: three worker processes (the leader-only worker of docs/library.md) share a
  * store that refuses stale tokens. The leader freezes (SIGSTOP) in the middle of job 3, between
  * its work and its commit, the others elect a new leader that carries on, and when the old one
  * wakes up its late write is refused. Judged on the record of every commit attempt: each job

@@ -1,5 +1,5 @@
 /**
- * The README's leader-only worker, run for real: while its node holds the lease it takes the
+ * The leader-only worker of docs/library.md, run for real: while its node holds the lease it takes the
  * next job, works on it, and commits the result with the term as fencing token.
  * usage: leader-worker.ts <id> <cluster-size> <interface> <data-dir> <key> <store-dir> <jobs>
  * With WORKER_BACKEND=zookeeper://… it elects through ZooKeeper (interface, data dir and key unused).

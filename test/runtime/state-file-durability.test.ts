@@ -99,4 +99,19 @@ describe('state file: durable saves', () => {
     assert.deepEqual(reopened.state, { term: 2, votedFor: 1 }, 'the recorder changed nothing of what was saved');
     await reopened.store.close();
   });
+
+  it('on Windows, where a directory cannot be fsynced (EPERM), the renamed file is flushed instead; the directory is never opened', async () => {
+    const fs = new RecordingFs(dir);
+    const { store } = await StateFile.open(dir, ID, { fs, platform: 'win32' });
+    try {
+      fs.calls.length = 0;
+      await store.save({ term: 4, votedFor: 2 });
+      const rename = fs.calls.findIndex((call) => call.startsWith('rename ') && call.endsWith(' state.json'));
+      assert.deepEqual(fs.calls.slice(rename + 1), ['open state.json', 'fsync state.json', 'close state.json']);
+      assert.ok(!fs.calls.includes('open .'), fs.calls.join(', '));
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual((await StateFile.open(dir, ID).then(async (r) => (await r.store.close(), r))).state, { term: 4, votedFor: 2 });
+  });
 });

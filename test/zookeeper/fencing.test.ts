@@ -1,5 +1,5 @@
 /**
- * The fencing token through ZooKeeper: the README's leader-only worker, three processes electing
+ * The fencing token through ZooKeeper: the leader-only worker of docs/library.md, three processes electing
  * through a real ZooKeeper server, sharing a store that refuses stale tokens. The leader freezes
  * (SIGSTOP) in the middle of job 3, between its work and its commit, until its session expires;
  * the next one takes over with a higher token (a later zxid); when the old one wakes its late
