@@ -6,7 +6,10 @@
  * is stopped and its profile summarised: self time by function and by file. Prints; passes or
  * fails nothing. Needs root (namespaces).
  *
- *   npm run bench:profile -- [--nodes 25] [--member 1] [--window-ms 10000] [--out <dir>]
+ *   npm run bench:profile -- [--nodes 25] [--member 1] [--window-ms 10000] [--out <dir>] [--node-flags "<flags>"]
+ *
+ * `--node-flags` gives every node's process those Node or V8 flags (for example
+ * `--max-semi-space-size=1`), to compare a settled cluster's CPU with and without them.
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,11 +27,14 @@ const { values } = parseArgs({
     member: { type: 'string', default: '1' },
     'window-ms': { type: 'string', default: '10000' },
     out: { type: 'string', default: join(ROOT, 'bench/results/profiles') },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const nodes = Number(values.nodes);
 const member = Number(values.member);
 const windowMs = Number(values['window-ms']);
+const nodeFlags = values['node-flags'].split(' ').filter((flag) => flag !== '');
+if (nodeFlags.some((flag) => !flag.startsWith('--'))) fail(`--node-flags takes flags that start with --, got "${values['node-flags']}"`);
 if (!Number.isInteger(nodes) || nodes < 2 || nodes > 60) fail(`--nodes must be 2 to 60, got "${values.nodes}"`);
 if (!Number.isInteger(member) || member < 1 || member > nodes) fail(`--member must be 1 to --nodes, got "${values.member}"`);
 if (!Number.isInteger(windowMs) || windowMs < 1000) fail(`--window-ms must be at least 1000, got "${values['window-ms']}"`);
@@ -108,6 +114,7 @@ const lab = createLab(
     // The lab's own command line, with the profiler on the one member.
     command: ({ id, nodeId, dir, flags }) => [
       process.execPath,
+      ...nodeFlags,
       ...(id === member ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
       CLI, 'run', '--id', String(nodeId), '--cluster-size', String(nodes), '--interface', 'eth0', '--json',
       '--key-file', join(dir, 'key'), '--data-dir', join(dir, `n${id}`), '--cluster', 'lab', ...flags,
