@@ -14,13 +14,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { networkTestMode, rerunInUserNamespace } from '../net/privileges.ts';
 import { checkExecutable } from '../../scripts/package/check-executable.ts';
+import { nodeBinary } from '../../scripts/package/node-binary.ts';
 import { NODE_VERSION, TARGETS } from '../../scripts/package/targets.ts';
 import { DASHBOARD_PORT, fetchInNamespace, threeHostsElect } from './three-hosts.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const support = networkTestMode({ nft: false });
-if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
+if (support.mode === 'rerun') {
+  // The re-run has a network namespace of its own, with no way to the registry: download here.
+  before(() => void nodeBinary(TARGETS['linux-x64'], NODE_VERSION, join(ROOT, 'release/.node')));
+  rerunInUserNamespace(import.meta.url);
+}
 const skip = support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead';
 const linux = TARGETS['linux-x64'];
 
