@@ -1,7 +1,8 @@
 /**
  * The npm package as a user gets it: `npm pack`, installed with only Node (no dev dependencies, no
- * build step) into a prefix of its own, then three hosts in network namespaces run the installed
- * `conclave` and elect, one serves its dashboard, and the installed `conclave-lab` runs a lab.
+ * build step) into a prefix of its own. Then a lab of five machines (network namespaces with host
+ * names of their own, one cluster file, the same flags on every host) runs the installed
+ * `conclave` and elects, and serves the dashboard; and the installed `conclave-lab` runs a lab.
  * Dependencies come from npm's cache, which the checkout's `npm ci` filled (the registry otherwise).
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { networkTestMode, rerunInUserNamespace } from '../net/privileges.ts';
-import { DASHBOARD_PORT, fetchInNamespace, threeHostsElect } from './three-hosts.ts';
+import { DASHBOARD_PORT, fetchInNamespace, labFromOneFile } from './lab-of-named-hosts.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -57,10 +58,10 @@ describe('the npm package, installed without dev dependencies', { skip }, () => 
     assert.equal(execFileSync(process.execPath, [join(bin, 'conclave'), '--version'], { encoding: 'utf8' }).trim(), PACKAGE.version);
   });
 
-  it('three hosts running the installed conclave elect one leader; its dashboard serves the page', async () => {
-    const lab = await threeHostsElect([process.execPath, join(bin, 'conclave')]);
+  it('five named hosts running the installed conclave from one cluster file elect the highest ID; its dashboard serves the page', async () => {
+    const lab = await labFromOneFile([process.execPath, join(bin, 'conclave')]);
     try {
-      const page = fetchInNamespace(lab, lab.node(3).ns, DASHBOARD_PORT, '/');
+      const page = fetchInNamespace(lab, lab.node(5).ns, DASHBOARD_PORT, '/');
       assert.equal(page.status, 200);
       assert.match(page.body, /<title>Conclave<\/title>/);
     } finally {

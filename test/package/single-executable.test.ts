@@ -1,7 +1,8 @@
 /**
- * The Linux single executable (`npm run package`): copied alone into an empty directory, three
- * hosts in network namespaces run it with no Node on PATH and no node_modules anywhere near, and
- * elect; its dashboard is served from the files inside it. The first run downloads the official
+ * The Linux single executable (`npm run package`): copied alone into an empty directory, a lab
+ * of five machines (network namespaces with host names of their own, one cluster file, the same
+ * flags on every host) runs it with no Node on PATH and no node_modules anywhere near, and elects;
+ * its dashboard is served from the files inside it. The first run downloads the official
  * Node binary from npm (57 MB, kept in release/.node/). The Windows and macOS executables
  * (`npm run package -- --all`, 250 MB more to download and write) are checked by that command
  * itself, with the same check as below.
@@ -16,7 +17,7 @@ import { networkTestMode, rerunInUserNamespace } from '../net/privileges.ts';
 import { checkExecutable } from '../../scripts/package/check-executable.ts';
 import { nodeBinary } from '../../scripts/package/node-binary.ts';
 import { NODE_VERSION, TARGETS } from '../../scripts/package/targets.ts';
-import { DASHBOARD_PORT, fetchInNamespace, threeHostsElect } from './three-hosts.ts';
+import { DASHBOARD_PORT, fetchInNamespace, labFromOneFile } from './lab-of-named-hosts.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -56,18 +57,18 @@ describe('the Linux single executable', { skip }, () => {
     assert.equal(execFileSync(program[0]!, [...program.slice(1), '--version'], { cwd: dir, encoding: 'utf8' }).trim(), VERSION);
   });
 
-  it('three hosts running it elect one leader; its dashboard serves the page and its scripts from inside it', async () => {
-    const lab = await threeHostsElect(program);
+  it('five named hosts running it from one cluster file with nothing but an empty PATH elect the highest ID; its dashboard serves the page and its scripts from inside it', async () => {
+    const lab = await labFromOneFile([executable], 'empty PATH');
     try {
-      const page = fetchInNamespace(lab, lab.node(3).ns, DASHBOARD_PORT, '/');
+      const page = fetchInNamespace(lab, lab.node(5).ns, DASHBOARD_PORT, '/');
       assert.equal(page.status, 200);
       assert.match(page.body, /<title>Conclave<\/title>/);
       const script = /src="\.?(\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
       assert.ok(script !== undefined, `the page names no script: ${page.body.slice(0, 400)}`);
-      const asset = fetchInNamespace(lab, lab.node(3).ns, DASHBOARD_PORT, script);
+      const asset = fetchInNamespace(lab, lab.node(5).ns, DASHBOARD_PORT, script);
       assert.equal(asset.status, 200);
       assert.match(asset.type, /^text\/javascript/);
-      assert.equal(fetchInNamespace(lab, lab.node(3).ns, DASHBOARD_PORT, '/no-such-file.js').status, 404);
+      assert.equal(fetchInNamespace(lab, lab.node(5).ns, DASHBOARD_PORT, '/no-such-file.js').status, 404);
     } finally {
       lab.destroy();
     }
