@@ -1,7 +1,7 @@
 /** The built bundle's files, for both hosts: the HTTP server and Electron's app protocol. */
-import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readBundleFile } from './bundle-file.ts';
 
 /** From src/dashboard and from dist/dashboard alike, the bundle is in dist/ui. */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
@@ -41,7 +41,7 @@ export async function readUiFile(uiDir: string, urlPath: string): Promise<UiFile
   if (!file.startsWith(root) || contentType === undefined) return { found: false, status: 404, error: 'not found' };
   try {
     // Vite names assets by content hash, so they never change; the page itself must be re-read.
-    return { found: true, body: await readFile(file), contentType, immutable: path.startsWith('/assets/') };
+    return { found: true, body: await readBundleFile(file), contentType, immutable: path.startsWith('/assets/') };
   } catch {
     if (path === '/index.html') return { found: false, status: 503, error: 'the dashboard bundle is not built: run npm run build' };
     return { found: false, status: 404, error: 'not found' };
