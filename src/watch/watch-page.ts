@@ -12,6 +12,7 @@ const HTML = `<!doctype html>
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="color-scheme" content="light dark" />
     <title>Conclave watch</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/watch.css" />
   </head>
   <body>

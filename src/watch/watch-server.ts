@@ -5,13 +5,20 @@
  * (./watch-page.ts), so `conclave watch` works without the built bundle.
  */
 import { SECURITY_HEADERS, WebHost } from '../dashboard/web-host.ts';
-import type { Observer } from './observer.ts';
+import type { ObserverSnapshot } from './observer.ts';
 import { WATCH_PAGE_FILES } from './watch-page.ts';
 
 /** The page is sent the whole view this often (cards say "last heard N s ago"). */
 const PUSH_EVERY_TICKS = 5;
 
-export function startWatchServer(observer: Observer, listen: { host: string; port: number }): Promise<WebHost> {
+/** What the page shows: the Observer, or a test's stand-in. */
+export interface WatchSource {
+  snapshot(): ObserverSnapshot;
+  /** Called a few times a second; returns the unsubscribe. */
+  onTick(listener: () => void): () => void;
+}
+
+export function startWatchServer(observer: WatchSource, listen: { host: string; port: number }): Promise<WebHost> {
   return WebHost.start({
     host: listen.host,
     port: listen.port,

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NodeEvent } from '../../src/contract/events.ts';
+import type { ObserverSnapshot } from '../../src/watch/observer.ts';
 import type { WatchRecordLine } from '../../src/watch/record-line.ts';
 import { Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
@@ -20,6 +21,8 @@ const MEMBER_BEAT_MS = 1000;
 const SLACK_MS = 600;
 /** The observer's wall clock and the nodes' are the same machine's: a line may only be stamped a little apart. */
 const SAME_CLOCK_SLACK_MS = 150;
+/** On the observer namespace's own loopback: no other process is there. */
+const PAGE_PORT = 7781;
 
 const support = networkTestMode({ nft: false });
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
@@ -45,6 +48,7 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
   it('names each node\'s leader as its own log does, within a member beat, through a leader\'s kill; sends nothing', { timeout: 60_000 }, async () => {
     const lab = Lab.create(5);
     let observer: ChildProcess | null = null;
+    let pageObserver: ChildProcess | null = null;
     try {
       const host = lab.addHost('obs', 50);
       const before = udpOutDatagrams(lab, host.ns);
@@ -55,6 +59,9 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       observer.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       observer.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const exited = new Promise<number | null>((resolve) => observer!.once('exit', (code) => resolve(code)));
+      // A second observer beside it serves the page, on the namespace's loopback.
+      const keyFlags = ['--cluster', 'lab', '--cluster-size', '5', '--key-file', join(lab.dir, 'key'), '--interface', 'eth0'];
+      pageObserver = spawn('ip', ['netns', 'exec', host.ns, process.execPath, CLI, 'watch', ...keyFlags, '--page-port', String(PAGE_PORT)], { stdio: 'ignore' });
       const lines = (): WatchRecordLine[] => stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as WatchRecordLine);
       const observed = (id: number): WatchRecordLine | undefined => lines().filter((l) => l.node === id).at(-1);
 
@@ -66,6 +73,11 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       await lab.signal(5, 'SIGKILL');
       await lab.waitFor('survivors agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 10_000);
       await lab.waitFor(`the observer sees n1..n4 follow n4 and n5 silent\n${stderr}`, () => [1, 2, 3, 4].every((id) => observed(id)?.leader === 4) && observed(5)?.silent === true, 5000);
+
+      const page = JSON.parse(lab.exec(host.ns, [process.execPath, '-e', `fetch('http://127.0.0.1:${PAGE_PORT}/api/watch/snapshot').then((r) => r.text()).then((t) => process.stdout.write(t))`])) as ObserverSnapshot;
+      assert.deepEqual(page.view.sides, [{ members: [1, 2, 3, 4], canElect: true, leader: 4, agreed: true }], 'the page\'s verdict');
+      assert.deepEqual(page.cards.map((c) => c.heard), ['live', 'live', 'live', 'live', 'silent']);
+      assert.ok(page.timeline.some((e) => e.kind === 'settled' && e.ts > killedAt), 'the failover is timed on the page');
 
       observer.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
@@ -96,6 +108,7 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       assert.ok(udpOutDatagrams(lab, lab.node(1).ns) > 0, 'a node\'s namespace counts its sends');
     } finally {
       observer?.kill('SIGKILL');
+      pageObserver?.kill('SIGKILL');
       lab.destroy();
     }
   });
