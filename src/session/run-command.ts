@@ -102,7 +102,7 @@ export interface DashboardSettings {
   socketPath?: string;
 }
 
-const FLAGS = {
+export const RUN_FLAGS = {
   id: { type: 'string' },
   'cluster-size': { type: 'string' },
   voters: { type: 'string' },
@@ -176,7 +176,7 @@ const FLAG_OF_OPTION: Record<OptionName, string> = {
 export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: () => Machine = thisMachine): RunSettings | null {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

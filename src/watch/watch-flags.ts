@@ -9,7 +9,7 @@ import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, checkClusterName } from '
 import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
 import { ClusterFileError } from '../session/cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from '../session/cluster-file-flags.ts';
-import { UsageError, integer, loadKeys } from '../session/run-command.ts';
+import { RUN_FLAGS, UsageError, integer, loadKeys } from '../session/run-command.ts';
 import { OptionError } from '../contract/errors.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
@@ -59,27 +59,22 @@ export interface WatchSettings {
   clusterFile: ClusterFileUse | null;
 }
 
+/** The flags that name the cluster and where it is heard, exactly as `conclave run` takes them. */
+const SHARED_FLAGS = [
+  'cluster-file', 'cluster', 'cluster-size', 'voters', 'key-file', 'heartbeat-ms', 'member-beat-ms', 'timeout-ms', 'lease-ms', 'damping-ms',
+  'group', 'port', 'interface', 'bind-multicast', 'json', 'help',
+] as const;
+
 const FLAGS = {
-  'cluster-file': { type: 'string' },
-  cluster: { type: 'string' },
-  'cluster-size': { type: 'string' },
-  voters: { type: 'string' },
-  'key-file': { type: 'string' },
-  'heartbeat-ms': { type: 'string' },
-  'member-beat-ms': { type: 'string' },
-  'timeout-ms': { type: 'string' },
-  'lease-ms': { type: 'string' },
-  'damping-ms': { type: 'string' },
-  group: { type: 'string' },
-  port: { type: 'string' },
-  interface: { type: 'string' },
-  'bind-multicast': { type: 'string' },
+  ...pick(RUN_FLAGS, SHARED_FLAGS),
   'page-port': { type: 'string' },
   'page-host': { type: 'string' },
-  json: { type: 'boolean' },
   record: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
+
+function pick<T, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, object[key]])) as Pick<T, K>;
+}
 
 /** Throws UsageError naming the bad flag; null for --help. */
 export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSettings | null {
