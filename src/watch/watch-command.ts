@@ -6,6 +6,9 @@ import { formatRecordLine } from './record-line.ts';
 import { WATCH_USAGE, parseWatchFlags, type WatchSettings } from './watch-flags.ts';
 import { startWatchServer } from './watch-server.ts';
 
+/** How often refused datagrams are reported on stderr, when their count changed. */
+const REFUSALS_EVERY_MS = 10_000;
+
 /** Exits 2 on a bad flag, as `conclave run` does. */
 export async function runWatch(args: string[]): Promise<void> {
   let settings: WatchSettings | null;
@@ -34,6 +37,14 @@ export async function runWatch(args: string[]): Promise<void> {
     if (settings.json) process.stdout.write(text);
     if (record !== null) appendFileSync(record, text);
   });
+  // Flags that differ from the nodes' leave the page empty and --json silent: say why, now and then.
+  let refusedBefore = '';
+  const refusals = setInterval(() => {
+    const refused = Object.entries(observer.snapshot().drops).map(([reason, count]) => `${reason} ${count}`).join(', ');
+    if (refused !== refusedBefore) say(`refused so far: ${refused} (config-mismatch: the cluster's flags or file differ; bad-mac, unknown-key: its key does)`);
+    refusedBefore = refused;
+  }, REFUSALS_EVERY_MS);
+  refusals.unref();
   const server = settings.page === null ? null : await startWatchServer(observer, settings.page);
   if (server !== null) say(`page: ${server.url}`);
 
@@ -41,6 +52,7 @@ export async function runWatch(args: string[]): Promise<void> {
   const stop = (): void => {
     if (stopping) process.exit(1);
     stopping = true;
+    clearInterval(refusals);
     void Promise.all([observer.stop(), server?.close()]).then(() => {
       if (record !== null) closeSync(record);
       process.exit(0);

@@ -69,7 +69,7 @@ export interface WatchViewOptions {
   voters: readonly NodeId[];
   /** The cluster's election timeout: a node is silent past silenceLimitMs(timeout, its interval), as its peers judge it. */
   timeoutMs: number;
-  /** A follower's slow beat: after this long (plus the timeout) every live voter has been heard. */
+  /** A follower's slow beat: within three of them (or the timeout, if longer) every live voter has been heard. */
   memberBeatMs: number;
   startMs: number;
   /** Newest kept; default 500. */
