@@ -100,6 +100,17 @@ describe('the observer\'s view', () => {
     assert.equal(snapshot.timeline.at(-1)!.kind, 'settled');
   });
 
+  it('a silent node heard again is live again, and says so in one line', () => {
+    const v = view();
+    for (let t = 0; t <= 3000; t += 100) round(v, t, VOTERS, 5);
+    for (let t = 3100; t <= 6200; t += 100) round(v, t, [2, 3, 4, 5], 5, 1, [2, 3, 4, 5]);
+    assert.equal(v.snapshot(6200).cards[0]!.heard, 'silent');
+    const lines = v.heard(beat(1, null, [1]), 6300);
+    assert.deepEqual(lines.map((l) => [l.node, l.silent, l.leader]), [[1, false, null]]);
+    assert.match(v.snapshot(6300).timeline.at(-1)!.text, /^n1 heard: follower t1, no leader/);
+    assert.equal(v.snapshot(6300).cards[0]!.heard, 'live');
+  });
+
   it('two leaders heard on two sides both count as leaders', () => {
     const v = view(0, [1, 2, 3]);
     v.heard(beat(3, 3, [1, 3]), 5000);
