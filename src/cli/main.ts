@@ -13,6 +13,7 @@ const USAGE = `usage: conclave <command> [options]
 commands:
   run        run a node (conclave run --help)
   init       write a cluster file and a key for a lab of machines (conclave init --help)
+  watch      watch a cluster from any machine of its LAN, sending nothing (conclave watch --help)
 
 Leader election for a LAN: Bully on node ID, guarded by a Raft-style quorum.`;
 
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'init') return init(rest);
+  if (command === 'watch') return (await import('../watch/watch-command.ts')).runWatch(rest);
   if (command !== 'run') exitWith({ code: 2, message: `unknown command "${command}"\n(see 'conclave --help')` });
   let settings: RunSettings | null;
   try {

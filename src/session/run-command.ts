@@ -102,7 +102,7 @@ export interface DashboardSettings {
   socketPath?: string;
 }
 
-const FLAGS = {
+export const RUN_FLAGS = {
   id: { type: 'string' },
   'cluster-size': { type: 'string' },
   voters: { type: 'string' },
@@ -176,7 +176,7 @@ const FLAG_OF_OPTION: Record<OptionName, string> = {
 export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: () => Machine = thisMachine): RunSettings | null {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -283,7 +283,7 @@ function metricsListenProblem({ code, host, port, message }: MetricsListenError)
   }
 }
 
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+export function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
@@ -303,7 +303,7 @@ function idList(value: string): NodeId[] {
   return ids;
 }
 
-function loadKeys(keyFile: string | undefined, envKey: string | undefined): { keys: KeyRing | null; warning: string | null } {
+export function loadKeys(keyFile: string | undefined, envKey: string | undefined): { keys: KeyRing | null; warning: string | null } {
   try {
     if (keyFile !== undefined) {
       const { ring, warning } = readKeyFile(keyFile);

@@ -20,7 +20,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['sim', 'dashboard'], // the simulator (the same driver, a simulated world); the dashboard's server
   ['session'], // one running node as the CLI and the desktop app start it: picks the backend
   ['desktop'],
-  ['cli', 'lab'],
+  ['lab'],
+  ['watch'], // the passive observer: the lab's verdict from a real LAN's heartbeats
+  ['cli'],
   ['ui'], // the pages, built by Vite
   ['index.ts', 'desktop.ts'], // the library's entry points
 ];
