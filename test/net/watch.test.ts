@@ -1,6 +1,7 @@
 /**
  * `conclave watch` on a sixth test host beside five `conclave run` nodes on one bridge: the
- * leader is killed, and the observer's record must name, for every node, the leader the node's
+ * leader is killed and restarted, the cluster split 2 | 3 and healed, the leader unplugged and
+ * plugged back in, and the observer's record must name, for every node, the leader the node's
  * own log names, within one member beat (a follower's slow heartbeat carries its news) plus the
  * slack of a loaded machine. The observer's namespace must send no UDP datagram at all.
  */
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
 import type { NodeEvent } from '../../src/contract/events.ts';
 import type { ObserverSnapshot } from '../../src/watch/observer.ts';
@@ -45,7 +47,7 @@ function namedWithin(events: NodeEvent[], leader: number | null, fromMs: number,
 }
 
 describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ? false : support.mode === 'skip' ? support.why : 'runs in a user namespace instead' }, () => {
-  it('names each node\'s leader as its own log does, within a member beat, through a leader\'s kill; sends nothing', { timeout: 60_000 }, async () => {
+  it('names each node\'s leader as its own log does, within a member beat, through a kill, a restart, a 2 | 3 partition and its healing, an unplug and a replug; sends nothing', { timeout: 180_000 }, async () => {
     const lab = Lab.create(5);
     let observer: ChildProcess | null = null;
     let pageObserver: ChildProcess | null = null;
@@ -84,6 +86,28 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       const settled = page.timeline.find((e) => e.kind === 'settled' && e.ts > killedAt);
       assert.ok(settled !== undefined, 'the failover is timed on the page');
       console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill`);
+
+      // n5 restarts on its disk and takes over after its damping period.
+      lab.start(5);
+      await lab.waitFor('n5 leads again', () => lab.agreed() === 5, 15_000);
+      await lab.waitFor('the observer sees all five follow n5', () => [1, 2, 3, 4, 5].every((id) => observed(id)?.leader === 5 && !observed(id)!.silent), 5000);
+
+      // A 2 | 3 partition. The observer, on the switch, hears both sides: the minority elects nobody.
+      lab.partition([[1, 2], [3, 4, 5]]);
+      await lab.waitFor('n1 and n2 know no coordinator', () => lab.latest(1)!.leader === null && lab.latest(2)!.leader === null, 10_000);
+      const split = [{ members: [1, 2], canElect: false, leader: null, agreed: true }, { members: [3, 4, 5], canElect: true, leader: 5, agreed: true }];
+      await lab.waitFor(`the page shows both sides, the minority without a coordinator: ${JSON.stringify(pageSnapshot()?.view.sides)}`, () => isDeepStrictEqual(pageSnapshot()?.view.sides, split), 10_000);
+      lab.heal();
+      const whole = [{ members: [1, 2, 3, 4, 5], canElect: true, leader: 5, agreed: true }];
+      await lab.waitFor('the page shows one side again, led by n5', () => isDeepStrictEqual(pageSnapshot()?.view.sides, whole), 10_000);
+
+      // Unplugged, a machine is silent to the observer too; plugged back in, it preempts again.
+      lab.unplug(5);
+      await lab.waitFor('n1..n4 agree on n4', () => lab.agreed([1, 2, 3, 4]) === 4, 10_000);
+      await lab.waitFor('the observer sees n1..n4 follow n4 and n5 silent', () => [1, 2, 3, 4].every((id) => observed(id)?.leader === 4) && observed(5)?.silent === true, 5000);
+      lab.replug(5);
+      await lab.waitFor('n5 leads again once replugged', () => lab.agreed() === 5, 15_000);
+      await lab.waitFor('the observer sees all five follow n5 again', () => [1, 2, 3, 4, 5].every((id) => observed(id)?.leader === 5 && !observed(id)!.silent), 5000);
 
       observer.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
