@@ -7,7 +7,8 @@ import { violationCount, type Verdict } from './verdict.ts';
 
 const time = (ts: number): string => (Number.isFinite(ts) ? new Date(ts).toISOString() : String(ts));
 const where = (line: LogLine): string => `${line.at.file}:${line.at.line}`;
-const ms = (durationMs: number): string => `${Math.round(durationMs)} ms`;
+/** Whole ms, but a fraction below 10 ms (a simulation's times are fractional; "0 ms" of overlap would read as none). */
+const ms = (durationMs: number): string => `${durationMs >= 10 || Number.isInteger(durationMs) ? Math.round(durationMs) : durationMs.toFixed(1)} ms`;
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
 
 export function formatReport(verdict: Verdict): string {
@@ -20,10 +21,10 @@ export function formatReport(verdict: Verdict): string {
       `of each other (--max-clock-offset-ms): an overlap no longer than that is reported, but not as a violation.`,
   ];
   const offset = verdict.apparentOffset;
-  if (offset === null) out.push('  No clock offset shows in the logs (no node named a coordinator before its elected line).');
+  if (offset === null) out.push('  No clock offset shows in the logs (no vote is logged later than the election it made).');
   else {
-    out.push(`  Largest apparent offset: ${offset.ahead.node}'s clock leads ${offset.elected.node}'s by at least ${ms(offset.offsetMs)} ` +
-      `(it named ${offset.elected.node} at ${where(offset.ahead.line)}, before ${offset.elected.node}'s elected line at ${where(offset.elected.elected)}).`);
+    out.push(`  Largest apparent offset: ${offset.voter}'s clock leads ${offset.elected.node}'s by at least ${ms(offset.offsetMs)} ` +
+      `(its vote for ${offset.elected.node} in term ${offset.elected.term}, ${where(offset.vote)}, is later than the election, ${where(offset.elected.elected)}).`);
     if (offset.offsetMs > options.maxClockOffsetMs) out.push(`  WARNING: that is more than the allowance: the clocks are further apart than assumed; raise --max-clock-offset-ms or synchronise them.`);
   }
 

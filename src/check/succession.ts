@@ -30,7 +30,11 @@ export interface Change {
   next: Lease;
   /** From the previous lease's end (or the first line of all) to the new `elected`; negative if they overlap. */
   electedAfterMs: number;
-  /** Each other node whose log covers the election and that named the new coordinator, first line each. */
+  /**
+   * Each other node that named the new coordinator, with its first line doing so. A follower names
+   * it on its first round, before the acknowledgements that make the lease valid: a naming may
+   * precede `elected` by a round trip, and a follower's log may end with it.
+   */
   namedBy: Naming[];
   /** Nodes whose logs cover the election but never named it before the next change. */
   neverNamedBy: string[];
@@ -44,10 +48,17 @@ export interface LeaderlessStretch {
   durationMs: number;
 }
 
-/** A follower named a coordinator before that coordinator's `elected` line: its clock leads by at least this. */
+/**
+ * A voter's clock leads a coordinator's by at least `offsetMs`: its line granting the vote is later
+ * than the coordinator's `elected` line, though the vote was sent before (a node logs a vote just
+ * after sending it, and is elected only once the votes and then the acknowledgements of its first
+ * round came back). A follower's naming the coordinator is no such bound: it names it on its first
+ * round, before the acknowledgements that make the lease valid.
+ */
 export interface ApparentOffset {
   offsetMs: number;
-  ahead: Naming;
+  voter: string;
+  vote: LogLine;
   elected: Lease;
 }
 
@@ -60,10 +71,10 @@ export function changes(leases: readonly Lease[], histories: readonly NodeHistor
     const namedBy: Naming[] = [];
     const neverNamedBy: string[] = [];
     for (const history of histories) {
-      if (history.label === next.node || !covers(history, next.from)) continue;
+      if (history.label === next.node) continue;
       const line = linesOf(history).find((l) => l.leader === next.id && l.term >= next.term && l.ts < until);
-      if (line === undefined) neverNamedBy.push(history.label);
-      else namedBy.push({ node: history.label, line });
+      if (line !== undefined) namedBy.push({ node: history.label, line });
+      else if (covers(history, next.from)) neverNamedBy.push(history.label);
     }
     const lastNaming = namedBy.length === 0 ? null : Math.max(...namedBy.map((n) => n.line.ts));
     return {
@@ -86,7 +97,7 @@ function kindOf(previous: Lease | null, next: Lease): ChangeKind {
   return ChangeKind.Failover;
 }
 
-/** Whether one of the history's runs was going at `ts`. */
+/** Whether one of the history's runs was going at `ts`: it could have named a coordinator elected then. */
 function covers(history: NodeHistory, ts: number): boolean {
   return history.runs.some((run) => firstAt(run) <= ts && ts <= endOf(run));
 }
@@ -103,13 +114,16 @@ export function leaderless(leases: readonly Lease[], logStart: number, logEnd: n
   return stretches;
 }
 
-/** The largest lead a follower's clock shows over a coordinator's: it named it before it was elected. */
-export function largestApparentOffset(all: readonly Change[]): ApparentOffset | null {
+/** The largest lead a voter's clock shows over a coordinator's it voted for; null if none shows. */
+export function largestApparentOffset(leases: readonly Lease[], histories: readonly NodeHistory[]): ApparentOffset | null {
   let largest: ApparentOffset | null = null;
-  for (const change of all) {
-    for (const naming of change.namedBy) {
-      const offsetMs = change.next.from - naming.line.ts;
-      if (offsetMs > 0 && (largest === null || offsetMs > largest.offsetMs)) largest = { offsetMs, ahead: naming, elected: change.next };
+  for (const lease of leases) {
+    const votedBy = 'votedBy' in lease.elected && Array.isArray(lease.elected.votedBy) ? (lease.elected.votedBy as number[]) : [];
+    for (const history of histories) {
+      if (history.label === lease.node || !votedBy.includes(history.id)) continue;
+      const vote = linesOf(history).find((l) => l.event === 'vote' && l.granted && !l.preVote && l.candidate === lease.id && l.forTerm === lease.term);
+      const offsetMs = vote === undefined ? 0 : vote.ts - lease.from;
+      if (offsetMs > 0 && (largest === null || offsetMs > largest.offsetMs)) largest = { offsetMs, voter: history.label, vote: vote!, elected: lease };
     }
   }
   return largest;

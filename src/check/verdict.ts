@@ -64,7 +64,7 @@ export function checkHistories(histories: readonly NodeHistory[], options: Check
     sharedTerms: sharedTerms(leases),
     changes: all,
     leaderless: leaderless(leases, span.from, span.to),
-    apparentOffset: largestApparentOffset(all),
+    apparentOffset: largestApparentOffset(leases, histories),
     cutShort: leases.filter((lease) => lease.ending === LeaseEnding.LogEnded),
   };
 }

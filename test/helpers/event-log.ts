@@ -28,8 +28,8 @@ export class EventLog {
     return this.at(ms, 'started', { term: persistedTerm }, { persistedTerm, cluster: 'lab', voters: [1, 2, 3] });
   }
 
-  elected(ms: number, term: number, cause = 'cold-start'): this {
-    return this.at(ms, 'elected', { term, role: 'leader', leader: this.id }, { cause, votedBy: [] });
+  elected(ms: number, term: number, cause = 'cold-start', votedBy: number[] = []): this {
+    return this.at(ms, 'elected', { term, role: 'leader', leader: this.id }, { cause, votedBy });
   }
 
   demoted(ms: number, term: number, reason = 'lease-expired'): this {
