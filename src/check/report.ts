@@ -58,14 +58,16 @@ export function formatReport(verdict: Verdict): string {
   const total = verdict.leaderless.reduce((sum, s) => sum + s.durationMs, 0);
   out.push('', `Without a coordinator: ${ms(total)} in ${plural(verdict.leaderless.length, 'stretch', 'stretches')} (no node held a lease)`);
   for (const s of verdict.leaderless) {
-    const label = s.from === span.from ? ' (from the start of the logs)' : s.to === span.to ? ' (to the end of the logs)' : '';
+    const label = s.from === span.from ? ' (from the start of the logs)'
+      : s.afterCutShort !== null ? ` (from where ${s.afterCutShort.node}'s log ends while it leads: it may have led for part of it)`
+      : s.to === span.to ? ' (to the end of the logs)' : '';
     out.push(`  ${time(s.from)} to ${time(s.to)}: ${ms(s.durationMs)}${label}`);
   }
   if (verdict.cutShort.length > 0) {
     out.push('', 'What the logs cannot tell:');
     for (const lease of verdict.cutShort) {
       out.push(`  ${lease.node}'s log ends while it leads (${where(lease.endLine)}, ${time(lease.endLine.ts)}): its lease is taken to end at that last line; ` +
-        'it may have lasted up to a lease longer, so an overlap after it cannot be seen.');
+        'it may have lasted longer (until its process ended, and a lease past its last acknowledged round), so an overlap with a later lease cannot be ruled out.');
     }
   }
   return out.join('\n');

@@ -4,7 +4,7 @@
  * and the largest clock offset the logs reveal.
  */
 import { endOf, firstAt, linesOf, type NodeHistory } from './histories.ts';
-import type { Lease } from './leases.ts';
+import { LeaseEnding, type Lease } from './leases.ts';
 import type { LogLine } from './log-lines.ts';
 
 export const ChangeKind = {
@@ -46,6 +46,8 @@ export interface LeaderlessStretch {
   from: number;
   to: number;
   durationMs: number;
+  /** It begins where a log ends while leading: that node may have led for part of it. */
+  afterCutShort: Lease | null;
 }
 
 /**
@@ -89,8 +91,9 @@ export function changes(leases: readonly Lease[], histories: readonly NodeHistor
   });
 }
 
+/** By what started the election (its `elected` line's cause); the first one is a cold start. */
 function kindOf(previous: Lease | null, next: Lease): ChangeKind {
-  if (previous === null) return ChangeKind.ColdStart;
+  if (previous === null || next.cause === 'cold-start') return ChangeKind.ColdStart;
   if (previous.node === next.node) return ChangeKind.Reelection;
   if (next.cause === 'resignation') return ChangeKind.Handover;
   if (next.cause === 'preemption') return ChangeKind.Preemption;
@@ -106,11 +109,20 @@ function covers(history: NodeHistory, ts: number): boolean {
 export function leaderless(leases: readonly Lease[], logStart: number, logEnd: number): LeaderlessStretch[] {
   const stretches: LeaderlessStretch[] = [];
   let coveredUntil = logStart;
+  let coveredBy: Lease | null = null;
+  const gap = (to: number): void => {
+    if (to <= coveredUntil) return;
+    const afterCutShort = coveredBy?.ending === LeaseEnding.LogEnded ? coveredBy : null;
+    stretches.push({ from: coveredUntil, to, durationMs: to - coveredUntil, afterCutShort });
+  };
   for (const lease of [...leases].sort((a, b) => a.from - b.from)) {
-    if (lease.from > coveredUntil) stretches.push({ from: coveredUntil, to: lease.from, durationMs: lease.from - coveredUntil });
-    coveredUntil = Math.max(coveredUntil, lease.to);
+    gap(lease.from);
+    if (lease.to >= coveredUntil) {
+      coveredUntil = lease.to;
+      coveredBy = lease;
+    }
   }
-  if (logEnd > coveredUntil) stretches.push({ from: coveredUntil, to: logEnd, durationMs: logEnd - coveredUntil });
+  gap(logEnd);
   return stretches;
 }
 

@@ -21,6 +21,15 @@ function coldStart(): [EventLog, EventLog, EventLog] {
   return [n1, n2, n3];
 }
 
+/** n3's lease ends at 3000 (lease-expired); n2 is elected for term 2 at `electedMs` and leads until 4000. */
+function failoverAt(electedMs: number): EventLog[] {
+  const [n1, n2, n3] = coldStart();
+  n3.demoted(3000, 1);
+  n2.vote(electedMs - 50, 1, 2, 2).elected(electedMs, 2, 'failover').demoted(4000, 2, 'stopping');
+  n1.follows(electedMs + 30, 2, 2);
+  return [n1, n2, n3];
+}
+
 function check(logs: EventLog[], maxClockOffsetMs = ALLOWANCE_MS): Verdict {
   return checkLogTexts(logs.map((log) => ({ name: `n${log.id}.log`, text: log.text })), { maxClockOffsetMs });
 }
@@ -57,11 +66,7 @@ describe('conclave check on hand-made logs', () => {
   });
 
   it('an overlap beyond the clock allowance: flagged with both leases and the exact instants', () => {
-    const [n1, n2, n3] = coldStart();
-    n3.demoted(3000, 1);
-    n2.vote(2700, 1, 2, 2).elected(2800, 2, 'failover').demoted(4000, 2, 'stopping');
-    n1.follows(2900, 2, 2);
-    const verdict = check([n1, n2, n3]);
+    const verdict = check(failoverAt(2800));
     assert.equal(violationCount(verdict), 1);
     const [overlap] = verdict.overlaps;
     assert.deepEqual([overlap!.a.node, overlap!.b.node, overlap!.from - T0, overlap!.to - T0, overlap!.durationMs], ['n3', 'n2', 2800, 3000, 200]);
@@ -73,16 +78,12 @@ describe('conclave check on hand-made logs', () => {
   });
 
   it('an overlap within the clock allowance: reported as such, not a violation', () => {
-    const [n1, n2, n3] = coldStart();
-    n3.demoted(3000, 1);
-    n2.vote(2900, 1, 2, 2).elected(2980, 2, 'failover').demoted(4000, 2, 'stopping');
-    n1.follows(3010, 2, 2);
-    const verdict = check([n1, n2, n3]);
+    const verdict = check(failoverAt(2980));
     assert.equal(violationCount(verdict), 0);
     assert.equal(verdict.withinAllowance.length, 1);
     assert.equal(verdict.withinAllowance[0]!.durationMs, 20);
     assert.match(formatReport(verdict), /Within the clock allowance, not a violation:\n {2}20 ms of overlap, no more than the clocks may differ: n3 and n2 both led/);
-    assert.equal(violationCount(check([n1, n2, n3], 10)), 1, 'with a 10 ms allowance it is one');
+    assert.equal(violationCount(check(failoverAt(2980), 10)), 1, 'with a 10 ms allowance it is one');
   });
 
   it('a stall that let the lease run out: the lease ends when the line says, not at the demotion', () => {
