@@ -16,6 +16,11 @@ export interface NodeRun {
   persistedTerm: number | null;
   /** When the process is known to have ended (a lab knows), or null: its log's last line is all we know. */
   endedAt: number | null;
+  /**
+   * Whether it elected through ZooKeeper (its `started` line names a backend, or it has session
+   * lines): its `term` is then the last claim's zxid, 0 again once it holds none, so it may go down.
+   */
+  zookeeper: boolean;
 }
 
 /** A node's runs, one after the other, and the name the report gives it. */
@@ -33,11 +38,12 @@ export function splitRuns(lines: readonly LogLine[], endedAt: number | null = nu
   for (const line of lines) {
     let run = current.get(line.id);
     if (run === undefined || (line.event === 'started' && run.lines.length > 0)) {
-      run = { id: line.id, lines: [], persistedTerm: null, endedAt: null };
+      run = { id: line.id, lines: [], persistedTerm: null, endedAt: null, zookeeper: false };
       current.set(line.id, run);
       runs.push(run);
     }
     if (line.event === 'started' && 'persistedTerm' in line && typeof line.persistedTerm === 'number') run.persistedTerm = line.persistedTerm;
+    if ((line.event === 'started' && 'backend' in line) || line.event === 'session' || line.event === 'registered') run.zookeeper = true;
     run.lines.push(line);
   }
   // Only the last run of each ID may still be going when a known end is given.

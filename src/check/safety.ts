@@ -63,10 +63,12 @@ export function overlaps(leases: readonly Lease[], maxClockOffsetMs: number): Ov
   return found;
 }
 
+/** A LAN node's term never goes down, within a run or across restarts (ZooKeeper runs are skipped: their term is a claim's zxid). */
 export function termRegressions(history: NodeHistory): TermRegression[] {
   const found: TermRegression[] = [];
   let highest: LogLine | null = null;
   for (const run of history.runs) {
+    if (run.zookeeper) continue;
     const first = run.lines[0]!;
     const startTerm = run.persistedTerm ?? first.term;
     if (highest !== null && startTerm < highest.term) {

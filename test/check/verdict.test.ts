@@ -115,6 +115,17 @@ describe('conclave check on hand-made logs', () => {
     assert.match(formatReport(verdict), /TERM WENT BACK: n1 restarted with term 2 from its disk \(n1\.log:5\), but its earlier run had reached term 4/);
   });
 
+  it('a ZooKeeper node\'s term is its last claim\'s zxid: back to 0 without a claim is no regression', () => {
+    const zk = new EventLog(1)
+      .at(0, 'started', { term: 0 }, { backend: 'zookeeper://127.0.0.1:2181/conclave?mode=bully', cluster: 'lab' })
+      .elected(100, 4294967301)
+      .at(900, 'demoted', { term: 4294967301 }, { reason: 'session-expired', leaseTerm: 4294967301, leaseEndedAt: T0 + 800 })
+      .at(1000, 'registered', { term: 0 }, { znode: 'c-0000000007' });
+    const verdict = check([zk]);
+    assert.equal(violationCount(verdict), 0);
+    assert.deepEqual([verdict.leases[0]!.to - T0, verdict.leases[0]!.ending], [800, 'lease-ended']);
+  });
+
   it('a vote given twice in a term, across a restart; pre-votes and refusals do not count', () => {
     const [n1, n2, n3] = coldStart();
     n1.vote(600, 1, 2, 2, true, true).vote(700, 1, 3, 2).vote(800, 1, 2, 2, false);
