@@ -93,6 +93,9 @@ function leaseLine(lease: Lease): string {
     `to ${time(lease.to)} (${where(lease.endLine)}): ${ENDINGS[lease.ending](lease)}; ${ms(lease.to - lease.from)}`;
 }
 
+/** Up to this many nodes naming a new coordinator are listed each; beyond, the last three. */
+const NAMINGS_LISTED = 8;
+
 function changeLines(change: Change): string[] {
   const { previous, next } = change;
   const since = previous === null ? 'the first line of the logs' : `${previous.node}'s lease ended (${ENDINGS[previous.ending](previous)})`;
@@ -100,8 +103,11 @@ function changeLines(change: Change): string[] {
   const lines = [`  ${head}, term ${next.term}, elected at ${time(next.from)}, ${relative(change.electedAfterMs)} ${since}`];
   if (change.namedBy.length > 0) {
     const who = change.neverNamedBy.length === 0 ? 'every other node' : plural(change.namedBy.length, 'other node');
-    const each = change.namedBy.map((n) => `${n.node} ${signed(n.line.ts - next.from)}`).join(', ');
-    lines.push(`    named by ${who} ${relative(change.allNamedAfterMs!)} ${previous === null ? 'the first line' : 'its end'} (after the election: ${each})`);
+    // Every node of a small cluster; the last few of a large one (50 names on a line read as none).
+    const shown = change.namedBy.length <= NAMINGS_LISTED ? change.namedBy : [...change.namedBy].sort((a, b) => b.line.ts - a.line.ts).slice(0, 3);
+    const each = shown.map((n) => `${n.node} ${signed(n.line.ts - next.from)}`).join(', ');
+    const label = shown.length < change.namedBy.length ? 'the last, after the election' : 'after the election';
+    lines.push(`    named by ${who} ${relative(change.allNamedAfterMs!)} ${previous === null ? 'the first line' : 'its end'} (${label}: ${each})`);
   }
   if (change.neverNamedBy.length > 0) lines.push(`    never named by ${change.neverNamedBy.join(', ')} before the next change`);
   return lines;

@@ -65,6 +65,7 @@ export interface ApparentOffset {
 }
 
 export function changes(leases: readonly Lease[], histories: readonly NodeHistory[], logStart: number): Change[] {
+  const linesByNode = new Map(histories.map((history) => [history, linesOf(history)]));
   return leases.map((next, index) => {
     const before = leases.slice(0, index);
     const previous = before.length === 0 ? null : before.reduce((a, b) => (b.to >= a.to ? b : a));
@@ -74,7 +75,7 @@ export function changes(leases: readonly Lease[], histories: readonly NodeHistor
     const neverNamedBy: string[] = [];
     for (const history of histories) {
       if (history.label === next.node) continue;
-      const line = linesOf(history).find((l) => l.leader === next.id && l.term >= next.term && l.ts < until);
+      const line = linesByNode.get(history)!.find((l) => l.leader === next.id && l.term >= next.term && l.ts < until);
       if (line !== undefined) namedBy.push({ node: history.label, line });
       else if (covers(history, next.from)) neverNamedBy.push(history.label);
     }
@@ -129,11 +130,12 @@ export function leaderless(leases: readonly Lease[], logStart: number, logEnd: n
 /** The largest lead a voter's clock shows over a coordinator's it voted for; null if none shows. */
 export function largestApparentOffset(leases: readonly Lease[], histories: readonly NodeHistory[]): ApparentOffset | null {
   let largest: ApparentOffset | null = null;
+  const votesByNode = new Map(histories.map((history) => [history, linesOf(history).filter((l) => l.event === 'vote' && l.granted && !l.preVote)]));
   for (const lease of leases) {
     const votedBy = 'votedBy' in lease.elected && Array.isArray(lease.elected.votedBy) ? (lease.elected.votedBy as number[]) : [];
     for (const history of histories) {
       if (history.label === lease.node || !votedBy.includes(history.id)) continue;
-      const vote = linesOf(history).find((l) => l.event === 'vote' && l.granted && !l.preVote && l.candidate === lease.id && l.forTerm === lease.term);
+      const vote = votesByNode.get(history)!.find((l) => l.event === 'vote' && l.candidate === lease.id && l.forTerm === lease.term);
       const offsetMs = vote === undefined ? 0 : vote.ts - lease.from;
       if (offsetMs > 0 && (largest === null || offsetMs > largest.offsetMs)) largest = { offsetMs, voter: history.label, vote: vote!, elected: lease };
     }

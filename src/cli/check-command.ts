@@ -74,10 +74,23 @@ function allowance(value: string | undefined): number {
 }
 
 function readLog(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    bytes = readFileSync(path === '-' ? 0 : path);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new CheckError(`${path}: cannot read it (${code ?? message})`, false);
   }
+  return decodeLog(bytes);
+}
+
+/**
+ * UTF-8, or UTF-16 with its byte-order mark: Windows PowerShell 5.1 writes `conclave run --json >
+ * pc-01.jsonl` as UTF-16LE, and a log from such a machine must read as well as any other.
+ */
+export function decodeLog(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }

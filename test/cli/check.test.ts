@@ -59,6 +59,17 @@ describe('conclave check', () => {
     assert.match(lenient.stdout, /Within the clock allowance, not a violation/);
   });
 
+  it('reads a log that Windows PowerShell wrote (UTF-16 with a byte-order mark), and one in UTF-8 with a mark', () => {
+    const text = new EventLog(1).started(0, 0).elected(10, 1).demoted(900, 1, 'stopping').text;
+    writeFileSync(join(dir, 'powershell.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    writeFileSync(join(dir, 'notepad.jsonl'), `\uFEFF${text}`);
+    for (const file of ['powershell.jsonl', 'notepad.jsonl']) {
+      const { status, stdout, stderr } = check([file]);
+      assert.equal(status, 0, stderr);
+      assert.match(stdout, /^1 node \(n1\), 1 run, 3 lines/);
+    }
+  });
+
   it('reads standard input as -', () => {
     const log = new EventLog(1).started(0, 0).elected(10, 1).demoted(900, 1, 'stopping');
     const { status, stdout } = check(['-'], log.text);
