@@ -14,6 +14,7 @@ commands:
   run        run a node (conclave run --help)
   init       write a cluster file and a key for a lab of machines (conclave init --help)
   watch      watch a cluster from any machine of its LAN, sending nothing (conclave watch --help)
+  check      check the nodes' event logs: two coordinators at once, terms gone back, double votes (conclave check --help)
 
 Leader election for a LAN: Bully on node ID, guarded by a Raft-style quorum.`;
 
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'init') return init(rest);
   if (command === 'watch') return (await import('../watch/watch-command.ts')).runWatch(rest);
+  if (command === 'check') return check(rest);
   if (command !== 'run') exitWith({ code: 2, message: `unknown command "${command}"\n(see 'conclave --help')` });
   let settings: RunSettings | null;
   try {
@@ -61,6 +63,19 @@ async function init(args: string[]): Promise<void> {
     process.stdout.write(`${runInit(args) ?? INIT_USAGE}\n`);
   } catch (error) {
     if (error instanceof InitError) exitWith({ code: 2, message: `init: ${error.message}\n(see 'conclave init --help')` });
+    throw error;
+  }
+}
+
+/** `conclave check`: loaded only for it. Exit 0 clean, 1 a safety violation, 2 a bad flag or file. */
+async function check(args: string[]): Promise<void> {
+  const { CheckError, runCheck } = await import('./check-command.ts');
+  try {
+    const { output, code } = runCheck(args);
+    process.stdout.write(`${output}\n`);
+    process.exitCode = code;
+  } catch (error) {
+    if (error instanceof CheckError) exitWith({ code: 2, message: `check: ${error.message}${error.usage ? "\n(see 'conclave check --help')" : ''}` });
     throw error;
   }
 }

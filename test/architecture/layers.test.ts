@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['contract', 'metrics'], // what both backends offer (Elector, events, status, ports); their instruments
   ['net', 'zookeeper'], // UDP transport and peer directory; the ZooKeeper backend
   ['runtime'], // the LAN backend: the core driven over net
-  ['sim', 'dashboard'], // the simulator (the same driver, a simulated world); the dashboard's server
+  ['sim', 'dashboard', 'check'], // the simulator (the same driver, a simulated world); the dashboard's server; the log check
   ['session'], // one running node as the CLI and the desktop app start it: picks the backend
   ['desktop'],
   ['lab'],

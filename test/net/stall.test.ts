@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeEventOf } from '../../src/contract/events.ts';
 import { isEvent } from '../helpers/event-kind.ts';
-import { assertDurableTermsAndVotes } from './checks.ts';
+import { assertDurableTermsAndVotes, assertLogFilesPass, assertNoOverlap } from './checks.ts';
 import { Lab } from './lab.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 
@@ -79,6 +79,10 @@ describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode 
       assert.ok(elected !== undefined, 'n2 took over during the freeze');
       assert.ok(elected.ts > leaseEndedAt, `n2 elected ${elected.ts - leaseEndedAt} ms after n3's lease ended`);
       assertDurableTermsAndVotes(lab);
+      // The frozen coordinator's lease ends where its stalled line says, before n2's election.
+      const n3Lease = assertNoOverlap(lab).find((lease) => lease.node === 'n3' && lease.from < leader.stoppedAt)!;
+      assert.equal(n3Lease.to, leaseEndedAt);
+      assertLogFilesPass(lab);
       console.log(
         `measured: frozen ${FREEZE_MS} ms; n1 said ${quiet.durationMs} ms (held ${heldMs} ms); n3 said ${woke.durationMs} ms, ` +
           `its lease ended ${leaseEndedAt - leader.stoppedAt} ms after SIGSTOP, n2 elected ${elected.ts - leader.stoppedAt} ms after`,

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ElectionNode, RejectReason, type NodeOptions, type VoteRequest } from '../../src/core/index.ts';
-import type { VoteDecision } from '../../src/core/index.ts';
+import { ElectionNode, type NodeOptions } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
 import { runSimulation } from '../../src/sim/run.ts';
+import { DoubleVoter, PromiseBreaker } from '../helpers/broken-cores.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -28,25 +28,6 @@ const KNOWN_OPEN: ReadonlyMap<number, string> = new Map([]);
 function sim(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/**
- * A voter that forgets it already voted in this term: two votes per term. S3 sees the second vote
- * on the disk; the test asks for S1 as well, two leaders of one term, the harm the vote rule prevents.
- */
-class DoubleVoter extends ElectionNode {
-  override decideVote(request: VoteRequest, nowMs: number): VoteDecision {
-    const decision = super.decideVote(request, nowMs);
-    if (decision.reason !== RejectReason.AlreadyVoted) return decision;
-    return { granted: true, reason: null, retryAfterMs: 0, prefer: null };
-  }
-}
-
-/** A voter that ignores the promise it gave a live coordinator. */
-class PromiseBreaker extends ElectionNode {
-  override holdsPromise(): boolean {
-    return false;
-  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { expect } from 'playwright/test';
 import { NetnsLab } from '../../src/lab/netns-lab.ts';
 import { skipUnlessCi } from '../helpers/prerequisite.ts';
 import { chromiumMissing, launchIn, watchForErrors } from '../net/browser.ts';
-import { assertNoOverlap } from '../net/checks.ts';
+import { assertLogFilesPass, assertNoOverlap } from '../net/checks.ts';
 import { ZkServer, zooKeeperMissing } from './zk-server.ts';
 import { isEvent } from '../helpers/event-kind.ts';
 import { agreedAt } from '../helpers/agreed-at.ts';
@@ -93,6 +93,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
         // In fair mode each candidate watched only its predecessor: n3 (behind n1) never had to act.
         if (mode === 'fair') assert.equal(lab.node(3).events.filter((e) => e.event === 'elected').length, 0);
         assertNoOverlap(lab);
+        assertLogFilesPass(lab);
       } finally {
         lab.destroy();
       }
@@ -130,6 +131,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       measured.push(`ZooKeeper back: a leader again ${recoverMs} ms after it answered (${Date.now() - resumedAt} ms)`);
       assert.ok(electedToken(lab, 3, stoppedAt) > tokenBefore, 'a new claim, a higher token');
       assertNoOverlap(lab);
+      assertLogFilesPass(lab);
     } finally {
       lab.destroy();
       if (!zk.running) await zk.resume();
@@ -153,6 +155,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       await lab.waitFor('n4 leads', () => lab.agreed() === 4, 10_000);
       assert.ok(lab.node(4).events.some((e) => e.ts >= stoppedAt && e.event === 'elected'));
       assertNoOverlap(lab);
+      assertLogFilesPass(lab);
     } finally {
       lab.destroy();
       if (!zk.running) await zk.resume();
@@ -178,6 +181,7 @@ describe('ZooKeeper backend (a real ZooKeeper server)', { skip: skipUnlessCi(zoo
       // The highest ID takes over again, after the damping period.
       await lab.waitFor('n3 leads again', () => lab.agreed() === 3, 15_000);
       assertNoOverlap(lab);
+      assertLogFilesPass(lab);
     } finally {
       lab.node(3).process?.kill('SIGCONT');
       lab.destroy();
