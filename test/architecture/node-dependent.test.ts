@@ -14,6 +14,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const RUN_ONCE: Record<string, string> = {
   architecture: 'reads the sources, runs nothing of them',
   bench: "the benchmarks' own arithmetic",
+  check: 'the log check, a pure module over lines (its command runs in test/cli, on both)',
   core: 'the pure election core (test/core/purity.test.ts: no node: import)',
   helpers: 'no tests, only what tests import',
   mutants: 'the mutation check, about the tests rather than the runtime',
