@@ -1,8 +1,8 @@
 /**
  * When each node acted as coordinator, as the node itself saw it: from its `elected` line to its
  * `demoted` line, or to when its lease really ended if a line says so (a `stalled` line with
- * `leaseEndedAt`, said on waking before or just after the demotion; ZooKeeper's `demoted` carries
- * `leaseEndedAt` itself). A run that ends while leading ends its lease at the process's known end,
+ * `leaseEndedAt`, said on waking before or just after the demotion; a `demoted` line carries
+ * `leaseEndedAt` itself, for a step-down noticed late; older LAN lines do not). A run that ends while leading ends its lease at the process's known end,
  * or else at the run's last line: a log cut short (kill -9, a power cut) cannot say more.
  */
 import { endOf, type NodeHistory, type NodeRun } from './histories.ts';

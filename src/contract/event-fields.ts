@@ -76,6 +76,8 @@ export interface ZooKeeperElectedFields {
 export interface LanDemotedFields {
   reason: LanDemotionReason;
   leaseTerm: number;
+  /** When the lease really ended (ms since the epoch): now, or earlier if its end was noticed late. */
+  leaseEndedAt: number;
 }
 
 export interface ZooKeeperDemotedFields {

@@ -19,6 +19,8 @@ export class ChangeReport {
   #observed: Observed;
   #leaderSinceMs: number | null = null;
   #demotionReason: DemotionReason | ResignReason = 'lease-expired';
+  /** The end of the lease last reported valid: a lease that ran out ended then, not when noticed. */
+  #leaseUntilMs = 0;
 
   constructor(initial: Observed) {
     this.#observed = initial;
@@ -43,9 +45,10 @@ export class ChangeReport {
       const { cause, votedBy } = leadership;
       emit({ type: 'elected', term: current.term, cause, votedBy });
     } else if (!current.leaseValid && before.leaseValid) {
-      emit({ type: 'demoted', term: before.term, reason: this.#demotionReason });
+      emit({ type: 'demoted', term: before.term, reason: this.#demotionReason, leaseEndedAtMs: Math.min(nowMs, this.#leaseUntilMs) });
       this.#demotionReason = 'lease-expired';
     }
+    if (current.leaseValid && leadership !== null) this.#leaseUntilMs = leadership.leaseUntilMs;
     if (current.leader !== before.leader) {
       this.#leaderSinceMs = current.leader === null ? null : nowMs;
       emit({ type: 'leader-changed', leader: current.leader, previous: before.leader, term: current.term });

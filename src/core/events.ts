@@ -17,7 +17,8 @@ export type CoreEvent =
   /** This node's lease became valid: it may act as coordinator, with `term` as fencing token. */
   | { type: 'elected'; term: number; cause: ElectionCause; votedBy: NodeId[] }
   /** This node's lease ended; it must stop acting as coordinator. */
-  | { type: 'demoted'; term: number; reason: DemotionReason | ResignReason }
+  /** `leaseEndedAtMs`: local time the lease really ended: now, or earlier if its end was noticed late (a timer that fired late). */
+  | { type: 'demoted'; term: number; reason: DemotionReason | ResignReason; leaseEndedAtMs: number }
   | { type: 'election-started'; term: number; preVote: boolean; cause: ElectionCause }
   | { type: 'challenge-sent'; to: NodeId[] }
   | { type: 'vote-cast'; candidate: NodeId; term: number; preVote: boolean; granted: boolean; reason: RejectReason | null }

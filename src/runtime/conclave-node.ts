@@ -428,7 +428,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     this.failed = true;
     if (this.leading) {
       this.leading = false;
-      this.emitEvent('demoted', { reason: 'fatal', leaseTerm: this.core.term });
+      this.emitEvent('demoted', { reason: 'fatal', leaseTerm: this.core.term, leaseEndedAt: Date.now() });
       this.emit('demoted', { term: this.core.term, reason: 'fatal' });
     }
     this.emitEvent('fatal', { error: (error as Error).message });
@@ -466,7 +466,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         return;
       case 'demoted':
         this.leading = false;
-        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term });
+        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term, leaseEndedAt: Math.round(Date.now() - (systemClock.nowMs() - event.leaseEndedAtMs)) });
         this.emit('demoted', { term: event.term, reason: event.reason });
         return;
       case 'election-started':

@@ -115,4 +115,11 @@ describe('term bound', () => {
     assert.equal(n.canLead(T + 5000), false);
     assert.equal(sent(n.ready(), 'vote-request').length, 0);
   });
+  it('a lease noticed to have run out late is reported as ended when it ran out, not when noticed', () => {
+    const n = elected(true);
+    const leaseEndMs = n.leaseEndMs()!;
+    n.tick(leaseEndMs + 300); // the step-down timer fired 300 ms late (a loaded machine)
+    const demoted = n.ready().events.find((event) => event.type === 'demoted');
+    assert.deepEqual(demoted, { type: 'demoted', term: 1, reason: 'lease-expired', leaseEndedAtMs: leaseEndMs });
+  });
 });

@@ -35,7 +35,7 @@ export const SAMPLE_FIELDS: { [K in EventKind]: DetailsOf<K>[] } = {
     { cause: 'cold-start', votedBy: [], token: 4294967302, znode: 'id-3-0000000002' },
   ],
   demoted: [
-    { reason: 'lease-expired', leaseTerm: 7 },
+    { reason: 'lease-expired', leaseTerm: 7, leaseEndedAt: 1_700_000_000_000 },
     { reason: 'session-expired', leaseTerm: 4294967302, leaseEndedAt: 1_700_000_000_000 },
   ],
   'pre-vote': [{ forTerm: 8, cause: 'failover' }],

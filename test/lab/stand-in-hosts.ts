@@ -9,7 +9,7 @@ type Said = 'leader' | 'elected' | 'demoted' | 'peer-joined' | 'peer-dead';
 const SAID_FIELDS: { [K in Said]: DetailsOf<K> } = {
   leader: { previous: null },
   elected: { cause: 'failover', votedBy: [] },
-  demoted: { reason: 'lease-expired', leaseTerm: 1 },
+  demoted: { reason: 'lease-expired', leaseTerm: 1, leaseEndedAt: 1_700_000_000_000 },
   'peer-joined': { peer: 1 },
   'peer-dead': { peer: 1 },
 };

@@ -291,7 +291,7 @@ describe('timeline', () => {
   });
 
   it('tells why a coordinator stepped down', () => {
-    const described = describeEvent(event('demoted', { reason: 'lease-expired', leaseTerm: 6 }));
+    const described = describeEvent(event('demoted', { reason: 'lease-expired', leaseTerm: 6, leaseEndedAt: 1_700_000_000_000 }));
     assert.equal(described.kind, 'election');
     assert.match(described.text, /^n5 stepped down from term 6: its lease ran out/);
   });
