@@ -15,6 +15,7 @@ import type { NodeEvent } from '../../src/contract/events.ts';
 import type { ObserverSnapshot } from '../../src/watch/observer.ts';
 import type { WatchRecordLine } from '../../src/watch/record-line.ts';
 import { Lab } from './lab.ts';
+import { agreedAt } from '../helpers/agreed-at.ts';
 import { networkTestMode, rerunInUserNamespace } from './privileges.ts';
 
 const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
@@ -85,7 +86,11 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       assert.deepEqual(page.cards.map((c) => c.heard), ['live', 'live', 'live', 'live', 'silent']);
       const settled = page.timeline.find((e) => e.kind === 'settled' && e.ts > killedAt);
       assert.ok(settled !== undefined, 'the failover is timed on the page');
-      console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill`);
+      // The page's settle time against the nodes' own logs: the last survivor to name n4 named it
+      // at most a member beat before the observer heard it say so.
+      const agreedByLogs = agreedAt(lab, [1, 2, 3, 4], 4, killedAt);
+      console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill; the nodes' logs agreed ${agreedByLogs - killedAt} ms after it`);
+      assert.ok(settled.ts >= agreedByLogs - SAME_CLOCK_SLACK_MS && settled.ts <= agreedByLogs + MEMBER_BEAT_MS + SLACK_MS, `the page settled at ${settled.ts - killedAt} ms, the logs at ${agreedByLogs - killedAt} ms`);
 
       // n5 restarts on its disk and takes over after its damping period.
       lab.start(5);
