@@ -6,7 +6,9 @@ import { boundTimers, Cause, convergenceBoundMs, discoveryMs, HOP_MS } from './b
 import { Check, type Violation } from './checkers.ts';
 import { hasConnectedQuorum } from './connectivity.ts';
 import { MAX_SAVE_DELAY_MS } from './disk.ts';
+import { drawLongestLease } from './longest-lease.ts';
 import { drawMixedTimers } from './mixed-timers.ts';
+import { drawSpentTerm, SPENT_STATE } from './spent-term.ts';
 import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
@@ -161,6 +163,8 @@ export function runSimulation(options: RunOptions): RunResult {
     memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
     ...options.config,
   };
+  const longestLeaseMs = newer && options.config?.leaseMs === undefined ? drawLongestLease(options.seed, { clusterSize: size, ...configInput, voters }) : null;
+  if (longestLeaseMs !== null) configInput.leaseMs = longestLeaseMs;
   const baseConfig = resolveConfig({ clusterSize: size, ...configInput, voters });
   const configOf = newer ? drawMixedTimers(options.seed, voters, baseConfig.memberBeatMs) : null;
   // The fastest heartbeat costs the most CPU: the capacity is drawn for it.
@@ -180,6 +184,12 @@ export function runSimulation(options: RunOptions): RunResult {
   sim.safety.strict = options.strict === true;
   const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))));
   if (options.watch !== undefined) sim.watch(options.watch);
+  const spent = newer ? drawSpentTerm(options.seed, voters, size - quorumSize(size)) : null;
+  if (spent !== null) {
+    sim.outsiders.add(spent);
+    sim.host(spent).storage.state = SPENT_STATE;
+    sim.note(`n${spent}'s state file holds the last term, ${SPENT_STATE.term}`, spent);
+  }
 
   // Phase 1: staggered boots, then faults until calmFromMs.
   const bootWindowMs = scenario.between(0, 1500);
@@ -203,12 +213,12 @@ export function runSimulation(options: RunOptions): RunResult {
     });
   }
 
-  // Phase 2: calm. At most a minority stays crashed or cut off.
-  const spare = size - quorumSize(size);
+  // Phase 2: calm. At most a minority stays crashed or cut off, a spent node included.
+  const spare = size - quorumSize(size) - (spent === null ? 0 : 1);
   const keptDown = new Set(
-    spare > 0 && scenario.chance(0.3) ? scenario.shuffle(voters).slice(0, scenario.int(1, spare)) : [],
+    spare > 0 && scenario.chance(0.3) ? scenario.shuffle(voters.filter((id) => id !== spent)).slice(0, scenario.int(1, spare)) : [],
   );
-  const connected = new Set(voters.filter((id) => !keptDown.has(id)));
+  const connected = new Set(voters.filter((id) => !keptDown.has(id) && id !== spent));
   const crashKept = voters.map(() => scenario.chance(0.5));
   // Storage faults come from a stream of their own, forked after every other draw, so that a
   // seed found before they existed still meets the same network and process faults.
@@ -270,7 +280,7 @@ export function runSimulation(options: RunOptions): RunResult {
   phases.begin(firstCause, phaseFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
   // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
   const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [], random: null };
-  const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)) };
+  const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)), outside: sim.outsiders };
   for (const act of acts) {
     const agreedAtMs = phases.runToAgreement();
     if (agreedAtMs === null) break;
