@@ -41,6 +41,8 @@ export interface ActState {
   connected: Set<NodeId>;
   /** Nodes whose process is down (kept down at calm, or taken down by an act). */
   down: Set<NodeId>;
+  /** Nodes that run but take no part (SimCluster.outsiders): never cut off, never expected to agree. */
+  outside: ReadonlySet<NodeId>;
 }
 
 /** The calm phase an act begins. */
@@ -120,6 +122,6 @@ export function performAct(
 /** The partition heals, except around the nodes the calm isolated (kept down, still running): they stay cut off. */
 function healExceptKeptDown(sim: SimCluster, state: ActState): void {
   sim.network.heal();
-  const isolated = sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id));
+  const isolated = sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id) && !state.outside.has(id));
   if (isolated.length > 0) sim.partition([...state.connected, ...state.down], ...isolated.map((id) => [id]));
 }
