@@ -1,5 +1,5 @@
 import type { NodeId } from '../core/index.ts';
-import { streamOf } from './prng.ts';
+import { drawSometimes } from './prng.ts';
 
 /** Its own stream, so that every other draw of a seed stays as it was. */
 const NEWCOMER_STREAM = 0x6e657763;
@@ -15,7 +15,5 @@ export const NEWCOMER_SHARE = 0.1;
  * started within the first 1.5 s, when there was no coordinator to greet it. Null: none.
  */
 export function drawNewcomer(seed: number, voters: readonly NodeId[], spare: number): NodeId | null {
-  const random = streamOf(seed, NEWCOMER_STREAM);
-  if (spare < 1 || !random.chance(NEWCOMER_SHARE)) return null;
-  return random.pick(voters);
+  return spare < 1 ? null : drawSometimes(seed, NEWCOMER_STREAM, NEWCOMER_SHARE, voters);
 }

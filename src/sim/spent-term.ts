@@ -1,6 +1,6 @@
 import type { NodeId } from '../core/index.ts';
 import { MAX_TERM } from '../core/terms.ts';
-import { streamOf } from './prng.ts';
+import { drawSometimes } from './prng.ts';
 
 /** Its own stream, so that every other draw of a seed stays as it was. */
 const SPENT_TERM_STREAM = 0x7465726d;
@@ -18,9 +18,7 @@ export const SPENT_TERM_SHARE = 0.05;
  * send a term no peer can decode (W1). Null: no such node.
  */
 export function drawSpentTerm(seed: number, voters: readonly NodeId[], spare: number): NodeId | null {
-  const random = streamOf(seed, SPENT_TERM_STREAM);
-  if (spare < 1 || !random.chance(SPENT_TERM_SHARE)) return null;
-  return random.pick(voters);
+  return spare < 1 ? null : drawSometimes(seed, SPENT_TERM_STREAM, SPENT_TERM_SHARE, voters);
 }
 
 /** What the spent node's disk holds when it first starts. */
