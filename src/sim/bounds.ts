@@ -33,8 +33,12 @@ export type Cause = (typeof Cause)[keyof typeof Cause];
  */
 export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'> & {
   discoveryMs: number;
-  /** What one hop may take on the run's machine: HOP_MS with a capacity model, UNLIMITED_HOP_MS without. */
-  hopMs: number;
+  /**
+   * Whether the run has a capacity model: inputs wait for the CPU (a hop up to HOP_MS, not
+   * UNLIMITED_HOP_MS), and a coordinator whose replies came back late (a process start just used
+   * the CPU: seed 1756) leaves a greeting to its regular beat.
+   */
+  capacity: boolean;
 };
 
 /**
@@ -62,8 +66,8 @@ export const UNLIMITED_HOP_MS = 2;
 const ELECTION_HOPS = 6;
 
 /** The largest of each timer over the nodes' configurations. */
-export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, hopMs = HOP_MS): BoundTimers {
-  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs' | 'hopMs'>): number => Math.max(...configs.map((c) => c[key]));
+export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, capacity = true): BoundTimers {
+  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs' | 'capacity'>): number => Math.max(...configs.map((c) => c[key]));
   return {
     timeoutMs: max('timeoutMs'),
     heartbeatMs: max('heartbeatMs'),
@@ -72,7 +76,7 @@ export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, h
     memberBeatMs: max('memberBeatMs'),
     maxClockDriftPpm: max('maxClockDriftPpm'),
     discoveryMs: discovery,
-    hopMs,
+    capacity,
   };
 }
 
@@ -118,8 +122,9 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       break;
     case Cause.Newcomer:
       // Found (beyond one group); its first heartbeat, the coordinator's greeting round at once, the acknowledgements.
-      // Without the greeting it waits for the next regular round, up to a heartbeat.
-      waitMs = t.discoveryMs + 3 * t.hopMs;
+      // Without the greeting it waits for the next regular round, up to a heartbeat: allowed only
+      // where the CPU may have made the coordinator's replies late.
+      waitMs = t.discoveryMs + (t.capacity ? H + 3 * HOP_MS : 3 * UNLIMITED_HOP_MS);
       break;
     case Cause.Rejoin:
       // Found again (beyond one group), the coordinator sends a lease round on hearing a newcomer; boot grace, a resend.

@@ -2,7 +2,7 @@ import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type El
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
 import { Act, drawActs, performAct, type ActState } from './acts.ts';
-import { boundTimers, Cause, convergenceBoundMs, discoveryMs, HOP_MS, UNLIMITED_HOP_MS } from './bounds.ts';
+import { boundTimers, Cause, convergenceBoundMs, discoveryMs, HOP_MS } from './bounds.ts';
 import { Check, type Violation } from './checkers.ts';
 import { hasConnectedQuorum } from './connectivity.ts';
 import { MAX_SAVE_DELAY_MS } from './disk.ts';
@@ -186,7 +186,7 @@ export function runSimulation(options: RunOptions): RunResult {
   const timers = boundTimers(
     [...sim.configs.values()],
     discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))),
-    sim.capacity === null ? UNLIMITED_HOP_MS : HOP_MS,
+    sim.capacity !== null,
   );
   if (options.watch !== undefined) sim.watch(options.watch);
   const spent = newer ? drawSpentTerm(options.seed, voters, size - quorumSize(size)) : null;
