@@ -19,6 +19,8 @@ export const Act = {
   IsolateAndHeal: 'isolate-and-heal',
   /** A node that is down (crashed or stopped) starts again on the same disk. */
   Restart: 'restart',
+  /** A voter that never ran (./newcomer.ts) starts for the first time, with an empty disk. */
+  Join: 'join',
 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
@@ -41,6 +43,10 @@ export interface ActState {
   connected: Set<NodeId>;
   /** Nodes whose process is down (kept down at calm, or taken down by an act). */
   down: Set<NodeId>;
+  /** Nodes that run but take no part (SimCluster.outsiders): never cut off, never expected to agree. */
+  outside: ReadonlySet<NodeId>;
+  /** A voter that has not started yet (./newcomer.ts); the `join` act starts it. */
+  newcomer: NodeId | null;
 }
 
 /** The calm phase an act begins. */
@@ -71,6 +77,7 @@ export function performAct(
   const canLoseOne = state.connected.size - 1 >= quorum;
   if ((act === Act.CrashLeader || act === Act.StopLeader) && !canLoseOne) act = Act.Resign;
   if (act === Act.Restart && state.down.size === 0) act = Act.Resign;
+  if (act === Act.Join && state.newcomer === null) act = Act.Resign;
   if (act === Act.IsolateAndHeal && !canLoseOne) act = Act.Resign;
   switch (act) {
     case Act.CrashLeader:
@@ -100,6 +107,16 @@ export function performAct(
       const cause = config.preempt && id > before ? Cause.Preemption : Cause.Rejoin;
       return { act, cause, fromMs, description: `n${id} starts again on the same disk` };
     }
+    case Act.Join: {
+      const id = state.newcomer!;
+      const before = Math.max(...state.connected);
+      state.newcomer = null;
+      state.connected.add(id);
+      sim.boot(id);
+      const fromMs = waitForProcesses([id]);
+      const cause = config.preempt && id > before ? Cause.Preemption : Cause.Newcomer;
+      return { act, cause, fromMs, description: `n${id} starts for the first time` };
+    }
     case Act.IsolateAndHeal: {
       const others = random.shuffle([...state.connected]);
       const size = random.int(1, state.connected.size - quorum);
@@ -120,6 +137,6 @@ export function performAct(
 /** The partition heals, except around the nodes the calm isolated (kept down, still running): they stay cut off. */
 function healExceptKeptDown(sim: SimCluster, state: ActState): void {
   sim.network.heal();
-  const isolated = sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id));
+  const isolated = sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id) && !state.outside.has(id) && id !== state.newcomer);
   if (isolated.length > 0) sim.partition([...state.connected, ...state.down], ...isolated.map((id) => [id]));
 }

@@ -22,6 +22,8 @@ export const Cause = {
   Preemption: 'preemption',
   /** A node that will not lead comes back (restart, or a partition heals): it only has to follow. */
   Rejoin: 'rejoin',
+  /** A node that never ran before (an empty disk) joins a settled cluster it will not lead: the coordinator greets it. */
+  Newcomer: 'newcomer',
 } as const;
 export type Cause = (typeof Cause)[keyof typeof Cause];
 
@@ -29,7 +31,15 @@ export type Cause = (typeof Cause)[keyof typeof Cause];
  * The timers a bound depends on: for a cluster whose nodes differ, the largest of each; and how
  * long finding a peer may take where not every node is on one multicast group (`discoveryMs`).
  */
-export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'> & { discoveryMs: number };
+export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'> & {
+  discoveryMs: number;
+  /**
+   * Whether the run has a capacity model: inputs wait for the CPU (a hop up to HOP_MS, not
+   * UNLIMITED_HOP_MS), and a coordinator whose replies came back late (a process start just used
+   * the CPU: seed 1756) leaves a greeting to its regular beat.
+   */
+  capacity: boolean;
+};
 
 /**
  * How long a node may take to find every peer in `layout`: nothing on one multicast group (the
@@ -49,12 +59,15 @@ export function discoveryMs(layout: NetworkLayout | null, voters: number, member
  */
 export const HOP_MS = 25;
 
+/** What one hop may take once calm on a machine without a capacity model: inputs cost no time, the network 1 ms at most. */
+export const UNLIMITED_HOP_MS = 2;
+
 /** Hops an election costs: pre-vote and its grants, vote and its grants, Coordinator and the acknowledgements. */
 const ELECTION_HOPS = 6;
 
 /** The largest of each timer over the nodes' configurations. */
-export function boundTimers(configs: readonly ElectionConfig[], discovery = 0): BoundTimers {
-  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs'>): number => Math.max(...configs.map((c) => c[key]));
+export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, capacity = true): BoundTimers {
+  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs' | 'capacity'>): number => Math.max(...configs.map((c) => c[key]));
   return {
     timeoutMs: max('timeoutMs'),
     heartbeatMs: max('heartbeatMs'),
@@ -63,6 +76,7 @@ export function boundTimers(configs: readonly ElectionConfig[], discovery = 0): 
     memberBeatMs: max('memberBeatMs'),
     maxClockDriftPpm: max('maxClockDriftPpm'),
     discoveryMs: discovery,
+    capacity,
   };
 }
 
@@ -105,6 +119,12 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       // Quarantine (a restart) and damping run together, once the peers are found again; the news, then one handover.
       // The news that it can lead again may wait a member beat (early beats spent on greetings).
       waitMs = t.discoveryMs + Math.max(D, T) + M + 2 * H + handover;
+      break;
+    case Cause.Newcomer:
+      // Found (beyond one group); its first heartbeat, the coordinator's greeting round at once, the acknowledgements.
+      // Without the greeting it waits for the next regular round, up to a heartbeat: allowed only
+      // where the CPU may have made the coordinator's replies late.
+      waitMs = t.discoveryMs + (t.capacity ? H + 3 * HOP_MS : 3 * UNLIMITED_HOP_MS);
       break;
     case Cause.Rejoin:
       // Found again (beyond one group), the coordinator sends a lease round on hearing a newcomer; boot grace, a resend.

@@ -6,6 +6,8 @@ export const Check = {
   OneLeaderPerTerm: 'S1',
   OneLease: 'S2',
   DurableTermAndVote: 'S3',
+  /** A coordinator's lease ends before the promises of a quorum of its followers (./lease-cover.ts). */
+  LeaseInsidePromises: 'S4',
   Elects: 'L1',
   Stable: 'L2',
   /** Every datagram the simulation sends decodes: the codec round-trips the protocol. */

@@ -36,11 +36,15 @@ Half the runs also resign the coordinator and stop nodes cleanly (Leave, then a 
 same disk) while the faults run; half act once agreed (the coordinator crashes, stops or resigns,
 a minority is cut off and healed, a node that is down restarts), each act beginning a calm with a
 known cause; 30 % mix per-node timers outside config_id (heartbeat, answer timeout, damping,
-suspicion); 1 % draw 12, 16 or 25 nodes.
+suspicion); 1 % draw 12, 16 or 25 nodes; 10 % take the longest lease the configuration accepts;
+5 % start one node from a state file at the last term, 2^53 - 1 (its peers must drop what it
+sends and elect without it; it must never campaign); 10 % hold one voter back until the others
+agree, then start it with an empty disk (a newcomer, greeted at once by the coordinator).
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote (and
-every message leaves only once the term it carries is durable), L1 every live node agrees on the
+every message leaves only once the term it carries is durable), S4 a coordinator's lease ends
+before the promises of a quorum of the followers that acknowledged its rounds, L1 every live node agrees on the
 right coordinator within the bound of what began the calm (general, cold start, crash failover,
-handover, resign and retake, preemption, rejoin: docs/protocol.md, L1), measured from the calm
+handover, resign and retake, preemption, rejoin, newcomer: docs/protocol.md, L1), measured from the calm
 with no floor, L2 no change from that instant on, W1 every datagram decodes, R1 once settled no
 node sends more than 3 × its settled rate in a 10-s window, A1 while faults run a leaderless
 stretch in a quiet stretch (a connected quorum, no fault) ends within the general L1 bound,

@@ -1,6 +1,7 @@
 import {
   configId,
   ElectionNode,
+  quorumSize,
   resolveConfig,
   type CoreEvent,
   type ElectionConfig,
@@ -13,6 +14,7 @@ import {
 import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
+import { LeaseCoverChecker } from './lease-cover.ts';
 import { NamedLeaderChecker, staleNameBoundMs } from './named-leader.ts';
 import { SimCpu } from './cpu.ts';
 import { PeerDirectory, type DirectoryOptions } from '../net/peer-directory.ts';
@@ -75,6 +77,13 @@ export class SimCluster {
   readonly safety: SafetyChecker;
   /** N1 and the stale names (./named-leader.ts). */
   readonly namedLeader: NamedLeaderChecker;
+  /** S4 (./lease-cover.ts). */
+  readonly leaseCover: LeaseCoverChecker;
+  /**
+   * Nodes that run but can take no part: one whose state file holds the last term (./spent-term.ts).
+   * Its peers drop what it sends; no quorum counts it (./connectivity.ts).
+   */
+  readonly outsiders = new Set<NodeId>();
   /** Each node's configuration: `config`, unless `configOf` gave it other timers. */
   readonly configs: ReadonlyMap<NodeId, ElectionConfig>;
   /** Every core event so far, in order. */
@@ -105,6 +114,7 @@ export class SimCluster {
     this.network = new SimNetwork(this.scheduler, netRandom, this.config.voters);
     this.safety = new SafetyChecker(() => this.nowMs);
     this.namedLeader = new NamedLeaderChecker(this.safety, () => this.nowMs, staleNameBoundMs(this.config));
+    this.leaseCover = new LeaseCoverChecker(this.safety, quorumSize(this.config.voters.length));
     const configs = new Map<NodeId, ElectionConfig>();
     for (const id of this.config.voters) {
       const own = options.configOf?.(id);
@@ -346,6 +356,7 @@ export class SimCluster {
         if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
+        this.leaseCover.onSend(host, outgoing);
         for (const listener of this.sendListeners) listener(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
@@ -354,17 +365,20 @@ export class SimCluster {
         this.crash(host.id);
         for (const listener of this.fatalListeners) listener(host.id);
       },
-      onDrop: (host, reason, detail) => {
+      onDrop: (host, reason, detail, from) => {
         this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
         // The network duplicates datagrams; the replay window must drop the copies (a copy delayed
-        // past the window counts as a replay). Nothing else the simulation sends may be refused.
+        // past the window counts as a replay). An outsider's terms are out of range by design.
+        // Nothing else the simulation sends may be refused.
         if (reason === 'duplicate' || reason === 'replayed') return;
+        if (reason === 'term-out-of-range' && from !== null && this.outsiders.has(from)) return;
         this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {
         const node = host.inspect();
         this.safety.afterInput(host, node);
         this.namedLeader.afterInput(host, node, this.hosts);
+        this.leaseCover.afterInput(host, node);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();

@@ -24,7 +24,7 @@ export interface HostObserver {
   onEvent(host: SimHost, event: CoreEvent): void;
   onSend(host: SimHost, outgoing: Outgoing): void;
   onSave(host: SimHost, previous: PersistentState | null, next: PersistentState): void;
-  onDrop(host: SimHost, reason: DropReason, detail: string): void;
+  onDrop(host: SimHost, reason: DropReason, detail: string, from: NodeId | null): void;
   afterInput(host: SimHost): void;
   /** A save failed: the driver halted, as the real node does; the process is as good as dead. */
   onFatal(host: SimHost, error: unknown): void;
@@ -227,7 +227,7 @@ export class SimHost {
       },
       onEvent: (event) => observer.onEvent(this, event),
       onSend: (outgoing) => observer.onSend(this, outgoing),
-      onDrop: (reason, detail) => observer.onDrop(this, reason, detail),
+      onDrop: (reason, detail, from) => observer.onDrop(this, reason, detail, from),
       afterInput: () => observer.afterInput(this),
       onFatal: (error) => observer.onFatal(this, error),
       // What every accepted datagram tells the directory, as src/runtime/conclave-node.ts feeds it.

@@ -64,6 +64,12 @@ export function streamOf(seed: number, stream: number): SimRandom {
   return new SimRandom(mix32(seed ^ stream));
 }
 
+/** In `share` of the seeds, one of `items`, drawn from a stream of its own; otherwise null. */
+export function drawSometimes<T>(seed: number, stream: number, share: number, items: readonly T[]): T | null {
+  const random = streamOf(seed, stream);
+  return random.chance(share) ? random.pick(items) : null;
+}
+
 /** MurmurHash3's finalizer: nearby seeds become unrelated ones. */
 export function mix32(value: number): number {
   let h = value >>> 0;

@@ -1,12 +1,15 @@
 import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
-import { drawActs, performAct, type ActState } from './acts.ts';
+import { Act, drawActs, performAct, type ActState } from './acts.ts';
 import { boundTimers, Cause, convergenceBoundMs, discoveryMs, HOP_MS } from './bounds.ts';
 import { Check, type Violation } from './checkers.ts';
 import { hasConnectedQuorum } from './connectivity.ts';
 import { MAX_SAVE_DELAY_MS } from './disk.ts';
+import { drawLongestLease } from './longest-lease.ts';
 import { drawMixedTimers } from './mixed-timers.ts';
+import { drawNewcomer } from './newcomer.ts';
+import { drawSpentTerm, SPENT_STATE } from './spent-term.ts';
 import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
@@ -161,6 +164,8 @@ export function runSimulation(options: RunOptions): RunResult {
     memberBeatMs: new SimRandom(options.seed ^ MEMBER_BEAT_STREAM).pick(MEMBER_BEATS_MS),
     ...options.config,
   };
+  const longestLeaseMs = newer && options.config?.leaseMs === undefined ? drawLongestLease(options.seed, { clusterSize: size, ...configInput, voters }) : null;
+  if (longestLeaseMs !== null) configInput.leaseMs = longestLeaseMs;
   const baseConfig = resolveConfig({ clusterSize: size, ...configInput, voters });
   const configOf = newer ? drawMixedTimers(options.seed, voters, baseConfig.memberBeatMs) : null;
   // The fastest heartbeat costs the most CPU: the capacity is drawn for it.
@@ -178,8 +183,20 @@ export function runSimulation(options: RunOptions): RunResult {
   });
   const { config } = sim;
   sim.safety.strict = options.strict === true;
-  const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))));
+  const timers = boundTimers(
+    [...sim.configs.values()],
+    discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))),
+    sim.capacity !== null,
+  );
   if (options.watch !== undefined) sim.watch(options.watch);
+  const spent = newer ? drawSpentTerm(options.seed, voters, size - quorumSize(size)) : null;
+  const newcomer = newer ? drawNewcomer(options.seed, voters.filter((id) => id !== spent), size - quorumSize(size) - (spent === null ? 0 : 1)) : null;
+  if (spent !== null) {
+    sim.outsiders.add(spent);
+    sim.host(spent).storage.state = SPENT_STATE;
+    sim.note(`n${spent}'s state file holds the last term, ${SPENT_STATE.term}`, spent);
+  }
+  options.inspect?.(sim);
 
   // Phase 1: staggered boots, then faults until calmFromMs.
   const bootWindowMs = scenario.between(0, 1500);
@@ -187,7 +204,7 @@ export function runSimulation(options: RunOptions): RunResult {
   for (const id of voters) {
     const atMs = scenario.between(0, bootWindowMs);
     lastBootMs = Math.max(lastBootMs, atMs);
-    sim.scheduler.at(atMs, () => sim.boot(id));
+    if (id !== newcomer) sim.scheduler.at(atMs, () => sim.boot(id));
   }
   const quiet = scenario.chance(0.15);
   const calmFromMs = quiet ? lastBootMs : Math.max(lastBootMs, scenario.between(5000, 15000));
@@ -196,6 +213,8 @@ export function runSimulation(options: RunOptions): RunResult {
   const generalBoundMs = convergenceBoundMs(Cause.General, timers);
   const availability = measureAvailability(sim, calmFromMs, generalBoundMs);
   for (const { atMs, fault } of faults) {
+    // A newcomer has not started: nothing crashes, stalls or stops it (a crash would restart it).
+    if ('node' in fault && fault.node === newcomer) continue;
     sim.scheduler.at(atMs, () => {
       sim.note(`fault: ${describeFault(fault)}`, 'node' in fault ? fault.node : 0);
       applyFault(sim, fault, calmFromMs);
@@ -203,12 +222,13 @@ export function runSimulation(options: RunOptions): RunResult {
     });
   }
 
-  // Phase 2: calm. At most a minority stays crashed or cut off.
-  const spare = size - quorumSize(size);
+  // Phase 2: calm. At most a minority stays crashed or cut off, a spent node included.
+  const absent = new Set([spent, newcomer].filter((id) => id !== null));
+  const spare = size - quorumSize(size) - absent.size;
   const keptDown = new Set(
-    spare > 0 && scenario.chance(0.3) ? scenario.shuffle(voters).slice(0, scenario.int(1, spare)) : [],
+    spare > 0 && scenario.chance(0.3) ? scenario.shuffle(voters.filter((id) => !absent.has(id))).slice(0, scenario.int(1, spare)) : [],
   );
-  const connected = new Set(voters.filter((id) => !keptDown.has(id)));
+  const connected = new Set(voters.filter((id) => !keptDown.has(id) && !absent.has(id)));
   const crashKept = voters.map(() => scenario.chance(0.5));
   // Storage faults come from a stream of their own, forked after every other draw, so that a
   // seed found before they existed still meets the same network and process faults.
@@ -248,11 +268,13 @@ export function runSimulation(options: RunOptions): RunResult {
     sim.heal();
     const isolated: NodeId[][] = [];
     voters.forEach((id, i) => {
+      if (id === newcomer) return;
       if (!keptDown.has(id)) sim.boot(id);
       else if (crashKept[i] || !sim.host(id).up) sim.crash(id);
       else isolated.push([id]);
     });
-    if (isolated.length > 0) sim.partition([...connected], ...isolated);
+    // A spent node and a newcomer stay on the LAN with the rest.
+    if (isolated.length > 0) sim.partition([...connected, ...absent], ...isolated);
   });
   sim.scheduler.runUntil(calmFromMs);
   availability.meter.finish();
@@ -269,8 +291,10 @@ export function runSimulation(options: RunOptions): RunResult {
   const phases = new PhaseWatch(sim, config.preempt, timers);
   phases.begin(firstCause, phaseFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
   // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
-  const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [], random: null };
-  const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)) };
+  const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [] as Act[], random: null };
+  // A newcomer joins the cluster that first agrees, before any other act.
+  if (newcomer !== null) acts.unshift(Act.Join);
+  const state: ActState = { connected: new Set(connected), down: new Set([...keptDown].filter((id) => !sim.host(id).up)), outside: sim.outsiders, newcomer };
   for (const act of acts) {
     const agreedAtMs = phases.runToAgreement();
     if (agreedAtMs === null) break;

@@ -8,6 +8,7 @@ import { ElectionNode, type Message, type PersistentState, type Ready } from '..
 import { AvailabilityMeter } from '../../src/sim/availability.ts';
 import { Cause } from '../../src/sim/bounds.ts';
 import { Check, SafetyChecker } from '../../src/sim/checkers.ts';
+import type { SimCluster } from '../../src/sim/cluster.ts';
 import { drawLargeSize, runSimulation } from '../../src/sim/run.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
 
@@ -43,6 +44,13 @@ class LateTermSaver extends ElectionNode {
 class IgnoresStamps extends ElectionNode {
   override step(message: Message, nowMs: number): void {
     super.step({ ...message, sentAtMs: nowMs + 1_000_000 }, nowMs);
+  }
+}
+
+/** A node that adopts any term it hears, even above the jump limit (the term bound undone). */
+class AnyTermAdopter extends ElectionNode {
+  override acceptsTerm(): boolean {
+    return true;
   }
 }
 
@@ -102,6 +110,28 @@ describe('checkers that measure', () => {
     console.log(`seed ${caught.seed}: ${hit.message}`);
   });
 
+  it('S4: a lease of a whole timeout outlasts its followers\' promises, at the first seed', () => {
+    // Bypasses resolveConfig, which refuses a lease that is not below the timeout less the drift.
+    const wholeTimeout = (o: ConstructorParameters<typeof ElectionNode>[0]): ElectionNode => new ElectionNode({ ...o, config: { ...o.config, leaseMs: o.config.timeoutMs } });
+    const caught = firstCaught((seed) => runSimulation({ seed, createCore: wholeTimeout }), /^S4$/, 5);
+    assert.ok(caught !== null, 'no seed of 5 caught it');
+    const hit = caught.violations.find((v) => v.check === Check.LeaseInsidePromises)!;
+    assert.match(hit.message, /n\d+'s lease \(term \d+\) outlasts the promises of its followers/);
+    console.log(`lease of a whole timeout: caught at seed ${caught.seed}: ${hit.message}`);
+  });
+
+  it('a run with a node at the last term: its peers drop what it sends and elect without it; adopting its term is caught', () => {
+    // Seed 6 draws one (src/sim/spent-term.ts); the real core passes it.
+    let cluster: SimCluster | null = null;
+    const honest = runSimulation({ seed: 6, inspect: (sim) => (cluster = sim) });
+    assert.deepEqual(honest.violations, []);
+    const sim = cluster as SimCluster | null;
+    assert.equal(sim?.outsiders.size, 1);
+    assert.ok((sim?.drops.get('term-out-of-range') ?? 0) > 0, 'its peers dropped its datagrams as term-out-of-range');
+    const adopted = runSimulation({ seed: 6, createCore: (o) => new AnyTermAdopter(o) });
+    assert.ok(adopted.violations.some((v) => v.check === Check.Elects), `a cluster at the last term never elects: ${adopted.violations.map((v) => v.check)}`);
+  });
+
   it('A1: a leaderless stretch within a quiet stretch must end within the bound', () => {
     const safety = new SafetyChecker(() => 0);
     const meter = new AvailabilityMeter(60_000, 1000, safety);
@@ -138,7 +168,7 @@ describe('checkers that measure', () => {
       for (const phase of result.phases) causes.add(phase.cause);
       if (result.mixedTimers) mixed++;
     }
-    for (const cause of [Cause.General, Cause.ColdStart, Cause.CrashFailover, Cause.Handover, Cause.Preemption, Cause.Rejoin]) {
+    for (const cause of [Cause.General, Cause.ColdStart, Cause.CrashFailover, Cause.Handover, Cause.Preemption, Cause.Rejoin, Cause.Newcomer]) {
       assert.ok(causes.has(cause), `some run of 40 begins a calm with ${cause}: ${[...causes]}`);
     }
     assert.deepEqual([...operations].sort(), ['resign', 'stop']);
