@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
+import { runCheck } from '../../src/cli/check-command.ts';
 import type { NodeEvent } from '../../src/contract/events.ts';
 import type { ObserverSnapshot } from '../../src/watch/observer.ts';
 import type { WatchRecordLine } from '../../src/watch/record-line.ts';
@@ -115,6 +116,10 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
 
       const seen = lines();
       assert.equal(readFileSync(record, 'utf8'), stdout, '--record writes what --json prints');
+      // The recording, checked as `conclave check watch.jsonl` reads it: no two leaders heard.
+      const checked = runCheck([record]);
+      console.log(checked.output.split('\n').filter((l) => /Safety|OVERLAP|TERM|failover|→|Without|ms: from/.test(l)).join('\n'));
+      assert.equal(checked.code, 0, checked.output);
       // Every line the observer wrote names a leader the node itself named within a member beat before it.
       for (const line of seen.filter((l) => !l.silent)) {
         const { events } = lab.node(line.node);
