@@ -107,9 +107,24 @@ export class WatchView {
     const changed = card.heard !== 'live' || card.role !== beat.role || card.term !== beat.term || card.leader !== beat.leader || card.canLead !== beat.canLead || !sameIds(card.hears, hears);
     Object.assign(card, { heard: 'live', role: beat.role, term: beat.term, leader: beat.leader, hears, canLead: beat.canLead, intervalMs: beat.intervalMs, lastHeardMs: nowMs, beats: card.beats + 1 });
     if (!changed) return [];
-    this.note({ ts: nowMs, kind: 'change', node: card.id, text: before === null ? `n${card.id} heard: ${describe(card)}` : `n${card.id}: ${before} → ${describe(card)}`, durationMs: null });
+    this.note(changeEntry(card, before, nowMs));
     this.judge(nowMs);
     return [recordLine(card, nowMs)];
+  }
+
+  /**
+   * A record line played back (`conclave watch --replay`), at its own time: the card becomes what
+   * the line says, live or silent. A recording holds changes, not beats, so a replay never calls
+   * tick: its silences are the recorded ones.
+   */
+  replayed(line: WatchRecordLine): void {
+    const card = this.cards.get(line.node);
+    if (card === undefined) return;
+    const before = card.heard === 'live' ? describe(card) : null;
+    const { role, term, leader, canLead, intervalMs } = line;
+    Object.assign(card, { heard: line.silent ? 'silent' : 'live', role, term, leader, hears: [...line.hears], canLead, intervalMs, lastHeardMs: line.lastHeardTs, beats: card.beats + 1 });
+    this.note(line.silent ? silentEntry(card, line.ts) : changeEntry(card, before, line.ts));
+    this.judge(line.ts);
   }
 
   /** The time passed: live nodes not heard within their silence limit turn silent. Call a few times a second. */
@@ -118,7 +133,7 @@ export class WatchView {
     for (const card of this.cards.values()) {
       if (card.heard !== 'live' || nowMs - card.lastHeardMs! <= silenceLimitMs(this.timeoutMs, card.intervalMs!)) continue;
       card.heard = 'silent';
-      this.note({ ts: nowMs, kind: 'silent', node: card.id, text: `n${card.id} silent (last heard ${nowMs - card.lastHeardMs!} ms ago, as ${describe(card)})`, durationMs: null });
+      this.note(silentEntry(card, nowMs));
       lines.push(recordLine(card, nowMs));
     }
     this.judge(nowMs);
@@ -178,6 +193,14 @@ export function verdictText(view: ClusterView): string {
       return `${who} ${side.canElect ? 'without a coordinator' : 'cannot elect (no majority)'}`;
     })
     .join(' | ');
+}
+
+function changeEntry(card: VoterCard, before: string | null, nowMs: number): WatchTimelineEntry {
+  return { ts: nowMs, kind: 'change', node: card.id, text: before === null ? `n${card.id} heard: ${describe(card)}` : `n${card.id}: ${before} → ${describe(card)}`, durationMs: null };
+}
+
+function silentEntry(card: VoterCard, nowMs: number): WatchTimelineEntry {
+  return { ts: nowMs, kind: 'silent', node: card.id, text: `n${card.id} silent (last heard ${nowMs - card.lastHeardMs!} ms ago, as ${describe(card)})`, durationMs: null };
 }
 
 function describe(card: VoterCard): string {
