@@ -6,6 +6,7 @@
  */
 import { silenceLimitMs, type NodeId, type Role } from '../core/index.ts';
 import { clusterView, type ClusterView, type LabNodeView } from '../lab/cluster-view.ts';
+import { BeatGaps, type BeatGapSummary } from './beat-gaps.ts';
 import { sidesFromHears } from './sides.ts';
 import type { WatchRecordLine } from './record-line.ts';
 
@@ -41,6 +42,8 @@ export interface VoterCard {
   lastHeardMs: number | null;
   /** Heartbeats heard from it. */
   beats: number;
+  /** Its beats' inter-arrival times over the last minute, as they reached the observer; null before two beats in a row (and in a replay). */
+  beatGaps: BeatGapSummary | null;
 }
 
 export interface WatchTimelineEntry {
@@ -81,6 +84,7 @@ const DEFAULT_TIMELINE_MAX = 500;
 export class WatchView {
   private readonly voters: NodeId[];
   private readonly cards = new Map<NodeId, VoterCard>();
+  private readonly gaps = new Map<NodeId, BeatGaps>();
   private readonly timeoutMs: number;
   private readonly warmUpEndMs: number;
   private readonly timelineMax: number;
@@ -94,7 +98,8 @@ export class WatchView {
     this.warmUpEndMs = options.startMs + silenceLimitMs(options.timeoutMs, options.memberBeatMs);
     this.timelineMax = options.timelineMax ?? DEFAULT_TIMELINE_MAX;
     for (const id of this.voters) {
-      this.cards.set(id, { id, heard: 'never', role: null, term: null, leader: null, hears: [], canLead: null, intervalMs: null, lastHeardMs: null, beats: 0 });
+      this.cards.set(id, { id, heard: 'never', role: null, term: null, leader: null, hears: [], canLead: null, intervalMs: null, lastHeardMs: null, beats: 0, beatGaps: null });
+      this.gaps.set(id, new BeatGaps());
     }
   }
 
@@ -104,6 +109,7 @@ export class WatchView {
     if (card === undefined) return [];
     const hears = [...beat.hears].sort((a, b) => a - b);
     const before = card.heard === 'live' ? describe(card) : null;
+    if (card.heard === 'live') this.gaps.get(card.id)!.add(nowMs, nowMs - card.lastHeardMs!);
     const changed = card.heard !== 'live' || card.role !== beat.role || card.term !== beat.term || card.leader !== beat.leader || card.canLead !== beat.canLead || !sameIds(card.hears, hears);
     Object.assign(card, { heard: 'live', role: beat.role, term: beat.term, leader: beat.leader, hears, canLead: beat.canLead, intervalMs: beat.intervalMs, lastHeardMs: nowMs, beats: card.beats + 1 });
     if (!changed) return [];
@@ -144,7 +150,7 @@ export class WatchView {
     return {
       nowMs,
       voters: this.voters,
-      cards: this.voters.map((id) => ({ ...this.cards.get(id)!, hears: [...this.cards.get(id)!.hears] })),
+      cards: this.voters.map((id) => ({ ...this.cards.get(id)!, hears: [...this.cards.get(id)!.hears], beatGaps: this.gaps.get(id)!.summary(nowMs) })),
       view: this.view,
       unsettledSinceMs: this.unsettledSinceMs,
       warmingUp: nowMs < this.warmUpEndMs,

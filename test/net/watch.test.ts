@@ -87,6 +87,9 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       const settled = page.timeline.find((e) => e.kind === 'settled' && e.ts > killedAt);
       assert.ok(settled !== undefined, 'the failover is timed on the page');
       console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill`);
+      const gaps = page.cards.filter((c) => c.beatGaps !== null).map((c) => `n${c.id} ${c.beatGaps!.lastMs}/${c.beatGaps!.meanMs}/${c.beatGaps!.maxMs} ms (${c.beatGaps!.count})`);
+      console.log(`page: beat gaps last/mean/max (count): ${gaps.join(', ')}`);
+      assert.ok(page.cards.slice(0, 4).every((c) => c.beatGaps !== null && c.beatGaps.maxMs >= c.beatGaps.meanMs), 'each live node\'s beat gaps are measured');
 
       // n5 restarts on its disk and takes over after its damping period.
       lab.start(5);
