@@ -4,13 +4,13 @@
  * log. As with logs, a line that lacks a field the check reads stops the check (exit 2).
  */
 import type { WatchRecordLine } from '../contract/watch-record.ts';
-import { LogReadError, type SourceRef } from './log-lines.ts';
+import { LogReadError, clip, hasType, jsonLines, type FieldType, type SourceRef } from './log-lines.ts';
 
 export type RecordedLine = WatchRecordLine & { at: SourceRef };
 
-const FIELDS_READ = {
+const FIELDS_READ: Record<string, FieldType> = {
   ts: 'number', node: 'number', role: 'string', term: 'number', leader: 'number|null', intervalMs: 'number', silent: 'boolean', lastHeardTs: 'number',
-} as const;
+};
 
 /** Whether a file's text is a recording: its first line is a record line, not an event line. */
 export function isRecordingText(text: string): boolean {
@@ -26,25 +26,12 @@ export function isRecordingText(text: string): boolean {
 
 /** A recording's lines; blank lines are skipped. Throws LogReadError. */
 export function parseRecordingText(text: string, file: string): RecordedLine[] {
-  const lines: RecordedLine[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const at = { file, line: index + 1 };
-    const trimmed = raw.trim();
-    if (trimmed === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      throw new LogReadError(at, 'not a JSON line (the file began as an observer\'s recording)');
-    }
+  return jsonLines(text, file, 'the file began as an observer\'s recording').map(({ value, at }) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LogReadError(at, 'not a record line: a JSON object was expected');
     const record = value as Record<string, unknown>;
     for (const [name, type] of Object.entries(FIELDS_READ)) {
-      const field = record[name];
-      const ok = type === 'number|null' ? field === null || Number.isFinite(field) : type === 'number' ? Number.isFinite(field) : typeof field === type;
-      if (!ok) throw new LogReadError(at, `a record line needs "${name}" (${type}), found ${field === undefined ? 'none' : JSON.stringify(field).slice(0, 60)}`);
+      if (!hasType(record[name], type)) throw new LogReadError(at, `a record line needs "${name}" (${type}), found ${record[name] === undefined ? 'none' : clip(JSON.stringify(record[name]))}`);
     }
-    lines.push({ ...(record as unknown as WatchRecordLine), at });
+    return { ...(record as unknown as WatchRecordLine), at };
   });
-  return lines;
 }

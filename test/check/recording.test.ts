@@ -49,6 +49,11 @@ describe('conclave check on an observer\'s recording', () => {
     assert.match(output, /ONE TERM, TWO COORDINATORS: n2 and n1 both sent leader beats for term 2, at once for 300 ms/);
   });
 
+  it('a record line without a field the check reads stops it, naming the file and line', () => {
+    const text = cleanFailover().text.replace('"term":2,', '');
+    assert.throws(() => runCheck(['watch.jsonl'], () => text), /watch\.jsonl:7: a record line needs "term" \(number\), found none/);
+  });
+
   it('a recording and nodes\' logs together: each is reported, the exit status is the worse', () => {
     const log = new EventLog(1).started(0, 0).elected(500, 1).demoted(900, 1, 'stopping');
     const texts: Record<string, string> = { 'n1.log': log.text, 'watch.jsonl': twoLeadersInOneTerm().text };
