@@ -8,6 +8,7 @@ import { LogReadError } from '../check/log-lines.ts';
 import { parseRecordingText } from '../check/recording-lines.ts';
 import { UsageError, integer } from '../session/run-command.ts';
 import { Replay } from './replay.ts';
+import { WATCH_USAGE } from './watch-flags.ts';
 import { startWatchServer } from './watch-server.ts';
 
 export interface ReplaySettings {
@@ -21,19 +22,21 @@ const FLAGS = {
   speed: { type: 'string' },
   'page-port': { type: 'string' },
   'page-host': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** A hundred times: an hour's lesson in 36 s; faster would skip whole failovers between two pushes of the page. */
 const MAX_SPEED = 100;
 
-/** Throws UsageError naming the bad flag. */
-export function parseReplayFlags(args: string[]): ReplaySettings {
+/** Throws UsageError naming the bad flag; null for --help. */
+export function parseReplayFlags(args: string[]): ReplaySettings | null {
   let values;
   try {
     ({ values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (a replay takes only --replay, --speed, --page-port and --page-host)`);
   }
+  if (values.help === true) return null;
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   if (!(speed > 0 && speed <= MAX_SPEED)) throw new UsageError(`--speed must be a number above 0 and at most ${MAX_SPEED}, got "${values.speed}"`);
   return {
@@ -49,10 +52,14 @@ export async function runReplay(args: string[]): Promise<void> {
     process.stderr.write(`conclave: watch: ${message}\n${usage ? "(see 'conclave watch --help')\n" : ''}`);
     process.exit(2);
   };
-  let settings: ReplaySettings;
+  let settings: ReplaySettings | null;
   let replay: Replay;
   try {
     settings = parseReplayFlags(args);
+    if (settings === null) {
+      process.stdout.write(`${WATCH_USAGE}\n`);
+      return;
+    }
     replay = new Replay(parseRecordingText(readFileSync(settings.file, 'utf8'), settings.file), settings.file, settings.speed);
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, true);

@@ -4,7 +4,7 @@
  * the snapshot API as test/watch/watch-page.test.ts reads it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,13 @@ describe('conclave watch --replay', () => {
     assert.deepEqual(parseReplayFlags(['--replay', 'a.jsonl', '--speed', '20']), { file: 'a.jsonl', speed: 20, page: { host: '127.0.0.1', port: 0 } });
     assert.throws(() => parseReplayFlags(['--replay', 'a.jsonl', '--speed', '0']), /--speed must be/);
     assert.throws(() => parseReplayFlags(['--replay', 'a.jsonl', '--cluster-size', '3']), /a replay takes only/);
+    assert.equal(parseReplayFlags(['--replay', 'a.jsonl', '--help']), null);
+  });
+
+  it('as a command: a file it cannot read is exit 2, named', () => {
+    const result = spawnSync(process.execPath, [CLI, 'watch', '--replay', '/nonexistent/watch.jsonl'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /conclave: watch: --replay .*ENOENT/);
   });
 
   it('as a command: serves the page of the recording, faster, and its snapshot ends as the recording does', { timeout: 30_000 }, async () => {
