@@ -24,7 +24,7 @@ export class LogReadError extends Error {
   }
 }
 
-type FieldType = 'number' | 'string' | 'boolean' | 'number|null' | 'number?';
+export type FieldType = 'number' | 'string' | 'boolean' | 'number|null' | 'number?';
 
 const HEADER: Record<string, FieldType> = { ts: 'number', event: 'string', id: 'number', role: 'string', term: 'number', leader: 'number|null' };
 
@@ -38,18 +38,21 @@ const FIELDS_READ: Record<string, Record<string, FieldType>> = {
 
 /** The lines of one file's text; blank lines are skipped. Throws LogReadError. */
 export function parseLogText(text: string, file: string): LogLine[] {
-  const lines: LogLine[] = [];
+  return jsonLines(text, file, 'was the node run with --json?').map(({ value, at }) => checkedLine(value, at));
+}
+
+/** Each non-blank line of a JSON-lines text, parsed, with where it came from. Throws LogReadError, `hint` saying why a line may not be JSON. */
+export function jsonLines(text: string, file: string, hint: string): { value: unknown; at: SourceRef }[] {
+  const lines: { value: unknown; at: SourceRef }[] = [];
   text.split('\n').forEach((raw, index) => {
     const at = { file, line: index + 1 };
     const trimmed = raw.trim();
     if (trimmed === '') return;
-    let value: unknown;
     try {
-      value = JSON.parse(trimmed);
+      lines.push({ value: JSON.parse(trimmed), at });
     } catch {
-      throw new LogReadError(at, `not a JSON line (was the node run with --json?): ${clip(trimmed)}`);
+      throw new LogReadError(at, `not a JSON line (${hint}): ${clip(trimmed)}`);
     }
-    lines.push(checkedLine(value, at));
   });
   return lines;
 }
@@ -71,18 +74,20 @@ function checkedLine(value: unknown, at: SourceRef): LogLine {
 function expectFields(record: Record<string, unknown>, fields: Record<string, FieldType>, at: SourceRef): void {
   for (const [name, type] of Object.entries(fields)) {
     const field = record[name];
-    const ok =
-      type === 'number|null' ? field === null || Number.isFinite(field)
-      : type === 'number?' ? field === undefined || Number.isFinite(field)
-      : type === 'number' ? Number.isFinite(field)
-      : typeof field === type;
-    if (!ok) {
+    if (!hasType(field, type)) {
       const what = record.event === undefined || name in HEADER ? 'an event line' : `a "${String(record.event)}" line`;
       throw new LogReadError(at, `${what} needs "${name}" (${type.replace('?', ' or absent')}), found ${field === undefined ? 'none' : clip(JSON.stringify(field))}`);
     }
   }
 }
 
-function clip(text: string): string {
+export function hasType(field: unknown, type: FieldType): boolean {
+  return type === 'number|null' ? field === null || Number.isFinite(field)
+    : type === 'number?' ? field === undefined || Number.isFinite(field)
+    : type === 'number' ? Number.isFinite(field)
+    : typeof field === type;
+}
+
+export function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkLogTexts, type LogText } from '../check/check-logs.ts';
 import { LogReadError } from '../check/log-lines.ts';
+import { isRecordingText, parseRecordingText } from '../check/recording-lines.ts';
+import { formatRecordingReport } from '../check/recording-report.ts';
+import { checkRecording, recordingViolations } from '../check/recording-verdict.ts';
 import { formatReport } from '../check/report.ts';
 import { DEFAULT_MAX_CLOCK_OFFSET_MS, violationCount } from '../check/verdict.ts';
 
@@ -15,7 +18,9 @@ export const CHECK_USAGE = `usage: conclave check <file…> [options]
 Checks the event logs of a cluster's nodes (each node's \`conclave run --json\` output; a file may
 hold several runs of a node, or several nodes; - reads standard input) and reports, with the
 exact moments: two nodes acting as coordinator at once, terms that went back, votes given twice
-in a term, time without a coordinator, and each failover and handover with its duration.
+in a term, time without a coordinator, and each failover and handover with its duration. A file
+that \`conclave watch --record\` wrote (an observer's recording, told apart by its lines) is checked
+on its own: two nodes heard leading one term, or at once for more than a member beat.
 
   --max-clock-offset-ms <ms>  how far apart the machines' clocks may be (default ${DEFAULT_MAX_CLOCK_OFFSET_MS}, for a
                               LAN with NTP): an overlap no longer than this is reported as within
@@ -55,15 +60,23 @@ export function runCheck(args: string[], readText: (path: string) => string = re
   const maxClockOffsetMs = allowance(values['max-clock-offset-ms']);
   if (positionals.length === 0) throw new CheckError('no log files given', true);
   const files: LogText[] = positionals.map((path) => ({ name: path === '-' ? '(stdin)' : path, text: readText(path) }));
-  let verdict;
+  const recordings = files.filter((file) => isRecordingText(file.text));
+  const logs = files.filter((file) => !recordings.includes(file));
+  const reports: { output: string; violations: number }[] = [];
   try {
-    verdict = checkLogTexts(files, { maxClockOffsetMs });
+    // Each recording alone: it is one observer's view on its own clock; two observers' lines are not one story.
+    for (const file of recordings) {
+      const verdict = checkRecording(parseRecordingText(file.text, file.name), file.name);
+      if (verdict.lines > 0) reports.push({ output: formatRecordingReport(verdict), violations: recordingViolations(verdict) });
+    }
+    const verdict = logs.length === 0 ? null : checkLogTexts(logs, { maxClockOffsetMs });
+    if (verdict !== null && verdict.lines > 0) reports.unshift({ output: formatReport(verdict), violations: violationCount(verdict) });
   } catch (error) {
     if (error instanceof LogReadError) throw new CheckError(error.message, false);
     throw error;
   }
-  if (verdict.lines === 0) throw new CheckError(`no event lines in ${positionals.join(', ')}`, false);
-  return { output: formatReport(verdict), code: violationCount(verdict) > 0 ? 1 : 0 };
+  if (reports.length === 0) throw new CheckError(`no event lines in ${positionals.join(', ')}`, false);
+  return { output: reports.map((report) => report.output).join('\n\n'), code: reports.some((report) => report.violations > 0) ? 1 : 0 };
 }
 
 function allowance(value: string | undefined): number {

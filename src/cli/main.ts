@@ -14,7 +14,7 @@ commands:
   run        run a node (conclave run --help)
   init       write a cluster file and a key for a lab of machines (conclave init --help)
   watch      watch a cluster from any machine of its LAN, sending nothing (conclave watch --help)
-  check      check the nodes' event logs: two coordinators at once, terms gone back, double votes (conclave check --help)
+  check      check the nodes' event logs (or a watch recording): two coordinators at once, terms gone back, double votes (conclave check --help)
 
 Leader election for a LAN: Bully on node ID, guarded by a Raft-style quorum.`;
 

@@ -1,28 +1,7 @@
-/**
- * What `conclave watch --record FILE` (and `--json`) writes: one JSON object per line, one line per
- * change the observer saw in a node (docs/watch.md, "The record"). Fields are only added.
- */
-import type { NodeId, Role } from '../core/index.ts';
+/** Writing the observer's record lines (the format: src/contract/watch-record.ts, docs/watch.md). */
+import type { WatchRecordLine } from '../contract/watch-record.ts';
 
-export interface WatchRecordLine {
-  /** When the observer saw the change (its clock, ms since the epoch). */
-  ts: number;
-  node: NodeId;
-  /** From the node's last heartbeat. */
-  role: Role;
-  term: number;
-  /** The coordinator it follows (itself while it leads), or null. */
-  leader: NodeId | null;
-  /** The voters it says it hears, ascending. */
-  hears: NodeId[];
-  canLead: boolean;
-  /** Its announced beat interval (the fast or the slow rate). */
-  intervalMs: number;
-  /** True: the node stopped being heard; the other fields are what it last said. */
-  silent: boolean;
-  /** When its last heartbeat arrived. */
-  lastHeardTs: number;
-}
+export type { WatchRecordLine } from '../contract/watch-record.ts';
 
 export function formatRecordLine(line: WatchRecordLine): string {
   return `${JSON.stringify(line)}\n`;

@@ -2,6 +2,7 @@
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { UsageError } from '../session/run-command.ts';
 import { Observer } from './observer.ts';
+import { runReplay } from './replay-command.ts';
 import { formatRecordLine } from './record-line.ts';
 import { WATCH_USAGE, parseWatchFlags, type WatchSettings } from './watch-flags.ts';
 import { startWatchServer } from './watch-server.ts';
@@ -11,6 +12,7 @@ const REFUSALS_EVERY_MS = 10_000;
 
 /** Exits 2 on a bad flag, as `conclave run` does. */
 export async function runWatch(args: string[]): Promise<void> {
+  if (args.some((arg) => arg === '--replay' || arg.startsWith('--replay='))) return runReplay(args);
   let settings: WatchSettings | null;
   try {
     settings = parseWatchFlags(args, process.env);

@@ -15,6 +15,7 @@ import type { KeyRing } from '../wire/seal.ts';
 
 export const WATCH_USAGE = `usage: conclave watch --cluster-size <n> [options]
        conclave watch --cluster-file <path> [options]
+       conclave watch --replay <file> [--speed <n>] [--page-port <p>] [--page-host <h>]
 
 Watches a cluster from any machine on its LAN without taking part: joins the multicast group,
 authenticates every datagram with the cluster's key, and sends nothing. Serves a page with a card
@@ -39,6 +40,9 @@ Output
   --page-host <h>         (default 127.0.0.1; another address exposes it to that network)
   --json                  print one JSON line per change on stdout instead of serving a page
   --record <file>         also append one JSON line per change to <file>
+Replay
+  --replay <file>         serve the page of a recording (--record) instead of listening: no socket
+  --speed <n>             play it n times faster (default 1, at most 100)
   --help                  this text
 
 Exit status: 0 after SIGINT or SIGTERM, 2 on a bad flag.`;

@@ -81,6 +81,7 @@ function cards(s) {
     if (c.heard !== 'never') {
       row('term', c.term); row('follows', follows(c)); row('hears', c.hears.map((id) => 'n' + id).join(' ') || 'nobody');
       row('can lead', c.canLead ? 'yes' : 'no'); row('beats every', c.intervalMs + ' ms'); row('beats heard', c.beats);
+      row('beat gaps', gaps(c));
     }
     card.append(dl);
     grid.append(card);
@@ -88,15 +89,22 @@ function cards(s) {
   return grid;
 }
 
+/** The inter-arrival times of its beats over the last minute, as the observer measured them. */
+function gaps(c) {
+  const g = c.beatGaps;
+  return g ? 'last ' + g.lastMs + ' ms, mean ' + g.meanMs + ', max ' + g.maxMs + ' (last minute)' : '—';
+}
+
 function table(s) {
   const t = el('table');
   const head = el('tr');
-  for (const h of ['node', 'state', 'role', 'term', 'follows', 'hears', 'can lead', 'beat', 'beats']) head.append(el('th', h));
+  for (const h of ['node', 'state', 'role', 'term', 'follows', 'hears', 'can lead', 'beat', 'beats', 'gaps last/mean/max']) head.append(el('th', h));
   t.append(head);
   for (const c of s.cards) {
     const tr = el('tr', undefined, c.heard);
-    const cells = c.heard === 'never' ? ['n' + c.id, 'never heard', '', '', '', '', '', '', '']
-      : ['n' + c.id, state(s, c), c.role, c.term, follows(c), c.hears.length + ' of ' + (s.voters.length - 1), c.canLead ? 'yes' : 'no', c.intervalMs + ' ms', c.beats];
+    const cells = c.heard === 'never' ? ['n' + c.id, 'never heard', '', '', '', '', '', '', '', '']
+      : ['n' + c.id, state(s, c), c.role, c.term, follows(c), c.hears.length + ' of ' + (s.voters.length - 1), c.canLead ? 'yes' : 'no', c.intervalMs + ' ms', c.beats,
+        c.beatGaps ? c.beatGaps.lastMs + ' / ' + c.beatGaps.meanMs + ' / ' + c.beatGaps.maxMs + ' ms' : '—'];
     for (const v of cells) tr.append(el('td', v));
     t.append(tr);
   }

@@ -6,6 +6,7 @@
  */
 import { silenceLimitMs, type NodeId, type Role } from '../core/index.ts';
 import { clusterView, type ClusterView, type LabNodeView } from '../lab/cluster-view.ts';
+import { BeatGaps, type BeatGapSummary } from './beat-gaps.ts';
 import { sidesFromHears } from './sides.ts';
 import type { WatchRecordLine } from './record-line.ts';
 
@@ -41,6 +42,8 @@ export interface VoterCard {
   lastHeardMs: number | null;
   /** Heartbeats heard from it. */
   beats: number;
+  /** Its beats' inter-arrival times over the last minute, as they reached the observer; null before two beats in a row (and in a replay). */
+  beatGaps: BeatGapSummary | null;
 }
 
 export interface WatchTimelineEntry {
@@ -81,6 +84,7 @@ const DEFAULT_TIMELINE_MAX = 500;
 export class WatchView {
   private readonly voters: NodeId[];
   private readonly cards = new Map<NodeId, VoterCard>();
+  private readonly gaps = new Map<NodeId, BeatGaps>();
   private readonly timeoutMs: number;
   private readonly warmUpEndMs: number;
   private readonly timelineMax: number;
@@ -94,7 +98,8 @@ export class WatchView {
     this.warmUpEndMs = options.startMs + silenceLimitMs(options.timeoutMs, options.memberBeatMs);
     this.timelineMax = options.timelineMax ?? DEFAULT_TIMELINE_MAX;
     for (const id of this.voters) {
-      this.cards.set(id, { id, heard: 'never', role: null, term: null, leader: null, hears: [], canLead: null, intervalMs: null, lastHeardMs: null, beats: 0 });
+      this.cards.set(id, { id, heard: 'never', role: null, term: null, leader: null, hears: [], canLead: null, intervalMs: null, lastHeardMs: null, beats: 0, beatGaps: null });
+      this.gaps.set(id, new BeatGaps());
     }
   }
 
@@ -104,12 +109,28 @@ export class WatchView {
     if (card === undefined) return [];
     const hears = [...beat.hears].sort((a, b) => a - b);
     const before = card.heard === 'live' ? describe(card) : null;
+    if (card.heard === 'live') this.gaps.get(card.id)!.add(nowMs, nowMs - card.lastHeardMs!);
     const changed = card.heard !== 'live' || card.role !== beat.role || card.term !== beat.term || card.leader !== beat.leader || card.canLead !== beat.canLead || !sameIds(card.hears, hears);
     Object.assign(card, { heard: 'live', role: beat.role, term: beat.term, leader: beat.leader, hears, canLead: beat.canLead, intervalMs: beat.intervalMs, lastHeardMs: nowMs, beats: card.beats + 1 });
     if (!changed) return [];
-    this.note({ ts: nowMs, kind: 'change', node: card.id, text: before === null ? `n${card.id} heard: ${describe(card)}` : `n${card.id}: ${before} → ${describe(card)}`, durationMs: null });
+    this.note(changeEntry(card, before, nowMs));
     this.judge(nowMs);
     return [recordLine(card, nowMs)];
+  }
+
+  /**
+   * A record line played back (`conclave watch --replay`), at its own time: the card becomes what
+   * the line says, live or silent. A recording holds changes, not beats, so a replay never calls
+   * tick: its silences are the recorded ones.
+   */
+  replayed(line: WatchRecordLine): void {
+    const card = this.cards.get(line.node);
+    if (card === undefined) return;
+    const before = card.heard === 'live' ? describe(card) : null;
+    const { role, term, leader, canLead, intervalMs } = line;
+    Object.assign(card, { heard: line.silent ? 'silent' : 'live', role, term, leader, hears: [...line.hears], canLead, intervalMs, lastHeardMs: line.lastHeardTs, beats: card.beats + 1 });
+    this.note(line.silent ? silentEntry(card, line.ts) : changeEntry(card, before, line.ts));
+    this.judge(line.ts);
   }
 
   /** The time passed: live nodes not heard within their silence limit turn silent. Call a few times a second. */
@@ -118,7 +139,7 @@ export class WatchView {
     for (const card of this.cards.values()) {
       if (card.heard !== 'live' || nowMs - card.lastHeardMs! <= silenceLimitMs(this.timeoutMs, card.intervalMs!)) continue;
       card.heard = 'silent';
-      this.note({ ts: nowMs, kind: 'silent', node: card.id, text: `n${card.id} silent (last heard ${nowMs - card.lastHeardMs!} ms ago, as ${describe(card)})`, durationMs: null });
+      this.note(silentEntry(card, nowMs));
       lines.push(recordLine(card, nowMs));
     }
     this.judge(nowMs);
@@ -129,7 +150,7 @@ export class WatchView {
     return {
       nowMs,
       voters: this.voters,
-      cards: this.voters.map((id) => ({ ...this.cards.get(id)!, hears: [...this.cards.get(id)!.hears] })),
+      cards: this.voters.map((id) => ({ ...this.cards.get(id)!, hears: [...this.cards.get(id)!.hears], beatGaps: this.gaps.get(id)!.summary(nowMs) })),
       view: this.view,
       unsettledSinceMs: this.unsettledSinceMs,
       warmingUp: nowMs < this.warmUpEndMs,
@@ -178,6 +199,14 @@ export function verdictText(view: ClusterView): string {
       return `${who} ${side.canElect ? 'without a coordinator' : 'cannot elect (no majority)'}`;
     })
     .join(' | ');
+}
+
+function changeEntry(card: VoterCard, before: string | null, nowMs: number): WatchTimelineEntry {
+  return { ts: nowMs, kind: 'change', node: card.id, text: before === null ? `n${card.id} heard: ${describe(card)}` : `n${card.id}: ${before} → ${describe(card)}`, durationMs: null };
+}
+
+function silentEntry(card: VoterCard, nowMs: number): WatchTimelineEntry {
+  return { ts: nowMs, kind: 'silent', node: card.id, text: `n${card.id} silent (last heard ${nowMs - card.lastHeardMs!} ms ago, as ${describe(card)})`, durationMs: null };
 }
 
 function describe(card: VoterCard): string {

@@ -67,6 +67,7 @@ describe('the watch page', () => {
       assert.equal(await page.locator('.card').count(), 5);
       assert.match(await page.locator('.card.never').innerText(), /n2[\s\S]*never heard/);
       assert.match(await page.locator('#about').innerText(), /refused: bad-mac 1/);
+      assert.match(await page.locator('.card').first().innerText(), /beat gaps\s+last 500 ms, mean 500, max 500/);
 
       current = snapshot(50, [7, 8]);
       await page.reload();
@@ -74,6 +75,7 @@ describe('the watch page', () => {
       assert.equal(await page.locator('.card').count(), 0);
       assert.equal(await page.locator('tr').count(), 51);
       assert.equal(await page.locator('tr.never').count(), 2);
+      assert.match(await page.locator('tr').nth(1).innerText(), /500 \/ 500 \/ 500 ms/);
       assert.deepEqual(errors, []);
     } finally {
       await browser?.close();

@@ -41,7 +41,7 @@ describe('the observer\'s view', () => {
     v.heard(beat(5, 5, [3, 4, 5]), 10);
     const snapshot = v.snapshot(20);
     assert.deepEqual(snapshot.cards.map((c) => c.heard), ['never', 'never', 'never', 'never', 'live']);
-    assert.deepEqual(snapshot.cards[4], { id: 5, heard: 'live', role: 'leader', term: 1, leader: 5, hears: [3, 4], canLead: true, intervalMs: 100, lastHeardMs: 10, beats: 1 });
+    assert.deepEqual(snapshot.cards[4], { id: 5, heard: 'live', role: 'leader', term: 1, leader: 5, hears: [3, 4], canLead: true, intervalMs: 100, lastHeardMs: 10, beats: 1, beatGaps: null });
     assert.equal(snapshot.warmingUp, true);
   });
 
@@ -117,5 +117,19 @@ describe('the observer\'s view', () => {
     v.heard(beat(1, 3, [1, 3]), 5000);
     v.heard({ ...beat(2, 2, [2]), hears: [] }, 5000);
     assert.deepEqual(v.snapshot(5000).view.leaders, [2, 3]);
+  });
+
+  it('measures each node\'s beat inter-arrival times over the last minute, not across a silence', () => {
+    const v = view();
+    assert.equal(v.snapshot(0).cards[0]!.beatGaps, null, 'never heard');
+    for (const atMs of [0, 100, 250, 350]) v.heard(beat(1, 1, [1]), atMs);
+    assert.deepEqual(v.snapshot(400).cards[0]!.beatGaps, { lastMs: 100, meanMs: 117, maxMs: 150, count: 3 });
+    v.tick(5000);
+    assert.equal(v.snapshot(5000).cards[0]!.heard, 'silent');
+    v.heard(beat(1, 1, [1]), 5000);
+    v.heard(beat(1, 1, [1]), 5120);
+    assert.deepEqual(v.snapshot(5200).cards[0]!.beatGaps, { lastMs: 120, meanMs: 118, maxMs: 150, count: 4 }, 'the 4650 ms of silence is no gap');
+    assert.deepEqual(v.snapshot(60_400).cards[0]!.beatGaps, { lastMs: 120, meanMs: 120, maxMs: 120, count: 1 }, 'a minute later, only the last gap is left');
+    assert.equal(v.snapshot(70_000).cards[0]!.beatGaps, null);
   });
 });
