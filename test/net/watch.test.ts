@@ -87,18 +87,14 @@ describe('conclave watch on a sixth namespace', { skip: support.mode === 'run' ?
       assert.deepEqual(page.cards.map((c) => c.heard), ['live', 'live', 'live', 'live', 'silent']);
       const settled = page.timeline.find((e) => e.kind === 'settled' && e.ts > killedAt);
       assert.ok(settled !== undefined, 'the failover is timed on the page');
-<<<<<<< HEAD
       // The page's settle time against the nodes' own logs: the last survivor to name n4 named it
       // at most a member beat before the observer heard it say so.
       const agreedByLogs = agreedAt(lab, [1, 2, 3, 4], 4, killedAt);
       console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill; the nodes' logs agreed ${agreedByLogs - killedAt} ms after it`);
       assert.ok(settled.ts >= agreedByLogs - SAME_CLOCK_SLACK_MS && settled.ts <= agreedByLogs + MEMBER_BEAT_MS + SLACK_MS, `the page settled at ${settled.ts - killedAt} ms, the logs at ${agreedByLogs - killedAt} ms`);
-=======
-      console.log(`page: settled ${settled.durationMs} ms after its first sign, ${settled.ts - killedAt} ms after the kill`);
       const gaps = page.cards.filter((c) => c.beatGaps !== null).map((c) => `n${c.id} ${c.beatGaps!.lastMs}/${c.beatGaps!.meanMs}/${c.beatGaps!.maxMs} ms (${c.beatGaps!.count})`);
       console.log(`page: beat gaps last/mean/max (count): ${gaps.join(', ')}`);
       assert.ok(page.cards.slice(0, 4).every((c) => c.beatGaps !== null && c.beatGaps.maxMs >= c.beatGaps.meanMs), 'each live node\'s beat gaps are measured');
->>>>>>> watch2
 
       // n5 restarts on its disk and takes over after its damping period.
       lab.start(5);
