@@ -45,7 +45,7 @@ export async function labFromOneFile(program: string[], environment: 'inherited'
       assert.equal(started.id, id, `${HOST_NAMES[id - 1]} found its ID in the file`);
       assert.ok('authenticated' in started && started.authenticated, `n${id} uses the file's key`);
     }
-    assert.deepEqual([...new Set(assertNoOverlap(lab).map((interval) => interval.node))], [5], 'only n5 ever led');
+    assert.deepEqual([...new Set(assertNoOverlap(lab).map((lease) => lease.node))], ['n5'], 'only n5 ever led');
   } catch (error) {
     lab.destroy();
     throw error;
