@@ -41,6 +41,7 @@ export interface LaunchOptions {
 /** Resolves to the process's exit status: the child's, once it ran. */
 export async function launch(options: LaunchOptions): Promise<number> {
   const { env } = options;
+  if (options.argv.includes('--watch')) return watchInWindow(options.argv.filter((arg) => arg !== '--watch'), env);
   const headless = options.argv.includes('--headless');
   const { switches, flags } = splitDesktopSwitches(options.argv.filter((arg) => arg !== '--headless'));
   // A bad flag is named at once, before a window is tried for it.
@@ -153,4 +154,25 @@ async function runOnChannel(
   const end = await waitForExit(child, read);
   stop.unwatch();
   return { report, held, end };
+}
+
+/**
+ * `npm start -- --watch <flags of conclave watch>`: the observer, its page in a desktop window
+ * (or a browser), for the teacher's laptop. The observer sends nothing and keeps no state, so a
+ * stop is a signal passed on, once: in a process group of its own (POSIX), a terminal's Ctrl-C
+ * reaches only this process, since the observer takes a second signal for "exit at once". It
+ * closes its window itself.
+ */
+async function watchInWindow(flags: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const window = flags.includes('--json') || flags.includes('--help') ? [] : ['--window'];
+  const child = spawn(process.execPath, [CLI, 'watch', ...flags, ...window], { stdio: 'inherit', env, detached: process.platform !== 'win32' });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward);
+  const end = await waitForExit(child, Promise.resolve());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, forward);
+  if (end.spawnError !== null) {
+    process.stderr.write(`conclave: cannot run ${process.execPath}: ${end.spawnError.message}\n`);
+    return 1;
+  }
+  return exitStatus(end);
 }

@@ -4,13 +4,10 @@
  * a bridge (as root), or all on this machine's loopback (otherwise); one lab page to watch and
  * break them. Cleans up on exit and on Ctrl-C; refuses to start over a crashed run's leftovers.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LAN_TIMINGS } from '../core/index.ts';
-import { findElectron } from '../desktop/electron-binary.ts';
-import { explainElectronExit, explainSpawnFailure, troubleLine } from '../desktop/electron-exit.ts';
-import { LAUNCH_CHANNEL_VARIABLE, parseReportLine } from '../desktop/launch-channel.ts';
-import { readLines, waitForExit } from '../desktop/child-end.ts';
+import { openPage } from '../desktop/page-window.ts';
 import { newControlToken } from '../dashboard/control-token.ts';
 import type { WebHost } from '../dashboard/web-host.ts';
 import { DemoLab } from './demo-lab.ts';
@@ -35,10 +32,6 @@ unplug, stall and partition them and watch the re-election.
   --no-open           do not open a window (Electron where installed) or a browser
   --clean             remove what a crashed lab left behind, then exit
   --help              this text`;
-
-const LAB_WINDOW = new URL('../electron/lab-main.js', import.meta.url).pathname;
-/** What the lab window said before it died: its last lines explain it. */
-const WINDOW_LINES_KEPT = 200;
 
 function fail(message: string, status = 2): never {
   process.stderr.write(`demo: ${message}\n`);
@@ -84,68 +77,9 @@ function namespaceAccess(): 'root' | 'userns' | { why: string } {
   return userNamespacesAllowed() ? 'userns' : { why: 'not root, and this system allows no unprivileged user namespaces' };
 }
 
-/**
- * Shows the page: in an Electron window where its binary is installed (the window is closed with
- * the lab), otherwise in the default browser where there is a display. Says which, or why neither.
- * The action token goes to the window in its environment, to a browser in the URL's fragment.
- */
-function openPage(url: string, token: string): { close: () => void; how: string } {
-  const electron = findElectron(process.env, { download: false });
-  if ('binary' in electron) return openWindow(electron.binary, url, token);
-  const browser = openInBrowser(url, token);
-  return { close: () => {}, how: browser.opened ? `the page opens in your browser (no Electron window: ${electron.why})` : browser.how };
-}
-
-/**
- * The lab window. Electron may die at once (root, its sandbox, no display): it counts as open
- * only once it reports the page loaded on the launch channel, and if it exits before that the
- * lab says why in one line and turns to a browser. The lab does not wait for it meanwhile.
- */
-function openWindow(binary: string, url: string, token: string): { close: () => void; how: string } {
-  const window = spawn(binary, [LAB_WINDOW, '--url', url], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, [LAB_TOKEN_VARIABLE]: token, [LAUNCH_CHANNEL_VARIABLE]: '1' },
-  });
-  let started = false;
-  let closing = false;
-  // Chromium's words before the report: only ever shown as the one line that explains a failure.
-  const said: string[] = [];
-  const read = readLines(window.stderr, (line) => {
-    if (parseReportLine(line)?.type === 'started') {
-      if (!started && !closing) process.stdout.write('demo: the page is open in an Electron window\n');
-      started = true;
-    } else if (!started) {
-      said.push(line);
-      if (said.length > WINDOW_LINES_KEPT) said.shift();
-    }
-  });
-  void waitForExit(window, read).then(({ code, signal, spawnError }) => {
-    if (started || closing) return;
-    // No --no-sandbox to offer: the lab passes no switches to Electron.
-    const exit = { code, signal, stderr: said.join('\n'), platform: process.platform, uid: process.getuid?.(), binary, script: 'dist/electron/lab-main.js' };
-    const trouble = spawnError !== null ? explainSpawnFailure(binary, spawnError) : explainElectronExit(exit);
-    const address = `${url}#token=${token}`;
-    const browser = openInBrowser(url, token);
-    const instead = browser.opened ? `Opening the page in your browser instead (or open ${address} in one).` : `Open ${address} in a browser.`;
-    process.stdout.write(troubleLine('demo', trouble, instead));
-  });
-  return {
-    close: () => {
-      closing = true;
-      if (window.exitCode === null && window.signalCode === null) window.kill('SIGTERM');
-    },
-    how: 'opening the page in an Electron window…',
-  };
-}
-
-/** Asks the desktop's opener for the page, where there is one; else says what to do. */
-function openInBrowser(url: string, token: string): { opened: true } | { opened: false; how: string } {
-  if (process.platform !== 'linux' && process.platform !== 'darwin') return { opened: false, how: 'open that address in a browser' };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { opened: false, how: 'no display here: open that address in a browser' };
-  const opener = spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [`${url}#token=${token}`], { stdio: 'ignore', detached: true });
-  opener.on('error', () => {});
-  opener.unref();
-  return { opened: true };
+/** One line of the demo's own output. */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 async function main(): Promise<void> {
@@ -180,7 +114,7 @@ async function main(): Promise<void> {
       fail(code === 'EADDRINUSE' ? `--port ${options.port} is in use (try --port 0)` : (error as Error).message, 1);
     }
     // The page reconnects until the lab inside is up.
-    if (options.open) process.stdout.write(`demo: ${openPage(`http://127.0.0.1:${run.port}/`, token).how}\n`);
+    if (options.open) process.stdout.write(`demo: ${openPage(`http://127.0.0.1:${run.port}/`, token, 'demo', say).how}\n`);
     process.exit(await run.exited);
   }
   const mode = access === 'root' ? 'netns' : 'loopback';
@@ -246,7 +180,7 @@ async function main(): Promise<void> {
   process.stdout.write(`demo: ${options.nodes} nodes, ${mode} mode: ${modeReason}\n`);
   process.stdout.write(`demo: lab page on ${server.url}#token=${token}  (Ctrl-C stops everything)\n`);
   if (options.open) {
-    page = openPage(server.url, token);
+    page = openPage(server.url, token, 'demo', say);
     process.stdout.write(`demo: ${page.how}\n`);
   }
 }

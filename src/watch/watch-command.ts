@@ -6,6 +6,7 @@ import { runReplay } from './replay-command.ts';
 import { formatRecordLine } from './record-line.ts';
 import { WATCH_USAGE, parseWatchFlags, type WatchSettings } from './watch-flags.ts';
 import { startWatchServer } from './watch-server.ts';
+import { openPage } from '../desktop/page-window.ts';
 
 /** How often refused datagrams are reported on stderr, when their count changed. */
 const REFUSALS_EVERY_MS = 10_000;
@@ -49,12 +50,15 @@ export async function runWatch(args: string[]): Promise<void> {
   refusals.unref();
   const server = settings.page === null ? null : await startWatchServer(observer, settings.page);
   if (server !== null) say(`page: ${server.url}`);
+  const window = server !== null && settings.window ? openPage(server.url, null, 'conclave: watch', (line) => process.stderr.write(`${line}\n`)) : null;
+  if (window !== null) say(window.how);
 
   let stopping = false;
   const stop = (): void => {
     if (stopping) process.exit(1);
     stopping = true;
     clearInterval(refusals);
+    window?.close();
     void Promise.all([observer.stop(), server?.close()]).then(() => {
       if (record !== null) closeSync(record);
       process.exit(0);

@@ -40,6 +40,8 @@ Output
   --page-host <h>         (default 127.0.0.1; another address exposes it to that network)
   --json                  print one JSON line per change on stdout instead of serving a page
   --record <file>         also append one JSON line per change to <file>
+  --window                show the page in a desktop window (Electron, where installed; else the
+                          browser), as npm start -- --watch does
 Replay
   --replay <file>         serve the page of a recording (--record) instead of listening: no socket
   --speed <n>             play it n times faster (default 1, at most 100)
@@ -60,6 +62,8 @@ export interface WatchSettings {
   json: boolean;
   record: string | null;
   page: { host: string; port: number } | null;
+  /** Show the page in a window (or a browser) once it is served. */
+  window: boolean;
   clusterFile: ClusterFileUse | null;
 }
 
@@ -74,6 +78,7 @@ const FLAGS = {
   'page-port': { type: 'string' },
   'page-host': { type: 'string' },
   record: { type: 'string' },
+  window: { type: 'boolean' },
 } as const;
 
 function pick<T, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
@@ -124,6 +129,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
   if (bind !== undefined && !(MULTICAST_BINDS as readonly string[]).includes(bind)) throw new UsageError(`--bind-multicast must be ${MULTICAST_BINDS.join(' or ')}, got "${bind}"`);
   const json = values.json === true;
   if (json && (text('page-port') !== undefined || text('page-host') !== undefined)) throw new UsageError('--json prints the changes instead of serving a page: drop --page-port/--page-host');
+  if (json && values.window === true) throw new UsageError('--json prints the changes instead of serving a page: drop --window');
   const { keys, warning } = loadKeys(text('key-file'), env.CONCLAVE_KEY);
   return {
     cluster,
@@ -138,6 +144,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
     json,
     record: text('record') ?? null,
     page: json ? null : { host: text('page-host') ?? '127.0.0.1', port: integer('--page-port', text('page-port'), 0, 65535) ?? 0 },
+    window: values.window === true,
     clusterFile,
   };
 }

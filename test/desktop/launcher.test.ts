@@ -377,3 +377,21 @@ describe('npm start with the real app behind a windowless Electron', () => {
     assert.equal((await exitOf(first)).code, 0, first.err());
   });
 });
+
+describe('npm start -- --watch', () => {
+  it('runs conclave watch and shows its page in a window; when Electron cannot run, one line says why and where the page is; SIGTERM stops it with 0', async () => {
+    installStandIn('chromium-abort');
+    // The observer joins the group on loopback and sends nothing.
+    const launcher = startLauncher(['--watch', '--cluster-size', '3', '--interface', 'lo'], { STAND_IN_SAYS: ROOT_FATAL, STAND_IN_ENDS: 'trap' });
+    const [, url] = await launcher.waitFor(/page: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const page = await fetch(url!, { signal: AbortSignal.timeout(5_000) });
+    assert.equal(page.status, 200, 'the watch page answers');
+    await page.arrayBuffer();
+    await launcher.waitFor(/no desktop window: .*Electron refuses to run as root.*(Open|Opening) /);
+    // The window was the page viewer, given the observer's page.
+    assert.match(standInLog(), new RegExp(`^ran \\d+ ${join(REPO, 'dist/electron/lab-main.js')} --url ${url!.replace(/\//g, '\\/')}`, 'm'));
+    launcher.child.kill('SIGTERM');
+    const { code } = await exitOf(launcher);
+    assert.equal(code, 0, launcher.err());
+  });
+});
