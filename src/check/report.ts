@@ -83,7 +83,7 @@ function overlapLines(o: Overlap, title: string): string[] {
 
 const ENDINGS: Record<Lease['ending'], (lease: Lease) => string> = {
   demoted: (l) => `demoted${l.reason === null ? '' : ` (${l.reason})`}`,
-  'lease-ended': (l) => `its lease ended before it noticed (a stall; demoted${l.reason === null ? '' : ` (${l.reason})`} at ${time(l.endLine.ts)})`,
+  'lease-ended': (l) => `its lease ended ${ms(l.endLine.ts - l.to)} before its line saying so (demoted${l.reason === null ? '' : ` (${l.reason})`} at ${time(l.endLine.ts)})`,
   'process-ended': () => 'its process ended while leading',
   'log-ended': () => 'its log ends while it leads',
 };
