@@ -403,13 +403,8 @@ export class ElectionNode implements RoleContext {
     if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.coldStartSettleMs(this.#nowMs));
     let next = this.#nextHeartbeatMs;
     for (const at of deadlines) if (at > this.#nowMs && at < next) next = at;
-    // The peers' deadlines without an array: this runs after every input, over every peer.
-    for (const peer of this.#peers.all()) {
-      const silentAtMs = this.#peers.deadMs(peer);
-      if (silentAtMs > this.#nowMs && silentAtMs < next) next = silentAtMs;
-      const dampedAtMs = peer.aliveSinceMs + this.config.dampingMs;
-      if (dampedAtMs > this.#nowMs && dampedAtMs < next) next = dampedAtMs;
-    }
+    // The peers' deadlines: this runs after every input (the table keeps them between inputs).
+    next = Math.min(next, this.#peers.nextDeadlineMs(this.#nowMs));
     return Math.max(next, this.#nowMs);
   }
 
