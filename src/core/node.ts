@@ -103,6 +103,7 @@ export class ElectionNode implements RoleContext {
   readonly #voterIds: ReadonlySet<NodeId>;
   /** How many voters have a higher ID than this node: those a cold start waits for. */
   readonly #votersAbove: number;
+  readonly #highestVoter: NodeId;
 
   // Persistent state: the term and the vote.
   readonly #durable: DurableState;
@@ -186,6 +187,7 @@ export class ElectionNode implements RoleContext {
     }
     this.quorum = quorumSize(config.voters.length);
     this.#votersAbove = config.voters.filter((voter) => voter > id).length;
+    this.#highestVoter = Math.max(...config.voters);
     this.#peers = new PeerTable(config);
     this.#roundTrips = new RoundTripGauge(ROUND_TRIP_WINDOW_TIMEOUTS * config.timeoutMs);
     this.#nowMs = nowMs;
@@ -362,6 +364,9 @@ export class ElectionNode implements RoleContext {
    */
   higherEligible(nowMs: number, above: NodeId, skip: ReadonlySet<NodeId> = new Set()): NodeId[] {
     const ids: NodeId[] = [];
+    // Peers are voters: above the highest there is nobody, and a coordinator with the highest ID
+    // asks on every input (preemption) while 99 acknowledgements a round come in.
+    if (above >= this.#highestVoter) return ids;
     for (const peer of this.#peers.all()) {
       if (peer.id <= above || skip.has(peer.id)) continue;
       if (!this.#peers.isAlive(peer, nowMs) || !peer.canLead) continue;
