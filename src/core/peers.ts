@@ -76,12 +76,17 @@ export class PeerTable implements PeerView {
   private readonly peers = new Map<NodeId, Peer>();
   private readonly options: PeerTableOptions;
   /**
-   * From `#steadyFromMs` until before `#steadyUntilMs`, `refresh` finds no peer whose state
-   * changed: set by its last pass over every peer, narrowed by every peer heard since. It runs on
-   * every input, and at 100 nodes the pass over 99 peers was a third of the simulator's time.
+   * From `#steadyFromMs` until before the earlier of `#steadyPeerUntilMs` and
+   * `#steadyOthersUntilMs`, `refresh` finds no peer whose state changed: set by its last pass over
+   * every peer, narrowed by every peer heard since. It runs on every input, and at 100 nodes the
+   * pass over 99 peers was a third of the simulator's time. The peer whose span ended first (a
+   * coordinator, beating fastest) is kept apart: when it is heard its span replaces its old one,
+   * instead of the pass coming again every beat.
    */
   #steadyFromMs = Infinity;
-  #steadyUntilMs = -Infinity;
+  #steadyPeer: Peer | null = null;
+  #steadyPeerUntilMs = -Infinity;
+  #steadyOthersUntilMs = -Infinity;
   /**
    * From `#livenessFromMs` until before `#livenessUntilMs` no peer's `isAlive` changes, so the
    * counts `aliveCount` made (by `above`) hold: they ran over every peer two or three times an
@@ -199,7 +204,9 @@ export class PeerTable implements PeerView {
       peer.excusedMs += excused;
       peer.arrivals.excuse(excused);
     }
-    this.#steadyUntilMs = -Infinity;
+    // Both: hearing the peer kept apart replaces its own span, and must not undo this.
+    this.#steadyPeerUntilMs = -Infinity;
+    this.#steadyOthersUntilMs = -Infinity;
     this.#livenessUntilMs = -Infinity;
     this.#deadlineMs = -Infinity;
   }
@@ -312,14 +319,23 @@ export class PeerTable implements PeerView {
   /** Moves peers between alive, suspect and dead as time passes; returns the transitions. */
   refresh(nowMs: number): Array<{ peer: NodeId; change: PeerChange }> {
     const changes: Array<{ peer: NodeId; change: PeerChange }> = [];
-    if (nowMs >= this.#steadyFromMs && nowMs < this.#steadyUntilMs) return changes;
+    if (nowMs >= this.#steadyFromMs && nowMs < Math.min(this.#steadyPeerUntilMs, this.#steadyOthersUntilMs)) return changes;
     this.#steadyFromMs = nowMs;
-    this.#steadyUntilMs = Infinity;
+    this.#steadyPeer = null;
+    this.#steadyPeerUntilMs = Infinity;
+    this.#steadyOthersUntilMs = Infinity;
     for (const peer of this.peers.values()) {
       const state = this.stateOf(peer, nowMs);
       const previous = peer.state;
       peer.state = state;
-      this.narrowSteady(peer, state, nowMs);
+      const untilMs = this.steadyUntilMs(peer, state, nowMs);
+      if (untilMs < this.#steadyPeerUntilMs) {
+        this.#steadyOthersUntilMs = this.#steadyPeerUntilMs;
+        this.#steadyPeer = peer;
+        this.#steadyPeerUntilMs = untilMs;
+      } else if (untilMs < this.#steadyOthersUntilMs) {
+        this.#steadyOthersUntilMs = untilMs;
+      }
       if (state === previous) continue;
       if (state === PeerState.Suspect) changes.push({ peer: peer.id, change: 'suspected' });
       else if (state === PeerState.Dead) changes.push({ peer: peer.id, change: 'dead' });
@@ -330,21 +346,25 @@ export class PeerTable implements PeerView {
     return changes;
   }
 
-  /**
-   * `peer`, in `state` at `nowMs`, keeps the state it has until when? Narrows the span in which
-   * `refresh` has nothing to do to what `peer` allows. Dead stays dead and left stays left until
-   * a message comes (observe narrows again then); alive stays alive until its silence limit and
-   * until phi could reach the suspicion level; a suspect, or a peer whose state changes now,
-   * leaves no span at all. Every bound is one `stateOf` reaches by the same arithmetic.
-   */
+  /** `peer` was heard at `nowMs`, and is in `state`: the span in which `refresh` has nothing to do allows for it. */
   private narrowSteady(peer: Peer, state: PeerState, nowMs: number): void {
     this.#steadyFromMs = Math.max(this.#steadyFromMs, nowMs);
-    let untilMs: number;
-    if (state !== peer.state) untilMs = nowMs;
-    else if (state === PeerState.Left || state === PeerState.Dead) untilMs = Infinity;
-    else if (state === PeerState.Suspect) untilMs = nowMs;
-    else untilMs = Math.min(this.deadMs(peer), peer.arrivals.calmUntilMs(this.options.suspectPhi));
-    if (untilMs < this.#steadyUntilMs) this.#steadyUntilMs = untilMs;
+    const untilMs = this.steadyUntilMs(peer, state, nowMs);
+    if (peer === this.#steadyPeer) this.#steadyPeerUntilMs = untilMs;
+    else if (untilMs < this.#steadyOthersUntilMs) this.#steadyOthersUntilMs = untilMs;
+  }
+
+  /**
+   * Until when `peer`, in `state` at `nowMs`, keeps the state it has. Dead stays dead and left
+   * stays left until a message comes (observe narrows the span then); alive stays alive until
+   * its silence limit and until phi could reach the suspicion level; a suspect, or a peer whose
+   * state changes now, leaves no span at all. Every bound is one `stateOf` reaches by the same
+   * arithmetic.
+   */
+  private steadyUntilMs(peer: Peer, state: PeerState, nowMs: number): number {
+    if (state !== peer.state || state === PeerState.Suspect) return nowMs;
+    if (state === PeerState.Left || state === PeerState.Dead) return Infinity;
+    return Math.min(this.deadMs(peer), peer.arrivals.calmUntilMs(this.options.suspectPhi));
   }
 
   stateOf(peer: Peer, nowMs: number): PeerState {
