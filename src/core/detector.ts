@@ -101,6 +101,23 @@ export class ArrivalWindow {
     return this.phi(nowMs) >= threshold;
   }
 
+  /**
+   * A time before which `reaches(nowMs, threshold)` is surely false for every `nowMs` from now
+   * on while no heartbeat is recorded or excused (-Infinity: none is known): the peer table
+   * skips its pass over every peer until some peer may change state. Below the expected
+   * arrival, by a margin far above the rounding of `nowMs - lastArrivalMs`, so that it never
+   * says more than `reaches` would.
+   */
+  calmUntilMs(threshold: number): number {
+    // Phi is 0 until a first arrival: what reaches() says now, it says until then.
+    if (this.lastArrivalMs === null) return threshold > 0 ? Infinity : -Infinity;
+    if (threshold <= PHI_AT_MEAN) return -Infinity;
+    const n = this.intervals.length;
+    const meanMs = n === 0 ? this.expectedIntervalMs : this.sum / n;
+    const lateAfterMs = this.lastArrivalMs + (meanMs + this.acceptablePauseMs);
+    return lateAfterMs - (1e-9 * Math.abs(lateAfterMs) + 1e-9);
+  }
+
   /** How long after the last heartbeat phi reaches `threshold`: the timeout phi implies. */
   impliedTimeoutMs(threshold: number): number {
     const { meanMs: observedMeanMs, jitterMs } = this.stats();

@@ -61,6 +61,11 @@ function desyncedShare(random: Random): number {
   return 0.5 + 0.5 * random();
 }
 
+/** `atMs` if it is after `nowMs` and before `nextMs`, else `nextMs`: one step of finding the next deadline. */
+function earlierAfter(nextMs: number, atMs: number, nowMs: number): number {
+  return atMs > nowMs && atMs < nextMs ? atMs : nextMs;
+}
+
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
 export type Random = () => number;
 
@@ -98,6 +103,7 @@ export class ElectionNode implements RoleContext {
   readonly #voterIds: ReadonlySet<NodeId>;
   /** How many voters have a higher ID than this node: those a cold start waits for. */
   readonly #votersAbove: number;
+  readonly #highestVoter: NodeId;
 
   // Persistent state: the term and the vote.
   readonly #durable: DurableState;
@@ -181,6 +187,7 @@ export class ElectionNode implements RoleContext {
     }
     this.quorum = quorumSize(config.voters.length);
     this.#votersAbove = config.voters.filter((voter) => voter > id).length;
+    this.#highestVoter = Math.max(...config.voters);
     this.#peers = new PeerTable(config);
     this.#roundTrips = new RoundTripGauge(ROUND_TRIP_WINDOW_TIMEOUTS * config.timeoutMs);
     this.#nowMs = nowMs;
@@ -357,6 +364,9 @@ export class ElectionNode implements RoleContext {
    */
   higherEligible(nowMs: number, above: NodeId, skip: ReadonlySet<NodeId> = new Set()): NodeId[] {
     const ids: NodeId[] = [];
+    // Peers are voters: above the highest there is nobody, and a coordinator with the highest ID
+    // asks on every input (preemption) while 99 acknowledgements a round come in.
+    if (above >= this.#highestVoter) return ids;
     for (const peer of this.#peers.all()) {
       if (peer.id <= above || skip.has(peer.id)) continue;
       if (!this.#peers.isAlive(peer, nowMs) || !peer.canLead) continue;
@@ -385,32 +395,26 @@ export class ElectionNode implements RoleContext {
 
   /** The earliest local time at which `tick` has something to do. */
   nextDeadlineMs(): number {
-    const deadlines = [
-      this.#promiseUntilMs,
-      this.#namedUntilMs,
-      this.#campaignNotBeforeMs,
-      this.#quarantineUntilMs,
-      this.#holdOffUntilMs,
-      this.#duplicateUntilMs,
-      this.#waitCoordinatorUntilMs,
-      this.#challenge?.deadlineMs ?? 0,
-      this.#campaign?.deadlineMs ?? 0,
-      this.#campaign?.resendAtMs ?? 0,
-      this.#leadership?.leaseUntilMs ?? 0,
-      this.#leadership === null ? 0 : this.firstAcksDueMs(this.#leadership, this.#nowMs),
-    ];
-    if (this.#campaign !== null) deadlines.push(...this.#campaign.deferred.values());
-    if (this.isSettlingColdStart(this.#nowMs)) deadlines.push(this.#lastJoinMs + this.coldStartSettleMs(this.#nowMs));
+    // Without an array of them: this runs twice after every input.
+    const now = this.#nowMs;
     let next = this.#nextHeartbeatMs;
-    for (const at of deadlines) if (at > this.#nowMs && at < next) next = at;
-    // The peers' deadlines without an array: this runs after every input, over every peer.
-    for (const peer of this.#peers.all()) {
-      const silentAtMs = this.#peers.deadMs(peer);
-      if (silentAtMs > this.#nowMs && silentAtMs < next) next = silentAtMs;
-      const dampedAtMs = peer.aliveSinceMs + this.config.dampingMs;
-      if (dampedAtMs > this.#nowMs && dampedAtMs < next) next = dampedAtMs;
-    }
-    return Math.max(next, this.#nowMs);
+    next = earlierAfter(next, this.#promiseUntilMs, now);
+    next = earlierAfter(next, this.#namedUntilMs, now);
+    next = earlierAfter(next, this.#campaignNotBeforeMs, now);
+    next = earlierAfter(next, this.#quarantineUntilMs, now);
+    next = earlierAfter(next, this.#holdOffUntilMs, now);
+    next = earlierAfter(next, this.#duplicateUntilMs, now);
+    next = earlierAfter(next, this.#waitCoordinatorUntilMs, now);
+    next = earlierAfter(next, this.#challenge?.deadlineMs ?? 0, now);
+    next = earlierAfter(next, this.#campaign?.deadlineMs ?? 0, now);
+    next = earlierAfter(next, this.#campaign?.resendAtMs ?? 0, now);
+    next = earlierAfter(next, this.#leadership?.leaseUntilMs ?? 0, now);
+    next = earlierAfter(next, this.#leadership === null ? 0 : this.firstAcksDueMs(this.#leadership, now), now);
+    if (this.#campaign !== null) for (const at of this.#campaign.deferred.values()) next = earlierAfter(next, at, now);
+    if (this.isSettlingColdStart(now)) next = earlierAfter(next, this.#lastJoinMs + this.coldStartSettleMs(now), now);
+    // The peers' deadlines: the table keeps them between inputs.
+    next = Math.min(next, this.#peers.nextDeadlineMs(now));
+    return Math.max(next, now);
   }
 
   /**

@@ -12,12 +12,14 @@ import { SimMachine } from './machine.ts';
 import type { Receiver, SimNetwork } from './network.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
+import { sharedUnseal } from './shared-unseal.ts';
 import { SimTransport } from './transport.ts';
 
 export type CoreFactory = (options: NodeOptions) => ElectionNode;
 
 /** Simulated datagrams are authenticated like real ones, so the MAC and replay checks run too. */
 const SIM_KEYS: KeyRing = { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('simulated cluster key')]]) };
+const SIM_UNSEAL = sharedUnseal(SIM_KEYS);
 
 /** What the simulator observes of a host, for its checkers and its trace. */
 export interface HostObserver {
@@ -215,6 +217,7 @@ export class SimHost {
         configId: configId(config),
         voters: config.voters,
         keys: SIM_KEYS,
+        unseal: SIM_UNSEAL,
         aliveMs,
         ...(routed === null ? {} : { unicastPort: routed.port, members: () => routed.directory.gossip(clock.nowMs()) }),
       }),

@@ -3,15 +3,20 @@ import type { NodeId } from '../core/index.ts';
 export type SenderVerdict = 'ok' | 'replayed' | 'duplicate' | 'impostor';
 
 /** How far back a sequence number may arrive out of order (IPsec's anti-replay window). */
-const WINDOW = 64n;
+const WINDOW = 64;
 
 interface Sender {
   bootId: number;
   address: string;
   lastSeenMs: number;
   highestSeq: number;
-  /** Bit i set: highestSeq - i was seen. */
-  seen: bigint;
+  /**
+   * The window as two 32-bit halves, bit i set: highestSeq - i was seen (bits 0–31 in `seenLow`,
+   * 32–63 in `seenHigh`). Numbers, not one bigint: every datagram shifts it, and a bigint shift
+   * allocates.
+   */
+  seenLow: number;
+  seenHigh: number;
 }
 
 /**
@@ -32,7 +37,7 @@ export class SenderTable {
   check(from: NodeId, bootId: number, seq: number, address: string, nowMs: number): SenderVerdict {
     const sender = this.senders.get(from);
     if (sender === undefined) {
-      this.senders.set(from, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
+      this.senders.set(from, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seenLow: 1, seenHigh: 0 });
       return 'ok';
     }
     if (bootId !== sender.bootId) {
@@ -45,7 +50,7 @@ export class SenderTable {
       // A restart comes from the same address; another address while the first is alive is not
       // the same node.
       if (address !== sender.address && alive) return 'impostor';
-      Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seen: 1n });
+      Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seenLow: 1, seenHigh: 0 });
       return 'ok';
     }
     const seqVerdict = this.acceptSeq(sender, seq);
@@ -58,16 +63,28 @@ export class SenderTable {
   /** A number seen before inside the window is a duplicate; one older than the window, a replay. */
   private acceptSeq(sender: Sender, seq: number): SenderVerdict {
     if (seq > sender.highestSeq) {
-      const shift = BigInt(seq - sender.highestSeq);
-      sender.seen = shift >= WINDOW ? 1n : ((sender.seen << shift) | 1n) & ((1n << WINDOW) - 1n);
+      const shift = seq - sender.highestSeq;
+      if (shift >= WINDOW) {
+        sender.seenHigh = 0;
+        sender.seenLow = 1;
+      } else if (shift >= 32) {
+        sender.seenHigh = (sender.seenLow << (shift - 32)) >>> 0;
+        sender.seenLow = 1;
+      } else {
+        sender.seenHigh = ((sender.seenHigh << shift) | (sender.seenLow >>> (32 - shift))) >>> 0;
+        sender.seenLow = ((sender.seenLow << shift) | 1) >>> 0;
+      }
       sender.highestSeq = seq;
       return 'ok';
     }
-    const age = BigInt(sender.highestSeq - seq);
+    const age = sender.highestSeq - seq;
     if (age >= WINDOW) return 'replayed';
-    const bit = 1n << age;
-    if ((sender.seen & bit) !== 0n) return 'duplicate';
-    sender.seen |= bit;
+    const high = age >= 32;
+    const bit = (1 << (high ? age - 32 : age)) >>> 0;
+    const half = high ? sender.seenHigh : sender.seenLow;
+    if ((half & bit) !== 0) return 'duplicate';
+    if (high) sender.seenHigh = (half | bit) >>> 0;
+    else sender.seenLow = (half | bit) >>> 0;
     return 'ok';
   }
 }

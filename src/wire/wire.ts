@@ -1,5 +1,5 @@
 import type { Message, NodeId } from '../core/index.ts';
-import { DecodeFailure, EncodeError, MAX_DATAGRAM_BYTES, decodeEnvelope, encodeMessage, type Member } from './codec.ts';
+import { DecodeFailure, EncodeError, MAX_DATAGRAM_BYTES, decodeEnvelope, encodeMessage, type Decoded, type Member } from './codec.ts';
 import { open, seal, type KeyRing, type OpenFailure } from './seal.ts';
 import { SenderTable } from './senders.ts';
 
@@ -57,6 +57,22 @@ export interface WireOptions {
    * replays (recorded and sent back), not a second live process with the same ID.
    */
   ownPastBoots?: ReadonlySet<number>;
+  /**
+   * Authenticates and decodes a datagram's bytes (default: `unseal` with `keys`). The simulator
+   * passes one that does it once for all the receivers of a multicast.
+   */
+  unseal?: (bytes: Uint8Array) => Unsealed;
+}
+
+/** What a datagram's bytes say by themselves, before any receiver's own checks: its envelope, or why not. */
+export type Unsealed = { ok: true; value: Decoded } | { ok: false; reason: DecodeFailure | OpenFailure; detail: string };
+
+/** Authenticates and decodes a datagram: the part of `Wire.decode` that depends on the bytes and the keys alone. */
+export function unseal(bytes: Uint8Array, keys: KeyRing | null): Unsealed {
+  const opened = open(bytes, keys);
+  if (!opened.ok) return opened;
+  const decoded = decodeEnvelope(opened.envelope);
+  return decoded.ok ? decoded : { ok: false, reason: decoded.error.reason, detail: decoded.error.message };
 }
 
 /** What a config-mismatch datagram says of its sender's config: enough to guess what differs. */
@@ -103,10 +119,8 @@ export class Wire {
   decode(bytes: Uint8Array, address: string, nowMs: number): Inbound {
     if (bytes.length === 0) return drop('empty', 'no bytes');
     if (bytes.length > MAX_DATAGRAM_BYTES) return drop('oversized', `${bytes.length} bytes`);
-    const opened = open(bytes, this.options.keys);
-    if (!opened.ok) return drop(opened.reason, opened.detail);
-    const decoded = decodeEnvelope(opened.envelope);
-    if (!decoded.ok) return drop(decoded.error.reason, decoded.error.message);
+    const decoded = this.options.unseal?.(bytes) ?? unseal(bytes, this.options.keys);
+    if (!decoded.ok) return drop(decoded.reason, decoded.detail);
     const { cluster, configId, seq, message, unicastPort, members } = decoded.value;
     const from = message.from;
     if (cluster !== this.options.cluster) return drop('foreign-cluster', `cluster "${cluster}"`, from);
