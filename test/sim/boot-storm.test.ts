@@ -42,11 +42,17 @@ const REPRODUCES_ISSUE_22 = { nodes: 50, seed: 6 };
 
 /**
  * Issue 22's goal at CI size: 100 nodes with capacity and a boot storm, as many seeds as fit in
- * about two minutes (a 100-node storm costs 3 to 5 s of CPU here, 9 to 15 s before the simulator
+ * about a minute (a 100-node storm costs 3 to 5 s of CPU here, 9 to 15 s before the simulator
  * decoded each datagram once and the peer table stopped passing over every peer on every input).
  * The long sweep starts at the same seed: npm run sim -- --runs 20000 --seed 30000000 --nodes 100 --storm
  */
-const CI_SWEEP = { nodes: 100, firstSeed: 30_000_000, runs: 40 };
+const CI_SWEEP = { nodes: 100, firstSeed: 30_000_000, runs: 20 };
+/**
+ * Seeds of the long sweep that still fail (10 of its first 625): L2, the new coordinator n100
+ * demoted 0.3 to 2.7 s after the cluster agreed, each on a machine the settled cluster keeps 80 %
+ * busy, with full receive queues. Run as todo: they say what is open without failing the suite.
+ */
+const OPEN_STORM_SEEDS = [30_000_049, 30_000_411];
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** 100-node seed 2: two cores, 124 µs an input, a settled cluster keeps 80 % of them busy. */
@@ -117,5 +123,11 @@ describe('boot storms', () => {
         );
       });
     }
+  }
+  for (const seed of OPEN_STORM_SEEDS) {
+    it(`100 nodes, seed ${seed}: the coordinator keeps its lease once agreed on a machine kept 80 % busy (open: issue 22)`, { todo: 'L2: the new coordinator is demoted after agreement; its acknowledgements queue behind 99 peers' }, () => {
+      const { status, stdout } = spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', '--runs', '1', '--seed', String(seed), '--nodes', '100', '--storm'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+      assert.equal(status, 0, stdout.slice(-3000));
+    });
   }
 });
