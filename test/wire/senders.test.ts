@@ -55,4 +55,22 @@ describe('sender table', () => {
     assert.equal(table.check(3, 100, 99, 'a', 2), 'ok');
     assert.equal(table.check(3, 100, 30, 'a', 3), 'replayed');
   });
+  it('the window, as it slides by steps small and large, remembers each of its 64 numbers: the same verdicts as a set of every number seen', () => {
+    const table = new SenderTable(TIMEOUT_MS);
+    const seen = new Set<number>();
+    let highest = 1000;
+    let state = 12345; // a fixed LCG: the same sequence every run
+    const next = (bound: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31) % bound);
+    table.check(3, 100, highest, 'a', 0);
+    seen.add(highest);
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly small steps forward (bits crossing from the low half to the high one), some large, many repeats and stragglers.
+      const roll = next(10);
+      const seq = roll < 4 ? highest + 1 + next(roll === 0 ? 70 : 3) : highest - next(70);
+      const expected = seq > highest ? 'ok' : highest - seq >= 64 ? 'replayed' : seen.has(seq) ? 'duplicate' : 'ok';
+      assert.equal(table.check(3, 100, seq, 'a', 1), expected, `seq ${seq}, highest ${highest}, step ${i}`);
+      if (expected === 'ok') seen.add(seq);
+      highest = Math.max(highest, seq);
+    }
+  });
 });
