@@ -40,6 +40,10 @@ const SIMULATOR_SEEDS = [
   { seed: 3001595, what: 'a torn save begun before calm failed after it, and nobody restarted the node' },
   { seed: 3003422, what: 'the same, on a 5-node cluster with sparse IDs' },
   { seed: 1756, what: "L1's newcomer bound expected a greeting from a coordinator whose replies came back late (the newcomer's start had used the only core); it rightly waited for its regular beat" },
+  { seed: 26001351, what: "L1's newcomer bound expected a greeting on an unlimited machine from a coordinator whose round trips the slow links before the calm had made late; the newcomer followed its next regular round" },
+  { seed: 26004113, what: 'the same, 99 ms' },
+  { seed: 26008978, what: 'the same, 98 ms' },
+  { seed: 26010076, what: 'the same, 99 ms (n3 joined a settled cluster of n9)' },
   { seed: 2501, what: "N1 judged the name a coordinator of term 6 got from its round 1 (its quorum never acknowledged it) by its term-3 lease, 8.3 s earlier" },
   { seed: 9002439, what: 'L2 blamed the calm for a handover to a node kept down, heard 104 ms before the calm (preemption trusts evidence two heartbeats old)' },
   {
