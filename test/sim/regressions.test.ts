@@ -42,6 +42,7 @@ const SIMULATOR_SEEDS = [
   { seed: 1756, what: "L1's newcomer bound expected a greeting from a coordinator whose replies came back late (the newcomer's start had used the only core); it rightly waited for its regular beat" },
   { seed: 26001351, what: "L1's newcomer bound expected a greeting on an unlimited machine from a coordinator whose round trips the slow links before the calm had made late; the newcomer followed its next regular round" },
   { seed: 26004113, what: 'the same, 99 ms' },
+  { seed: 26012212, what: "the newcomer bound on one core kept 72 % busy: the newcomer's first datagrams drained for 523 ms (now a rejoin's bound there)" },
   { seed: 26008978, what: 'the same, 98 ms' },
   { seed: 26010076, what: 'the same, 99 ms (n3 joined a settled cluster of n9)' },
   { seed: 2501, what: "N1 judged the name a coordinator of term 6 got from its round 1 (its quorum never acknowledged it) by its term-3 lease, 8.3 s earlier" },
@@ -52,7 +53,24 @@ const SIMULATOR_SEEDS = [
   },
 ];
 
+/**
+ * Seeds that still fail, found by sweeps; run as todo so that they say what is open without
+ * failing the suite (issue 22).
+ */
+const OPEN_SEEDS = [
+  {
+    seed: 26012163,
+    what: 'L2: after a calm, n1 follows n4 for a second, then hears no round from it (a calm network, 4 idle cores), counts it dead and campaigns; it failed the same way on the code of 2026-12-06 before this session (1 in about 12,000 runs)',
+  },
+];
+
 describe('simulator regressions', () => {
+  for (const { seed, what } of OPEN_SEEDS) {
+    it(`seed ${seed}: ${what}`, { todo: 'open: found by the sweep from 26,000,000' }, () => {
+      assert.deepEqual(runSimulation({ seed }).violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
+    });
+  }
+
   for (const { seed, what } of SIMULATOR_SEEDS) {
     it(`seed ${seed}: ${what}`, () => {
       const result = runSimulation({ seed });
