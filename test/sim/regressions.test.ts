@@ -45,6 +45,8 @@ const SIMULATOR_SEEDS = [
   { seed: 26012212, what: "the newcomer bound on one core kept 72 % busy: the newcomer's first datagrams drained for 523 ms (now a rejoin's bound there)" },
   { seed: 26008978, what: 'the same, 98 ms' },
   { seed: 26010076, what: 'the same, 99 ms (n3 joined a settled cluster of n9)' },
+  { seed: 26012565, what: 'the same, 100 ms' },
+  { seed: 26015887, what: 'the same, 97 ms, on a cluster of sparse IDs' },
   { seed: 2501, what: "N1 judged the name a coordinator of term 6 got from its round 1 (its quorum never acknowledged it) by its term-3 lease, 8.3 s earlier" },
   { seed: 9002439, what: 'L2 blamed the calm for a handover to a node kept down, heard 104 ms before the calm (preemption trusts evidence two heartbeats old)' },
   {
