@@ -79,9 +79,11 @@ describe('a frozen node', { skip: support.mode === 'run' ? false : support.mode 
       assert.ok(elected !== undefined, 'n2 took over during the freeze');
       assert.ok(elected.ts > leaseEndedAt, `n2 elected ${elected.ts - leaseEndedAt} ms after n3's lease ended`);
       assertDurableTermsAndVotes(lab);
-      // The frozen coordinator's lease ends where its stalled line says, before n2's election.
+      // The frozen coordinator's lease ends where its stalled line says, before n2's election. Its
+      // demoted line says so too, converted from the monotonic clock at another instant: a
+      // millisecond or two of rounding apart.
       const n3Lease = assertNoOverlap(lab).find((lease) => lease.node === 'n3' && lease.from < leader.stoppedAt)!;
-      assert.equal(n3Lease.to, leaseEndedAt);
+      assert.ok(Math.abs(n3Lease.to - leaseEndedAt) <= 2, `the check ends n3's lease at ${n3Lease.to}, its stalled line at ${leaseEndedAt}`);
       assertLogFilesPass(lab);
       console.log(
         `measured: frozen ${FREEZE_MS} ms; n1 said ${quiet.durationMs} ms (held ${heldMs} ms); n3 said ${woke.durationMs} ms, ` +
