@@ -33,3 +33,11 @@ export const systemClock: Clock = {
     return () => clearTimeout(timer);
   },
 };
+
+/**
+ * The wall-clock time (whole ms since the epoch) at which the system clock read `localMs`: for
+ * event lines that say when something happened earlier than now (a lease that ran out unnoticed).
+ */
+export function wallAtMs(localMs: number): number {
+  return Math.round(Date.now() - (nowMs() - localMs));
+}

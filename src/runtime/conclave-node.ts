@@ -6,7 +6,7 @@ import { UdpTransport } from '../net/udp-transport.ts';
 import { receiveBufferWarning } from '../net/receive-buffer.ts';
 import { KernelUdpWatch, kernelUdpReader } from '../net/kernel-udp-errors.ts';
 import { Wire, noDrops, type DropReason, type ForeignConfig } from '../wire/wire.ts';
-import { systemClock } from '../contract/system-clock.ts';
+import { systemClock, wallAtMs } from '../contract/system-clock.ts';
 import { Driver } from './driver.ts';
 import { DropReporter } from './drop-reporter.ts';
 import { AloneWatch } from './alone-watch.ts';
@@ -466,7 +466,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         return;
       case 'demoted':
         this.leading = false;
-        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term, leaseEndedAt: Math.round(Date.now() - (systemClock.nowMs() - event.leaseEndedAtMs)) });
+        this.emitEvent('demoted', { reason: event.reason, leaseTerm: event.term, leaseEndedAt: wallAtMs(event.leaseEndedAtMs) });
         this.emit('demoted', { term: event.term, reason: event.reason });
         return;
       case 'election-started':
@@ -512,7 +512,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       wasLeader: leaseEndMs !== null,
       leaseLost,
       // Wall-clock time, as `ts`.
-      leaseEndedAt: leaseLost ? Math.round(Date.now() - (nowMs - leaseEndMs)) : null,
+      leaseEndedAt: leaseLost ? wallAtMs(leaseEndMs) : null,
     });
   }
 

@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ElectionCause, ResignReason, type NodeId } from '../core/index.ts';
-import { systemClock } from '../contract/system-clock.ts';
+import { systemClock, wallAtMs } from '../contract/system-clock.ts';
 import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
@@ -232,9 +232,4 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
 /** In ZooKeeper mode the "quorum" a node needs is its session: 1 of 1 while connected. */
 function quorumOf(view: ZkElectionView): { have: number; need: number; voters: number } {
   return { have: view.session.state === SessionState.Connected ? 1 : 0, need: 1, voters: Math.max(1, view.candidates.length) };
-}
-
-/** The wall-clock time (ms since the epoch) at which the monotonic clock read `localMs`. */
-function wallAtMs(localMs: number): number {
-  return Date.now() - (systemClock.nowMs() - localMs);
 }
