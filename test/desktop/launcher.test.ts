@@ -383,15 +383,39 @@ describe('npm start -- --watch', () => {
     installStandIn('chromium-abort');
     // The observer joins the group on loopback and sends nothing.
     const launcher = startLauncher(['--watch', '--cluster-size', '3', '--interface', 'lo'], { STAND_IN_SAYS: ROOT_FATAL, STAND_IN_ENDS: 'trap' });
-    const [, url] = await launcher.waitFor(/page: (http:\/\/127\.0\.0\.1:\d+\/)/);
-    const page = await fetch(url!, { signal: AbortSignal.timeout(5_000) });
-    assert.equal(page.status, 200, 'the watch page answers');
-    await page.arrayBuffer();
-    await launcher.waitFor(/no desktop window: .*Electron refuses to run as root.*(Open|Opening) /);
-    // The window was the page viewer, given the observer's page.
-    assert.match(standInLog(), new RegExp(`^ran \\d+ ${join(REPO, 'dist/electron/lab-main.js')} --url ${url!.replace(/\//g, '\\/')}`, 'm'));
-    launcher.child.kill('SIGTERM');
-    const { code } = await exitOf(launcher);
-    assert.equal(code, 0, launcher.err());
+    // The observer runs in a process group of its own, which killAll does not reach: its PID,
+    // a child of the launcher's, is stopped here, also when the test fails.
+    const observers: number[] = [];
+    try {
+      await watchInWindow(launcher, observers);
+    } finally {
+      for (const pid of observers) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // It stopped already.
+        }
+      }
+    }
   });
 });
+
+/** The page is served and answers, Electron is tried with it, and SIGTERM stops the launcher with 0. */
+async function watchInWindow(launcher: Launcher, observers: number[]): Promise<void> {
+  const [, url] = await launcher.waitFor(/page: (http:\/\/127\.0\.0\.1:\d+\/)/);
+  observers.push(...childrenOf(launcher.child.pid!));
+  const page = await fetch(url!, { signal: AbortSignal.timeout(5_000) });
+  assert.equal(page.status, 200, 'the watch page answers');
+  await page.arrayBuffer();
+  await launcher.waitFor(/no desktop window: .*Electron refuses to run as root.*(Open|Opening) /);
+  // The window was the page viewer, given the observer's page.
+  assert.match(standInLog(), new RegExp(`^ran \\d+ ${join(REPO, 'dist/electron/lab-main.js')} --url ${url!.replace(/\//g, '\\/')}`, 'm'));
+  launcher.child.kill('SIGTERM');
+  const { code } = await exitOf(launcher);
+  assert.equal(code, 0, launcher.err());
+}
+
+/** The PIDs of a process's children (Linux: /proc). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((p) => p !== '').map(Number);
+}
