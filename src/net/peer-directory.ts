@@ -115,14 +115,21 @@ export class PeerDirectory {
 
   /**
    * A datagram of `id` passed the wire's checks. `port` is its advertised unicast port (in
-   * heartbeats), or 0 when the message does not carry one.
+   * heartbeats), or 0 when the message does not carry one; `sourcePort`, the socket it came
+   * from, if known.
+   *
+   * A peer first heard by a message without a port is kept at its source port: a node sends
+   * everything from the unicast socket it advertises. Waiting for its next heartbeat instead left
+   * a restarted coordinator reaching a follower it knew only as a seed by one probe a second, one
+   * round in ten; the follower counted it dead before the next probe (seed 26012163).
    */
-  heard(id: NodeId, address: string, port: number, route: Route, nowMs: number): void {
+  heard(id: NodeId, address: string, port: number, route: Route, nowMs: number, sourcePort = 0): void {
     if (id === this.options.selfId || !this.voters.has(id)) return;
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      if (port === 0) return; // where to answer is not known yet: its next heartbeat says
-      entry = newEntry({ address, port });
+      const answerAt = port !== 0 ? port : sourcePort;
+      if (answerAt === 0) return; // where to answer is not known yet: its next heartbeat says
+      entry = newEntry({ address, port: answerAt });
       this.entries.set(id, entry);
     } else if (port !== 0 && (entry.endpoint.address !== address || entry.endpoint.port !== port)) {
       entry.endpoint = { address, port }; // restarted, or moved

@@ -174,12 +174,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from, source, foreign) => this.onDrop(reason, detail, from, source, foreign),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
-      onReceive: ({ message, unicastPort, members }, address, route) => {
+      onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
         this.metrics.received.inc({ kind: message.type });
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
         if (message.from !== options.id) this.alone.heard(message.from, nowMs);
-        transport.directory.heard(message.from, address, unicastPort, route, nowMs);
+        transport.directory.heard(message.from, address, unicastPort, route, nowMs, sourcePort);
         if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id), nowMs);
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },

@@ -300,9 +300,9 @@ function sourceOf(id: NodeId): string {
 /** The driver's hooks that keep a directory up to date: who was heard, by which route, who hears us, who was told of. */
 function feedDirectory(selfId: NodeId, directory: PeerDirectory, nowMs: () => number): Pick<DriverOptions, 'onReceive' | 'onDuplicate'> {
   return {
-    onReceive: ({ message, unicastPort, members }, address, route) => {
+    onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
       const now = nowMs();
-      directory.heard(message.from, address, unicastPort, route, now);
+      directory.heard(message.from, address, unicastPort, route, now, sourcePort);
       if (message.type === 'heartbeat') directory.heardBy(message.from, message.hears.includes(selfId), now);
       if (members.length > 0) directory.told(message.from, members, now);
     },
