@@ -189,6 +189,13 @@ describe('peer directory', () => {
     assert.deepEqual(d.endpointOf(4), { address: '10.0.0.4', port: 7707 });
     for (const atMs of [100, 200, 300]) assert.deepEqual(addresses(d.targets(atMs)), ['10.0.0.4:7707'], `every round reaches it (${atMs} ms)`);
   });
+
+  it('a peer that is not a seed, first heard by a reply without a port, waits for its heartbeat (loss makes no copies)', () => {
+    const d = directory();
+    d.heard(4, '10.0.0.4', 0, 'direct', 5, 7707);
+    assert.equal(d.endpointOf(4), null);
+    assert.deepEqual(d.targets(10), []);
+  });
 });
 
 describe('seeds', () => {
