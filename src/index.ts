@@ -24,7 +24,11 @@ export type { CommonStatus, LanStatus, RuntimeStatus, ZooKeeperNodeStatus } from
 export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT } from './runtime/options.ts';
 export { dataRoot, defaultDataDir, type DataDirHost } from './runtime/data-dir.ts';
 export type { NodeOptions } from './runtime/options.ts';
-export { StateFileError } from './runtime/state-file.ts';
+/** Every error a program can catch, by class or by `code` (docs/errors.md). */
+export { ConclaveError, ConclaveErrorCode, isConclaveError } from './errors/conclave-error.ts';
+export { OptionError, type OptionName } from './contract/errors.ts';
+export { DataDirError, StateFileError } from './runtime/state-file.ts';
+export { MetricsListenError } from './metrics/listen-error.ts';
 export { KeyError, parseKeys, readKeyFile } from './net/keys.ts';
 export { InterfaceError } from './net/interfaces.ts';
 export type { KeyRing } from './wire/seal.ts';

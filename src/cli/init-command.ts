@@ -10,6 +10,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterFileError, TIMERS, TIMER_NAMES, parseClusterFile, type TimerName } from '../session/cluster-file.ts';
 import { CLUSTER_FILE_VARIABLE } from '../session/cluster-file-flags.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { HostListError, expandHosts } from './host-list.ts';
 
 export const INIT_USAGE = `usage: conclave init <hosts…> [options]
@@ -32,8 +33,9 @@ ${TIMER_NAMES.map((name) => `  ${`${TIMERS[name].flag} <ms>`.padEnd(22)}written 
 
 Exit status: 0 when both files are written, 2 on a bad argument or a file that exists.`;
 
-export class InitError extends Error {
+export class InitError extends ConclaveError {
   override readonly name = 'InitError';
+  readonly code = ConclaveErrorCode.Init;
 }
 
 const FLAGS = {

@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
-export class KeyError extends Error {
+export class KeyError extends ConclaveError {
   override readonly name = 'KeyError';
+  readonly code = ConclaveErrorCode.Key;
 }
 
 /** Short secrets can be guessed offline from one captured datagram. */

@@ -8,6 +8,7 @@ import type { DashboardServer } from '../dashboard/server.ts';
 import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
 import type { Elector } from '../contract/elector.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { startNode } from './start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
 import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
@@ -19,8 +20,9 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-export class DashboardStartError extends Error {
+export class DashboardStartError extends ConclaveError {
   override readonly name = 'DashboardStartError';
+  readonly code = ConclaveErrorCode.DashboardStart;
 }
 
 export async function startSession(settings: RunSettings, print: (event: NodeEvent) => void, onFatal: () => void): Promise<Session> {
