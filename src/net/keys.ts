@@ -56,7 +56,7 @@ export function readKeyFile(path: string, platform: NodeJS.Platform = process.pl
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KeyError(`${path}: cannot be read (${(error as Error).message})`);
+    throw new KeyError(`${path}: cannot be read (${(error as Error).message})`, { cause: error });
   }
   return { ring: parseKeys(text, path), warning: readersWarning(path, platform) };
 }

@@ -163,7 +163,7 @@ export class StateFile implements StateStore {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StateFileError(this.path, `cannot be read (${(error as Error).message})`);
+      throw new StateFileError(this.path, `cannot be read (${(error as Error).message})`, { cause: error });
     }
     const corrupt = (why: string): StateFileError =>
       new StateFileError(

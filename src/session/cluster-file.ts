@@ -58,7 +58,7 @@ export function readClusterFile(path: string): ClusterFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
+    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`, { cause: error });
   }
   return parseClusterFile(text, path);
 }

@@ -87,10 +87,10 @@ async function serve(node: Elector, settings: DashboardSettings, print: (event: 
     feed.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (settings.socketPath !== undefined && code !== undefined) {
-      throw new DashboardStartError(`--dashboard-socket ${settings.socketPath}: cannot listen there (${code})`);
+      throw new DashboardStartError(`--dashboard-socket ${settings.socketPath}: cannot listen there (${code})`, { cause: error });
     }
-    if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`);
-    if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`);
+    if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`, { cause: error });
+    if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`, { cause: error });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new UsageError(`--dashboard-host ${settings.host}: not an address of this machine`);
     }
