@@ -23,7 +23,7 @@ export interface EventStreamOptions<K extends EventKind = EventKind> {
   kinds?: readonly K[];
   /** Ends the stream at once when aborted: the loop ends, unread lines are dropped. */
   signal?: AbortSignal;
-  /** Lines kept for a reader that falls behind (default DEFAULT_MAX_BUFFERED_EVENTS); then the oldest go. */
+  /** Lines kept for a reader that falls behind (default DEFAULT_MAX_BUFFERED_EVENTS, at least 1); then the oldest go. */
   maxBufferedEvents?: number;
 }
 
