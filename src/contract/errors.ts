@@ -6,7 +6,6 @@
  */
 import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
-
 /** The node options that validation can reject (keys of NodeOptions). */
 export type OptionName = 'id' | 'group' | 'multicast' | 'unicastPort' | 'cluster' | 'seeds' | 'voters' | 'backend' | 'timeoutMs';
 

@@ -257,9 +257,10 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: (
 }
 
 /**
- * Turns a start-up error into a usage error naming the flag: an option that failed validation, a
- * metrics endpoint that cannot listen where the flags say, a data directory given that cannot be
- * used. `given`: the node options the flags made (a default data directory is no flag's fault).
+ * Turns a start-up error into a usage error naming the flag, by its code: an option that failed
+ * validation, a metrics endpoint that cannot listen where the flags say, a data directory given
+ * that cannot be used; the original is the cause. `given`: the node options the flags made (a
+ * default data directory is no flag's fault).
  */
 export function asUsageError(error: unknown, given?: NodeOptions): UsageError | null {
   if (!isConclaveError(error)) return null;
