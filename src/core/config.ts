@@ -70,12 +70,12 @@ export class ConfigError extends ConclaveError {
   override readonly name = 'ConfigError';
   readonly code = ConclaveErrorCode.Config;
   readonly field: string;
-  /** The message without the field: what the command line puts after the flag. */
+  /** The message without the field, so that the command line can name the flag instead. */
   readonly problem: string;
-  constructor(field: string, problem: string) {
-    super(`${field}: ${problem}`);
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
     this.field = field;
-    this.problem = problem;
+    this.problem = message;
   }
 }
 

@@ -4,12 +4,13 @@
  * exactly the datagrams a node would accept. It needs no ID of its own: it is no voter.
  */
 import { parseArgs } from 'node:util';
-import { MAX_BEAT_INTERVAL_MS, configId, resolveConfig, type ElectionConfig } from '../core/index.ts';
+import { ConfigError, MAX_BEAT_INTERVAL_MS, configId, resolveConfig, type ElectionConfig } from '../core/index.ts';
 import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, checkClusterName } from '../runtime/options.ts';
 import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
+import { ClusterFileError } from '../session/cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from '../session/cluster-file-flags.ts';
 import { RUN_FLAGS, UsageError, integer, loadKeys } from '../session/run-command.ts';
-import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
+import { OptionError } from '../contract/errors.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 export const WATCH_USAGE = `usage: conclave watch --cluster-size <n> [options]
@@ -99,7 +100,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
     // ID 0 is never a voter's: the file is read for the cluster, not to find this machine in it.
     ({ values, use: clusterFile } = withClusterFile({ ...parsed, id: '0' }, env, () => ({ hostname: '', addresses: [] })));
   } catch (error) {
-    if (isConclaveError(error, ConclaveErrorCode.ClusterFile)) throw new UsageError(error.message, { cause: error });
+    if (error instanceof ClusterFileError) throw new UsageError(error.message);
     throw error;
   }
   const text = (flag: string): string | undefined => values[flag] as string | undefined;
@@ -121,7 +122,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
       dampingMs: integer('--damping-ms', text('damping-ms'), 0, 3_600_000),
     });
   } catch (error) {
-    if (isConclaveError(error, ConclaveErrorCode.Config) || isConclaveError(error, ConclaveErrorCode.Option)) throw new UsageError(error.message, { cause: error });
+    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(error.message);
     throw error;
   }
   const bind = text('bind-multicast');
