@@ -1,5 +1,5 @@
 /** What a ZooKeeper-backed node shows: its session and the election's znodes. No runtime dependencies: the page imports it too. */
-import type { NodeId } from '../core/messages.ts';
+import type { NodeId } from '../election/vocabulary.ts';
 
 /** Who leads: the highest ID (bully) or the first registered (fair). */
 export const ElectionMode = { Fair: 'fair', Bully: 'bully' } as const;

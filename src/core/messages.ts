@@ -3,19 +3,9 @@
  * (etcd raft's pb.Message). The wire codec maps it to and from the protobuf Envelope.
  */
 
-/** A node ID: an integer in 1..4294967295. 0 is never an ID (the wire uses it for "none"). */
-export type NodeId = number;
-
-export const Role = { Follower: 'follower', Candidate: 'candidate', Leader: 'leader' } as const;
-export type Role = (typeof Role)[keyof typeof Role];
-
-export const ElectionCause = {
-  ColdStart: 'cold-start',
-  Failover: 'failover',
-  Resignation: 'resignation',
-  Preemption: 'preemption',
-} as const;
-export type ElectionCause = (typeof ElectionCause)[keyof typeof ElectionCause];
+/** The vocabulary both cores share (../election/vocabulary.ts); re-exported as this core's own words. */
+export { ElectionCause, Role, type NodeId } from '../election/vocabulary.ts';
+import type { NodeId, Role, ElectionCause } from '../election/vocabulary.ts';
 
 export const RejectReason = {
   StaleTerm: 'stale-term',

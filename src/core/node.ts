@@ -69,6 +69,18 @@ function earlierAfter(nextMs: number, atMs: number, nowMs: number): number {
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
 export type Random = () => number;
 
+/**
+ * A deliberate seam for tests, and the only one (test/helpers/broken-cores.ts): each hook sees
+ * what the node's rule decided and may change it, so that the simulator's checkers can be shown
+ * a broken voter. Real nodes pass none; the package does not export it.
+ */
+export interface CoreHooks {
+  /** After the voter's rules (./voting.ts) decided on `request`. */
+  decideVote?(decided: VoteDecision, request: VoteRequest, nowMs: number): VoteDecision;
+  /** After the node worked out whether the promise it gave a coordinator binds it at `nowMs`. */
+  holdsPromise?(holds: boolean, nowMs: number): boolean;
+}
+
 export interface NodeOptions {
   id: NodeId;
   /** A resolved, validated configuration (resolveConfig). */
@@ -80,6 +92,8 @@ export interface NodeOptions {
   /** What the previous process persisted, or null on first start. */
   persisted: PersistentState | null;
   random: Random;
+  /** Tests only: the seam above. */
+  hooks?: CoreHooks;
 }
 
 type StepFunction = (node: RoleContext, message: Message, nowMs: number) => void;
@@ -99,6 +113,7 @@ export class ElectionNode implements RoleContext {
   readonly bootId: number;
   readonly quorum: number;
   readonly random: Random;
+  readonly #hooks: CoreHooks;
   readonly #peers: PeerTable;
   readonly #voterIds: ReadonlySet<NodeId>;
   /** How many voters have a higher ID than this node: those a cold start waits for. */
@@ -181,6 +196,7 @@ export class ElectionNode implements RoleContext {
     this.config = config;
     this.bootId = bootId;
     this.random = options.random;
+    this.#hooks = options.hooks ?? {};
     this.#voterIds = new Set(config.voters);
     if (!this.#voterIds.has(id)) {
       throw new RangeError(`node ID ${id} is not in the voter set ${config.voters.join(',')}`);
@@ -309,7 +325,8 @@ export class ElectionNode implements RoleContext {
   }
 
   holdsPromise(nowMs: number): boolean {
-    return nowMs < this.#promiseUntilMs;
+    const holds = nowMs < this.#promiseUntilMs;
+    return this.#hooks.holdsPromise === undefined ? holds : this.#hooks.holdsPromise(holds, nowMs);
   }
 
   queuedSinceMs(nowMs: number): number | null {
@@ -486,9 +503,10 @@ export class ElectionNode implements RoleContext {
     return Math.max(heardMs, this.#leadership?.ackedRoundSentMs.get(id) ?? -Infinity);
   }
 
-  /** The voter's rules (./voting.ts); a method so that tests can mutate them in a subclass. */
+  /** The voter's rules (./voting.ts), through the test seam (CoreHooks). */
   decideVote(request: VoteRequest, nowMs: number): VoteDecision {
-    return decideVote(this, request, nowMs);
+    const decided = decideVote(this, request, nowMs);
+    return this.#hooks.decideVote === undefined ? decided : this.#hooks.decideVote(decided, request, nowMs);
   }
 
   status(nowMs: number): NodeStatus {
@@ -504,6 +522,10 @@ export class ElectionNode implements RoleContext {
       votedFor: this.votedFor,
       knownLeader: this.knownLeader(nowMs),
       leaseUntilMs: this.#leadership !== null && this.hasLease(nowMs) ? this.#leadership.leaseUntilMs : null,
+      leaseEndMs: this.#leadership === null ? null : this.leaseEndMs(),
+      promisedLeader: this.#promisedLeader,
+      promisedTerm: this.#promisedTerm,
+      promiseUntilMs: this.#promiseUntilMs,
     };
   }
 

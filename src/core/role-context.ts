@@ -153,6 +153,6 @@ export interface NodeOutbox {
 
 /** A role's whole view of its node. */
 export interface RoleContext extends NodeView, NodeTransitions, NodeOutbox {
-  /** The voter's rules (./voting.ts), through the node so that tests can mutate them in a subclass. */
+  /** The voter's rules (./voting.ts), through the node so that a test's hook may break them (node.ts, CoreHooks). */
   decideVote(request: VoteRequest, nowMs: number): VoteDecision;
 }

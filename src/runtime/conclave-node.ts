@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ElectionNode, ResignReason, configId, silenceLimitMs, type CoreEvent, type NodeId } from '../core/index.ts';
+import { ResignReason, configId, createLanCore, type LanCore, silenceLimitMs, type CoreEvent, type NodeId } from '../core/index.ts';
 import { PeerDirectory } from '../net/peer-directory.ts';
 import { formatSeed, resolveSeeds, type Seed } from '../net/seeds.ts';
 import { UdpTransport } from '../net/udp-transport.ts';
@@ -46,7 +46,7 @@ const SEED_RETRY_MS = 10_000;
  */
 export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elector {
   readonly options: ResolvedOptions;
-  private readonly core: ElectionNode;
+  private readonly core: LanCore;
   private readonly driver: Driver;
   private readonly transport: UdpTransport;
   private readonly store: StateFile;
@@ -101,7 +101,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** Why this node hears nobody, or drops a sender's datagrams: checked by the once-a-second poll. */
   private readonly alone: AloneWatch;
 
-  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics) {
+  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: LanCore, metrics: NodeMetrics) {
     super();
     this.options = options;
     this.store = store;
@@ -146,9 +146,10 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         timer.unref();
         return () => clearTimeout(timer);
       },
-      onSteady: (nowMs) => (this.leaseEndBeforeStallMs = core.hasLease(nowMs) ? core.leaseEndMs() : null),
+      onSteady: (nowMs) => (this.leaseEndBeforeStallMs = core.hasLease(nowMs) ? core.view(nowMs).leaseEndMs : null),
       onStall: (stall) => this.onStall(stall),
     });
+    const { bootId } = core.status(systemClock.nowMs());
     this.driver = new Driver({
       core,
       // Every reading the core gets is checked for a stall first: on waking, the report comes
@@ -172,7 +173,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         aliveMs: silenceLimitMs(config.timeoutMs, config.memberBeatMs),
         unicastPort: transport.unicastPort,
         members: () => transport.directory.gossip(systemClock.nowMs()),
-        ownPastBoots: new Set(store.boots.filter((boot) => boot !== core.bootId)),
+        ownPastBoots: new Set(store.boots.filter((boot) => boot !== bootId)),
       }),
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from, source, foreign) => this.onDrop(reason, detail, from, source, foreign),
@@ -223,7 +224,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         unicastPortRequired: options.unicastPortRequired,
         directory,
       });
-      const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
+      const core = createLanCore({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
       const started = new ConclaveNode(options, store, transport, core, metrics);
       started.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
       started.metricsServer = metricsServer;
@@ -246,7 +247,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   }
 
   get term(): number {
-    return this.core.term;
+    return this.core.view(systemClock.nowMs()).term;
   }
 
   get id(): NodeId {
@@ -437,8 +438,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     this.failed = true;
     if (this.leading) {
       this.leading = false;
-      this.emitEvent('demoted', { reason: 'fatal', leaseTerm: this.core.term, leaseEndedAt: Date.now() });
-      this.emit('demoted', { term: this.core.term, reason: 'fatal' });
+      this.emitEvent('demoted', { reason: 'fatal', leaseTerm: this.term, leaseEndedAt: Date.now() });
+      this.emit('demoted', { term: this.term, reason: 'fatal' });
     }
     this.emitEvent('fatal', { error: (error as Error).message });
   }
@@ -468,7 +469,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         return;
       case 'elected':
         this.leading = true;
-        this.leaseEndBeforeStallMs = this.core.leaseEndMs(); // elected just before a stall: it led
+        this.leaseEndBeforeStallMs = this.core.view(systemClock.nowMs()).leaseEndMs; // elected just before a stall: it led
         if (this.campaignStartedMs !== null) this.metrics.electionSeconds.observe((now - this.campaignStartedMs) / 1000);
         this.emitEvent('elected', { cause: event.cause, votedBy: event.votedBy });
         this.emit('elected', { term: event.term });
@@ -513,7 +514,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     const nowMs = systemClock.nowMs();
     // Usually nothing has run since waking; a save that finished meanwhile may have let the core
     // step down already, so the lease as noted before the stall counts too.
-    const leaseEndMs = this.leading ? this.core.leaseEndMs() : this.leaseEndBeforeStallMs;
+    // A core that stepped down meanwhile, its events not yet told (a save in flight): it led until now.
+    const leaseEndMs = this.leading ? (this.core.view(nowMs).leaseEndMs ?? nowMs) : this.leaseEndBeforeStallMs;
     this.leaseEndBeforeStallMs = null;
     const leaseLost = leaseEndMs !== null && !this.core.hasLease(nowMs);
     this.emitEvent('stalled', {
@@ -544,8 +546,9 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
 
   private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
     const now = systemClock.nowMs();
-    const core = this.core;
-    const state = { id: this.options.id, role: core.role, term: core.term, leader: core.knownLeader(now), quorum: { have: core.quorumHave(now), need: core.quorum } };
+    const view = this.core.view(now);
+    const { quorum } = this.core.status(now);
+    const state = { id: this.options.id, role: view.role, term: view.term, leader: view.knownLeader, quorum: { have: quorum.have, need: quorum.need } };
     this.emit('event', eventLine(state, kind, details));
   }
 }

@@ -1,4 +1,4 @@
-import { ElectionNode, type CoreEvent, type NodeId, type Outgoing, type Ready, type ResignReason } from '../core/index.ts';
+import type { CoreEvent, LanCore, NodeId, Outgoing, Ready, ResignReason } from '../core/index.ts';
 import type { Route } from '../contract/status.ts';
 import type { DropReason, ForeignConfig, Inbound, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from '../contract/ports.ts';
@@ -9,7 +9,7 @@ export type { DropReason };
 const MAX_QUEUED_INPUTS = 4096;
 
 export interface DriverOptions {
-  core: ElectionNode;
+  core: LanCore;
   clock: Clock;
   transport: Transport;
   store: StateStore;
@@ -41,7 +41,7 @@ export interface DriverOptions {
  * in flight, later inputs wait, so nothing is sent before the state it depends on is durable.
  */
 export class Driver {
-  readonly core: ElectionNode;
+  readonly core: LanCore;
   private readonly options: DriverOptions;
   private seq = 0;
   private saving = false;
@@ -79,17 +79,19 @@ export class Driver {
       return;
     }
     const { message } = inbound;
-    if (!this.core.acceptsTerm(message)) {
+    const input = { type: 'message', message } as const;
+    if (!this.core.accepts(input)) {
       // The core would ignore it too (it checks again when the input is taken); here it is counted.
-      this.options.onDrop?.('term-out-of-range', `term ${message.term} from node ${message.from}, ours ${this.core.term}`, message.from, sourceOf(address, port));
+      const ours = this.core.view(this.options.clock.nowMs()).term;
+      this.options.onDrop?.('term-out-of-range', `term ${message.term} from node ${message.from}, ours ${ours}`, message.from, sourceOf(address, port));
       return;
     }
     this.options.onReceive?.(inbound, address, route, port);
-    this.input(() => this.core.step(message, this.options.clock.nowMs()));
+    this.input(() => this.core.step(input, this.options.clock.nowMs()));
   }
 
   resign(reason: ResignReason): void {
-    this.input(() => this.core.resign(reason, this.options.clock.nowMs()));
+    this.input(() => this.core.step({ type: 'resign', reason }, this.options.clock.nowMs()));
   }
 
   /**
@@ -100,7 +102,7 @@ export class Driver {
     if (this.halted) return Promise.resolve();
     return new Promise((resolve) => {
       this.input(
-        () => this.core.leave(this.options.clock.nowMs()),
+        () => this.core.step({ type: 'leave' }, this.options.clock.nowMs()),
         () => {
           this.halt();
           resolve();
@@ -136,7 +138,7 @@ export class Driver {
         const { apply, done } = this.queue.shift()!;
         apply();
         const ready = this.core.ready();
-        const saved = ready.persist === null ? undefined : this.options.store.save(ready.persist);
+        const saved = ready?.persist == null ? undefined : this.options.store.save(ready.persist);
         if (saved !== undefined) {
           this.saving = true;
           saved.then(
@@ -178,10 +180,14 @@ export class Driver {
    * Sends, reports, and sets the timer again. The callbacks must not throw (the node isolates its
    * users' listeners); if one does, the timer is still set, or the node would fall silent.
    */
-  private deliver(ready: Ready): void {
+  private deliver(ready: Ready | null): void {
     try {
-      this.send(ready);
-      for (const event of ready.events) this.options.onEvent?.(event);
+      if (ready !== null) {
+        // Taken before anything is carried out: an event handler may give input (it queues).
+        this.core.advance();
+        this.send(ready);
+        for (const event of ready.events) this.options.onEvent?.(event);
+      }
       this.options.afterInput?.();
     } finally {
       if (!this.halted) this.arm();
@@ -210,7 +216,8 @@ export class Driver {
    * timer is set again, once per deadline instead of once per datagram.
    */
   private arm(): void {
-    const deadlineMs = this.core.nextDeadlineMs();
+    const deadlineMs = this.core.wakeAtMs();
+    if (deadlineMs === null) return; // the LAN core always has a next deadline while it runs
     if (this.cancelTimer !== null && deadlineMs >= this.armedAtMs) return;
     this.cancelTimer?.();
     const { clock } = this.options;

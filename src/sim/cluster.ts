@@ -6,6 +6,7 @@ import {
   type CoreEvent,
   type ElectionConfig,
   type ElectionConfigInput,
+  type LanCore,
   type NodeId,
   type NodeStatus,
   type Outgoing,
@@ -197,7 +198,7 @@ export class SimCluster {
     return host;
   }
 
-  core(id: NodeId): ElectionNode {
+  core(id: NodeId): LanCore {
     const core = this.host(id).core;
     if (core === null) throw new Error(`node ${id} is down`);
     return core;

@@ -1,4 +1,4 @@
-import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, lanCoreOf, silenceLimitMs, type ElectionConfig, type ElectionNode, type LanCore, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
 import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -133,13 +133,13 @@ export class SimHost {
     this.storage.fail(mode, durationMs);
   }
 
-  get core(): ElectionNode | null {
+  get core(): LanCore | null {
     return this.driver?.core ?? null;
   }
 
   /** What the checkers may know of the running process now, by this host's clock; null while it is down. */
   inspect(): NodeSnapshot | null {
-    return this.core?.inspect(this.localNowMs()) ?? null;
+    return this.core?.view(this.localNowMs()) ?? null;
   }
 
   /** Whether the running process holds a valid lease now. */
@@ -197,7 +197,7 @@ export class SimHost {
   private launch(generation: number): void {
     const { id, config, cluster, network, random, createCore, observer } = this.options;
     this.boots++;
-    const core = createCore({
+    const core = lanCoreOf(createCore({
       id,
       config,
       // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
@@ -205,7 +205,7 @@ export class SimHost {
       nowMs: this.localNowMs(),
       persisted: this.disk,
       random: () => random.float(),
-    });
+    }));
     const clock = this.machine.clock(generation);
     const aliveMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
     const routed = this.options.routing === undefined ? null : this.route(aliveMs, clock.nowMs);

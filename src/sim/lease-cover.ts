@@ -28,7 +28,7 @@ export class LeaseCoverChecker {
   /** A lease acknowledgement leaves with the promise the follower keeps for it. */
   onSend(host: SimHost, { to, message }: Outgoing): void {
     if (message.type !== 'lease-ack' || to === 'all') return;
-    const core = host.core;
+    const core = host.inspect();
     if (core === null || core.promisedLeader !== to || core.promisedTerm !== message.term) return;
     const key = `${to}:${message.term}`;
     let promises = this.promisedUntilMs.get(key);

@@ -12,7 +12,7 @@
  * Leading also takes the claim znode (see zookeeper-node.ts); the recipe only says who tries.
  */
 import { ElectionMode } from '../contract/zookeeper-status.ts';
-import type { NodeId } from '../core/index.ts';
+import type { NodeId } from '../election/vocabulary.ts';
 
 export { ElectionMode };
 

@@ -1,7 +1,8 @@
 /**
  * The two elections must stay pure state machines: src/core (the LAN's) and
- * src/zookeeper/election (ZooKeeper's, with the recipe it ranks by): no I/O, no clocks, no
- * randomness of their own, and they import only each other's pure parts.
+ * src/zookeeper/election (ZooKeeper's, with the recipe it ranks by), and src/election below both
+ * (their words and their shape): no I/O, no clocks, no randomness of their own, and they import
+ * only each other's pure parts.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { describe, it } from 'node:test';
 const SRC = new URL('../../src/', import.meta.url).pathname;
 const CORE = join(SRC, 'core');
 const ZK_ELECTION = join(SRC, 'zookeeper/election');
+const SHARED = join(SRC, 'election');
 /** Pure files outside the two folders that the ZooKeeper election may import. */
 const PURE_EXTRAS = ['zookeeper/recipe.ts', 'contract/zookeeper-status.ts', 'errors/conclave-error.ts'].map((path) => join(SRC, path));
 
@@ -38,7 +40,7 @@ function code(path: string): string {
 }
 
 describe('election purity', () => {
-  const files = [...sources(CORE), ...sources(ZK_ELECTION), ...PURE_EXTRAS];
+  const files = [...sources(CORE), ...sources(ZK_ELECTION), ...sources(SHARED), ...PURE_EXTRAS];
 
   it('has sources to check', () => {
     assert.ok(files.length >= 15, `found ${files.length} files`);

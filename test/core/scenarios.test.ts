@@ -37,7 +37,7 @@ describe('cluster scenarios', () => {
     const sim = cluster(5);
     const ms = elapsedUntil(sim, () => (sim.boot(), sim.agreedLeader() === 5), 5000);
     assert.ok(ms >= ANSWER_TIMEOUT && ms < ANSWER_TIMEOUT + 100, `elected after ${ms} ms: the boot grace (an answer timeout), then a round trip`);
-    assert.deepEqual(new Set(sim.hosts.map((h) => h.core!.term)), new Set([1]));
+    assert.deepEqual(new Set(sim.hosts.map((h) => h.inspect()!.term)), new Set([1]));
     assert.equal(sim.events.filter((e) => e.event.type === 'elected').length, 1);
     sim.runFor(5000);
     assert.equal(sim.agreedLeader(), 5, 'and it stays');
@@ -51,7 +51,7 @@ describe('cluster scenarios', () => {
     sim.crash(5);
     const ms = elapsedUntil(sim, () => sim.agreedLeader([1, 2, 3, 4]) === 4, 5000);
     assert.ok(ms > TIMEOUT - HEARTBEAT && ms < TIMEOUT + 50, `failover took ${ms} ms`);
-    assert.equal(sim.core(4).term, 2);
+    assert.equal(sim.host(4).inspect()!.term, 2);
     assertSafe(sim);
   });
 
@@ -90,7 +90,7 @@ describe('cluster scenarios', () => {
     sim.partition([1, 2], [3, 4], [5]);
     sim.runFor(8000);
     assert.deepEqual(sim.leaseHolders(), []);
-    for (const h of sim.hosts) assert.equal(h.core!.knownLeader(h.localNowMs()), null);
+    for (const h of sim.hosts) assert.equal(h.inspect()!.knownLeader, null);
     assertSafe(sim);
   });
 
@@ -171,7 +171,7 @@ describe('cluster scenarios', () => {
     settle(sim, 5);
     sim.isolate(2);
     sim.runFor(6000);
-    assert.equal(sim.core(2).term, 1);
+    assert.equal(sim.host(2).inspect()!.term, 1);
     sim.heal();
     sim.runFor(3000);
     assert.equal(sim.agreedLeader(), 5);
@@ -195,7 +195,7 @@ describe('cluster scenarios', () => {
     sim.runFor(2000);
     assert.equal(sim.agreedLeader([1, 2]), 2);
     sim.runFor(1000);
-    assert.equal(sim.host(3).core!.role, 'follower');
+    assert.equal(sim.host(3).inspect()!.role, 'follower');
     assertSafe(sim);
   });
 

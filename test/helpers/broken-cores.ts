@@ -1,25 +1,24 @@
 /**
  * Deliberately broken cores that the checkers must catch: the simulator's (test/sim) and the log
- * check's on a simulation's event lines.
+ * check's on a simulation's event lines. Each is broken through the core's one test seam
+ * (CoreHooks in src/core/node.ts), not by overriding its methods.
  */
-import { ElectionNode, RejectReason, type VoteRequest } from '../../src/core/index.ts';
-import type { VoteDecision } from '../../src/core/index.ts';
+import { ElectionNode, RejectReason, type NodeOptions } from '../../src/core/index.ts';
 
 /**
  * A voter that forgets it already voted in this term: two votes per term. S3 sees the second vote
  * on the disk; the test asks for S1 as well, two leaders of one term, the harm the vote rule prevents.
  */
-export class DoubleVoter extends ElectionNode {
-  override decideVote(request: VoteRequest, nowMs: number): VoteDecision {
-    const decision = super.decideVote(request, nowMs);
-    if (decision.reason !== RejectReason.AlreadyVoted) return decision;
-    return { granted: true, reason: null, retryAfterMs: 0, prefer: null };
-  }
+export function doubleVoter(options: NodeOptions): ElectionNode {
+  return new ElectionNode({
+    ...options,
+    hooks: {
+      decideVote: (decided) => (decided.reason === RejectReason.AlreadyVoted ? { granted: true, reason: null, retryAfterMs: 0, prefer: null } : decided),
+    },
+  });
 }
 
 /** A voter that ignores the promise it gave a live coordinator. */
-export class PromiseBreaker extends ElectionNode {
-  override holdsPromise(): boolean {
-    return false;
-  }
+export function promiseBreaker(options: NodeOptions): ElectionNode {
+  return new ElectionNode({ ...options, hooks: { holdsPromise: () => false } });
 }

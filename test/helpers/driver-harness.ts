@@ -2,7 +2,7 @@
  * A driver over a hand-moved clock and a recording transport: the harness of the driver tests.
  */
 import assert from 'node:assert/strict';
-import { configId, type CoreEvent, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
+import { configId, lanCoreOf, type CoreEvent, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
 import { decodeEnvelope } from '../../src/wire/codec.ts';
 import { open } from '../../src/wire/seal.ts';
@@ -20,7 +20,7 @@ export function setup(save: (state: PersistentState) => void | Promise<void>, on
   const id = configId(core.config);
   const wireOptions = { selfId: 1, cluster: 'lab', configId: id, voters: core.config.voters, keys: null, aliveMs: 1000 };
   const driver = new Driver({
-    core,
+    core: lanCoreOf(core),
     clock,
     wire: new Wire(wireOptions),
     store: { save },

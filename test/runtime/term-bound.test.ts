@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configId, type PersistentState } from '../../src/core/index.ts';
+import { configId, lanCoreOf, type PersistentState } from '../../src/core/index.ts';
 import { MAX_TERM } from '../../src/core/terms.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
 import { Wire } from '../../src/wire/wire.ts';
@@ -17,7 +17,7 @@ describe('driver: term bound', () => {
     const saves: PersistentState[] = [];
     const drops: Array<{ reason: DropReason; from: number | null }> = [];
     const driver = new Driver({
-      core,
+      core: lanCoreOf(core),
       clock: { nowMs: () => BOOT, schedule: () => () => {} },
       wire: new Wire({ ...wireOptions, selfId: 1 }),
       store: { save: (state) => void saves.push(state) },

@@ -13,7 +13,7 @@ import { checkHistories, violationCount, type Verdict } from '../../src/check/ve
 import { ElectionNode } from '../../src/core/index.ts';
 import type { CoreFactory } from '../../src/sim/host.ts';
 import { runSimulation } from '../../src/sim/run.ts';
-import { DoubleVoter, PromiseBreaker } from '../helpers/broken-cores.ts';
+import { doubleVoter, promiseBreaker } from '../helpers/broken-cores.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
 import { simulateWithEventLines } from '../helpers/sim-event-lines.ts';
 
@@ -25,7 +25,7 @@ function checkSimulation(seed: number, createCore?: CoreFactory): Verdict {
 
 /** The simulator's mutants (test/sim/simulator.test.ts), the check it fails there, and the finding the log check must make. */
 const MUTANTS: Array<{ name: string; createCore: CoreFactory; simulatorCheck: RegExp; seeds: number; finding: (v: Verdict) => number }> = [
-  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), simulatorCheck: /^S1$/, seeds: 40, finding: (v) => v.doubleVotes.length },
+  { name: 'two votes in one term', createCore: (o) => doubleVoter(o), simulatorCheck: /^S1$/, seeds: 40, finding: (v) => v.doubleVotes.length },
   {
     name: 'a lease longer than the election timeout',
     createCore: (o) => new ElectionNode({ ...o, config: { ...o.config, leaseMs: 1500 } }),
@@ -33,7 +33,7 @@ const MUTANTS: Array<{ name: string; createCore: CoreFactory; simulatorCheck: Re
     seeds: 300,
     finding: (v) => v.overlaps.length,
   },
-  { name: 'a follower that breaks its lease promise', createCore: (o) => new PromiseBreaker(o), simulatorCheck: /^S2$/, seeds: 300, finding: (v) => v.overlaps.length },
+  { name: 'a follower that breaks its lease promise', createCore: (o) => promiseBreaker(o), simulatorCheck: /^S2$/, seeds: 300, finding: (v) => v.overlaps.length },
 ];
 
 describe('conclave check on simulated runs', () => {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { ElectionNode, type NodeOptions } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
 import { runSimulation } from '../../src/sim/run.ts';
-import { DoubleVoter, PromiseBreaker } from '../helpers/broken-cores.ts';
+import { doubleVoter, promiseBreaker } from '../helpers/broken-cores.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -45,14 +45,14 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
 const MUTANT_SEEDS = 300;
 
 const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp; withinSeeds?: number }> = [
-  { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
+  { name: 'two votes in one term', createCore: (o) => doubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
   {
     name: 'a lease longer than the election timeout',
     // Bypasses resolveConfig, which would refuse this configuration.
     createCore: (o) => new ElectionNode({ ...o, config: { ...o.config, leaseMs: 1500 } }),
     expect: /^S2$/,
   },
-  { name: 'a follower that breaks its lease promise', createCore: (o) => new PromiseBreaker(o), expect: /^S2$/ },
+  { name: 'a follower that breaks its lease promise', createCore: (o) => promiseBreaker(o), expect: /^S2$/ },
 ];
 
 describe('simulator', () => {

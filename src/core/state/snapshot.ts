@@ -14,4 +14,13 @@ export interface NodeSnapshot {
   readonly knownLeader: NodeId | null;
   /** While this node holds a valid lease: when it ends; null otherwise. */
   readonly leaseUntilMs: number | null;
+  /**
+   * While this node leads (its lease valid, or run out without its noticing yet, as after a
+   * stall): when the lease ends or ended; null otherwise.
+   */
+  readonly leaseEndMs: number | null;
+  /** The coordinator this node last promised no vote to anyone else, of `promisedTerm`, until `promiseUntilMs`. */
+  readonly promisedLeader: NodeId | null;
+  readonly promisedTerm: number;
+  readonly promiseUntilMs: number;
 }

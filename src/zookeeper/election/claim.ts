@@ -1,4 +1,4 @@
-import type { NodeId } from '../../core/messages.ts';
+import type { NodeId } from '../../election/vocabulary.ts';
 import type { ZnodeStat } from './requests.ts';
 
 /** The claim znode's name under the election's path: whoever holds it leads. */

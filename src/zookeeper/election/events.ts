@@ -1,4 +1,4 @@
-import type { NodeId, Role } from '../../core/messages.ts';
+import type { NodeId, Role } from '../../election/vocabulary.ts';
 import type { SessionState } from '../../contract/zookeeper-status.ts';
 
 /** Why a ZooKeeper leader stopped leading. */

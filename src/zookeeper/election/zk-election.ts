@@ -18,7 +18,7 @@
  * pause, an expired session, a stop) is abandoned; a create it had sent is removed when it
  * succeeds, so that no znode of this session is left behind to block the election.
  */
-import { ElectionCause, Role, type NodeId } from '../../core/messages.ts';
+import { ElectionCause, Role, type NodeId } from '../../election/vocabulary.ts';
 import { SessionState, type ElectionMode } from '../../contract/zookeeper-status.ts';
 import { candidatePrefix, designated, duplicateIds, parseCandidate, watchOf, type Candidate } from '../recipe.ts';
 import type { ZkCoreEvent, ZkDemoteReason, ZkNodeState, ZkTold } from './events.ts';
