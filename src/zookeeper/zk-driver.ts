@@ -1,11 +1,15 @@
 import type { Cancel, Clock } from '../contract/ports.ts';
 import type { SessionState } from '../contract/zookeeper-status.ts';
 import type { ZkTold } from './election/events.ts';
-import type { ZkElection, ZkOutput } from './election/zk-election.ts';
+import type { ZkCore, ZkInput } from './election/zk-core.ts';
+import type { ZkOutput } from './election/zk-election.ts';
 import type { ZkClient, ZkClientFactory } from './zk-client.ts';
 
+/** What an input asked for when it asked for nothing: the timer is set again all the same. */
+const NOTHING: ZkOutput = { requests: [], commands: [], events: [] };
+
 export interface ZkDriverOptions {
-  election: ZkElection;
+  election: ZkCore;
   clock: Clock;
   openClient: ZkClientFactory;
   /** Each event of the election, in order, after the input that caused it. */
@@ -20,7 +24,7 @@ export interface ZkDriverOptions {
  * same driver runs over node-zookeeper-client and over the simulator's ensemble.
  */
 export class ZkDriver {
-  readonly election: ZkElection;
+  readonly election: ZkCore;
   private readonly options: ZkDriverOptions;
   private client: ZkClient;
   private cancelTimer: Cancel | null = null;
@@ -41,24 +45,24 @@ export class ZkDriver {
 
   start(): void {
     this.client.connect();
-    this.input((nowMs) => this.election.start(nowMs));
+    this.step({ type: 'start' });
   }
 
   pause(): void {
-    this.input((nowMs) => this.election.pause(nowMs));
+    this.step({ type: 'pause' });
   }
 
   resume(): void {
-    this.input((nowMs) => this.election.resume(nowMs));
+    this.step({ type: 'resume' });
   }
 
   resign(reason: 'requested' | 'preempted'): void {
-    this.input((nowMs) => this.election.resign(reason, nowMs));
+    this.step({ type: 'resign', reason });
   }
 
   /** Resolves once the election released its znodes (or could not) and the session is closed. */
   stop(): Promise<void> {
-    this.input((nowMs) => this.election.stop(nowMs));
+    this.step({ type: 'stop' });
     return this.closing;
   }
 
@@ -71,19 +75,28 @@ export class ZkDriver {
    * One function for every watch: node-zookeeper-client keeps a watcher per path until it fires,
    * and only a function it already has is not added again.
    */
-  private readonly onWatch = (): void => this.input((nowMs) => this.election.watchFired(nowMs));
+  private readonly onWatch = (): void => this.step({ type: 'watch' });
 
   private open(): ZkClient {
     const client = this.options.openClient((state: SessionState) => {
       if (client !== this.client || this.closed) return;
-      this.input((nowMs) => this.election.sessionChanged(state, client.sessionId, client.timeoutMs, nowMs));
+      this.step({ type: 'session', state, sessionId: client.sessionId, timeoutMs: client.timeoutMs });
     });
     return client;
   }
 
-  private input(apply: (nowMs: number) => ZkOutput): void {
+  private step(input: ZkInput): void {
+    this.input((nowMs) => this.election.step(input, nowMs));
+  }
+
+  private input(apply: (nowMs: number) => void): void {
     if (this.closed) return;
-    this.carryOut(apply(this.options.clock.nowMs()));
+    apply(this.options.clock.nowMs());
+    const ready = this.election.ready();
+    // Taken before it is carried out: a simulated ensemble may answer a request at once, and
+    // that answer is the next input, with a Ready of its own.
+    this.election.advance();
+    this.carryOut(ready ?? NOTHING);
     this.options.afterInput?.();
   }
 
@@ -92,7 +105,7 @@ export class ZkDriver {
     const client = this.client;
     for (const { id, request } of output.requests) {
       const onWatch = 'watch' in request && request.watch ? this.onWatch : undefined;
-      client.request(request, (reply) => this.input((nowMs) => this.election.replied(id, reply, nowMs)), onWatch);
+      client.request(request, (reply) => this.step({ type: 'reply', requestId: id, reply }), onWatch);
     }
     for (const command of output.commands) {
       if (command === 'kick') this.client.kick();

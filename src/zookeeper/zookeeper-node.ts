@@ -20,7 +20,8 @@ import { GuardedEmitter } from '../contract/guarded-emitter.ts';
 import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import type { ZkNodeState, ZkTold } from './election/events.ts';
 import { leaseMs, refreshMs } from './election/lease.ts';
-import { ZkElection, type ZkElectionView } from './election/zk-election.ts';
+import { createZkCore, type ZkCore } from './election/zk-core.ts';
+import type { ZkElectionView } from './election/zk-election.ts';
 import { zookeeperStatus } from './status.ts';
 import { ZkDriver } from './zk-driver.ts';
 import { SessionState } from '../contract/zookeeper-status.ts';
@@ -46,7 +47,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
   readonly metrics: NodeMetrics;
   metricsPort: number | null = null;
   private metricsServer: Server | null = null;
-  private readonly election: ZkElection;
+  private readonly election: ZkCore;
   private readonly driver: ZkDriver;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
@@ -59,7 +60,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.id = options.id;
     this.metrics = metrics;
     const { backend, sessionTimeoutMs } = options;
-    this.election = new ZkElection({
+    this.election = createZkCore({
       id: options.id,
       path: backend.path,
       mode: backend.mode,
@@ -114,11 +115,11 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
 
   /** The fencing token: the claim's creation zxid (this node's while it leads, else the last seen). */
   get term(): number {
-    return this.election.term;
+    return this.election.view(systemClock.nowMs()).term;
   }
 
   get paused(): boolean {
-    return this.election.inspect().paused;
+    return this.election.status(systemClock.nowMs()).paused;
   }
 
   /** Gives up leadership now, if leading: fair mode requeues at the back, bully mode waits out the damping. */
@@ -153,7 +154,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
 
   status(): ZooKeeperNodeStatus {
     const nowMs = systemClock.nowMs();
-    const view = this.election.inspect();
+    const view = this.election.status(systemClock.nowMs());
     const timeoutMs = view.session.timeoutMs;
     return {
       backend: 'zookeeper',
@@ -228,7 +229,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
 
   /** A line about the node as it is now (started, stopped, a listener's error). */
   private emitEvent<K extends EventKind>(kind: K, details: DetailsOf<K>): void {
-    this.emitEventAs(this.election.state(), kind, details);
+    this.emitEventAs(this.election.view(systemClock.nowMs()), kind, details);
   }
 
   /** A line about the node as it stood when the election told the event. */

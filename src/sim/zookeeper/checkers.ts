@@ -51,10 +51,10 @@ export class ZkSafetyChecker {
     for (const other of hosts) {
       const end = this.leaseEndMs.get(other.id);
       if (other !== host && end !== undefined && end > now) {
-        this.fail(ZkCheck.OneLease, `n${host.id} holds a lease (token ${election.term}) while n${other.id}'s lease lasts ${(end - now).toFixed(3)} ms more`);
+        this.fail(ZkCheck.OneLease, `n${host.id} holds a lease (token ${election.view(host.machine.localNowMs()).term}) while n${other.id}'s lease lasts ${(end - now).toFixed(3)} ms more`);
       }
     }
-    this.leaseEndMs.set(host.id, host.machine.realAtMs(election.inspect().leading!.leaseUntilMs));
+    this.leaseEndMs.set(host.id, host.machine.realAtMs(election.status(host.machine.localNowMs()).leading!.leaseUntilMs));
   }
 
   /** A node that stepped down or died holds no lease from now on. */
@@ -93,7 +93,7 @@ export class ZkLivenessChecker {
   finish(hosts: readonly SimZkHost[]): void {
     const lateMs = this.convergedAtMs === null ? Number.POSITIVE_INFINITY : this.convergedAtMs - this.options.fromMs;
     if (lateMs > this.options.boundMs || !this.agreed(hosts)) {
-      const view = hosts.map((h) => `n${h.id}: ${h.election === null ? 'down' : `${h.election.hasLease(h.machine.localNowMs()) ? 'lease' : 'no lease'}, knows ${h.election.inspect().knownLeader ?? '-'}, ${h.election.inspect().session.state}`}`).join('; ');
+      const view = hosts.map((h) => `n${h.id}: ${h.election === null ? 'down' : `${h.election.hasLease(h.machine.localNowMs()) ? 'lease' : 'no lease'}, knows ${h.election.status(h.machine.localNowMs()).knownLeader ?? '-'}, ${h.election.status(h.machine.localNowMs()).session.state}`}`).join('; ');
       this.options.safety.fail(ZkCheck.Elects, `no agreed leader ${this.options.boundMs} ms after calm (${view})`);
     }
   }
@@ -108,6 +108,6 @@ export class ZkLivenessChecker {
     if (holders.length !== 1) return false;
     const leader = holders[0]!.id;
     if (this.options.expectHighest && leader !== Math.max(...this.options.live)) return false;
-    return live.every((h) => h.election?.inspect().knownLeader === leader);
+    return live.every((h) => h.election?.status(h.machine.localNowMs()).knownLeader === leader);
   }
 }

@@ -5,7 +5,8 @@
 import type { NodeId } from '../../core/messages.ts';
 import type { ElectionMode, SessionState } from '../../contract/zookeeper-status.ts';
 import type { ZkCoreEvent } from '../../zookeeper/election/events.ts';
-import { ZkElection, type ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
+import type { ZkElection, ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
+import { zkCoreOf, type ZkCore } from '../../zookeeper/election/zk-core.ts';
 import { ZkDriver } from '../../zookeeper/zk-driver.ts';
 import type { SimRandom } from '../prng.ts';
 import { SimMachine } from '../machine.ts';
@@ -53,7 +54,7 @@ export class SimZkHost {
     this.machine = new SimMachine(options.scheduler, options.random, MAX_DRIFT);
   }
 
-  get election(): ZkElection | null {
+  get election(): ZkCore | null {
     return this.driver?.election ?? null;
   }
 
@@ -70,7 +71,7 @@ export class SimZkHost {
     const clock = this.machine.clock(generation);
     const { path, mode, sessionTimeoutMs, dampingMs, preempt } = this.options;
     this.driver = new ZkDriver({
-      election: this.options.createCore({
+      election: zkCoreOf(this.options.createCore({
         id,
         path,
         mode,
@@ -78,7 +79,7 @@ export class SimZkHost {
         dampingMs,
         preempt,
         candidateData: new TextEncoder().encode(JSON.stringify({ id, boot: this.boots })),
-      }),
+      })),
       clock,
       openClient: (onState) => this.openClient(generation, onState),
       onEvent: (told) => observer.onEvent(this, told.event),
