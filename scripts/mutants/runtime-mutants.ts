@@ -15,8 +15,8 @@ export const RUNTIME_MUTANTS: readonly Mutant[] = [
     file: 'src/runtime/driver.ts',
     edits: [
       {
-        original: 'const saved = ready.persist === null ? undefined : this.options.store.save(ready.persist);',
-        replacement: 'if (ready.persist !== null) void this.options.store.save(ready.persist);\n        const saved = undefined as Promise<void> | undefined;',
+        original: 'const saved = ready?.persist == null ? undefined : this.options.store.save(ready.persist);',
+        replacement: 'if (ready?.persist != null) void this.options.store.save(ready.persist);\n        const saved = undefined as Promise<void> | undefined;',
       },
     ],
     tests: ['test/runtime/driver.test.ts'],
