@@ -4,14 +4,13 @@ export type { ElectionConfig, ElectionConfigInput } from './config.ts';
 export { ArrivalWindow, phiOf } from './detector.ts';
 export type { CoreEvent, DemotionReason } from './events.ts';
 export * from './messages.ts';
-/** What drivers use: the core's facade (../election/election-core.ts). */
-export { createLanCore, lanCoreOf, type LanCore, type LanInput } from './lan-core.ts';
-export type { ElectionCore } from '../election/election-core.ts';
 /**
- * The node behind the facade, for the core's own tests and the simulator's broken cores only:
- * its transitions are public to its roles (./role-context.ts), not to drivers.
+ * The core as drivers use it: the facade (../election/election-core.ts). The node behind it
+ * (./node.ts) is not exported: its transitions are for its roles (./role-context.ts); the core's
+ * own tests import it from its file, and test-made broken nodes go through `CoreHooks`.
  */
-export { ElectionNode } from './node.ts';
+export { createLanCore, type LanCore, type LanInput } from './lan-core.ts';
+export type { ElectionCore } from '../election/election-core.ts';
 export type { CoreHooks, NodeOptions, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
 export type { PersistentState } from './state/durable.ts';

@@ -1,6 +1,6 @@
 import {
   configId,
-  ElectionNode,
+  createLanCore,
   quorumSize,
   resolveConfig,
   type CoreEvent,
@@ -124,7 +124,7 @@ export class SimCluster {
       configs.set(id, config);
     }
     this.configs = configs;
-    const createCore: CoreFactory = options.createCore ?? ((o) => new ElectionNode(o));
+    const createCore: CoreFactory = options.createCore ?? createLanCore;
     const observer = this.observer();
     this.capacity = options.capacity ?? null;
     // Forked last, so that runs without a capacity model draw exactly what they drew before.

@@ -1,4 +1,4 @@
-import { configId, lanCoreOf, silenceLimitMs, type ElectionConfig, type ElectionNode, type LanCore, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type LanCore, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
 import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -15,7 +15,8 @@ import type { Scheduler } from './scheduler.ts';
 import { sharedUnseal } from './shared-unseal.ts';
 import { SimTransport } from './transport.ts';
 
-export type CoreFactory = (options: NodeOptions) => ElectionNode;
+/** Makes the core of each process start; tests pass deliberately broken ones. */
+export type CoreFactory = (options: NodeOptions) => LanCore;
 
 /** Simulated datagrams are authenticated like real ones, so the MAC and replay checks run too. */
 const SIM_KEYS: KeyRing = { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('simulated cluster key')]]) };
@@ -197,7 +198,7 @@ export class SimHost {
   private launch(generation: number): void {
     const { id, config, cluster, network, random, createCore, observer } = this.options;
     this.boots++;
-    const core = lanCoreOf(createCore({
+    const core = createCore({
       id,
       config,
       // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
@@ -205,7 +206,7 @@ export class SimHost {
       nowMs: this.localNowMs(),
       persisted: this.disk,
       random: () => random.float(),
-    }));
+    });
     const clock = this.machine.clock(generation);
     const aliveMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
     const routed = this.options.routing === undefined ? null : this.route(aliveMs, clock.nowMs);

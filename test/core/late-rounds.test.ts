@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ElectionNode, Message } from '../../src/core/index.ts';
+import type { Message } from '../../src/core/index.ts';
+import type { ElectionNode } from '../../src/core/node.ts';
 import { BOOT, hearPeers, leaderRound, node, sent } from '../helpers/core.ts';
 
 const TIMEOUT = 1000;

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configId, resolveConfig, type CoreEvent, type ElectionNode, type NodeId } from '../../src/core/index.ts';
+import { configId, resolveConfig, type CoreEvent, type NodeId } from '../../src/core/index.ts';
+import type { ElectionNode } from '../../src/core/node.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
 import { BOOT, hearPeers, heartbeat, leaderRound, msg, node, sent } from '../helpers/core.ts';
 

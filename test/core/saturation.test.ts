@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ElectionNode, NodeId } from '../../src/core/index.ts';
+import type { NodeId } from '../../src/core/index.ts';
+import type { ElectionNode } from '../../src/core/node.ts';
 import { BOOT, heartbeat, node, sent } from '../helpers/core.ts';
 
 const HEARTBEAT = 100;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Role, type ElectionNode, type Message, type NodeId } from '../../src/core/index.ts';
+import { Role, type Message, type NodeId } from '../../src/core/index.ts';
+import type { ElectionNode } from '../../src/core/node.ts';
 import { MAX_TERM, TERM_JUMP_LIMIT } from '../../src/core/terms.ts';
 import { BOOT, heartbeat, hearPeers, idleUntil, leaderRound, msg, node, sent, voteRequest } from '../helpers/core.ts';
 

@@ -2,8 +2,8 @@
  * Builders for core-level interaction tests: one node, scripted messages, expected outputs
  * (in the manner of etcd raft's interaction tests).
  */
+import { ElectionNode } from '../../src/core/node.ts';
 import {
-  ElectionNode,
   Role,
   resolveConfig,
   type Body,

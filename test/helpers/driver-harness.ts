@@ -2,7 +2,8 @@
  * A driver over a hand-moved clock and a recording transport: the harness of the driver tests.
  */
 import assert from 'node:assert/strict';
-import { configId, lanCoreOf, type CoreEvent, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
+import { configId, type CoreEvent, type Message, type NodeId, type PersistentState } from '../../src/core/index.ts';
+import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
 import { decodeEnvelope } from '../../src/wire/codec.ts';
 import { open } from '../../src/wire/seal.ts';

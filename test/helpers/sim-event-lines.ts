@@ -10,7 +10,7 @@
  * runtime converts it (now, less how long ago by its own clock). The runtime's other lines
  * (`stalled`, `dropped`, …) are not made up.
  */
-import { ElectionNode, type CoreEvent, type NodeId, type Role } from '../../src/core/index.ts';
+import { createLanCore, type CoreEvent, type LanCore, type NodeId, type Role } from '../../src/core/index.ts';
 import type { RunOptions, RunResult } from '../../src/sim/run.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 
@@ -28,7 +28,7 @@ export function simulateWithEventLines(options: RunOptions): { result: RunResult
     lines.set(node, list);
     list.push({ ts: EPOCH_MS + nowMs, event, id: node, role, term, leader, quorum: { have: 0, need: 0 }, ...fields });
   };
-  const createCore = options.createCore ?? ((o) => new ElectionNode(o));
+  const createCore = options.createCore ?? createLanCore;
   /** Each process's last input time and last lease end, by its own clock. */
   const clocks = new Map<NodeId, LocalClock>();
   const result = runSimulation({
@@ -82,10 +82,10 @@ interface LocalClock {
 }
 
 /** Follows a core's clock through its inputs, and its lease's end after each input while it leads. */
-function watchClock(core: ElectionNode, bootMs: number): LocalClock {
+function watchClock(core: LanCore, bootMs: number): LocalClock {
   const clock: LocalClock = { nowMs: bootMs, leaseEndMs: null };
-  const inputs = core as unknown as Record<'tick' | 'step' | 'resign' | 'leave', (...args: unknown[]) => void>;
-  for (const input of ['tick', 'step', 'resign', 'leave'] as const) {
+  const inputs = core as unknown as Record<'tick' | 'step', (...args: unknown[]) => void>;
+  for (const input of ['tick', 'step'] as const) {
     const original = inputs[input].bind(core);
     inputs[input] = (...args: unknown[]) => {
       clock.nowMs = Math.max(clock.nowMs, args.at(-1) as number);
@@ -95,7 +95,8 @@ function watchClock(core: ElectionNode, bootMs: number): LocalClock {
   const ready = core.ready.bind(core);
   core.ready = () => {
     const drained = ready();
-    if (core.role === 'leader') clock.leaseEndMs = core.leaseEndMs();
+    const view = core.view(clock.nowMs);
+    if (view.role === 'leader') clock.leaseEndMs = view.leaseEndMs;
     return drained;
   };
   return clock;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configId, lanCoreOf, type PersistentState } from '../../src/core/index.ts';
+import { configId, type PersistentState } from '../../src/core/index.ts';
+import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { MAX_TERM } from '../../src/core/terms.ts';
 import { Driver, type DropReason } from '../../src/runtime/driver.ts';
 import { Wire } from '../../src/wire/wire.ts';

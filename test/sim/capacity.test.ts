@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ElectionNode, type Body, type Message, type Ready } from '../../src/core/index.ts';
+import type { Body, Message, Ready } from '../../src/core/index.ts';
+import { lanCoreOf } from '../../src/core/lan-core.ts';
+import { ElectionNode } from '../../src/core/node.ts';
 import { SimBacklog } from '../../src/sim/backlog.ts';
 import type { CapacityPlan } from '../../src/sim/capacity.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
@@ -157,7 +159,7 @@ class Flooder extends ElectionNode {
 
 describe('send-rate bound (R1)', () => {
   it('catches a core that floods, naming the node, the window and what it sent', () => {
-    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => new Flooder(o) }), /^R1$/, 30);
+    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => lanCoreOf(new Flooder(o)) }), /^R1$/, 30);
     assert.ok(caught !== null, 'no seed of 30 caught it');
     const hit = caught.violations.find((v) => v.check === 'R1')!;
     assert.match(hit.message, /^after settling, n\d+ sent \d+ datagrams in [\d.]+ s from [\d.]+ s \([\d.]+ × the settled \d+\/s; bound 3 ×\): \d+ heartbeat/);

@@ -10,7 +10,7 @@ import { nodeHistories, splitRuns } from '../../src/check/histories.ts';
 import { logLinesOf } from '../../src/check/log-lines.ts';
 import { formatReport } from '../../src/check/report.ts';
 import { checkHistories, violationCount, type Verdict } from '../../src/check/verdict.ts';
-import { ElectionNode } from '../../src/core/index.ts';
+import { createLanCore } from '../../src/core/index.ts';
 import type { CoreFactory } from '../../src/sim/host.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 import { doubleVoter, promiseBreaker } from '../helpers/broken-cores.ts';
@@ -28,7 +28,7 @@ const MUTANTS: Array<{ name: string; createCore: CoreFactory; simulatorCheck: Re
   { name: 'two votes in one term', createCore: (o) => doubleVoter(o), simulatorCheck: /^S1$/, seeds: 40, finding: (v) => v.doubleVotes.length },
   {
     name: 'a lease longer than the election timeout',
-    createCore: (o) => new ElectionNode({ ...o, config: { ...o.config, leaseMs: 1500 } }),
+    createCore: (o) => createLanCore({ ...o, config: { ...o.config, leaseMs: 1500 } }),
     simulatorCheck: /^S2$/,
     seeds: 300,
     finding: (v) => v.overlaps.length,

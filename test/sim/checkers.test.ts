@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ElectionNode, type Message, type PersistentState, type Ready } from '../../src/core/index.ts';
+import type { LanCore, Message, NodeOptions, PersistentState, Ready } from '../../src/core/index.ts';
+import { lanCoreOf } from '../../src/core/lan-core.ts';
+import { ElectionNode } from '../../src/core/node.ts';
 import { AvailabilityMeter } from '../../src/sim/availability.ts';
 import { Cause } from '../../src/sim/bounds.ts';
 import { Check, SafetyChecker } from '../../src/sim/checkers.ts';
@@ -54,12 +56,11 @@ class AnyTermAdopter extends ElectionNode {
   }
 }
 
-const slowFailover = (o: ConstructorParameters<typeof ElectionNode>[0]): ElectionNode =>
-  new ElectionNode({ ...o, config: { ...o.config, timeoutMs: 2 * o.config.timeoutMs } });
+const slowFailover = (o: NodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, timeoutMs: 2 * o.config.timeoutMs } }));
 
 describe('checkers that measure', () => {
   it('S3: a lease acknowledgement (any message) leaves only once its term is on the disk', () => {
-    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => new LateTermSaver(o) }), /^S3$/, 30);
+    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => lanCoreOf(new LateTermSaver(o)) }), /^S3$/, 30);
     assert.ok(caught !== null, 'no seed of 30 caught it');
     const hit = caught.violations.find((v) => v.check === Check.DurableTermAndVote)!;
     assert.match(hit.message, /in term \d+ while its disk holds term \d+/);
@@ -67,7 +68,7 @@ describe('checkers that measure', () => {
     // A lease acknowledgement in particular: its promise is for a term the disk must hold.
     let ack: string | undefined;
     for (let seed = 1; seed <= 30 && ack === undefined; seed++) {
-      const result = runSimulation({ seed, createCore: (o) => new LateTermSaver(o) });
+      const result = runSimulation({ seed, createCore: (o) => lanCoreOf(new LateTermSaver(o)) });
       ack = result.violations.find((v) => v.check === Check.DurableTermAndVote && v.message.includes('sent lease-ack'))?.message;
     }
     assert.ok(ack !== undefined, 'a lease acknowledgement sent before its term was durable, within 30 seeds');
@@ -102,7 +103,7 @@ describe('checkers that measure', () => {
   it('N1: a core that ignores the rounds\' stamps, naming its coordinator a timeout from reading a round, is caught', () => {
     // Before lease rounds were stamped, a follower woken from a stall named the coordinator of
     // its queued rounds for a whole timeout more (issue 22): this core does so again.
-    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => new IgnoresStamps(o) }), /^N1$/, 300);
+    const caught = firstCaught((seed) => runSimulation({ seed, createCore: (o) => lanCoreOf(new IgnoresStamps(o)) }), /^N1$/, 300);
     assert.ok(caught !== null, 'no seed of 300 caught it');
     const hit = caught.violations.find((v) => v.check === Check.NamedLeader)!;
     assert.match(hit.message, /n\d+ still names n\d+ \d+ ms after n\d+'s last lease ended/);
@@ -112,7 +113,7 @@ describe('checkers that measure', () => {
 
   it('S4: a lease of a whole timeout outlasts its followers\' promises, at the first seed', () => {
     // Bypasses resolveConfig, which refuses a lease that is not below the timeout less the drift.
-    const wholeTimeout = (o: ConstructorParameters<typeof ElectionNode>[0]): ElectionNode => new ElectionNode({ ...o, config: { ...o.config, leaseMs: o.config.timeoutMs } });
+    const wholeTimeout = (o: NodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, leaseMs: o.config.timeoutMs } }));
     const caught = firstCaught((seed) => runSimulation({ seed, createCore: wholeTimeout }), /^S4$/, 5);
     assert.ok(caught !== null, 'no seed of 5 caught it');
     const hit = caught.violations.find((v) => v.check === Check.LeaseInsidePromises)!;
@@ -128,7 +129,7 @@ describe('checkers that measure', () => {
     const sim = cluster as SimCluster | null;
     assert.equal(sim?.outsiders.size, 1);
     assert.ok((sim?.drops.get('term-out-of-range') ?? 0) > 0, 'its peers dropped its datagrams as term-out-of-range');
-    const adopted = runSimulation({ seed: 6, createCore: (o) => new AnyTermAdopter(o) });
+    const adopted = runSimulation({ seed: 6, createCore: (o) => lanCoreOf(new AnyTermAdopter(o)) });
     assert.ok(adopted.violations.some((v) => v.check === Check.Elects), `a cluster at the last term never elects: ${adopted.violations.map((v) => v.check)}`);
   });
 

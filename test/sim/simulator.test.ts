@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ElectionNode, type NodeOptions } from '../../src/core/index.ts';
+import { createLanCore, type LanCore, type NodeOptions } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 import { doubleVoter, promiseBreaker } from '../helpers/broken-cores.ts';
@@ -44,12 +44,12 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
  */
 const MUTANT_SEEDS = 300;
 
-const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp; withinSeeds?: number }> = [
+const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => LanCore; expect: RegExp; withinSeeds?: number }> = [
   { name: 'two votes in one term', createCore: (o) => doubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
   {
     name: 'a lease longer than the election timeout',
     // Bypasses resolveConfig, which would refuse this configuration.
-    createCore: (o) => new ElectionNode({ ...o, config: { ...o.config, leaseMs: 1500 } }),
+    createCore: (o) => createLanCore({ ...o, config: { ...o.config, leaseMs: 1500 } }),
     expect: /^S2$/,
   },
   { name: 'a follower that breaks its lease promise', createCore: (o) => promiseBreaker(o), expect: /^S2$/ },

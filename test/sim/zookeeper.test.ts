@@ -9,8 +9,9 @@ import { describe, it } from 'node:test';
 import { SessionState } from '../../src/contract/zookeeper-status.ts';
 import { formatZkFailure } from '../../src/sim/report.ts';
 import { runZkSimulation } from '../../src/sim/zookeeper/run.ts';
-import type { ZkClaim } from '../../src/zookeeper/election/claim.ts';
-import { ZkElection, type ZkElectionOptions, type ZkOutput } from '../../src/zookeeper/election/zk-election.ts';
+import type { ZkLead } from '../../src/zookeeper/election/hooks.ts';
+import { createZkCore, type ZkCore } from '../../src/zookeeper/election/zk-core.ts';
+import type { ZkElectionOptions } from '../../src/zookeeper/election/zk-election.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -26,44 +27,42 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
  * A leader that counts a read that came back as proof that its session lives. A server cut off
  * from the ensemble's leader still answers reads while the session expires: two leaders (Z1).
  */
-class LeaseFromReads extends ZkElection {
-  protected override readConfirmed(sentMs: number): void {
-    super.readConfirmed(sentMs);
-    if (this.leading !== null) this.writeConfirmed(sentMs);
-  }
+function leaseFromReads(options: ZkElectionOptions): ZkCore {
+  return createZkCore({
+    ...options,
+    hooks: {
+      readConfirmed: (seam, sentMs) => {
+        if (seam.leading() !== null) seam.confirmWrite(sentMs);
+      },
+    },
+  });
 }
 
 /**
  * A leader that keeps its claim when its session expires, and leads on in the new session with
  * the old token, while the ensemble deleted that claim and another node took it (Z1).
  */
-class KeepsClaimAfterExpiry extends ZkElection {
-  private kept: { token: number; sinceMs: number } | null = null;
-
-  protected override onExpired(): void {
-    const held = this.claim !== null && this.claim.owner === this.session.id ? { token: this.claim.token, sinceMs: this.nowMs } : null;
-    const kept = this.leading ?? held;
-    super.onExpired();
-    this.kept = kept;
-  }
-
-  override sessionChanged(state: SessionState, id: string | null, timeoutMs: number, nowMs: number): ZkOutput {
-    const output = super.sessionChanged(state, id, timeoutMs, nowMs);
-    if (state === SessionState.Connected && this.kept !== null) {
-      this.leading = this.kept;
-      this.writeConfirmed(nowMs);
-    }
-    return output;
-  }
-
-  protected override stillHoldsClaim(claim: ZkClaim | null): boolean {
-    return this.kept !== null || super.stillHoldsClaim(claim);
-  }
+function keepsClaimAfterExpiry(options: ZkElectionOptions): ZkCore {
+  let kept: ZkLead | null = null;
+  return createZkCore({
+    ...options,
+    hooks: {
+      expired: (_seam, held) => {
+        kept = held;
+      },
+      sessionChanged: (seam, state) => {
+        if (state !== SessionState.Connected || kept === null) return;
+        seam.lead(kept);
+        seam.confirmWrite(seam.nowMs());
+      },
+      stillHoldsClaim: (holds) => kept !== null || holds,
+    },
+  });
 }
 
-const MUTANTS: Array<{ name: string; createCore: (o: ZkElectionOptions) => ZkElection; expect: RegExp }> = [
-  { name: 'a lease renewed by reads', createCore: (o) => new LeaseFromReads(o), expect: /^Z1$/ },
-  { name: 'a claim kept after expiry', createCore: (o) => new KeepsClaimAfterExpiry(o), expect: /^Z1$/ },
+const MUTANTS: Array<{ name: string; createCore: (o: ZkElectionOptions) => ZkCore; expect: RegExp }> = [
+  { name: 'a lease renewed by reads', createCore: leaseFromReads, expect: /^Z1$/ },
+  { name: 'a claim kept after expiry', createCore: keepsClaimAfterExpiry, expect: /^Z1$/ },
 ];
 
 describe('simulator: the ZooKeeper backend', () => {

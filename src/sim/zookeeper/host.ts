@@ -5,8 +5,8 @@
 import type { NodeId } from '../../core/messages.ts';
 import type { ElectionMode, SessionState } from '../../contract/zookeeper-status.ts';
 import type { ZkCoreEvent } from '../../zookeeper/election/events.ts';
-import type { ZkElection, ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
-import { zkCoreOf, type ZkCore } from '../../zookeeper/election/zk-core.ts';
+import type { ZkElectionOptions } from '../../zookeeper/election/zk-election.ts';
+import type { ZkCore } from '../../zookeeper/election/zk-core.ts';
 import { ZkDriver } from '../../zookeeper/zk-driver.ts';
 import type { SimRandom } from '../prng.ts';
 import { SimMachine } from '../machine.ts';
@@ -14,7 +14,8 @@ import type { Scheduler } from '../scheduler.ts';
 import { calmLink, SimZkClient, type SimZkLink } from './client.ts';
 import type { SimEnsemble } from './ensemble.ts';
 
-export type ZkCoreFactory = (options: ZkElectionOptions) => ZkElection;
+/** Makes the election of each process start; tests pass deliberately broken ones. */
+export type ZkCoreFactory = (options: ZkElectionOptions) => ZkCore;
 
 /** Clocks may run this much fast or slow (ZooKeeper's own assumption is tighter). */
 const MAX_DRIFT = 0.01;
@@ -71,7 +72,7 @@ export class SimZkHost {
     const clock = this.machine.clock(generation);
     const { path, mode, sessionTimeoutMs, dampingMs, preempt } = this.options;
     this.driver = new ZkDriver({
-      election: zkCoreOf(this.options.createCore({
+      election: this.options.createCore({
         id,
         path,
         mode,
@@ -79,7 +80,7 @@ export class SimZkHost {
         dampingMs,
         preempt,
         candidateData: new TextEncoder().encode(JSON.stringify({ id, boot: this.boots })),
-      })),
+      }),
       clock,
       openClient: (onState) => this.openClient(generation, onState),
       onEvent: (told) => observer.onEvent(this, told.event),

@@ -6,7 +6,7 @@
  */
 import type { NodeId } from '../../core/messages.ts';
 import type { ElectionMode } from '../../contract/zookeeper-status.ts';
-import { ZkElection } from '../../zookeeper/election/zk-election.ts';
+import { createZkCore } from '../../zookeeper/election/zk-core.ts';
 import { SimRandom } from '../prng.ts';
 import { Scheduler } from '../scheduler.ts';
 import { ZkLivenessChecker, ZkSafetyChecker, type ZkViolation } from './checkers.ts';
@@ -73,7 +73,7 @@ export function runZkSimulation(options: ZkRunOptions): ZkRunResult {
         scheduler,
         ensemble,
         random: worldRandom.fork(),
-        createCore: options.createCore ?? ((o) => new ZkElection(o)),
+        createCore: options.createCore ?? createZkCore,
         observer: {
           onEvent: (host, event) => {
             safety.onEvent(host, event);

@@ -29,14 +29,9 @@ export type ZkInput =
 
 export type ZkCore = ElectionCore<ZkInput, ZkOutput, ZkNodeState, ZkElectionView>;
 
-/** A ZooKeeper election for a node starting now. */
+/** A ZooKeeper election for a node starting now; deliberately broken ones pass `hooks` (./hooks.ts). */
 export function createZkCore(options: ZkElectionOptions): ZkCore {
   return new ZkFacade(new ZkElection(options));
-}
-
-/** The facade over an election already made: the simulator's tests make deliberately broken ones. */
-export function zkCoreOf(election: ZkElection): ZkCore {
-  return new ZkFacade(election);
 }
 
 class ZkFacade implements ZkCore {

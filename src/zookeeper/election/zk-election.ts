@@ -26,6 +26,7 @@ import { BOOT_GRACE_SHARE, leaseMs, refreshMs, RETRY_MS } from './lease.ts';
 import { CLAIM, claimData, parseClaim, type ZkClaim } from './claim.ts';
 import { ZkFailure, ZkRequestFailed, type ZkReply, type ZkRequest } from './requests.ts';
 import { call, ok, okOr, type Round } from './round.ts';
+import type { ZkElectionHooks, ZkLead, ZkSeam } from './hooks.ts';
 
 export interface ZkElectionOptions {
   id: NodeId;
@@ -39,6 +40,8 @@ export interface ZkElectionOptions {
   preempt: boolean;
   /** What this node's candidate znode holds (written again to renew the lease). */
   candidateData: Uint8Array;
+  /** Tests only: the seam of ./hooks.ts. */
+  hooks?: ZkElectionHooks;
 }
 
 /** What the driver does next: close the session and open a fresh one, drop the connection, or close for good. */
@@ -77,21 +80,22 @@ export interface ZkElectionView {
 
 export class ZkElection {
   readonly id: NodeId;
-  protected readonly options: ZkElectionOptions;
-  protected nowMs = 0;
-  protected session: { state: SessionState; id: string | null; timeoutMs: number; sinceMs: number };
-  protected ownName: string | null = null;
-  protected registeredAtMs = 0;
-  protected candidates: Candidate[] = [];
-  protected claim: ZkClaim | null = null;
-  protected leading: { token: number; sinceMs: number } | null = null;
+  private readonly options: ZkElectionOptions;
+  private readonly hooks: ZkElectionHooks;
+  private nowMs = 0;
+  private session: { state: SessionState; id: string | null; timeoutMs: number; sinceMs: number };
+  private ownName: string | null = null;
+  private registeredAtMs = 0;
+  private candidates: Candidate[] = [];
+  private claim: ZkClaim | null = null;
+  private leading: ZkLead | null = null;
   private knownLeader: NodeId | null = null;
   private leaderChangedAtMs = 0;
   private everKnewLeader = false;
   /** Local time the last read that came back was sent: how fresh this node's view is. */
-  protected lastReadMs: number | null = null;
+  private lastReadMs: number | null = null;
   /** Local time the last write that succeeded was sent: the leader's lease runs from it. */
-  protected lastWriteMs: number | null = null;
+  private lastWriteMs: number | null = null;
   private heldOffUntilMs = 0;
   private lastKickMs = Number.NEGATIVE_INFINITY;
   private paused = false;
@@ -111,6 +115,7 @@ export class ZkElection {
 
   constructor(options: ZkElectionOptions) {
     this.options = options;
+    this.hooks = options.hooks ?? {};
     this.id = options.id;
     this.session = { state: SessionState.Connecting, id: null, timeoutMs: options.requestedTimeoutMs, sinceMs: 0 };
   }
@@ -145,6 +150,7 @@ export class ZkElection {
       default:
         break;
     }
+    this.hooks.sessionChanged?.(this.seam, state);
     return this.drain();
   }
 
@@ -284,20 +290,38 @@ export class ZkElection {
     };
   }
 
-  // ---- decisions a broken core might get wrong (the simulator's tests override these) --------
+  // ---- decisions a broken core might get wrong (the simulator's tests break them through ./hooks.ts)
+
+  /** What a test's hook may touch (./hooks.ts). */
+  private readonly seam: ZkSeam = {
+    nowMs: () => this.nowMs,
+    leading: () => this.leading,
+    lead: (lead) => {
+      this.leading = lead;
+    },
+    confirmWrite: (sentMs) => this.writeConfirmed(sentMs),
+  };
 
   /** A read sent at `sentMs` came back: the view is fresh from then. Never the lease. */
-  protected readConfirmed(sentMs: number): void {
+  private readConfirmed(sentMs: number): void {
     this.lastReadMs = sentMs;
+    this.hooks.readConfirmed?.(this.seam, sentMs);
   }
 
   /** A write sent at `sentMs` succeeded: the session was alive after it was sent. */
-  protected writeConfirmed(sentMs: number): void {
+  private writeConfirmed(sentMs: number): void {
     this.lastWriteMs = sentMs;
   }
 
   /** The ensemble expired the session, deleting its znodes: the claim, if any, is gone. */
-  protected onExpired(): void {
+  private onExpired(): void {
+    const ownClaim = this.claim !== null && this.claim.owner === this.session.id ? { token: this.claim.token, sinceMs: this.nowMs } : null;
+    const held = this.leading ?? ownClaim;
+    this.forgetClaimOnExpiry();
+    this.hooks.expired?.(this.seam, held);
+  }
+
+  private forgetClaimOnExpiry(): void {
     this.loseContact('session-expired');
     // Stopping: the ensemble already deleted what the stop was to remove.
     if (this.stopped) return this.close();
@@ -312,8 +336,9 @@ export class ZkElection {
   }
 
   /** Whether the claim just read still makes this node the leader. */
-  protected stillHoldsClaim(claim: ZkClaim | null): boolean {
-    return claim !== null && claim.owner === this.session.id && this.ownName !== null;
+  private stillHoldsClaim(claim: ZkClaim | null): boolean {
+    const holds = claim !== null && claim.owner === this.session.id && this.ownName !== null;
+    return this.hooks.stillHoldsClaim === undefined ? holds : this.hooks.stillHoldsClaim(holds);
   }
 
   // ---- rounds -------------------------------------------------------------------------------
