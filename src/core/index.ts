@@ -5,7 +5,7 @@ export { ArrivalWindow, phiOf } from './detector.ts';
 export type { CoreEvent, DemotionReason } from './events.ts';
 export * from './messages.ts';
 export { ElectionNode } from './node.ts';
-export type { NodeOptions, Random, Ready } from './node.ts';
+export type { ElectionNodeOptions, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
 export type { PersistentState } from './state/durable.ts';
 export type { NodeSnapshot } from './state/snapshot.ts';
