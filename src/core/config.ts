@@ -68,9 +68,12 @@ export const LEASE_FRACTION = 0.9;
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly field: string;
+  /** The message without the field, so that the command line can name the flag instead. */
+  readonly problem: string;
   constructor(field: string, message: string) {
     super(`${field}: ${message}`);
     this.field = field;
+    this.problem = message;
   }
 }
 
