@@ -157,7 +157,7 @@ function metricsListenProblem({ code, host, port, message }: MetricsListenError)
 }
 
 /** An integer option's flag value, checked against the range the option table gives it. */
-function option(name: OptionName, value: string | undefined): number | undefined {
+export function option(name: OptionName, value: string | undefined): number | undefined {
   const { flag, min, max } = rangeOf(name);
   return integer(flag, value, min, max);
 }
