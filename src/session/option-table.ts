@@ -104,7 +104,7 @@ export const NODE_OPTION_TABLE = {
   },
   group: {
     flag: '--group', placeholder: '<ip>', value: TEXT, backend: Lan, section: OptionSection.Network,
-    summary: 'multicast group', default: DEFAULT_LAN_OPTIONS.group, why: 'administratively scoped (RFC 2365): routers at a site boundary drop it',
+    summary: 'multicast group', default: DEFAULT_LAN_OPTIONS.group, why: 'administratively scoped, RFC 2365: routers at a site boundary drop it',
   },
   port: {
     flag: '--port', placeholder: '<p>', value: PORT(1), backend: Lan, section: OptionSection.Network,
@@ -210,7 +210,7 @@ export const RUN_ONLY_TABLE = {
   json: { flag: '--json', value: SWITCH, backend: Both, section: OptionSection.Output, summary: 'one JSON object per line on stdout', see: 'events.md' },
   onElected: {
     flag: '--on-elected', placeholder: '<cmd>', value: TEXT, backend: Both, section: OptionSection.Output,
-    summary: 'shell command run when this node becomes coordinator',
+    summary: 'shell command (/bin/sh -c; cmd.exe on Windows) run when this node becomes coordinator',
   },
   onDemoted: {
     flag: '--on-demoted', placeholder: '<cmd>', value: TEXT, backend: Both, section: OptionSection.Output,
@@ -218,7 +218,7 @@ export const RUN_ONLY_TABLE = {
   },
   hookTimeoutMs: {
     flag: '--hook-timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), backend: Both, section: OptionSection.Output,
-    summary: 'kill a hook that runs longer, with what it started', default: String(DEFAULT_RUN_SETTINGS.hookTimeoutMs),
+    summary: 'kill a hook that runs longer, with what it started (its process group; taskkill /T on Windows), and report it', default: String(DEFAULT_RUN_SETTINGS.hookTimeoutMs),
   },
   dashboardPort: {
     flag: '--dashboard-port', placeholder: '<p>', value: PORT(0), backend: Both, section: OptionSection.Dashboard,

@@ -1,0 +1,54 @@
+/**
+ * One table of options: the flag table of docs/cli.md is the table's rendering, the parser
+ * accepts exactly the table's flags, and `--help` names each of them.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { describe, it } from 'node:test';
+import { DOC_TABLE_END, DOC_TABLE_START, optionDocTable } from '../../src/session/option-doc-table.ts';
+import { OPTION_TABLE } from '../../src/session/option-table.ts';
+import { RUN_FLAGS, RUN_USAGE, UsageError, parseRunFlags } from '../../src/session/run-command.ts';
+
+const CLI_DOC = new URL('../../docs/cli.md', import.meta.url);
+
+/** The flags a table of markdown names in its first column. */
+function docFlags(table: string): string[] {
+  return [...table.matchAll(/^\| `(--[a-z-]+)/gm)].map((match) => match[1]!);
+}
+
+describe('the option table', () => {
+  it('docs/cli.md carries its rendering (to rewrite it: replace the lines between the markers with optionDocTable())', () => {
+    const doc = readFileSync(CLI_DOC, 'utf8');
+    const start = doc.indexOf(DOC_TABLE_START);
+    const end = doc.indexOf(DOC_TABLE_END);
+    assert.ok(start >= 0 && end > start, 'the markers are in docs/cli.md');
+    assert.equal(doc.slice(start, end + DOC_TABLE_END.length), optionDocTable());
+  });
+
+  it('the parser accepts every flag of the table, and no other', () => {
+    const tableFlags = Object.values(OPTION_TABLE).flatMap((spec) => (spec.flag === null ? [] : [spec.flag])).sort();
+    assert.deepEqual(docFlags(optionDocTable()).sort(), tableFlags);
+    assert.deepEqual(Object.keys(RUN_FLAGS).map((name) => `--${name}`).sort(), tableFlags);
+    for (const flag of tableFlags) {
+      const takesValue = RUN_FLAGS[flag.slice(2) as keyof typeof RUN_FLAGS].type === 'string';
+      // parseArgs itself, with the flags run-command gives it: an unknown flag would throw.
+      parseArgs({ args: takesValue ? [flag, 'x'] : [flag], options: RUN_FLAGS, strict: true });
+    }
+    assert.throws(() => parseRunFlags(['--id', '1', '--cluster-size', '1', '--no-such-flag'], {}), UsageError);
+  });
+
+  it('--help names every flag, each line shorter than 100 columns', () => {
+    for (const spec of Object.values(OPTION_TABLE)) if (spec.flag !== null) assert.match(RUN_USAGE, new RegExp(`^  ${spec.flag}\\b`, 'm'), spec.flag);
+    for (const line of RUN_USAGE.split('\n')) assert.ok(line.length < 100, line);
+  });
+
+  it('every LAN flag is refused with --backend, except --cluster-size, which is ignored', () => {
+    for (const spec of Object.values(OPTION_TABLE)) {
+      if (spec.flag === null || spec.backend !== 'LAN' || spec.flag === '--cluster-file') continue;
+      const args = ['--id', '1', '--backend', 'zookeeper://127.0.0.1:1/x', spec.flag, ...(spec.value.kind === 'switch' ? [] : ['1'])];
+      if (spec.ignoredByZooKeeper) assert.ok(parseRunFlags(args, {}), spec.flag);
+      else assert.throws(() => parseRunFlags(args, {}), new RegExp(`^UsageError: ${spec.flag} has no effect with --backend`), spec.flag);
+    }
+  });
+});
