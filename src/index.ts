@@ -21,7 +21,9 @@ export type { ElectorEvents, ElectorEvents as ConclaveNodeEvents, EventHeader, E
 export { EVENT_KINDS, EVENT_SCHEMA_VERSION } from './contract/events.ts';
 export type { LeaseEndReason } from './contract/event-fields.ts';
 export type { CommonStatus, LanStatus, RuntimeStatus, ZooKeeperNodeStatus } from './contract/status.ts';
-export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT } from './runtime/options.ts';
+/** Every default as one frozen object per backend: spread it and override what differs. */
+export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_LAN_OPTIONS, DEFAULT_PORT } from './runtime/options.ts';
+export { DEFAULT_ZOOKEEPER_OPTIONS } from './session/zookeeper-options.ts';
 export { dataRoot, defaultDataDir, type DataDirHost } from './runtime/data-dir.ts';
 export type { NodeOptions } from './runtime/options.ts';
 export { StateFileError } from './runtime/state-file.ts';
