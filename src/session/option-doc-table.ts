@@ -30,7 +30,7 @@ export function optionDocTable(): string {
   const rows = optionsInOrder().map(([name, spec]) => {
     const flag = spec.flag === null ? '' : code(flagWithPlaceholder(spec));
     const key = name in NODE_OPTION_TABLE ? code(name) : '';
-    return `| ${flag} | ${key} | ${defaultCell(spec)} | ${spec.backend} | ${descriptionCell(spec)} |`;
+    return `| ${flag} | ${key} | ${defaultCell(spec)} | ${spec.appliesTo} | ${descriptionCell(spec)} |`;
   });
   return [DOC_TABLE_START, '', '| Flag | `startNode` option | Default | Backend | |', '|---|---|---|---|---|', ...rows, '', DOC_TABLE_END].join('\n');
 }

@@ -52,7 +52,8 @@ export interface OptionSpec {
   /** What the value is called in the help (`<n>`); absent for a switch and the library only. */
   placeholder?: string;
   value: OptionValue;
-  backend: OptionBackend;
+  /** The backend whose election it steers (not `backend`, which already names the ZooKeeper URL). */
+  appliesTo: OptionBackend;
   /**
    * A LAN option given with --backend is refused rather than silently ignored; `--cluster-size`
    * alone is ignored there, as it always was (a ZooKeeper election counts whoever registers).
@@ -84,110 +85,110 @@ const HOUR_MS = 3_600_000;
 
 /** The options a node is started with (the keys of NodeOptions), in the order of the help. */
 export const NODE_OPTION_TABLE = {
-  id: { flag: '--id', placeholder: '<n>', value: NODE_ID, backend: Both, section: OptionSection.Identity, summary: "this node's ID (required), one of the voters" },
+  id: { flag: '--id', placeholder: '<n>', value: NODE_ID, appliesTo: Both, section: OptionSection.Identity, summary: "this node's ID (required), one of the voters" },
   clusterSize: {
-    flag: '--cluster-size', placeholder: '<n>', value: { kind: 'integer', min: 1, max: 255 }, backend: Lan, ignoredByZooKeeper: true, section: OptionSection.Identity,
+    flag: '--cluster-size', placeholder: '<n>', value: { kind: 'integer', min: 1, max: 255 }, appliesTo: Lan, ignoredByZooKeeper: true, section: OptionSection.Identity,
     summary: 'number of voters; the quorum is a majority (required unless --voters)',
   },
   voters: {
-    flag: '--voters', placeholder: '<ids>', value: { kind: 'ids', min: 1, max: 0xffff_ffff }, backend: Lan, namedWith: 'clusterSize', section: OptionSection.Identity,
+    flag: '--voters', placeholder: '<ids>', value: { kind: 'ids', min: 1, max: 0xffff_ffff }, appliesTo: Lan, namedWith: 'clusterSize', section: OptionSection.Identity,
     summary: 'the voter IDs, comma-separated', default: '1..cluster-size',
   },
   cluster: {
-    flag: '--cluster', placeholder: '<name>', value: TEXT, backend: Both, section: OptionSection.Identity,
+    flag: '--cluster', placeholder: '<name>', value: TEXT, appliesTo: Both, section: OptionSection.Identity,
     summary: 'cluster name; other clusters on the LAN are ignored', default: DEFAULT_LAN_OPTIONS.cluster,
   },
   backend: {
-    flag: '--backend', placeholder: '<url>', value: TEXT, backend: ZooKeeper, section: OptionSection.ZooKeeper,
+    flag: '--backend', placeholder: '<url>', value: TEXT, appliesTo: ZooKeeper, section: OptionSection.ZooKeeper,
     summary: 'zookeeper://host:port[,host:port…][/path][?mode=bully|fair] (path default /conclave/<cluster>; mode default bully: the highest ID leads; fair: the first registered leads). --timeout-ms is then the session timeout; --cluster-size is not needed, and the network, key and state flags do not apply',
     see: 'beyond-one-lan.md',
   },
   group: {
-    flag: '--group', placeholder: '<ip>', value: TEXT, backend: Lan, section: OptionSection.Network,
+    flag: '--group', placeholder: '<ip>', value: TEXT, appliesTo: Lan, section: OptionSection.Network,
     summary: 'multicast group', default: DEFAULT_LAN_OPTIONS.group, why: 'administratively scoped, RFC 2365: routers at a site boundary drop it',
   },
   port: {
-    flag: '--port', placeholder: '<p>', value: PORT(1), backend: Lan, section: OptionSection.Network,
+    flag: '--port', placeholder: '<p>', value: PORT(1), appliesTo: Lan, section: OptionSection.Network,
     summary: 'multicast port', default: String(DEFAULT_LAN_OPTIONS.port),
   },
   interface: {
-    flag: '--interface', placeholder: '<name|ip>', value: TEXT, backend: Lan, section: OptionSection.Network,
+    flag: '--interface', placeholder: '<name|ip>', value: TEXT, appliesTo: Lan, section: OptionSection.Network,
     summary: 'interface; the choice and its reason are printed at start', default: 'the first non-internal IPv4 one that is not a virtual adapter',
     see: 'platforms.md#the-interface',
   },
   ttl: {
-    flag: null, value: { kind: 'integer', min: 1, max: 255 }, backend: Lan, section: OptionSection.Network,
+    flag: null, value: { kind: 'integer', min: 1, max: 255 }, appliesTo: Lan, section: OptionSection.Network,
     summary: 'multicast TTL', default: String(DEFAULT_LAN_OPTIONS.ttl), why: 'one LAN: a datagram crosses no router',
   },
   seeds: {
-    flag: '--seeds', placeholder: '<host[:port],…>', value: TEXT, backend: Lan, section: OptionSection.Network,
+    flag: '--seeds', placeholder: '<host[:port],…>', value: TEXT, appliesTo: Lan, section: OptionSection.Network,
     summary: "peers to reach by unicast where multicast does not (other subnets); one reachable seed is enough, the rest is learned from it (gossip). Give each seed's --interface address; the port defaults to --port",
     see: 'beyond-one-lan.md',
   },
   unicastPort: {
-    flag: '--unicast-port', placeholder: '<p>', value: PORT(0), backend: Lan, section: OptionSection.Network,
+    flag: '--unicast-port', placeholder: '<p>', value: PORT(0), appliesTo: Lan, section: OptionSection.Network,
     summary: 'port for direct datagrams, where seeds reach this node; without --seeds, any free port if that one is taken', default: '--port',
   },
-  multicast: { flag: '--no-multicast', value: SWITCH, backend: Lan, section: OptionSection.Network, summary: 'use no multicast at all, only --seeds' },
+  multicast: { flag: '--no-multicast', value: SWITCH, appliesTo: Lan, section: OptionSection.Network, summary: 'use no multicast at all, only --seeds' },
   multicastBind: {
-    flag: '--bind-multicast', placeholder: '<how>', value: { kind: 'choice', choices: MULTICAST_BINDS }, backend: Lan, section: OptionSection.Network,
+    flag: '--bind-multicast', placeholder: '<how>', value: { kind: 'choice', choices: MULTICAST_BINDS }, appliesTo: Lan, section: OptionSection.Network,
     summary: 'group: bind the multicast socket to the group (hears no other group on the port); wildcard: bind 0.0.0.0 and join on the interface',
     default: 'wildcard on Windows, which refuses the group; else group', see: 'platforms.md#the-multicast-socket',
   },
   keys: {
-    flag: null, value: { kind: 'object', type: 'KeyRing | null' }, backend: Lan, section: OptionSection.Network,
+    flag: null, value: { kind: 'object', type: 'KeyRing | null' }, appliesTo: Lan, section: OptionSection.Network,
     summary: 'shared cluster keys (parseKeys, readKeyFile); the command line reads them from --key-file or CONCLAVE_KEY', default: 'none: unauthenticated, with a warning',
     see: 'security.md',
   },
   dataDir: {
-    flag: '--data-dir', placeholder: '<dir>', value: TEXT, backend: Lan, section: OptionSection.State,
+    flag: '--data-dir', placeholder: '<dir>', value: TEXT, appliesTo: Lan, section: OptionSection.State,
     summary: 'term, vote and voter set', default: '<cluster>-<id> in $XDG_STATE_HOME/conclave or ~/.local/state/conclave on Linux, ~/Library/Application Support/Conclave on macOS, %LOCALAPPDATA%\\Conclave on Windows',
     why: "each platform's place for application state", see: 'platforms.md#files-keys-and-hooks',
   },
   acceptNewVoters: {
-    flag: '--accept-new-voters', value: SWITCH, backend: Lan, section: OptionSection.State,
+    flag: '--accept-new-voters', value: SWITCH, appliesTo: Lan, section: OptionSection.State,
     summary: 'start although the state file was written for another voter set (after stopping the whole cluster to change it)',
   },
   heartbeatMs: {
-    flag: '--heartbeat-ms', placeholder: '<ms>', value: MS(1, 600_000), backend: Lan, section: OptionSection.Timing,
+    flag: '--heartbeat-ms', placeholder: '<ms>', value: MS(1, 600_000), appliesTo: Lan, section: OptionSection.Timing,
     summary: "the leader's lease rounds; any node's beat while it follows no leader", default: String(DEFAULT_LAN_TIMINGS.heartbeatMs),
     why: '10 rounds per timeout: a false failover needs 10 losses in a row', see: 'protocol.md#timers',
   },
   memberBeatMs: {
-    flag: '--member-beat-ms', placeholder: '<ms>', value: MS(1, MAX_BEAT_INTERVAL_MS), backend: Lan, section: OptionSection.Timing,
+    flag: '--member-beat-ms', placeholder: '<ms>', value: MS(1, MAX_BEAT_INTERVAL_MS), appliesTo: Lan, section: OptionSection.Timing,
     summary: "a follower's beat while it follows a live leader", default: String(DEFAULT_LAN_TIMINGS.memberBeatMs),
     why: "node-discover's hello: a follower's membership costs what its liveness does", see: 'protocol.md#timers',
   },
   timeoutMs: {
-    flag: '--timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), backend: Both, section: OptionSection.Timing,
+    flag: '--timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), appliesTo: Both, section: OptionSection.Timing,
     summary: 'failure detection and election timeout; with --backend, the session timeout', default: String(DEFAULT_LAN_TIMINGS.timeoutMs),
     why: "failover in about a second, tolerant of a loaded lab PC's pauses", see: 'protocol.md#timers',
   },
   leaseMs: {
-    flag: '--lease-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), backend: Lan, section: OptionSection.Timing,
+    flag: '--lease-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), appliesTo: Lan, section: OptionSection.Timing,
     summary: 'leader lease', default: '90% of the timeout', why: '10% below the timeout: covers the drift bound and a late step-down timer', see: 'protocol.md#timers',
   },
   dampingMs: {
-    flag: '--damping-ms', placeholder: '<ms>', value: MS(0, HOUR_MS), backend: Both, section: OptionSection.Timing,
+    flag: '--damping-ms', placeholder: '<ms>', value: MS(0, HOUR_MS), appliesTo: Both, section: OptionSection.Timing,
     summary: 'a returning higher ID waits this long before taking over', default: String(DEFAULT_LAN_TIMINGS.dampingMs),
     why: 'a returning higher ID must stay up three timeouts before it takes over', see: 'protocol.md#timers',
   },
-  preempt: { flag: '--no-preempt', value: SWITCH, backend: Both, section: OptionSection.Timing, summary: 'keep the current leader when a higher ID appears' },
+  preempt: { flag: '--no-preempt', value: SWITCH, appliesTo: Both, section: OptionSection.Timing, summary: 'keep the current leader when a higher ID appears' },
   maxClockDriftPpm: {
-    flag: null, value: { kind: 'integer', min: 0, max: 99_999 }, backend: Lan, section: OptionSection.Timing,
+    flag: null, value: { kind: 'integer', min: 0, max: 99_999 }, appliesTo: Lan, section: OptionSection.Timing,
     summary: "bound on how far any two clocks' rates may differ, in parts per million", default: String(DEFAULT_LAN_TIMINGS.maxClockDriftPpm),
     why: '0.1%: ten times what a commodity crystal drifts', see: 'protocol.md#timers',
   },
   metricsPort: {
-    flag: '--metrics-port', placeholder: '<p>', value: PORT(0), backend: Both, section: OptionSection.Output,
+    flag: '--metrics-port', placeholder: '<p>', value: PORT(0), appliesTo: Both, section: OptionSection.Output,
     summary: 'serve Prometheus metrics on http://<metrics-host>:<p>/metrics', default: 'off',
   },
   metricsHost: {
-    flag: '--metrics-host', placeholder: '<h>', value: TEXT, backend: Both, section: OptionSection.Output,
+    flag: '--metrics-host', placeholder: '<h>', value: TEXT, appliesTo: Both, section: OptionSection.Output,
     summary: 'where the metrics are served', default: DEFAULT_LAN_OPTIONS.metricsHost, why: 'loopback: nothing is exposed unless asked for',
   },
   agreedDescription: {
-    flag: null, value: TEXT, backend: Lan, section: OptionSection.Identity,
+    flag: null, value: TEXT, appliesTo: Lan, section: OptionSection.Identity,
     summary: "text every node must share, hashed into the config ID (the command line gives a cluster file's canonical form)", default: 'none',
   },
 } as const satisfies { [K in keyof Required<NodeOptions>]: OptionSpec };
@@ -198,45 +199,45 @@ export const DEFAULT_RUN_SETTINGS = Object.freeze({ hookTimeoutMs: 10_000, dashb
 /** Settings of the command line only: the library has its own way to do each (events, an HTTP server of its own). */
 export const RUN_ONLY_TABLE = {
   clusterFile: {
-    flag: '--cluster-file', placeholder: '<path>', value: TEXT, backend: Lan, section: OptionSection.Identity,
+    flag: '--cluster-file', placeholder: '<path>', value: TEXT, appliesTo: Lan, section: OptionSection.Identity,
     summary: "the cluster's name, voters (ID → host) and timers from one file (made by conclave init); this node's ID is the voter whose host is this machine's name or address",
     default: '$CONCLAVE_CLUSTER_FILE', see: 'cluster-file.md',
   },
   keyFile: {
-    flag: '--key-file', placeholder: '<path>', value: TEXT, backend: Lan, section: OptionSection.Network,
+    flag: '--key-file', placeholder: '<path>', value: TEXT, appliesTo: Lan, section: OptionSection.Network,
     summary: 'shared cluster keys, "<id>:<secret>" per line, first one signs. Without a key, anyone on the LAN can disrupt', default: '$CONCLAVE_KEY',
     see: 'security.md',
   },
-  json: { flag: '--json', value: SWITCH, backend: Both, section: OptionSection.Output, summary: 'one JSON object per line on stdout', see: 'events.md' },
+  json: { flag: '--json', value: SWITCH, appliesTo: Both, section: OptionSection.Output, summary: 'one JSON object per line on stdout', see: 'events.md' },
   onElected: {
-    flag: '--on-elected', placeholder: '<cmd>', value: TEXT, backend: Both, section: OptionSection.Output,
+    flag: '--on-elected', placeholder: '<cmd>', value: TEXT, appliesTo: Both, section: OptionSection.Output,
     summary: 'shell command (/bin/sh -c; cmd.exe on Windows) run when this node becomes coordinator',
   },
   onDemoted: {
-    flag: '--on-demoted', placeholder: '<cmd>', value: TEXT, backend: Both, section: OptionSection.Output,
+    flag: '--on-demoted', placeholder: '<cmd>', value: TEXT, appliesTo: Both, section: OptionSection.Output,
     summary: 'shell command run as soon as it stops being coordinator (both get CONCLAVE_ID, CONCLAVE_LEADER, CONCLAVE_TERM)',
   },
   hookTimeoutMs: {
-    flag: '--hook-timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), backend: Both, section: OptionSection.Output,
+    flag: '--hook-timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), appliesTo: Both, section: OptionSection.Output,
     summary: 'kill a hook that runs longer, with what it started (its process group; taskkill /T on Windows), and report it', default: String(DEFAULT_RUN_SETTINGS.hookTimeoutMs),
   },
   dashboardPort: {
-    flag: '--dashboard-port', placeholder: '<p>', value: PORT(0), backend: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-port', placeholder: '<p>', value: PORT(0), appliesTo: Both, section: OptionSection.Dashboard,
     summary: 'serve the live dashboard on http://<dashboard-host>:<p>/ (0: any port)', default: 'off', see: 'dashboard.md#the-dashboard',
   },
   dashboardHost: {
-    flag: '--dashboard-host', placeholder: '<h>', value: TEXT, backend: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-host', placeholder: '<h>', value: TEXT, appliesTo: Both, section: OptionSection.Dashboard,
     summary: 'where the dashboard is served; another address exposes it to that network', default: DEFAULT_RUN_SETTINGS.dashboardHost, why: 'loopback: nothing is exposed unless asked for',
   },
   dashboardControls: {
-    flag: '--dashboard-controls', value: SWITCH, backend: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-controls', value: SWITCH, appliesTo: Both, section: OptionSection.Dashboard,
     summary: 'let the page resign, pause and resume this node; every request must carry the token printed at start',
   },
   dashboardSocket: {
-    flag: '--dashboard-socket', placeholder: '<f>', value: TEXT, backend: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-socket', placeholder: '<f>', value: TEXT, appliesTo: Both, section: OptionSection.Dashboard,
     summary: 'listen on this Unix socket instead, behind a local proxy that answers on <dashboard-host>:<dashboard-port> (the demo lab does this)',
   },
-  help: { flag: '--help', short: 'h', value: SWITCH, backend: Both, section: OptionSection.Help, summary: 'this text' },
+  help: { flag: '--help', short: 'h', value: SWITCH, appliesTo: Both, section: OptionSection.Help, summary: 'this text' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type NodeOptionName = keyof typeof NODE_OPTION_TABLE;

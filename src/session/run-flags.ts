@@ -18,7 +18,7 @@ export type RunFlagName = keyof RunFlags;
 
 /** Flags of the LAN election that a ZooKeeper-backed node refuses rather than ignore. */
 export const LAN_ONLY_FLAGS = Object.values(OPTION_TABLE).flatMap((spec) =>
-  spec.flag !== null && spec.backend === OptionBackend.Lan && spec.ignoredByZooKeeper !== true ? [spec.flag.slice(2) as RunFlagName] : [],
+  spec.flag !== null && spec.appliesTo === OptionBackend.Lan && spec.ignoredByZooKeeper !== true ? [spec.flag.slice(2) as RunFlagName] : [],
 );
 
 /** The range an integer option's flag accepts. */

@@ -45,7 +45,7 @@ describe('the option table', () => {
 
   it('every LAN flag is refused with --backend, except --cluster-size, which is ignored', () => {
     for (const spec of Object.values(OPTION_TABLE)) {
-      if (spec.flag === null || spec.backend !== 'LAN' || spec.flag === '--cluster-file') continue;
+      if (spec.flag === null || spec.appliesTo !== 'LAN' || spec.flag === '--cluster-file') continue;
       const args = ['--id', '1', '--backend', 'zookeeper://127.0.0.1:1/x', spec.flag, ...(spec.value.kind === 'switch' ? [] : ['1'])];
       if (spec.ignoredByZooKeeper) assert.ok(parseRunFlags(args, {}), spec.flag);
       else assert.throws(() => parseRunFlags(args, {}), new RegExp(`^UsageError: ${spec.flag} has no effect with --backend`), spec.flag);
