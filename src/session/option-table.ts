@@ -64,6 +64,8 @@ export interface OptionSpec {
    * this option names both flags (the voters are 1..cluster-size without --voters).
    */
   namedWith?: keyof NodeOptions;
+  /** A flag without which this one means nothing: given alone, it is refused. */
+  needs?: `--${string}`;
   section: OptionSection;
   /** What it does, in the help's words (wrapped there; one line in docs/cli.md). */
   summary: string;
@@ -184,7 +186,7 @@ export const NODE_OPTION_TABLE = {
     summary: 'serve Prometheus metrics on http://<metrics-host>:<p>/metrics', default: 'off',
   },
   metricsHost: {
-    flag: '--metrics-host', placeholder: '<h>', value: TEXT, appliesTo: Both, section: OptionSection.Output,
+    flag: '--metrics-host', placeholder: '<h>', value: TEXT, appliesTo: Both, needs: '--metrics-port', section: OptionSection.Output,
     summary: 'where the metrics are served', default: DEFAULT_LAN_OPTIONS.metricsHost, why: 'loopback: nothing is exposed unless asked for',
   },
   agreedDescription: {
@@ -226,15 +228,15 @@ export const RUN_ONLY_TABLE = {
     summary: 'serve the live dashboard on http://<dashboard-host>:<p>/ (0: any port)', default: 'off', see: 'dashboard.md#the-dashboard',
   },
   dashboardHost: {
-    flag: '--dashboard-host', placeholder: '<h>', value: TEXT, appliesTo: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-host', placeholder: '<h>', value: TEXT, appliesTo: Both, needs: '--dashboard-port', section: OptionSection.Dashboard,
     summary: 'where the dashboard is served; another address exposes it to that network', default: DEFAULT_RUN_SETTINGS.dashboardHost, why: 'loopback: nothing is exposed unless asked for',
   },
   dashboardControls: {
-    flag: '--dashboard-controls', value: SWITCH, appliesTo: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-controls', value: SWITCH, appliesTo: Both, needs: '--dashboard-port', section: OptionSection.Dashboard,
     summary: 'let the page resign, pause and resume this node; every request must carry the token printed at start',
   },
   dashboardSocket: {
-    flag: '--dashboard-socket', placeholder: '<f>', value: TEXT, appliesTo: Both, section: OptionSection.Dashboard,
+    flag: '--dashboard-socket', placeholder: '<f>', value: TEXT, appliesTo: Both, needs: '--dashboard-port', section: OptionSection.Dashboard,
     summary: 'listen on this Unix socket instead, behind a local proxy that answers on <dashboard-host>:<dashboard-port> (the demo lab does this)',
   },
   help: { flag: '--help', short: 'h', value: SWITCH, appliesTo: Both, section: OptionSection.Help, summary: 'this text' },

@@ -10,7 +10,7 @@ import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-pla
 import { ClusterFileError } from './cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from './cluster-file-flags.ts';
 import { thisMachine, type Machine } from './voter-hosts.ts';
-import { LAN_ONLY_FLAGS, RUN_FLAGS, rangeOf } from './run-flags.ts';
+import { FLAG_NEEDS, LAN_ONLY_FLAGS, RUN_FLAGS, rangeOf } from './run-flags.ts';
 import { runUsage } from './run-usage.ts';
 import { flagOf, namingTheFlag } from './option-flags.ts';
 import { DEFAULT_RUN_SETTINGS, type OptionName } from './option-table.ts';
@@ -76,11 +76,8 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: (
   if (voters !== undefined && voters.length !== clusterSize) {
     throw new UsageError(`--voters lists ${voters.length} IDs but --cluster-size is ${clusterSize}`);
   }
-  if (values['metrics-host'] !== undefined && values['metrics-port'] === undefined) {
-    throw new UsageError('--metrics-host needs --metrics-port');
-  }
-  for (const flag of ['dashboard-host', 'dashboard-controls', 'dashboard-socket'] as const) {
-    if (values[flag] !== undefined && values['dashboard-port'] === undefined) throw new UsageError(`--${flag} needs --dashboard-port`);
+  for (const { flag, needs } of FLAG_NEEDS) {
+    if (values[flag] !== undefined && values[needs] === undefined) throw new UsageError(`--${flag} needs --${needs}`);
   }
   const { keys, warning } = loadKeys(values['key-file'], env.CONCLAVE_KEY);
   const node: NodeOptions = {

@@ -27,3 +27,8 @@ export function rangeOf(option: OptionName): { flag: string; min: number; max: n
   if (flag === null || (value.kind !== 'integer' && value.kind !== 'ids')) throw new Error(`${option} is not an integer flag`);
   return { flag, min: value.min, max: value.max };
 }
+
+/** Each flag that means nothing without another, with that other: `--metrics-host` needs `--metrics-port`. */
+export const FLAG_NEEDS = Object.values(OPTION_TABLE).flatMap((spec) =>
+  spec.flag === null || spec.needs === undefined ? [] : [{ flag: spec.flag.slice(2) as RunFlagName, needs: spec.needs.slice(2) as RunFlagName }],
+);

@@ -38,6 +38,12 @@ describe('the option table', () => {
     assert.throws(() => parseRunFlags(['--id', '1', '--cluster-size', '1', '--no-such-flag'], {}), UsageError);
   });
 
+  it('a flag that needs another names one of the table', () => {
+    const flags = new Set(Object.values(OPTION_TABLE).map((spec) => spec.flag));
+    for (const spec of Object.values(OPTION_TABLE)) if (spec.needs !== undefined) assert.ok(flags.has(spec.needs), `${spec.flag} needs ${spec.needs}`);
+    assert.throws(() => parseRunFlags(['--id', '1', '--cluster-size', '1', '--dashboard-socket', '/tmp/s'], {}), /^UsageError: --dashboard-socket needs --dashboard-port$/);
+  });
+
   it('--help names every flag, each line shorter than 100 columns', () => {
     for (const spec of Object.values(OPTION_TABLE)) if (spec.flag !== null) assert.match(RUN_USAGE, new RegExp(`^  ${spec.flag}\\b`, 'm'), spec.flag);
     for (const line of RUN_USAGE.split('\n')) assert.ok(line.length < 100, line);
