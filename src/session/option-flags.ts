@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../core/index.ts';
 import { OptionError } from '../contract/errors.ts';
-import { OPTION_TABLE, type NodeOptionName, type OptionName } from './option-table.ts';
+import { OPTION_TABLE, type NodeOptionName, type TableOptionName } from './option-table.ts';
 
 /** Fields of the election's config that no option sets, and the option whose value decides them. */
 const DECIDED_BY: Readonly<Record<string, NodeOptionName>> = {
@@ -12,20 +12,20 @@ const DECIDED_BY: Readonly<Record<string, NodeOptionName>> = {
 };
 
 /** The option an error's option or config field belongs to; undefined for one no option sets. */
-export function optionOf(field: string): OptionName | undefined {
-  if (field in OPTION_TABLE) return field as OptionName;
+export function optionOf(field: string): TableOptionName | undefined {
+  if (field in OPTION_TABLE) return field as TableOptionName;
   return DECIDED_BY[field];
 }
 
 /** The flag that sets an option; throws for one of the library only, which no command line sets. */
-export function flagOf(option: OptionName): string {
+export function flagOf(option: TableOptionName): string {
   const { flag } = OPTION_TABLE[option];
   if (flag === null) throw new Error(`${option} is an option of the library only: it has no flag`);
   return flag;
 }
 
 /** How an error of this option names its flags: one, or two when another's flag can decide it. */
-function flagsNaming(option: OptionName): string | undefined {
+function flagsNaming(option: TableOptionName): string | undefined {
   const spec = OPTION_TABLE[option];
   if (spec.flag === null) return undefined;
   return spec.namedWith === undefined ? spec.flag : `${spec.flag}/${flagOf(spec.namedWith)}`;

@@ -244,15 +244,16 @@ export const RUN_ONLY_TABLE = {
 
 export type NodeOptionName = keyof typeof NODE_OPTION_TABLE;
 export type RunOnlyName = keyof typeof RUN_ONLY_TABLE;
-export type OptionName = NodeOptionName | RunOnlyName;
+/** Any entry of the table (not contract/errors.ts's OptionName: the options a node's checks can reject). */
+export type TableOptionName = NodeOptionName | RunOnlyName;
 
 /** Both tables as one: what `conclave run` accepts is every entry with a flag. */
-export const OPTION_TABLE: { readonly [K in OptionName]: OptionSpec } = { ...NODE_OPTION_TABLE, ...RUN_ONLY_TABLE };
+export const OPTION_TABLE: { readonly [K in TableOptionName]: OptionSpec } = { ...NODE_OPTION_TABLE, ...RUN_ONLY_TABLE };
 
 /** The entries in the help's order: by section, and within one in the order declared. */
-export function optionsInOrder(): Array<[OptionName, OptionSpec]> {
+export function optionsInOrder(): Array<[TableOptionName, OptionSpec]> {
   const sections = Object.values(OptionSection) as string[];
-  return (Object.entries(OPTION_TABLE) as Array<[OptionName, OptionSpec]>)
+  return (Object.entries(OPTION_TABLE) as Array<[TableOptionName, OptionSpec]>)
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => sections.indexOf(a.entry[1].section) - sections.indexOf(b.entry[1].section) || a.index - b.index)
     .map(({ entry }) => entry);

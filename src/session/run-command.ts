@@ -13,7 +13,7 @@ import { thisMachine, type Machine } from './voter-hosts.ts';
 import { FLAG_NEEDS, LAN_ONLY_FLAGS, RUN_FLAGS, rangeOf } from './run-flags.ts';
 import { runUsage } from './run-usage.ts';
 import { flagOf, namingTheFlag } from './option-flags.ts';
-import { DEFAULT_RUN_SETTINGS, type OptionName } from './option-table.ts';
+import { DEFAULT_RUN_SETTINGS, type TableOptionName } from './option-table.ts';
 
 export const RUN_USAGE = runUsage();
 
@@ -154,7 +154,7 @@ function metricsListenProblem({ code, host, port, message }: MetricsListenError)
 }
 
 /** An integer option's flag value, checked against the range the option table gives it. */
-export function option(name: OptionName, value: string | undefined): number | undefined {
+export function option(name: TableOptionName, value: string | undefined): number | undefined {
   const { flag, min, max } = rangeOf(name);
   return integer(flag, value, min, max);
 }

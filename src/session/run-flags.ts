@@ -1,5 +1,5 @@
 /** `conclave run`'s flags for node:util's parseArgs, and their values checked, from the option table. */
-import { NODE_OPTION_TABLE, OPTION_TABLE, OptionBackend, RUN_ONLY_TABLE, type OptionName } from './option-table.ts';
+import { NODE_OPTION_TABLE, OPTION_TABLE, OptionBackend, RUN_ONLY_TABLE, type TableOptionName } from './option-table.ts';
 
 type Table = typeof NODE_OPTION_TABLE & typeof RUN_ONLY_TABLE;
 type FlagName<K extends keyof Table> = Table[K]['flag'] extends `--${infer Name}` ? Name : never;
@@ -22,7 +22,7 @@ export const LAN_ONLY_FLAGS = Object.values(OPTION_TABLE).flatMap((spec) =>
 );
 
 /** The range an integer option's flag accepts. */
-export function rangeOf(option: OptionName): { flag: string; min: number; max: number } {
+export function rangeOf(option: TableOptionName): { flag: string; min: number; max: number } {
   const { flag, value } = OPTION_TABLE[option];
   if (flag === null || (value.kind !== 'integer' && value.kind !== 'ids')) throw new Error(`${option} is not an integer flag`);
   return { flag, min: value.min, max: value.max };
