@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describe, it } from 'node:test';
 import { DOC_TABLE_END, DOC_TABLE_START, optionDocTable } from '../../src/session/option-doc-table.ts';
-import { OPTION_TABLE } from '../../src/session/option-table.ts';
+import { OPTION_TABLE, type NodeOptionName } from '../../src/session/option-table.ts';
+import { namingTheFlag } from '../../src/session/option-flags.ts';
+import { ConfigError } from '../../src/core/index.ts';
+import { OptionError, type OptionName } from '../../src/contract/errors.ts';
+
+// Every option an OptionError can carry is a node option of the table (tsc fails otherwise).
+const carried: NodeOptionName = '' as OptionName;
+void carried;
 import { RUN_FLAGS, RUN_USAGE, UsageError, parseRunFlags } from '../../src/session/run-command.ts';
 
 const CLI_DOC = new URL('../../docs/cli.md', import.meta.url);
@@ -57,4 +64,17 @@ describe('the option table', () => {
       else assert.throws(() => parseRunFlags(args, {}), new RegExp(`^UsageError: ${spec.flag} has no effect with --backend`), spec.flag);
     }
   });
+});
+
+describe('errors name the flag found in the table by their option', () => {
+  for (const [error, message] of [
+    [new ConfigError('leaseMs', '1000 must be below …'), '--lease-ms: 1000 must be below …'],
+    [new ConfigError('answerTimeoutMs', '500 must be below timeoutMs (400)'), '--timeout-ms: 500 must be below timeoutMs (400)'],
+    [new ConfigError('suspectPhi', 'must be above 0, got 0'), 'suspectPhi: must be above 0, got 0'],
+    [new OptionError('group', 'group', ' 10.0.0.1 is not an IPv4 multicast address'), '--group 10.0.0.1 is not an IPv4 multicast address'],
+    [new OptionError('multicast', 'without multicast', ' a node finds no peer'), '--no-multicast: without multicast a node finds no peer'],
+    [new OptionError('voters', 'voters', ': 255 voters … do not fit'), '--voters/--cluster-size: 255 voters … do not fit'],
+  ] as const) {
+    it(`${error.name} of ${'field' in error ? error.field : error.option}`, () => assert.equal(namingTheFlag(error), message));
+  }
 });
