@@ -11,7 +11,7 @@
  * value is named before anything is opened. The default values themselves are declared in
  * DEFAULT_LAN_OPTIONS and DEFAULT_ZOOKEEPER_OPTIONS; this table gives their reasons.
  */
-import { DEFAULT_LAN_TIMINGS, MAX_BEAT_INTERVAL_MS } from '../core/index.ts';
+import { DEFAULT_LAN_TIMINGS, DEFAULT_LAN_TIMING_REASONS, MAX_BEAT_INTERVAL_MS } from '../core/index.ts';
 import { MULTICAST_BINDS } from '../net/multicast-socket-plan.ts';
 import { DEFAULT_LAN_OPTIONS, type NodeOptions } from '../runtime/options.ts';
 
@@ -154,32 +154,32 @@ export const NODE_OPTION_TABLE = {
   heartbeatMs: {
     flag: '--heartbeat-ms', placeholder: '<ms>', value: MS(1, 600_000), appliesTo: Lan, section: OptionSection.Timing,
     summary: "the leader's lease rounds; any node's beat while it follows no leader", default: String(DEFAULT_LAN_TIMINGS.heartbeatMs),
-    why: '10 rounds per timeout: a false failover needs 10 losses in a row', see: 'protocol.md#timers',
+    why: DEFAULT_LAN_TIMING_REASONS.heartbeatMs, see: 'protocol.md#timers',
   },
   memberBeatMs: {
     flag: '--member-beat-ms', placeholder: '<ms>', value: MS(1, MAX_BEAT_INTERVAL_MS), appliesTo: Lan, section: OptionSection.Timing,
     summary: "a follower's beat while it follows a live leader", default: String(DEFAULT_LAN_TIMINGS.memberBeatMs),
-    why: "node-discover's hello: a follower's membership costs what its liveness does", see: 'protocol.md#timers',
+    why: DEFAULT_LAN_TIMING_REASONS.memberBeatMs, see: 'protocol.md#timers',
   },
   timeoutMs: {
     flag: '--timeout-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), appliesTo: Both, section: OptionSection.Timing,
     summary: 'failure detection and election timeout; with --backend, the session timeout', default: String(DEFAULT_LAN_TIMINGS.timeoutMs),
-    why: "failover in about a second, tolerant of a loaded lab PC's pauses", see: 'protocol.md#timers',
+    why: DEFAULT_LAN_TIMING_REASONS.timeoutMs, see: 'protocol.md#timers',
   },
   leaseMs: {
     flag: '--lease-ms', placeholder: '<ms>', value: MS(1, HOUR_MS), appliesTo: Lan, section: OptionSection.Timing,
-    summary: 'leader lease', default: '90% of the timeout', why: '10% below the timeout: covers the drift bound and a late step-down timer', see: 'protocol.md#timers',
+    summary: 'leader lease', default: '90% of the timeout', why: DEFAULT_LAN_TIMING_REASONS.leaseMs, see: 'protocol.md#timers',
   },
   dampingMs: {
     flag: '--damping-ms', placeholder: '<ms>', value: MS(0, HOUR_MS), appliesTo: Both, section: OptionSection.Timing,
     summary: 'a returning higher ID waits this long before taking over', default: String(DEFAULT_LAN_TIMINGS.dampingMs),
-    why: 'a returning higher ID must stay up three timeouts before it takes over', see: 'protocol.md#timers',
+    why: DEFAULT_LAN_TIMING_REASONS.dampingMs, see: 'protocol.md#timers',
   },
-  preempt: { flag: '--no-preempt', value: SWITCH, appliesTo: Both, section: OptionSection.Timing, summary: 'keep the current leader when a higher ID appears' },
+  preempt: { flag: '--no-preempt', value: SWITCH, appliesTo: Both, section: OptionSection.Timing, summary: 'keep the current leader when a higher ID appears', why: DEFAULT_LAN_TIMING_REASONS.preempt },
   maxClockDriftPpm: {
     flag: null, value: { kind: 'integer', min: 0, max: 99_999 }, appliesTo: Lan, section: OptionSection.Timing,
     summary: "bound on how far any two clocks' rates may differ, in parts per million", default: String(DEFAULT_LAN_TIMINGS.maxClockDriftPpm),
-    why: '0.1%: ten times what a commodity crystal drifts', see: 'protocol.md#timers',
+    why: DEFAULT_LAN_TIMING_REASONS.maxClockDriftPpm, see: 'protocol.md#timers',
   },
   metricsPort: {
     flag: '--metrics-port', placeholder: '<p>', value: PORT(0), appliesTo: Both, section: OptionSection.Output,
