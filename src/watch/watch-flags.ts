@@ -11,6 +11,7 @@ import { ClusterFileError } from '../session/cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from '../session/cluster-file-flags.ts';
 import { RUN_FLAGS, UsageError, integer, loadKeys, option } from '../session/run-command.ts';
 import { OptionError } from '../contract/errors.ts';
+import { namingTheFlag } from '../session/option-flags.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 export const WATCH_USAGE = `usage: conclave watch --cluster-size <n> [options]
@@ -122,7 +123,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
       dampingMs: option('dampingMs', text('damping-ms')),
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(error.message);
+    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(namingTheFlag(error));
     throw error;
   }
   const bind = text('bind-multicast');
