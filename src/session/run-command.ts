@@ -139,17 +139,18 @@ export function asUsageError(error: unknown, given?: NodeOptions): UsageError | 
 }
 
 function metricsListenProblem({ code, host, port, message }: MetricsListenError): string {
+  const [portFlag, hostFlag] = [flagOf('metricsPort'), flagOf('metricsHost')];
   switch (code) {
     case 'EADDRINUSE':
-      return `--metrics-port ${port}: the port is in use on ${host}`;
+      return `${portFlag} ${port}: the port is in use on ${host}`;
     case 'EACCES':
-      return `--metrics-port ${port}: not allowed to listen there`;
+      return `${portFlag} ${port}: not allowed to listen there`;
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `--metrics-host ${host}: not an address of this machine`;
+      return `${hostFlag} ${host}: not an address of this machine`;
     default:
-      return `--metrics-port/--metrics-host: ${message}`;
+      return `${portFlag}/${hostFlag}: ${message}`;
   }
 }
 

@@ -8,6 +8,7 @@ import { InterfaceError } from '../net/interfaces.ts';
 import { StateFileError } from '../runtime/state-file.ts';
 import { DashboardStartError } from './session.ts';
 import { UsageError, asUsageError, type RunSettings } from './run-command.ts';
+import { flagOf } from './option-flags.ts';
 
 export interface StartupFailure {
   code: 1 | 2;
@@ -24,7 +25,7 @@ export function usageFailure(error: UsageError): StartupFailure {
 export function startupFailure(error: unknown, settings: RunSettings): StartupFailure | null {
   const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
   if (usage !== null) return usageFailure(usage);
-  if (error instanceof InterfaceError && settings.node.interface !== undefined) return usageFailure(new UsageError(`--interface: ${error.message}`));
+  if (error instanceof InterfaceError && settings.node.interface !== undefined) return usageFailure(new UsageError(`${flagOf('interface')}: ${error.message}`));
   if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {
     return { code: 1, message: error.message };
   }
