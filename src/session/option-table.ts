@@ -56,7 +56,7 @@ export interface OptionSpec {
   appliesTo: OptionBackend;
   /**
    * A LAN option given with --backend is refused rather than silently ignored; `--cluster-size`
-   * alone is ignored there, as it always was (a ZooKeeper election counts whoever registers).
+   * alone is ignored there, as it always was (the ZooKeeper election counts no voters).
    */
   ignoredByZooKeeper?: true;
   /**
