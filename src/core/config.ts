@@ -1,4 +1,5 @@
 import type { NodeId } from './messages.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
 /**
  * Timers and membership. All durations are milliseconds of the node's own monotonic clock.
@@ -78,8 +79,9 @@ export function silenceLimitMs(timeoutMs: number, beatIntervalMs: number): numbe
 /** The default lease as a fraction of the timeout (docs/protocol.md, "Timers"). */
 export const LEASE_FRACTION = 0.9;
 
-export class ConfigError extends Error {
+export class ConfigError extends ConclaveError {
   override readonly name = 'ConfigError';
+  readonly code = ConclaveErrorCode.Config;
   readonly field: string;
   /** The message without the field, so that the command line can name the flag instead. */
   readonly problem: string;

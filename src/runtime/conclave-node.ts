@@ -19,6 +19,7 @@ import { resolveOptions, type NodeOptions, type ResolvedOptions } from './option
 import type { Elector } from '../contract/elector.ts';
 import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
+import { eventStream, type EventStream, type EventStreamOptions } from '../contract/event-stream.ts';
 import type { LanStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
 
@@ -84,6 +85,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** As of the last check that found no stall: when this node's lease ends (local ms), or null if it does not lead. */
   private leaseEndBeforeStallMs: number | null = null;
   private stopping: Promise<void> | null = null;
+  /** The `stopped` line is out: a stream opened now ends at once. */
+  private stopped = false;
   /** begin() has run: the node has said hello, and has a goodbye to say. */
   private begun = false;
   /** The state could not be saved: the node has stopped taking part. */
@@ -174,12 +177,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from, source, foreign) => this.onDrop(reason, detail, from, source, foreign),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
-      onReceive: ({ message, unicastPort, members }, address, route) => {
+      onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
         this.metrics.received.inc({ kind: message.type });
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
         if (message.from !== options.id) this.alone.heard(message.from, nowMs);
-        transport.directory.heard(message.from, address, unicastPort, route, nowMs);
+        transport.directory.heard(message.from, address, unicastPort, route, nowMs, sourcePort);
         if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id), nowMs);
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },
@@ -321,6 +324,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     return this.transport.paused;
   }
 
+  /** The lines from now on, as an async iterator (contract/event-stream.ts); it ends after `stopped`. */
+  events<K extends EventKind = EventKind>(options?: EventStreamOptions<K>): EventStream<K> {
+    return eventStream(this, this.stopped, options);
+  }
+
   /**
    * Resigns if leading, tells the peers, closes the sockets and releases the data directory and
    * the metrics port. Every step is taken even if one before it failed; then the first error is
@@ -351,6 +359,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       this.stalls.stop();
       if (this.seedTimer !== null) clearTimeout(this.seedTimer);
       if (this.kernelUdpTimer !== null) clearInterval(this.kernelUdpTimer);
+      this.stopped = true;
       this.emitEvent('stopped', {});
       if (errors.length > 0) throw errors[0];
     })();

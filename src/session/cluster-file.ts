@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, resolveConfig, type NodeId } from '../core/index.ts';
 import { OptionError } from '../contract/errors.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { checkClusterName } from '../runtime/options.ts';
 import { JsonProblem, memberPath, parseStrictJson } from './strict-json.ts';
 import { hostProblem, normalHost } from './voter-hosts.ts';
@@ -43,8 +44,9 @@ export interface ClusterFile {
 }
 
 /** A cluster file that cannot be used: the file, the JSON path of the field, and what was expected. */
-export class ClusterFileError extends Error {
+export class ClusterFileError extends ConclaveError {
   override readonly name = 'ClusterFileError';
+  readonly code = ConclaveErrorCode.ClusterFile;
 }
 
 export function readClusterFile(path: string): ClusterFile {
@@ -53,7 +55,7 @@ export function readClusterFile(path: string): ClusterFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
+    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`, { cause: error });
   }
   return parseClusterFile(text, path);
 }

@@ -2,8 +2,9 @@
  * The flag a library error names, found in the option table by the option the error carries
  * (OptionError's `option`, ConfigError's `field`), never by taking its message apart.
  */
-import { ConfigError } from '../core/index.ts';
-import { OptionError } from '../contract/errors.ts';
+import type { ConfigError } from '../core/index.ts';
+import type { OptionError } from '../contract/errors.ts';
+import { ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { OPTION_TABLE, type NodeOptionName, type TableOptionName } from './option-table.ts';
 
 /** Fields of the election's config that no option sets, and the option whose value decides them. */
@@ -38,7 +39,7 @@ function flagsNaming(option: TableOptionName): string | undefined {
  * An option no flag sets keeps the library's words.
  */
 export function namingTheFlag(error: OptionError | ConfigError): string {
-  if (error instanceof ConfigError) {
+  if (error.code === ConclaveErrorCode.Config) {
     const option = optionOf(error.field);
     const flags = option === undefined ? undefined : flagsNaming(option);
     return `${flags ?? error.field}: ${error.problem}`;

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, type NodeId } from '../core/index.ts';
-import { KeyError, parseKeys, readKeyFile } from '../net/keys.ts';
-import { MetricsListenError } from '../metrics/listen-error.ts';
+import type { ConfigError, NodeId } from '../core/index.ts';
+import { parseKeys, readKeyFile } from '../net/keys.ts';
+import type { MetricsListenError } from '../metrics/listen-error.ts';
 import type { NodeOptions } from '../runtime/options.ts';
-import { DataDirError } from '../runtime/state-file.ts';
+import type { DataDirError } from '../runtime/state-file.ts';
 import type { KeyRing } from '../wire/seal.ts';
-import { OptionError } from '../contract/errors.ts';
+import type { OptionError } from '../contract/errors.ts';
+import { ConclaveError, ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
-import { ClusterFileError } from './cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from './cluster-file-flags.ts';
 import { thisMachine, type Machine } from './voter-hosts.ts';
 import { FLAG_NEEDS, LAN_ONLY_FLAGS, RUN_FLAGS, rangeOf } from './run-flags.ts';
@@ -17,8 +17,9 @@ import { DEFAULT_RUN_SETTINGS, type TableOptionName } from './option-table.ts';
 
 export const RUN_USAGE = runUsage();
 
-export class UsageError extends Error {
+export class UsageError extends ConclaveError {
   override readonly name = 'UsageError';
+  readonly code = ConclaveErrorCode.Usage;
 }
 
 export interface RunSettings {
@@ -60,7 +61,7 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: (
     if (values.id !== undefined) option('id', values.id);
     ({ values, use: clusterFile } = withClusterFile(values, env, machine));
   } catch (error) {
-    if (error instanceof ClusterFileError) throw new UsageError(error.message);
+    if (isConclaveError(error, ConclaveErrorCode.ClusterFile)) throw new UsageError(error.message, { cause: error });
     throw error;
   }
   const voters = values.voters === undefined ? undefined : idList(values.voters);
@@ -127,20 +128,33 @@ export function parseRunFlags(args: string[], env: NodeJS.ProcessEnv, machine: (
 }
 
 /**
- * Turns a start-up error into a usage error naming the flag: an option that failed validation, a
- * metrics endpoint that cannot listen where the flags say, a data directory given that cannot be
- * used. `given`: the node options the flags made (a default data directory is no flag's fault).
+ * Turns a start-up error into a usage error naming the flag, by its code: an option that failed
+ * validation, a metrics endpoint that cannot listen where the flags say, a data directory given
+ * that cannot be used; the original is the cause. `given`: the node options the flags made (a
+ * default data directory is no flag's fault).
  */
 export function asUsageError(error: unknown, given?: NodeOptions): UsageError | null {
-  if (error instanceof MetricsListenError) return new UsageError(metricsListenProblem(error));
-  if (error instanceof DataDirError && given?.dataDir !== undefined) return new UsageError(`${flagOf('dataDir')} ${error.message}`);
-  if (error instanceof ConfigError || error instanceof OptionError) return new UsageError(namingTheFlag(error));
-  return null;
+  if (!isConclaveError(error)) return null;
+  // The code names the class (docs/errors.md): the switch below narrows to it.
+  const flagged = error as UsageError | MetricsListenError | DataDirError | ConfigError | OptionError;
+  switch (flagged.code) {
+    case ConclaveErrorCode.Usage:
+      return flagged;
+    case ConclaveErrorCode.MetricsListen:
+      return new UsageError(metricsListenProblem(flagged), { cause: flagged });
+    case ConclaveErrorCode.DataDir:
+      return given?.dataDir === undefined ? null : new UsageError(`${flagOf('dataDir')} ${flagged.message}`, { cause: flagged });
+    case ConclaveErrorCode.Config:
+    case ConclaveErrorCode.Option:
+      return new UsageError(namingTheFlag(flagged), { cause: flagged });
+    default:
+      return null;
+  }
 }
 
-function metricsListenProblem({ code, host, port, message }: MetricsListenError): string {
+function metricsListenProblem({ systemCode, host, port, message }: MetricsListenError): string {
   const [portFlag, hostFlag] = [flagOf('metricsPort'), flagOf('metricsHost')];
-  switch (code) {
+  switch (systemCode) {
     case 'EADDRINUSE':
       return `${portFlag} ${port}: the port is in use on ${host}`;
     case 'EACCES':
@@ -189,7 +203,7 @@ export function loadKeys(keyFile: string | undefined, envKey: string | undefined
     if (envKey !== undefined && envKey !== '') return { keys: parseKeys(envKey, 'CONCLAVE_KEY'), warning: null };
     return { keys: null, warning: null };
   } catch (error) {
-    if (error instanceof KeyError) throw new UsageError(`${keyFile === undefined ? '' : '--key-file '}${error.message}`);
+    if (isConclaveError(error, ConclaveErrorCode.Key)) throw new UsageError(`${keyFile === undefined ? '' : '--key-file '}${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -6,10 +6,10 @@ import { Wire } from '../wire/wire.ts';
 import type { CapacityPlan } from './capacity.ts';
 import type { SimCpu } from './cpu.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
-import { SimInbox } from './inbox.ts';
 import { drawUnicastPort, type HostPlace } from './layout.ts';
 import { SimMachine } from './machine.ts';
 import type { Receiver, SimNetwork } from './network.ts';
+import { SimInbox, schedulerSliceMs } from './inbox.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { sharedUnseal } from './shared-unseal.ts';
@@ -108,6 +108,7 @@ export class SimHost {
             random: capacity.random,
             inputCpuUs: capacity.plan.inputCpuUs,
             datagramsMax: capacity.plan.receiveQueueDatagramsMax,
+            sliceMs: schedulerSliceMs(capacity.plan.cores),
             onOverflow: () => capacity.onOverflow(this),
           });
     if (this.inbox !== null) {
@@ -300,9 +301,9 @@ function sourceOf(id: NodeId): string {
 /** The driver's hooks that keep a directory up to date: who was heard, by which route, who hears us, who was told of. */
 function feedDirectory(selfId: NodeId, directory: PeerDirectory, nowMs: () => number): Pick<DriverOptions, 'onReceive' | 'onDuplicate'> {
   return {
-    onReceive: ({ message, unicastPort, members }, address, route) => {
+    onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
       const now = nowMs();
-      directory.heard(message.from, address, unicastPort, route, now);
+      directory.heard(message.from, address, unicastPort, route, now, sourcePort);
       if (message.type === 'heartbeat') directory.heardBy(message.from, message.hears.includes(selfId), now);
       if (members.length > 0) directory.told(message.from, members, now);
     },

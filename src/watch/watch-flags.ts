@@ -123,7 +123,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
       dampingMs: option('dampingMs', text('damping-ms')),
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(namingTheFlag(error));
+    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(namingTheFlag(error), { cause: error });
     throw error;
   }
   const bind = text('bind-multicast');

@@ -12,6 +12,7 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
 
 /** Floors from the bottom: a folder (or top-level file) of `src/` imports only from floors below its own. */
 const LAYERS: readonly (readonly string[])[] = [
+  ['errors'], // the base of every error a user can catch, and their codes (docs/errors.md)
   ['core'], // the pure election state machine
   ['wire'], // the datagram codec
   ['contract', 'metrics'], // what both backends offer (Elector, events, status, ports); their instruments
