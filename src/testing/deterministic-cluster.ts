@@ -4,6 +4,7 @@ import { agreedLeader, describeStatuses, settledLeader } from './agreement.ts';
 import { NodeHandle } from './node-handle.ts';
 import type { TestCluster, TestNode, WaitOptions } from './test-cluster.ts';
 import { TEST_TIMINGS, type TestTimings } from './test-timings.ts';
+import { voterIds } from './voter-ids.ts';
 
 /** A wait for a leader in virtual time: costs nothing while idle, so it may be long. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -33,7 +34,7 @@ export class DeterministicCluster implements TestCluster {
 
   constructor(options: DeterministicClusterOptions) {
     const { nodes, seed, ...timings } = options;
-    this.ids = Array.from({ length: nodes }, (_, i) => i + 1);
+    this.ids = voterIds(nodes);
     this.sim = new SimCluster({ voters: this.ids, config: { ...TEST_TIMINGS, ...timings }, seed: seed ?? 1 });
     for (const id of this.ids) {
       const host = this.sim.host(id);

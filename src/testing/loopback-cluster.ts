@@ -11,6 +11,7 @@ import { LOOPBACK_ADDRESS, freeUdpPorts, privateCluster, seedsOf } from './loopb
 import { NodeHandle } from './node-handle.ts';
 import type { TestCluster, TestNode, WaitOptions } from './test-cluster.ts';
 import { TEST_TIMINGS, type TestTimings } from './test-timings.ts';
+import { voterIds } from './voter-ids.ts';
 import { waitUntil } from './wait-until.ts';
 
 /** A wait for a leader on real nodes: many failovers' worth at test timings, short of a test runner's timeout. */
@@ -69,7 +70,7 @@ export class LoopbackCluster implements TestCluster {
   }
 
   static async start(options: LoopbackClusterOptions): Promise<LoopbackCluster> {
-    const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    const ids = voterIds(options.nodes);
     const root = await mkdtemp(join(tmpdir(), 'conclave-test-cluster-'));
     let cluster: LoopbackCluster | null = null;
     try {
@@ -199,7 +200,11 @@ export class LoopbackCluster implements TestCluster {
   }
 
   private waitFor(pick: (statuses: Map<NodeId, NodeStatus>) => NodeId | null, what: string, options: WaitOptions): Promise<NodeId> {
-    return waitUntil(() => pick(this.reachableStatuses()), options.withinMs ?? DEFAULT_WAIT_MS, what, () => describeStatuses(this.reachableStatuses()));
+    const statuses = (): Map<NodeId, NodeStatus> => {
+      if (this.closing !== null) throw new Error(`the test cluster was closed while waiting for an ${what}`);
+      return this.reachableStatuses();
+    };
+    return waitUntil(() => pick(statuses()), options.withinMs ?? DEFAULT_WAIT_MS, what, () => describeStatuses(statuses()));
   }
 
   private member(id: NodeId): Member {
