@@ -1,3 +1,5 @@
+import type { ElectionConfig } from '../core/index.ts';
+
 /**
  * Election timers for tests: a failover in a few hundred milliseconds instead of about a second
  * (the LAN defaults, core/config.ts DEFAULT_LAN_TIMINGS), on a loopback where datagrams take
@@ -13,12 +15,5 @@ export const TEST_TIMINGS = {
   dampingMs: 600,
 } as const;
 
-/** The timers a test may set (the rest follow from them as in core/config.ts). */
-export interface TestTimings {
-  heartbeatMs?: number;
-  memberBeatMs?: number;
-  timeoutMs?: number;
-  leaseMs?: number;
-  dampingMs?: number;
-  preempt?: boolean;
-}
+/** The timers a test may set (each as core/config.ts describes it; the rest follow from them there). */
+export type TestTimings = Partial<Pick<ElectionConfig, 'heartbeatMs' | 'memberBeatMs' | 'timeoutMs' | 'leaseMs' | 'dampingMs' | 'preempt'>>;
