@@ -26,8 +26,7 @@ export interface DeterministicClusterOptions extends TestTimings {
 export class DeterministicCluster implements TestCluster {
   readonly mode = 'deterministic';
   readonly ids: readonly NodeId[];
-  /** The simulator itself, for what this kit does not offer (its trace, its checkers). */
-  readonly sim: SimCluster;
+  private readonly sim: SimCluster;
   private readonly handles = new Map<NodeId, NodeHandle>();
   private readonly isolated = new Set<NodeId>();
   private closed = false;

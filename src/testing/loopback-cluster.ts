@@ -29,6 +29,8 @@ interface Member {
   readonly handle: NodeHandle;
   readonly gate: HoldingGate;
   node: ConclaveNode | null;
+  /** The term the node had when it was killed: what its state directory holds. */
+  lastTerm: number;
   isolated: boolean;
 }
 
@@ -56,13 +58,14 @@ export class LoopbackCluster implements TestCluster {
     for (const id of this.ids) {
       const member: Member = {
         handle: new NodeHandle(id, {
-          term: () => member.node?.term ?? 0,
+          term: () => member.node?.term ?? member.lastTerm,
           up: () => member.node !== null,
           hasLease: () => member.node?.hasLease() ?? false,
           status: () => member.node?.status() ?? null,
         }),
         gate: new HoldingGate(),
         node: null,
+        lastTerm: 0,
         isolated: false,
       };
       this.members.set(id, member);
@@ -106,6 +109,7 @@ export class LoopbackCluster implements TestCluster {
     const node = member.node;
     if (node === null) return;
     member.node = null;
+    member.lastTerm = node.term;
     member.gate.drop();
     node.pause();
     await node.stop();

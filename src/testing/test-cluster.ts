@@ -14,7 +14,7 @@ export type TestNodeEvents = Pick<ElectorEvents, 'elected' | 'demoted' | 'leader
  */
 export interface TestNode extends EventEmitter<TestNodeEvents> {
   readonly id: NodeId;
-  /** The node's current term (0 while it is down and never ran). */
+  /** The node's current term; while it is down, the term its state holds. */
   readonly term: number;
   /** False after kill(), true again after restart(). */
   readonly up: boolean;

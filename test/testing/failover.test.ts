@@ -17,6 +17,7 @@ for (const mode of MODES) {
       const firstTerm = cluster.node(first).term;
       await cluster.kill(first);
       assert.equal(cluster.node(first).up, false);
+      assert.equal(cluster.node(first).term, firstTerm);
       assert.deepEqual(said.at(-1), { node: first, said: 'demoted', term: firstTerm, reason: 'stopping' });
       const second = await cluster.leader();
       assert.notEqual(second, first);
