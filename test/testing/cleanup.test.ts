@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const FIXTURE = new URL('./fixtures/failing-user-test.ts', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 /** Loading tsx, starting three nodes and electing: a few seconds on a loaded machine. */
 const EXIT_WITHIN_MS = 20_000;
 /** The control must still run this long after its test failed (the cleaned-up run ends in milliseconds then). */
@@ -32,7 +33,7 @@ interface Run {
 function runFixture(env: Record<string, string>, limitMs: number, afterFailureMs = limitMs): Promise<Run> {
   const temp = mkdtempSync(join(tmpdir(), 'conclave-cleanup-'));
   const startedMs = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { cwd: ROOT, env: { ...process.env, ...env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let afterFailure: NodeJS.Timeout | undefined;
   const take = (chunk: string): void => {
