@@ -5,6 +5,7 @@ import { NodeHandle } from './node-handle.ts';
 import type { TestCluster, TestNode, WaitOptions } from './test-cluster.ts';
 import { TEST_TIMINGS, type TestTimings } from './test-timings.ts';
 import { voterIds } from './voter-ids.ts';
+import { TestTimeoutError, TestClusterError } from './errors.ts';
 
 /** A wait for a leader in virtual time: costs nothing while idle, so it may be long. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -148,17 +149,17 @@ export class DeterministicCluster implements TestCluster {
     const withinMs = options.withinMs ?? DEFAULT_WAIT_MS;
     let picked: NodeId | null = null;
     this.sim.runUntil(() => (picked = pick(this.reachableStatuses())) !== null, withinMs);
-    if (picked === null) throw new Error(`no ${what} within ${withinMs} virtual ms (at ${this.nowMs} ms): ${describeStatuses(this.reachableStatuses())}`);
+    if (picked === null) throw new TestTimeoutError(`no ${what} within ${withinMs} virtual ms (at ${this.nowMs} ms): ${describeStatuses(this.reachableStatuses())}`);
     return picked;
   }
 
   private open(): void {
-    if (this.closed) throw new Error('the test cluster is closed');
+    if (this.closed) throw new TestClusterError('the test cluster is closed');
   }
 
   private handle(id: NodeId): NodeHandle {
     const handle = this.handles.get(id);
-    if (handle === undefined) throw new RangeError(`no node ${id} in this test cluster (IDs ${this.ids.join(', ')})`);
+    if (handle === undefined) throw new TestClusterError(`no node ${id} in this test cluster (IDs ${this.ids.join(', ')})`);
     return handle;
   }
 }

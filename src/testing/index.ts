@@ -17,6 +17,7 @@ import type { TestCluster } from './test-cluster.ts';
 export type { TestCluster, TestNode, TestNodeEvents, WaitOptions } from './test-cluster.ts';
 export type { TestTimings } from './test-timings.ts';
 export { TEST_TIMINGS } from './test-timings.ts';
+export { TestClusterError, TestTimeoutError } from './errors.ts';
 export type { DeterministicClusterOptions, LoopbackClusterOptions };
 
 export type TestClusterOptions = (LoopbackClusterOptions & { deterministic?: false }) | (DeterministicClusterOptions & { deterministic: true });

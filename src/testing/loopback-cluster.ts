@@ -13,6 +13,7 @@ import type { TestCluster, TestNode, WaitOptions } from './test-cluster.ts';
 import { TEST_TIMINGS, type TestTimings } from './test-timings.ts';
 import { voterIds } from './voter-ids.ts';
 import { waitUntil } from './wait-until.ts';
+import { TestClusterError } from './errors.ts';
 
 /** A wait for a leader on real nodes: many failovers' worth at test timings, short of a test runner's timeout. */
 const DEFAULT_WAIT_MS = 10_000;
@@ -168,7 +169,7 @@ export class LoopbackCluster implements TestCluster {
   }
 
   private async launch(id: NodeId): Promise<void> {
-    if (this.closing !== null) throw new Error('the test cluster is closed');
+    if (this.closing !== null) throw new TestClusterError('the test cluster is closed');
     const member = this.member(id);
     const { nodes, nodeOptions, ...timings } = this.options;
     const node = await ConclaveNode.start(
@@ -205,7 +206,7 @@ export class LoopbackCluster implements TestCluster {
 
   private waitFor(pick: (statuses: Map<NodeId, NodeStatus>) => NodeId | null, what: string, options: WaitOptions): Promise<NodeId> {
     const statuses = (): Map<NodeId, NodeStatus> => {
-      if (this.closing !== null) throw new Error(`the test cluster was closed while waiting for an ${what}`);
+      if (this.closing !== null) throw new TestClusterError(`the test cluster was closed while waiting for an ${what}`);
       return this.reachableStatuses();
     };
     return waitUntil(() => pick(statuses()), options.withinMs ?? DEFAULT_WAIT_MS, what, () => describeStatuses(statuses()));
@@ -213,7 +214,7 @@ export class LoopbackCluster implements TestCluster {
 
   private member(id: NodeId): Member {
     const member = this.members.get(id);
-    if (member === undefined) throw new RangeError(`no node ${id} in this test cluster (IDs ${this.ids.join(', ')})`);
+    if (member === undefined) throw new TestClusterError(`no node ${id} in this test cluster (IDs ${this.ids.join(', ')})`);
     return member;
   }
 }

@@ -1,3 +1,5 @@
+import { TestTimeoutError } from './errors.ts';
+
 /** How often a wait on real nodes looks again: a few times per 50 ms heartbeat round. */
 const POLL_MS = 10;
 
@@ -10,7 +12,7 @@ export async function waitUntil<T>(value: () => T | null, withinMs: number, what
   for (;;) {
     const found = value();
     if (found !== null) return found;
-    if (performance.now() >= deadlineMs) throw new Error(`no ${what} within ${withinMs} ms: ${describe()}`);
+    if (performance.now() >= deadlineMs) throw new TestTimeoutError(`no ${what} within ${withinMs} ms: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestCluster, type TestCluster } from '../../src/testing/index.ts';
+import { createTestCluster, TestClusterError, type TestCluster } from '../../src/testing/index.ts';
 
 describe('test cluster lifecycle', () => {
   it('refuses a size that is no whole number of nodes', async () => {
-    await assert.rejects(createTestCluster({ nodes: 0 }), RangeError);
-    await assert.rejects(createTestCluster({ nodes: 2.5, deterministic: true }), RangeError);
+    await assert.rejects(createTestCluster({ nodes: 0 }), TestClusterError);
+    await assert.rejects(createTestCluster({ nodes: 2.5, deterministic: true }), TestClusterError);
   });
 
   it('await using closes the cluster at the end of the block: its nodes are down', async () => {
