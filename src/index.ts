@@ -23,7 +23,9 @@ export { EVENT_KINDS, EVENT_SCHEMA_VERSION } from './contract/events.ts';
 export { DEFAULT_MAX_BUFFERED_EVENTS, type EventStream, type EventStreamItem, type EventStreamOptions, type EventsLagged } from './contract/event-stream.ts';
 export type { LeaseEndReason } from './contract/event-fields.ts';
 export type { CommonStatus, LanStatus, RuntimeStatus, ZooKeeperNodeStatus } from './contract/status.ts';
-export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT } from './runtime/options.ts';
+/** Every default as one frozen object per backend: spread it and override what differs. */
+export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_LAN_OPTIONS, DEFAULT_PORT } from './runtime/options.ts';
+export { DEFAULT_ZOOKEEPER_OPTIONS } from './session/zookeeper-options.ts';
 export { dataRoot, defaultDataDir, type DataDirHost } from './runtime/data-dir.ts';
 export type { NodeOptions } from './runtime/options.ts';
 /** Every error a program can catch, by class or by `code` (docs/errors.md). */

@@ -1,5 +1,5 @@
 /** The pure election core: no I/O, no clocks, no randomness of its own. */
-export { ConfigError, DEFAULT_LAN_TIMINGS, MAX_BEAT_INTERVAL_MS, MISSED_BEATS, configId, maxSafeLeaseMs, resolveConfig, silenceLimitMs } from './config.ts';
+export { ConfigError, DEFAULT_LAN_TIMINGS, DEFAULT_LAN_TIMING_REASONS, MAX_BEAT_INTERVAL_MS, MISSED_BEATS, configId, maxSafeLeaseMs, resolveConfig, silenceLimitMs } from './config.ts';
 export type { ElectionConfig, ElectionConfigInput } from './config.ts';
 export { ArrivalWindow, phiOf } from './detector.ts';
 export type { CoreEvent, DemotionReason } from './events.ts';
@@ -11,7 +11,7 @@ export * from './messages.ts';
  */
 export { createLanCore, type LanCore, type LanInput } from './lan-core.ts';
 export type { ElectionCore } from '../election/election-core.ts';
-export type { CoreHooks, NodeOptions, Random, Ready } from './node.ts';
+export type { CoreHooks, ElectionNodeOptions, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
 export type { PersistentState } from './state/durable.ts';
 export type { NodeSnapshot } from './state/snapshot.ts';

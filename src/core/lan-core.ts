@@ -5,7 +5,7 @@
  */
 import type { ElectionCore } from '../election/election-core.ts';
 import type { Message, ResignReason } from './messages.ts';
-import { ElectionNode, type NodeOptions, type Ready } from './node.ts';
+import { ElectionNode, type ElectionNodeOptions, type Ready } from './node.ts';
 import type { NodeSnapshot } from './state/snapshot.ts';
 import type { NodeStatus } from './status.ts';
 
@@ -20,7 +20,7 @@ export type LanInput =
 export type LanCore = ElectionCore<LanInput, Ready, NodeSnapshot, NodeStatus>;
 
 /** A LAN core for a node starting now. */
-export function createLanCore(options: NodeOptions): LanCore {
+export function createLanCore(options: ElectionNodeOptions): LanCore {
   return new LanFacade(new ElectionNode(options));
 }
 

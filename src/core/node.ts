@@ -81,7 +81,8 @@ export interface CoreHooks {
   holdsPromise?(holds: boolean, nowMs: number): boolean;
 }
 
-export interface NodeOptions {
+/** What an election core is built from (not the library's NodeOptions, which a running node is started with). */
+export interface ElectionNodeOptions {
   id: NodeId;
   /** A resolved, validated configuration (resolveConfig). */
   config: ElectionConfig;
@@ -190,7 +191,7 @@ export class ElectionNode implements RoleContext {
   #events: CoreEvent[] = [];
   readonly #changes: ChangeReport;
 
-  constructor(options: NodeOptions) {
+  constructor(options: ElectionNodeOptions) {
     const { id, config, bootId, nowMs, persisted } = options;
     this.id = id;
     this.config = config;

@@ -36,6 +36,10 @@ export const ConclaveErrorCode = {
   Check: 'ERR_CHECK',
   /** An event log line that cannot be read (LogReadError). */
   LogRead: 'ERR_LOG_READ',
+  /** conclave/testing: a wait for a leader or for agreement ran out of time (TestTimeoutError). */
+  TestTimeout: 'ERR_TEST_TIMEOUT',
+  /** conclave/testing: a test cluster used as it cannot be (closed, no such node, a bad size: TestClusterError). */
+  TestCluster: 'ERR_TEST_CLUSTER',
 } as const;
 export type ConclaveErrorCode = (typeof ConclaveErrorCode)[keyof typeof ConclaveErrorCode];
 

@@ -22,6 +22,7 @@ import { eventLine } from '../contract/event-line.ts';
 import { eventStream, type EventStream, type EventStreamOptions } from '../contract/event-stream.ts';
 import type { LanStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
+import { OPEN_GATE, gatedTimer, type InputGate } from './input-gate.ts';
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
@@ -101,8 +102,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** Why this node hears nobody, or drops a sender's datagrams: checked by the once-a-second poll. */
   private readonly alone: AloneWatch;
 
-  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: LanCore, metrics: NodeMetrics) {
+  /** Timers and datagrams pass it on their way in (./input-gate.ts). */
+  private readonly gate: InputGate;
+
+  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: LanCore, metrics: NodeMetrics, gate: InputGate) {
     super();
+    this.gate = gate;
     this.options = options;
     this.store = store;
     this.transport = transport;
@@ -141,11 +146,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       thresholdMs: stallThresholdMs(config.timeoutMs),
       periodMs: stallThresholdMs(config.timeoutMs) / STALL_CHECKS_PER_THRESHOLD,
       nowMs: () => systemClock.nowMs(),
-      setTimer: (fire, delayMs) => {
-        const timer = setTimeout(fire, delayMs);
-        timer.unref();
-        return () => clearTimeout(timer);
-      },
+      setTimer: (fire, delayMs) =>
+        gatedTimer(gate, (gated) => {
+          const timer = setTimeout(gated, delayMs);
+          timer.unref();
+          return () => clearTimeout(timer);
+        }, fire),
       onSteady: (nowMs) => (this.leaseEndBeforeStallMs = core.hasLease(nowMs) ? core.view(nowMs).leaseEndMs : null),
       onStall: (stall) => this.onStall(stall),
     });
@@ -160,7 +166,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
           this.stalls.check(nowMs);
           return nowMs;
         },
-        schedule: (atMs, fire) => systemClock.schedule(atMs, fire),
+        schedule: (atMs, fire) => gatedTimer(gate, (gated) => systemClock.schedule(atMs, gated), fire),
       },
       transport,
       store,
@@ -194,8 +200,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     });
   }
 
-  /** Validates the options, takes the data directory, opens the sockets and starts. */
-  static async start(input: NodeOptions): Promise<ConclaveNode> {
+  /**
+   * Validates the options, takes the data directory, opens the sockets and starts.
+   * @param gate for conclave/testing only (./input-gate.ts); @internal
+   */
+  static async start(input: NodeOptions, gate: InputGate = OPEN_GATE): Promise<ConclaveNode> {
     const options = resolveOptions(input);
     const identity = { nodeId: options.id, voters: options.config.voters };
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
@@ -225,7 +234,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         directory,
       });
       const core = createLanCore({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
-      const started = new ConclaveNode(options, store, transport, core, metrics);
+      const started = new ConclaveNode(options, store, transport, core, metrics, gate);
       started.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
       started.metricsServer = metricsServer;
       started.metricsPort = served?.port ?? null;
@@ -400,7 +409,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     // Only now does the network reach the core: nothing happens before 'started'.
     this.transport.onDatagram((bytes, address, route, port) => {
       this.metrics.bytesReceived.inc(bytes.length);
-      this.driver.receive(bytes, address, route, port);
+      this.gate.pass(() => this.driver.receive(bytes, address, route, port));
     });
     this.stalls.start();
     // Send failures no send reports: Linux's kernel counter, and libuv's queue of refused datagrams (macOS).

@@ -12,6 +12,7 @@ import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { startNode } from './start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
 import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
+import { flagOf } from './option-flags.ts';
 
 export interface Session {
   node: Elector;
@@ -92,7 +93,7 @@ async function serve(node: Elector, settings: DashboardSettings, print: (event: 
     if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`, { cause: error });
     if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`, { cause: error });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new UsageError(`--dashboard-host ${settings.host}: not an address of this machine`);
+      throw new UsageError(`${flagOf('dashboardHost')} ${settings.host}: not an address of this machine`);
     }
     throw error;
   }

@@ -6,6 +6,7 @@
  */
 import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { UsageError, asUsageError, type RunSettings } from './run-command.ts';
+import { flagOf } from './option-flags.ts';
 
 export interface StartupFailure {
   code: 1 | 2;
@@ -23,6 +24,6 @@ export function startupFailure(error: unknown, settings: RunSettings): StartupFa
   if (!isConclaveError(error)) return null;
   const usage = asUsageError(error, settings.node);
   if (usage !== null) return usageFailure(usage);
-  if (error.code === ConclaveErrorCode.Interface && settings.node.interface !== undefined) return usageFailure(new UsageError(`--interface: ${error.message}`, { cause: error }));
+  if (error.code === ConclaveErrorCode.Interface && settings.node.interface !== undefined) return usageFailure(new UsageError(`${flagOf('interface')}: ${error.message}`, { cause: error }));
   return { code: 1, message: error.message };
 }

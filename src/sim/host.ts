@@ -1,4 +1,4 @@
-import { configId, silenceLimitMs, type ElectionConfig, type LanCore, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type LanCore, type NodeId, type ElectionNodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
 import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -16,7 +16,7 @@ import { sharedUnseal } from './shared-unseal.ts';
 import { SimTransport } from './transport.ts';
 
 /** Makes the core of each process start; tests pass deliberately broken ones. */
-export type CoreFactory = (options: NodeOptions) => LanCore;
+export type CoreFactory = (options: ElectionNodeOptions) => LanCore;
 
 /** Simulated datagrams are authenticated like real ones, so the MAC and replay checks run too. */
 const SIM_KEYS: KeyRing = { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('simulated cluster key')]]) };

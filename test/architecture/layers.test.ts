@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['net', 'zookeeper'], // UDP transport and peer directory; the ZooKeeper backend
   ['runtime'], // the LAN backend: the core driven over net
   ['sim', 'dashboard', 'check'], // the simulator (the same driver, a simulated world); the dashboard's server; the log check
-  ['session'], // one running node as the CLI and the desktop app start it: picks the backend
+  ['session', 'testing'], // one running node as the CLI and the desktop app start it: picks the backend; conclave/testing's clusters
   ['desktop'],
   ['lab'],
   ['watch'], // the passive observer: the lab's verdict from a real LAN's heartbeats

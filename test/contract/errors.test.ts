@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as root from '../../src/index.ts';
+import * as testing from '../../src/testing/index.ts';
 
 const DOC = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
@@ -14,6 +15,8 @@ interface Row {
   code: string;
   className: string;
   commandLineOnly: boolean;
+  /** Exported from conclave/testing rather than the root. */
+  testingKit: boolean;
 }
 
 /** The rows of the table under "## Codes": the code and the class, each the first `name` of its cell. */
@@ -23,15 +26,16 @@ function documentedRows(markdown: string): Row[] {
     code: code!,
     className: className!,
     commandLineOnly: rest!.includes('*command line*'),
+    testingKit: rest!.includes('*conclave/testing*'),
   }));
 }
 
 /** The package root's exports that are error classes. */
 type ErrorClass = new (...args: never[]) => Error;
 
-function exportedErrorClasses(): Array<[string, ErrorClass]> {
+function exportedErrorClasses(module: object = root): Array<[string, ErrorClass]> {
   const isErrorClass = (value: unknown): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error;
-  return Object.entries(root as Record<string, unknown>).flatMap(([name, value]) => (isErrorClass(value) ? [[name, value] as [string, ErrorClass]] : []));
+  return Object.entries(module as Record<string, unknown>).flatMap(([name, value]) => (isErrorClass(value) ? [[name, value] as [string, ErrorClass]] : []));
 }
 
 /** An instance for its code: every class takes strings (or ignores what it cannot read) in the places asked. */
@@ -67,7 +71,20 @@ describe('the errors table', () => {
       assert.equal(byClass.get(name)?.commandLineOnly, false, `${name} is exported: its row does not say command line only`);
     }
     const exportedNames = new Set(exported.map(([name]) => name));
-    assert.deepEqual(rows.filter((row) => !row.commandLineOnly && !exportedNames.has(row.className)), [], 'a library error the root does not export');
+    assert.deepEqual(rows.filter((row) => !row.commandLineOnly && !row.testingKit && !exportedNames.has(row.className)), [], 'a library error the root does not export');
+  });
+
+  it('the errors of conclave/testing are ConclaveErrors with their rows\' codes, exported from there', () => {
+    const exported = exportedErrorClasses(testing);
+    const byClass = new Map(rows.map((row) => [row.className, row]));
+    for (const [name, ErrorClass] of exported) {
+      const error = placeholder(ErrorClass);
+      assert.ok(root.isConclaveError(error), name);
+      assert.equal(byClass.get(name)?.code, (error as root.ConclaveError).code, `${name}'s row in docs/errors.md`);
+      assert.equal(byClass.get(name)?.testingKit, true, `${name}'s row says conclave/testing`);
+    }
+    const exportedNames = new Set(exported.map(([name]) => name));
+    assert.deepEqual(rows.filter((row) => row.testingKit && !exportedNames.has(row.className)), [], 'an error of the kit it does not export');
   });
 });
 

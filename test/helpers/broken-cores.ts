@@ -3,7 +3,7 @@
  * check's on a simulation's event lines. Each is broken through the core's one test seam
  * (CoreHooks in src/core/node.ts), not by overriding its methods.
  */
-import { RejectReason, type LanCore, type NodeOptions } from '../../src/core/index.ts';
+import { RejectReason, type LanCore, type ElectionNodeOptions } from '../../src/core/index.ts';
 import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { ElectionNode } from '../../src/core/node.ts';
 
@@ -11,7 +11,7 @@ import { ElectionNode } from '../../src/core/node.ts';
  * A voter that forgets it already voted in this term: two votes per term. S3 sees the second vote
  * on the disk; the test asks for S1 as well, two leaders of one term, the harm the vote rule prevents.
  */
-export function doubleVoter(options: NodeOptions): LanCore {
+export function doubleVoter(options: ElectionNodeOptions): LanCore {
   return lanCoreOf(new ElectionNode({
     ...options,
     hooks: {
@@ -21,6 +21,6 @@ export function doubleVoter(options: NodeOptions): LanCore {
 }
 
 /** A voter that ignores the promise it gave a live coordinator. */
-export function promiseBreaker(options: NodeOptions): LanCore {
+export function promiseBreaker(options: ElectionNodeOptions): LanCore {
   return lanCoreOf(new ElectionNode({ ...options, hooks: { holdsPromise: () => false } }));
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LanCore, Message, NodeOptions, PersistentState, Ready } from '../../src/core/index.ts';
+import type { LanCore, Message, ElectionNodeOptions, PersistentState, Ready } from '../../src/core/index.ts';
 import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { ElectionNode } from '../../src/core/node.ts';
 import { AvailabilityMeter } from '../../src/sim/availability.ts';
@@ -56,7 +56,7 @@ class AnyTermAdopter extends ElectionNode {
   }
 }
 
-const slowFailover = (o: NodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, timeoutMs: 2 * o.config.timeoutMs } }));
+const slowFailover = (o: ElectionNodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, timeoutMs: 2 * o.config.timeoutMs } }));
 
 describe('checkers that measure', () => {
   it('S3: a lease acknowledgement (any message) leaves only once its term is on the disk', () => {
@@ -113,7 +113,7 @@ describe('checkers that measure', () => {
 
   it('S4: a lease of a whole timeout outlasts its followers\' promises, at the first seed', () => {
     // Bypasses resolveConfig, which refuses a lease that is not below the timeout less the drift.
-    const wholeTimeout = (o: NodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, leaseMs: o.config.timeoutMs } }));
+    const wholeTimeout = (o: ElectionNodeOptions): LanCore => lanCoreOf(new ElectionNode({ ...o, config: { ...o.config, leaseMs: o.config.timeoutMs } }));
     const caught = firstCaught((seed) => runSimulation({ seed, createCore: wholeTimeout }), /^S4$/, 5);
     assert.ok(caught !== null, 'no seed of 5 caught it');
     const hit = caught.violations.find((v) => v.check === Check.LeaseInsidePromises)!;

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createLanCore, type LanCore, type NodeOptions } from '../../src/core/index.ts';
+import { createLanCore, type LanCore, type ElectionNodeOptions } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 import { doubleVoter, promiseBreaker } from '../helpers/broken-cores.ts';
@@ -44,7 +44,7 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
  */
 const MUTANT_SEEDS = 300;
 
-const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => LanCore; expect: RegExp; withinSeeds?: number }> = [
+const MUTANTS: Array<{ name: string; createCore: (o: ElectionNodeOptions) => LanCore; expect: RegExp; withinSeeds?: number }> = [
   { name: 'two votes in one term', createCore: (o) => doubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
   {
     name: 'a lease longer than the election timeout',
