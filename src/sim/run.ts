@@ -9,6 +9,7 @@ import { MAX_SAVE_DELAY_MS } from './disk.ts';
 import { drawLongestLease } from './longest-lease.ts';
 import { drawMixedTimers } from './mixed-timers.ts';
 import { drawNewcomer } from './newcomer.ts';
+import { drawImpostor, impostorMarginMs, impostorTwins, scheduleImpostor } from './impostor.ts';
 import { drawSpentTerm, SPENT_STATE } from './spent-term.ts';
 import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
@@ -221,6 +222,10 @@ export function runSimulation(options: RunOptions): RunResult {
       availability.meter.disturb(sim.nowMs + faultDurationMs(fault));
     });
   }
+
+  // An impostor (./impostor.ts) stops early enough that its twin is heard again by the calm.
+  const impostor = newer ? drawImpostor(options.seed, impostorTwins(sim, [spent, newcomer]), lastBootMs, calmFromMs - impostorMarginMs(sim), config.timeoutMs) : null;
+  if (impostor !== null) scheduleImpostor(sim, impostor, availability.meter);
 
   // Phase 2: calm. At most a minority stays crashed or cut off, a spent node included.
   const absent = new Set([spent, newcomer].filter((id) => id !== null));
