@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { ElectionNode, type VoteRequest } from '../../src/core/index.ts';
 import { Check } from '../../src/sim/checkers.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
+import { drawLayout } from '../../src/sim/layout.ts';
 import { SimRandom } from '../../src/sim/prng.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 
@@ -77,4 +78,16 @@ describe('duplicate ID: impostors in the simulator', () => {
     assert.ok(sim.runUntil(() => sim.agreedLeader() === 3, 10_000), 'n3 takes over again (preemption)');
     assert.deepEqual(sim.safety.violations, []);
   });
+
+  it(
+    'without multicast, two processes of one ID must not both lead a term',
+    { todo: 'open: nobody sends to its own ID, so with unicast only the alarm is never raised; each peer takes one of the two, and both lead term 1 (docs/protocol.md, "Restarts, duplicates, leaving")' },
+    () => {
+      const sim = new SimCluster({ voters: [1, 2, 3], seed: 14, layout: drawLayout(new SimRandom(14), [1, 2, 3], 'unicast-only') });
+      sim.boot();
+      sim.startImpostor(3, null, new SimRandom(114));
+      sim.runFor(5000);
+      assert.deepEqual(sim.safety.violations, []);
+    },
+  );
 });
