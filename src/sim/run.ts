@@ -9,7 +9,7 @@ import { MAX_SAVE_DELAY_MS } from './disk.ts';
 import { drawLongestLease } from './longest-lease.ts';
 import { drawMixedTimers } from './mixed-timers.ts';
 import { drawNewcomer } from './newcomer.ts';
-import { drawImpostor, impostorMarginMs, impostorTwins, scheduleImpostor } from './impostor.ts';
+import { drawImpostor, impostorMarginMs, impostorTwins, scheduleImpostor, type ImpostorPlan } from './impostor.ts';
 import { drawSpentTerm, SPENT_STATE } from './spent-term.ts';
 import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
@@ -138,6 +138,8 @@ export interface RunResult {
   namedLeader: { staleMsMax: number; staleSamples: number; earlySamples: number; supersededSamples: number; supersededMsMax: number; firstSuperseded: string | null };
   /** Whether the nodes ran different timers (./mixed-timers.ts). */
   mixedTimers: boolean;
+  /** The voter a second process claimed while the faults ran, and that process's disk (./impostor.ts); null: none. */
+  impostor: { twin: NodeId; disk: ImpostorPlan['disk'] } | null;
   /** The run's network layout, or null for the plain transport. */
   layout: NetworkLayout | null;
   /** The most unicast copies of messages to everyone any node sent in a 10-s window once settled (0 without a directory). */
@@ -315,7 +317,7 @@ export function runSimulation(options: RunOptions): RunResult {
   }
   const endMs = phases.runToEnd(3 * config.timeoutMs);
   phases.close();
-  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, phases, availability: availability.meter, mixedTimers: configOf !== null });
+  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, phases, availability: availability.meter, mixedTimers: configOf !== null, impostor });
 }
 
 /**
@@ -357,7 +359,7 @@ function runBootStorm(options: RunOptions): RunResult {
   sim.scheduler.runUntil(endMs);
   phases.close();
   availability.meter.finish();
-  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, phases, availability: availability.meter, mixedTimers: false });
+  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, phases, availability: availability.meter, mixedTimers: false, impostor: null });
 }
 
 /**
@@ -440,6 +442,7 @@ function summarize(run: {
   phases: PhaseWatch;
   availability: AvailabilityMeter;
   mixedTimers: boolean;
+  impostor: ImpostorPlan | null;
 }): RunResult {
   const { options, sim, endMs, phases } = run;
   const { config } = sim;
@@ -496,6 +499,7 @@ function summarize(run: {
       firstSuperseded: sim.namedLeader.firstSuperseded,
     },
     mixedTimers: run.mixedTimers,
+    impostor: run.impostor === null ? null : { twin: run.impostor.twin, disk: run.impostor.disk },
     layout: sim.layout,
     copiesPer10sMax: Math.max(0, ...sim.copyRate.windows(settledAtMs ?? endMs, endMs, perSecond).map((window) => window.sent)),
   };
