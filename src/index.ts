@@ -19,12 +19,20 @@ export type { ZooKeeperStatus } from './contract/zookeeper-status.ts';
 export type { ElectorEvents, ElectorEvents as ConclaveNodeEvents, EventHeader, EventKind, NodeEvent, NodeEventOf } from './contract/events.ts';
 /** The kinds of event line and the schema's version (docs/events.md). */
 export { EVENT_KINDS, EVENT_SCHEMA_VERSION } from './contract/events.ts';
+/** `node.events()`: the lines as an async iterator (docs/library.md, "Events as a stream"). */
+export { DEFAULT_MAX_BUFFERED_EVENTS, type EventStream, type EventStreamItem, type EventStreamOptions, type EventsLagged } from './contract/event-stream.ts';
 export type { LeaseEndReason } from './contract/event-fields.ts';
 export type { CommonStatus, LanStatus, RuntimeStatus, ZooKeeperNodeStatus } from './contract/status.ts';
-export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT } from './runtime/options.ts';
+/** Every default as one frozen object per backend: spread it and override what differs. */
+export { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_LAN_OPTIONS, DEFAULT_PORT } from './runtime/options.ts';
+export { DEFAULT_ZOOKEEPER_OPTIONS } from './session/zookeeper-options.ts';
 export { dataRoot, defaultDataDir, type DataDirHost } from './runtime/data-dir.ts';
 export type { NodeOptions } from './runtime/options.ts';
-export { StateFileError } from './runtime/state-file.ts';
+/** Every error a program can catch, by class or by `code` (docs/errors.md). */
+export { ConclaveError, ConclaveErrorCode, isConclaveError } from './errors/conclave-error.ts';
+export { OptionError, type OptionName } from './contract/errors.ts';
+export { DataDirError, StateFileError } from './runtime/state-file.ts';
+export { MetricsListenError } from './metrics/listen-error.ts';
 export { KeyError, parseKeys, readKeyFile } from './net/keys.ts';
 export { InterfaceError } from './net/interfaces.ts';
 export type { KeyRing } from './wire/seal.ts';

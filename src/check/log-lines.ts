@@ -5,6 +5,7 @@
  * check does not read are left alone, as the schema's compatibility rule asks of a reader.
  */
 import type { NodeEvent } from '../contract/events.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
 /** Where a line came from: a file (or a lab node's name) and its 1-based line number. */
 export interface SourceRef {
@@ -15,8 +16,9 @@ export interface SourceRef {
 /** One event line and where it came from. */
 export type LogLine = NodeEvent & { at: SourceRef };
 
-export class LogReadError extends Error {
+export class LogReadError extends ConclaveError {
   override readonly name = 'LogReadError';
+  readonly code = ConclaveErrorCode.LogRead;
   readonly at: SourceRef;
   constructor(at: SourceRef, reason: string) {
     super(`${at.file}:${at.line}: ${reason}`);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkLogTexts, type LogText } from '../check/check-logs.ts';
-import { LogReadError } from '../check/log-lines.ts';
+import { ConclaveError, ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { isRecordingText, parseRecordingText } from '../check/recording-lines.ts';
 import { formatRecordingReport } from '../check/recording-report.ts';
 import { checkRecording, recordingViolations } from '../check/recording-verdict.ts';
@@ -30,11 +30,12 @@ on its own: two nodes heard leading one term, or at once for more than a member 
 Exit status: 0 no violation, 1 a safety violation, 2 a bad flag or a file it cannot read.`;
 
 /** Why the check could not run: a bad flag (`usage`, with the help hint) or a file. */
-export class CheckError extends Error {
+export class CheckError extends ConclaveError {
   override readonly name = 'CheckError';
+  readonly code = ConclaveErrorCode.Check;
   readonly usage: boolean;
-  constructor(message: string, usage: boolean) {
-    super(message);
+  constructor(message: string, usage: boolean, options?: ErrorOptions) {
+    super(message, options);
     this.usage = usage;
   }
 }
@@ -72,7 +73,7 @@ export function runCheck(args: string[], readText: (path: string) => string = re
     const verdict = logs.length === 0 ? null : checkLogTexts(logs, { maxClockOffsetMs });
     if (verdict !== null && verdict.lines > 0) reports.unshift({ output: formatReport(verdict), violations: violationCount(verdict) });
   } catch (error) {
-    if (error instanceof LogReadError) throw new CheckError(error.message, false);
+    if (isConclaveError(error, ConclaveErrorCode.LogRead)) throw new CheckError(error.message, false, { cause: error });
     throw error;
   }
   if (reports.length === 0) throw new CheckError(`no event lines in ${positionals.join(', ')}`, false);

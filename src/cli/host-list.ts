@@ -4,9 +4,11 @@
  * the zero padding, and `10.0.0.11..10.0.0.15` (or `10.0.0.11..15`).
  */
 import { hostProblem, normalHost } from '../session/voter-hosts.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
-export class HostListError extends Error {
+export class HostListError extends ConclaveError {
   override readonly name = 'HostListError';
+  readonly code = ConclaveErrorCode.HostList;
 }
 
 /** A lab is at most the cluster's 255 voters. */

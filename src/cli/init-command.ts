@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClusterFileError, TIMERS, TIMER_NAMES, parseClusterFile, type TimerName } from '../session/cluster-file.ts';
+import { TIMERS, TIMER_NAMES, parseClusterFile, type TimerName } from '../session/cluster-file.ts';
 import { CLUSTER_FILE_VARIABLE } from '../session/cluster-file-flags.ts';
-import { HostListError, expandHosts } from './host-list.ts';
+import { ConclaveError, ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
+import { expandHosts } from './host-list.ts';
 
 export const INIT_USAGE = `usage: conclave init <hosts…> [options]
 
@@ -32,8 +33,9 @@ ${TIMER_NAMES.map((name) => `  ${`${TIMERS[name].flag} <ms>`.padEnd(22)}written 
 
 Exit status: 0 when both files are written, 2 on a bad argument or a file that exists.`;
 
-export class InitError extends Error {
+export class InitError extends ConclaveError {
   override readonly name = 'InitError';
+  readonly code = ConclaveErrorCode.Init;
 }
 
 const FLAGS = {
@@ -58,7 +60,7 @@ export function runInit(args: string[]): string | null {
   try {
     hosts = expandHosts(positionals);
   } catch (error) {
-    if (error instanceof HostListError) throw new InitError(error.message);
+    if (isConclaveError(error, ConclaveErrorCode.HostList)) throw new InitError(error.message, { cause: error });
     throw error;
   }
   const out = (values.out as string | undefined) ?? 'conclave.json';
@@ -77,7 +79,7 @@ export function runInit(args: string[]): string | null {
   try {
     parseClusterFile(text, out); // what `conclave run` will read must pass its checks
   } catch (error) {
-    if (error instanceof ClusterFileError) throw new InitError(`would write a cluster file that conclave run refuses: ${error.message}`);
+    if (isConclaveError(error, ConclaveErrorCode.ClusterFile)) throw new InitError(`would write a cluster file that conclave run refuses: ${error.message}`, { cause: error });
     throw error;
   }
   const force = values.force === true;

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { takeLaunchChannel, watchQuitCommands } from '../desktop/launch-channel.ts';
 import { eventPrinter } from '../session/output.ts';
 import { startSession, type Session } from '../session/session.ts';
-import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { RUN_USAGE, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
+import type { CheckError } from './check-command.ts';
 import { clusterFileLine } from '../session/cluster-file-flags.ts';
 import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
 
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     settings = parseRunFlags(rest, process.env);
   } catch (error) {
-    if (error instanceof UsageError) exitWith(usageFailure(error));
+    if (isConclaveError(error, ConclaveErrorCode.Usage)) exitWith(usageFailure(error));
     throw error;
   }
   if (settings === null) {
@@ -58,24 +60,24 @@ async function main(argv: string[]): Promise<void> {
 
 /** `conclave init`: loaded only for it, so that a node's start does not pay for it. */
 async function init(args: string[]): Promise<void> {
-  const { INIT_USAGE, InitError, runInit } = await import('./init-command.ts');
+  const { INIT_USAGE, runInit } = await import('./init-command.ts');
   try {
     process.stdout.write(`${runInit(args) ?? INIT_USAGE}\n`);
   } catch (error) {
-    if (error instanceof InitError) exitWith({ code: 2, message: `init: ${error.message}\n(see 'conclave init --help')` });
+    if (isConclaveError(error, ConclaveErrorCode.Init)) exitWith({ code: 2, message: `init: ${error.message}\n(see 'conclave init --help')` });
     throw error;
   }
 }
 
 /** `conclave check`: loaded only for it. Exit 0 clean, 1 a safety violation, 2 a bad flag or file. */
 async function check(args: string[]): Promise<void> {
-  const { CheckError, runCheck } = await import('./check-command.ts');
+  const { runCheck } = await import('./check-command.ts');
   try {
     const { output, code } = runCheck(args);
     process.stdout.write(`${output}\n`);
     process.exitCode = code;
   } catch (error) {
-    if (error instanceof CheckError) exitWith({ code: 2, message: `check: ${error.message}${error.usage ? "\n(see 'conclave check --help')" : ''}` });
+    if (isConclaveError(error, ConclaveErrorCode.Check)) exitWith({ code: 2, message: `check: ${error.message}${(error as CheckError).usage ? "\n(see 'conclave check --help')" : ''}` });
     throw error;
   }
 }

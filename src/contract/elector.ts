@@ -4,7 +4,8 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { NodeId, ResignReason } from '../core/index.ts';
-import type { ElectorEvents } from './events.ts';
+import type { ElectorEvents, EventKind } from './events.ts';
+import type { EventStream, EventStreamOptions } from './event-stream.ts';
 import type { RuntimeStatus } from './status.ts';
 
 export interface Elector extends EventEmitter<ElectorEvents> {
@@ -24,4 +25,10 @@ export interface Elector extends EventEmitter<ElectorEvents> {
   resume(): void;
   /** Resigns if leading, says goodbye and releases everything. */
   stop(): Promise<void>;
+  /**
+   * The lines from now on as an async iterator, beside `on('event')`: `kinds` filters, `signal`
+   * ends it, and it ends after the node's `stopped` line. A reader that falls behind by more than
+   * `maxBufferedEvents` gets a `{ event: 'lagged', missed }` item in place of the oldest lines.
+   */
+  events<K extends EventKind = EventKind>(options?: EventStreamOptions<K>): EventStream<K>;
 }

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 
+/** `event` listeners that never see a `listener-error` line (a stream of other kinds): an error is not told to them. */
+export const blindToListenerErrors = new WeakSet<(...args: never[]) => unknown>();
+
 /**
  * The nodes' EventEmitter, whose listeners cannot stop the node. A node emits from inside its own
  * timers and request loops: a listener that throws there would unwind the node's work (no timer
@@ -28,7 +31,8 @@ export abstract class GuardedEmitter<T extends Record<keyof T, unknown[]>> exten
   protected abstract emitListenerError(listenerOf: string, error: string): void;
 
   private listenerFailed(event: string, error: unknown): void {
-    if (event !== 'event' && (this as EventEmitter).listenerCount('event') > 0) {
+    const told = (this as EventEmitter).listeners('event').some((listener) => !blindToListenerErrors.has(listener as (...args: never[]) => unknown));
+    if (event !== 'event' && told) {
       this.emitListenerError(event, error instanceof Error ? error.message : String(error));
     } else {
       console.error(`conclave: a listener of "${event}" threw:`, error);

@@ -1,4 +1,5 @@
 import type { NodeId } from './messages.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
 /**
  * Timers and membership. All durations are milliseconds of the node's own monotonic clock.
@@ -37,16 +38,29 @@ export interface ElectionConfig {
 
 /** Defaults for a LAN; see docs/protocol.md for the reasoning behind each number. */
 export const DEFAULT_LAN_TIMINGS = {
-  heartbeatMs: 100, // 10 rounds per timeout: a false failover needs 10 losses in a row
-  memberBeatMs: 1000, // node-discover's hello: a follower's membership costs what its liveness does
-  timeoutMs: 1000, // failover in about a second, tolerant of a loaded lab PC's pauses
-  leaseMs: 900, // 10% below the timeout: covers the drift bound and a late step-down timer
-  maxClockDriftPpm: 1000, // 0.1%: ten times what a commodity crystal drifts
-  dampingMs: 3000, // a returning higher ID must stay up three timeouts before it takes over
-  answerTimeoutMs: 200, // two heartbeats: a LAN round trip plus a busy event loop
+  heartbeatMs: 100,
+  memberBeatMs: 1000,
+  timeoutMs: 1000,
+  leaseMs: 900,
+  maxClockDriftPpm: 1000,
+  dampingMs: 3000,
+  answerTimeoutMs: 200,
   preempt: true,
-  suspectPhi: 8, // Akka/Cassandra's usual threshold: about one false suspicion in 10^8
+  suspectPhi: 8,
 } as const;
+
+/** Why each default is what it is: data rather than comments, so that the option table and its docs show them and tsc asks for one per default. */
+export const DEFAULT_LAN_TIMING_REASONS = {
+  heartbeatMs: '10 rounds per timeout: a false failover needs 10 losses in a row',
+  memberBeatMs: "node-discover's hello: a follower's membership costs what its liveness does",
+  timeoutMs: "failover in about a second, tolerant of a loaded lab PC's pauses",
+  leaseMs: '10% below the timeout: covers the drift bound and a late step-down timer',
+  maxClockDriftPpm: '0.1%: ten times what a commodity crystal drifts',
+  dampingMs: 'a returning higher ID must stay up three timeouts before it takes over',
+  answerTimeoutMs: 'two heartbeats: a LAN round trip plus a busy event loop',
+  preempt: "the Bully algorithm's promise: the highest live ID leads",
+  suspectPhi: "Akka/Cassandra's usual threshold: about one false suspicion in 10^8",
+} as const satisfies Record<keyof typeof DEFAULT_LAN_TIMINGS, string>;
 
 /**
  * The longest beat interval a node may be configured with, and so the longest the wire accepts:
@@ -65,12 +79,16 @@ export function silenceLimitMs(timeoutMs: number, beatIntervalMs: number): numbe
 /** The default lease as a fraction of the timeout (docs/protocol.md, "Timers"). */
 export const LEASE_FRACTION = 0.9;
 
-export class ConfigError extends Error {
+export class ConfigError extends ConclaveError {
   override readonly name = 'ConfigError';
+  readonly code = ConclaveErrorCode.Config;
   readonly field: string;
+  /** The message without the field, so that the command line can name the flag instead. */
+  readonly problem: string;
   constructor(field: string, message: string) {
     super(`${field}: ${message}`);
     this.field = field;
+    this.problem = message;
   }
 }
 

@@ -69,7 +69,8 @@ function earlierAfter(nextMs: number, atMs: number, nowMs: number): number {
 /** A source of uniform numbers in [0, 1); the simulator passes a seeded one. */
 export type Random = () => number;
 
-export interface NodeOptions {
+/** What an election core is built from (not the library's NodeOptions, which a running node is started with). */
+export interface ElectionNodeOptions {
   id: NodeId;
   /** A resolved, validated configuration (resolveConfig). */
   config: ElectionConfig;
@@ -175,7 +176,7 @@ export class ElectionNode implements RoleContext {
   #events: CoreEvent[] = [];
   readonly #changes: ChangeReport;
 
-  constructor(options: NodeOptions) {
+  constructor(options: ElectionNodeOptions) {
     const { id, config, bootId, nowMs, persisted } = options;
     this.id = id;
     this.config = config;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ResignReason } from '../core/index.ts';
 import { eventPrinter, type TextSink } from '../session/output.ts';
-import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { RUN_USAGE, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { clusterFileLine } from '../session/cluster-file-flags.ts';
 import { startSession, type Session } from '../session/session.ts';
 import { startupFailure, usageFailure, type StartupFailure } from '../session/startup-failure.ts';
@@ -121,7 +122,7 @@ export async function runDesktopApp(shell: DesktopShell, proc: DesktopProcess): 
   try {
     settings = parseRunFlags(flags, proc.env);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isConclaveError(error, ConclaveErrorCode.Usage)) throw error;
     return exitEarly(usageFailure(error));
   }
   if (settings === null) {

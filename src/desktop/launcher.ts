@@ -13,7 +13,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectron } from './electron-binary.ts';
-import { RUN_USAGE, UsageError, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { RUN_USAGE, parseRunFlags, type RunSettings } from '../session/run-command.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { usageFailure } from '../session/startup-failure.ts';
 import { splitDesktopSwitches } from './desktop-switches.ts';
 import { explainElectronExit, explainSpawnFailure, troubleLine, type ElectronTrouble } from './electron-exit.ts';
@@ -49,7 +50,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
   try {
     settings = parseRunFlags(flags, env);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isConclaveError(error, ConclaveErrorCode.Usage)) throw error;
     process.stderr.write(`conclave: ${usageFailure(error).message}\n`);
     return 2;
   }

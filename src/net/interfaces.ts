@@ -1,5 +1,6 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { virtualAdapter } from './virtual-adapters.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
 export interface ChosenInterface {
   name: string;
@@ -8,8 +9,9 @@ export interface ChosenInterface {
   why: string;
 }
 
-export class InterfaceError extends Error {
+export class InterfaceError extends ConclaveError {
   override readonly name = 'InterfaceError';
+  readonly code = ConclaveErrorCode.Interface;
 }
 
 /** os.networkInterfaces()'s shape, which tests give recorded copies of. */

@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
-export class KeyError extends Error {
+export class KeyError extends ConclaveError {
   override readonly name = 'KeyError';
+  readonly code = ConclaveErrorCode.Key;
 }
 
 /** Short secrets can be guessed offline from one captured datagram. */
@@ -54,7 +56,7 @@ export function readKeyFile(path: string, platform: NodeJS.Platform = process.pl
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KeyError(`${path}: cannot be read (${(error as Error).message})`);
+    throw new KeyError(`${path}: cannot be read (${(error as Error).message})`, { cause: error });
   }
   return { ring: parseKeys(text, path), warning: readersWarning(path, platform) };
 }

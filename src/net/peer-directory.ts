@@ -115,14 +115,24 @@ export class PeerDirectory {
 
   /**
    * A datagram of `id` passed the wire's checks. `port` is its advertised unicast port (in
-   * heartbeats), or 0 when the message does not carry one.
+   * heartbeats), or 0 when the message does not carry one; `sourcePort`, the socket it came
+   * from, if known.
+   *
+   * A seed that answers our probe with a message without a port (an acknowledgement) is that
+   * peer at once: a node sends everything from the unicast socket it advertises, and we just
+   * reached it there. Waiting for its next heartbeat left a restarted coordinator reaching a
+   * follower it knew only as a seed by one probe a second, and the follower counted it dead
+   * before the next (seed 26012163). Any other peer waits for a heartbeat: one first heard by a
+   * reply while its beats over the group were lost would otherwise count as off the group and
+   * get copies, which loss must never make.
    */
-  heard(id: NodeId, address: string, port: number, route: Route, nowMs: number): void {
+  heard(id: NodeId, address: string, port: number, route: Route, nowMs: number, sourcePort = 0): void {
     if (id === this.options.selfId || !this.voters.has(id)) return;
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      if (port === 0) return; // where to answer is not known yet: its next heartbeat says
-      entry = newEntry({ address, port });
+      const answerAt = port !== 0 ? port : this.isSeed(address, sourcePort) ? sourcePort : 0;
+      if (answerAt === 0) return; // where to answer is not known yet: its next heartbeat says
+      entry = newEntry({ address, port: answerAt });
       this.entries.set(id, entry);
     } else if (port !== 0 && (entry.endpoint.address !== address || entry.endpoint.port !== port)) {
       entry.endpoint = { address, port }; // restarted, or moved
@@ -255,6 +265,10 @@ export class PeerDirectory {
     if (first === 0 || first >= 224) return false;
     if (first === 127 && !(this.self !== null && this.self.address.startsWith('127.'))) return false;
     return this.self === null || !same(endpoint, this.self);
+  }
+
+  private isSeed(address: string, port: number): boolean {
+    return port !== 0 && this.seeds.some((seed) => same(seed.endpoint, { address, port }));
   }
 
   private probesInWindow(nowMs: number): number {

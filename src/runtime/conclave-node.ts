@@ -19,8 +19,10 @@ import { resolveOptions, type NodeOptions, type ResolvedOptions } from './option
 import type { Elector } from '../contract/elector.ts';
 import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
+import { eventStream, type EventStream, type EventStreamOptions } from '../contract/event-stream.ts';
 import type { LanStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
+import { OPEN_GATE, gatedTimer, type InputGate } from './input-gate.ts';
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
@@ -84,6 +86,8 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** As of the last check that found no stall: when this node's lease ends (local ms), or null if it does not lead. */
   private leaseEndBeforeStallMs: number | null = null;
   private stopping: Promise<void> | null = null;
+  /** The `stopped` line is out: a stream opened now ends at once. */
+  private stopped = false;
   /** begin() has run: the node has said hello, and has a goodbye to say. */
   private begun = false;
   /** The state could not be saved: the node has stopped taking part. */
@@ -98,8 +102,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
   /** Why this node hears nobody, or drops a sender's datagrams: checked by the once-a-second poll. */
   private readonly alone: AloneWatch;
 
-  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics) {
+  /** Timers and datagrams pass it on their way in (./input-gate.ts). */
+  private readonly gate: InputGate;
+
+  private constructor(options: ResolvedOptions, store: StateFile, transport: UdpTransport, core: ElectionNode, metrics: NodeMetrics, gate: InputGate) {
     super();
+    this.gate = gate;
     this.options = options;
     this.store = store;
     this.transport = transport;
@@ -138,11 +146,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       thresholdMs: stallThresholdMs(config.timeoutMs),
       periodMs: stallThresholdMs(config.timeoutMs) / STALL_CHECKS_PER_THRESHOLD,
       nowMs: () => systemClock.nowMs(),
-      setTimer: (fire, delayMs) => {
-        const timer = setTimeout(fire, delayMs);
-        timer.unref();
-        return () => clearTimeout(timer);
-      },
+      setTimer: (fire, delayMs) =>
+        gatedTimer(gate, (gated) => {
+          const timer = setTimeout(gated, delayMs);
+          timer.unref();
+          return () => clearTimeout(timer);
+        }, fire),
       onSteady: (nowMs) => (this.leaseEndBeforeStallMs = core.hasLease(nowMs) ? core.leaseEndMs() : null),
       onStall: (stall) => this.onStall(stall),
     });
@@ -156,7 +165,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
           this.stalls.check(nowMs);
           return nowMs;
         },
-        schedule: (atMs, fire) => systemClock.schedule(atMs, fire),
+        schedule: (atMs, fire) => gatedTimer(gate, (gated) => systemClock.schedule(atMs, gated), fire),
       },
       transport,
       store,
@@ -174,12 +183,12 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       onEvent: (event) => this.onCoreEvent(event),
       onDrop: (reason, detail, from, source, foreign) => this.onDrop(reason, detail, from, source, foreign),
       onSend: ({ message }) => this.metrics.sent.inc({ kind: message.type }),
-      onReceive: ({ message, unicastPort, members }, address, route) => {
+      onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
         this.metrics.received.inc({ kind: message.type });
         if (message.type === 'heartbeat') this.emit('heartbeat', { from: message.from, atMs: Date.now() });
         const nowMs = systemClock.nowMs();
         if (message.from !== options.id) this.alone.heard(message.from, nowMs);
-        transport.directory.heard(message.from, address, unicastPort, route, nowMs);
+        transport.directory.heard(message.from, address, unicastPort, route, nowMs, sourcePort);
         if (message.type === 'heartbeat') transport.directory.heardBy(message.from, message.hears.includes(options.id), nowMs);
         if (members.length > 0) transport.directory.told(message.from, members, nowMs);
       },
@@ -190,8 +199,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     });
   }
 
-  /** Validates the options, takes the data directory, opens the sockets and starts. */
-  static async start(input: NodeOptions): Promise<ConclaveNode> {
+  /**
+   * Validates the options, takes the data directory, opens the sockets and starts.
+   * @param gate for conclave/testing only (./input-gate.ts); @internal
+   */
+  static async start(input: NodeOptions, gate: InputGate = OPEN_GATE): Promise<ConclaveNode> {
     const options = resolveOptions(input);
     const identity = { nodeId: options.id, voters: options.config.voters };
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
@@ -221,7 +233,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
         directory,
       });
       const core = new ElectionNode({ id: options.id, config: options.config, bootId, nowMs: systemClock.nowMs(), persisted: state, random: Math.random });
-      const started = new ConclaveNode(options, store, transport, core, metrics);
+      const started = new ConclaveNode(options, store, transport, core, metrics, gate);
       started.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
       started.metricsServer = metricsServer;
       started.metricsPort = served?.port ?? null;
@@ -321,6 +333,11 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     return this.transport.paused;
   }
 
+  /** The lines from now on, as an async iterator (contract/event-stream.ts); it ends after `stopped`. */
+  events<K extends EventKind = EventKind>(options?: EventStreamOptions<K>): EventStream<K> {
+    return eventStream(this, this.stopped, options);
+  }
+
   /**
    * Resigns if leading, tells the peers, closes the sockets and releases the data directory and
    * the metrics port. Every step is taken even if one before it failed; then the first error is
@@ -351,6 +368,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       this.stalls.stop();
       if (this.seedTimer !== null) clearTimeout(this.seedTimer);
       if (this.kernelUdpTimer !== null) clearInterval(this.kernelUdpTimer);
+      this.stopped = true;
       this.emitEvent('stopped', {});
       if (errors.length > 0) throw errors[0];
     })();
@@ -390,7 +408,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     // Only now does the network reach the core: nothing happens before 'started'.
     this.transport.onDatagram((bytes, address, route, port) => {
       this.metrics.bytesReceived.inc(bytes.length);
-      this.driver.receive(bytes, address, route, port);
+      this.gate.pass(() => this.driver.receive(bytes, address, route, port));
     });
     this.stalls.start();
     // Send failures no send reports: Linux's kernel counter, and libuv's queue of refused datagrams (macOS).

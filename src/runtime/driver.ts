@@ -20,8 +20,11 @@ export interface DriverOptions {
   onDrop?: (reason: DropReason, detail: string, from: NodeId | null, source: string | null, foreign?: ForeignConfig) => void;
   /** A datagram already taken (same sender, boot and sequence) came again, over `route`. */
   onDuplicate?: (from: NodeId, address: string, route: Route) => void;
-  /** Called for every datagram that passed the wire's checks, before the core takes it. */
-  onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string, route: Route) => void;
+  /**
+   * Called for every datagram that passed the wire's checks, before the core takes it. `port`:
+   * the sender's socket, if known (a node sends everything from its unicast socket).
+   */
+  onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string, route: Route, port: number | undefined) => void;
   /** Called for every message as it leaves, after its state was persisted. */
   onSend?: (outgoing: Outgoing) => void;
   /** Called after each input's outputs were handled; the simulator checks invariants here. */
@@ -81,7 +84,7 @@ export class Driver {
       this.options.onDrop?.('term-out-of-range', `term ${message.term} from node ${message.from}, ours ${this.core.term}`, message.from, sourceOf(address, port));
       return;
     }
-    this.options.onReceive?.(inbound, address, route);
+    this.options.onReceive?.(inbound, address, route, port);
     this.input(() => this.core.step(message, this.options.clock.nowMs()));
   }
 

@@ -1,4 +1,4 @@
-import { resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
+import { DEFAULT_LAN_TIMINGS, resolveConfig, type ElectionConfig, type NodeId } from '../core/index.ts';
 import { parseSeeds, type Seed } from '../net/seeds.ts';
 import { EncodeError, MAX_BEAT_INTERVAL_MS, encodeMessage } from '../wire/codec.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -64,10 +64,34 @@ export interface NodeOptions {
   agreedDescription?: string;
 }
 
-export const DEFAULT_CLUSTER = 'conclave';
-/** Administratively scoped (RFC 2365), so routers at a site boundary drop it. */
-export const DEFAULT_GROUP = '239.255.77.7';
-export const DEFAULT_PORT = 7707;
+/**
+ * A LAN node's defaults, whole (memberlist's DefaultLANConfig): spread it and override what differs.
+ * The reasons are in the option table (src/session/option-table.ts). Left out, because they follow
+ * from other options: `voters` (1..clusterSize), `unicastPort` (`port`), `leaseMs` (90% of
+ * `timeoutMs`), `memberBeatMs` (1000, or `heartbeatMs` if longer), `dataDir` (per cluster and ID),
+ * `interface` and `multicastBind` (by machine and platform).
+ */
+export const DEFAULT_LAN_OPTIONS = Object.freeze({
+  cluster: 'conclave',
+  /** Administratively scoped (RFC 2365), so routers at a site boundary drop it. */
+  group: '239.255.77.7',
+  port: 7707,
+  ttl: 1,
+  multicast: true,
+  keys: null,
+  acceptNewVoters: false,
+  heartbeatMs: DEFAULT_LAN_TIMINGS.heartbeatMs,
+  timeoutMs: DEFAULT_LAN_TIMINGS.timeoutMs,
+  dampingMs: DEFAULT_LAN_TIMINGS.dampingMs,
+  preempt: DEFAULT_LAN_TIMINGS.preempt,
+  maxClockDriftPpm: DEFAULT_LAN_TIMINGS.maxClockDriftPpm,
+  metricsHost: '127.0.0.1',
+  agreedDescription: '',
+} as const satisfies Partial<NodeOptions>);
+
+export const DEFAULT_CLUSTER = DEFAULT_LAN_OPTIONS.cluster;
+export const DEFAULT_GROUP = DEFAULT_LAN_OPTIONS.group;
+export const DEFAULT_PORT = DEFAULT_LAN_OPTIONS.port;
 
 export interface ResolvedOptions {
   id: NodeId;
@@ -120,7 +144,7 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
   const port = options.port ?? DEFAULT_PORT;
   const seedList = typeof options.seeds === 'string' ? options.seeds : (options.seeds ?? []).join(',');
   const seeds = seedList.trim() === '' ? [] : parseSeeds(seedList, port);
-  const multicast = options.multicast ?? true;
+  const multicast = options.multicast ?? DEFAULT_LAN_OPTIONS.multicast;
   if (!multicast && seeds.length === 0) throw new OptionError('multicast', 'without multicast', ' a node finds no peer: give seeds (--seeds host:port)');
   const unicastPort = options.unicastPort ?? port;
   if (!Number.isInteger(unicastPort) || unicastPort < 0 || unicastPort > 65535) throw new OptionError('unicastPort', 'unicast port', ` ${unicastPort}: use 0 to 65535`);
@@ -131,18 +155,18 @@ export function resolveOptions(options: NodeOptions): ResolvedOptions {
     group,
     port,
     interface: options.interface,
-    ttl: options.ttl ?? 1,
+    ttl: options.ttl ?? DEFAULT_LAN_OPTIONS.ttl,
     seeds,
     multicast,
     multicastBind: options.multicastBind,
     unicastPort,
     unicastPortRequired: options.unicastPort !== undefined || seeds.length > 0,
-    keys: options.keys ?? null,
+    keys: options.keys ?? DEFAULT_LAN_OPTIONS.keys,
     dataDir: options.dataDir ?? defaultDataDir(cluster, options.id),
-    acceptNewVoters: options.acceptNewVoters ?? false,
+    acceptNewVoters: options.acceptNewVoters ?? DEFAULT_LAN_OPTIONS.acceptNewVoters,
     metricsPort: options.metricsPort,
-    metricsHost: options.metricsHost ?? '127.0.0.1',
-    agreedDescription: options.agreedDescription ?? '',
+    metricsHost: options.metricsHost ?? DEFAULT_LAN_OPTIONS.metricsHost,
+    agreedDescription: options.agreedDescription ?? DEFAULT_LAN_OPTIONS.agreedDescription,
   };
 }
 

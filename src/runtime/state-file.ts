@@ -4,16 +4,19 @@ import { mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from '
 import { dirname, join } from 'node:path';
 import type { NodeId, PersistentState } from '../core/index.ts';
 import type { StateStore } from '../contract/ports.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
 const FORMAT = 1;
 const STATE_FILE = 'state.json';
 const LOCK_FILE = 'lock';
 
-export class StateFileError extends Error {
+export class StateFileError extends ConclaveError {
   override readonly name: string = 'StateFileError';
+  // Either: a DataDirError is a StateFileError too, as it was before the codes.
+  readonly code: typeof ConclaveErrorCode.StateFile | typeof ConclaveErrorCode.DataDir = ConclaveErrorCode.StateFile;
   readonly path: string;
-  constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(`${path}: ${message}`, options);
     this.path = path;
   }
 }
@@ -21,12 +24,13 @@ export class StateFileError extends Error {
 /** The data directory itself cannot be created or written: its path, permissions or file system. */
 export class DataDirError extends StateFileError {
   override readonly name: string = 'DataDirError';
-  /** The system's error code (ENOTDIR, EACCES, EROFS, …), if there was one. */
-  readonly code: string | undefined;
+  override readonly code = ConclaveErrorCode.DataDir;
+  /** The system's error code (ENOTDIR, EACCES, EROFS, …), if there was one (`code` is Conclave's). */
+  readonly systemCode: string | undefined;
   constructor(dir: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException).code;
-    super(dir, `cannot be used as a data directory: ${DATA_DIR_PROBLEMS[code ?? ''] ?? (cause as Error).message}${code === undefined ? '' : ` (${code})`}`);
-    this.code = code;
+    super(dir, `cannot be used as a data directory: ${DATA_DIR_PROBLEMS[code ?? ''] ?? (cause as Error).message}${code === undefined ? '' : ` (${code})`}`, { cause });
+    this.systemCode = code;
   }
 }
 
@@ -159,7 +163,7 @@ export class StateFile implements StateStore {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StateFileError(this.path, `cannot be read (${(error as Error).message})`);
+      throw new StateFileError(this.path, `cannot be read (${(error as Error).message})`, { cause: error });
     }
     const corrupt = (why: string): StateFileError =>
       new StateFileError(

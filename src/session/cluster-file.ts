@@ -6,22 +6,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, MAX_BEAT_INTERVAL_MS, resolveConfig, type NodeId } from '../core/index.ts';
+import { ConfigError, resolveConfig, type NodeId } from '../core/index.ts';
 import { OptionError } from '../contract/errors.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { checkClusterName } from '../runtime/options.ts';
 import { JsonProblem, memberPath, parseStrictJson } from './strict-json.ts';
 import { hostProblem, normalHost } from './voter-hosts.ts';
+import { rangeOf } from './run-flags.ts';
+import { optionOf } from './option-flags.ts';
 
 /** The timers a cluster file may set: the timer flags' names in camelCase, their units and ranges. */
-export const TIMERS = {
-  heartbeatMs: { flag: '--heartbeat-ms', min: 1, max: 600_000 },
-  memberBeatMs: { flag: '--member-beat-ms', min: 1, max: MAX_BEAT_INTERVAL_MS },
-  timeoutMs: { flag: '--timeout-ms', min: 1, max: 3_600_000 },
-  leaseMs: { flag: '--lease-ms', min: 1, max: 3_600_000 },
-  dampingMs: { flag: '--damping-ms', min: 0, max: 3_600_000 },
-} as const;
-export type TimerName = keyof typeof TIMERS;
-export const TIMER_NAMES = Object.keys(TIMERS) as TimerName[];
+export const TIMER_NAMES = ['heartbeatMs', 'memberBeatMs', 'timeoutMs', 'leaseMs', 'dampingMs'] as const;
+export type TimerName = (typeof TIMER_NAMES)[number];
+/** Each timer's flag and range, as the option table gives them. */
+export const TIMERS = Object.fromEntries(TIMER_NAMES.map((name) => [name, rangeOf(name)])) as Record<TimerName, ReturnType<typeof rangeOf>>;
 
 const FIELDS = ['cluster', 'voters', 'keyFile', ...TIMER_NAMES] as const;
 const MAX_NODE_ID = 0xffff_ffff;
@@ -46,8 +44,9 @@ export interface ClusterFile {
 }
 
 /** A cluster file that cannot be used: the file, the JSON path of the field, and what was expected. */
-export class ClusterFileError extends Error {
+export class ClusterFileError extends ConclaveError {
   override readonly name = 'ClusterFileError';
+  readonly code = ConclaveErrorCode.ClusterFile;
 }
 
 export function readClusterFile(path: string): ClusterFile {
@@ -56,7 +55,7 @@ export function readClusterFile(path: string): ClusterFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
+    throw new ClusterFileError(`${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`, { cause: error });
   }
   return parseClusterFile(text, path);
 }
@@ -148,8 +147,9 @@ function canonical(cluster: string, voters: ReadonlyMap<NodeId, string>, timers:
     config = resolveConfig({ clusterSize: voters.size, voters: [...voters.keys()], ...timers });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const field = error.field === 'clusterSize' ? 'voters' : error.field === 'answerTimeoutMs' ? 'timeoutMs' : error.field;
-    throw new JsonProblem(`$.${field}`, error.message.slice(error.field.length + 2));
+    // The file's voters decide the cluster size; the option a derived timer follows is the field to fix.
+    const field = error.field === 'clusterSize' ? 'voters' : (optionOf(error.field) ?? error.field);
+    throw new JsonProblem(`$.${field}`, error.problem);
   }
   const resolvedTimers = Object.fromEntries(TIMER_NAMES.map((name) => [name, config[name]]));
   return JSON.stringify({ cluster, voters: [...voters].map(([id, host]) => [id, normalHost(host)]), timers: resolvedTimers });

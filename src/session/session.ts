@@ -8,9 +8,11 @@ import type { DashboardServer } from '../dashboard/server.ts';
 import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
 import type { Elector } from '../contract/elector.ts';
+import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { startNode } from './start-node.ts';
 import { HookRunner, type HookName } from './hooks.ts';
 import { UsageError, type DashboardSettings, type RunSettings } from './run-command.ts';
+import { flagOf } from './option-flags.ts';
 
 export interface Session {
   node: Elector;
@@ -19,8 +21,9 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-export class DashboardStartError extends Error {
+export class DashboardStartError extends ConclaveError {
   override readonly name = 'DashboardStartError';
+  readonly code = ConclaveErrorCode.DashboardStart;
 }
 
 export async function startSession(settings: RunSettings, print: (event: NodeEvent) => void, onFatal: () => void): Promise<Session> {
@@ -85,12 +88,12 @@ async function serve(node: Elector, settings: DashboardSettings, print: (event: 
     feed.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (settings.socketPath !== undefined && code !== undefined) {
-      throw new DashboardStartError(`--dashboard-socket ${settings.socketPath}: cannot listen there (${code})`);
+      throw new DashboardStartError(`--dashboard-socket ${settings.socketPath}: cannot listen there (${code})`, { cause: error });
     }
-    if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`);
-    if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`);
+    if (code === 'EADDRINUSE') throw new DashboardStartError(`--dashboard-port ${settings.port}: the port is in use`, { cause: error });
+    if (code === 'EACCES') throw new DashboardStartError(`--dashboard-port ${settings.port}: not allowed to listen there`, { cause: error });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new UsageError(`--dashboard-host ${settings.host}: not an address of this machine`);
+      throw new UsageError(`${flagOf('dashboardHost')} ${settings.host}: not an address of this machine`);
     }
     throw error;
   }

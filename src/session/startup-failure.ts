@@ -1,13 +1,12 @@
 /**
  * What a node that failed to start says and with which status, the same for `conclave run` and
- * the desktop app: a bad or conflicting flag exits 2 naming it; a state file, an interface or a
- * dashboard that cannot be used exits 1 with its one line. Anything else is a bug: null, and the
- * caller reports it with its stack.
+ * the desktop app, by the error's code (docs/errors.md): a bad or conflicting flag exits 2 naming
+ * it; any other ConclaveError (a state file, an interface, a dashboard that cannot be used) exits 1
+ * with its one line. Anything else is a bug: null, and the caller reports it with its stack.
  */
-import { InterfaceError } from '../net/interfaces.ts';
-import { StateFileError } from '../runtime/state-file.ts';
-import { DashboardStartError } from './session.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { UsageError, asUsageError, type RunSettings } from './run-command.ts';
+import { flagOf } from './option-flags.ts';
 
 export interface StartupFailure {
   code: 1 | 2;
@@ -17,16 +16,14 @@ export interface StartupFailure {
 
 export const RUN_HELP_HINT = "(see 'conclave run --help')";
 
-export function usageFailure(error: UsageError): StartupFailure {
+export function usageFailure(error: Error): StartupFailure {
   return { code: 2, message: `${error.message}\n${RUN_HELP_HINT}` };
 }
 
 export function startupFailure(error: unknown, settings: RunSettings): StartupFailure | null {
-  const usage = error instanceof UsageError ? error : asUsageError(error, settings.node);
+  if (!isConclaveError(error)) return null;
+  const usage = asUsageError(error, settings.node);
   if (usage !== null) return usageFailure(usage);
-  if (error instanceof InterfaceError && settings.node.interface !== undefined) return usageFailure(new UsageError(`--interface: ${error.message}`));
-  if (error instanceof StateFileError || error instanceof InterfaceError || error instanceof DashboardStartError) {
-    return { code: 1, message: error.message };
-  }
-  return null;
+  if (error.code === ConclaveErrorCode.Interface && settings.node.interface !== undefined) return usageFailure(new UsageError(`${flagOf('interface')}: ${error.message}`, { cause: error }));
+  return { code: 1, message: error.message };
 }

@@ -1,4 +1,4 @@
-import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type NodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type ElectionNode, type NodeId, type ElectionNodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
 import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -6,16 +6,16 @@ import { Wire } from '../wire/wire.ts';
 import type { CapacityPlan } from './capacity.ts';
 import type { SimCpu } from './cpu.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
-import { SimInbox } from './inbox.ts';
 import { drawUnicastPort, type HostPlace } from './layout.ts';
 import { SimMachine } from './machine.ts';
 import { hostName, type HostKey, type Receiver, type SimNetwork } from './network.ts';
+import { SimInbox, schedulerSliceMs } from './inbox.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { sharedUnseal } from './shared-unseal.ts';
 import { SimTransport } from './transport.ts';
 
-export type CoreFactory = (options: NodeOptions) => ElectionNode;
+export type CoreFactory = (options: ElectionNodeOptions) => ElectionNode;
 
 /** Simulated datagrams are authenticated like real ones, so the MAC and replay checks run too. */
 const SIM_KEYS: KeyRing = { sendKeyId: 1, keys: new Map([[1, new TextEncoder().encode('simulated cluster key')]]) };
@@ -125,6 +125,7 @@ export class SimHost {
             random: capacity.random,
             inputCpuUs: capacity.plan.inputCpuUs,
             datagramsMax: capacity.plan.receiveQueueDatagramsMax,
+            sliceMs: schedulerSliceMs(capacity.plan.cores),
             onOverflow: () => capacity.onOverflow(this),
           });
     if (this.inbox !== null) {
@@ -332,9 +333,9 @@ function sourceOf(key: HostKey): string {
 /** The driver's hooks that keep a directory up to date: who was heard, by which route, who hears us, who was told of. */
 function feedDirectory(selfId: NodeId, directory: PeerDirectory, nowMs: () => number): Pick<DriverOptions, 'onReceive' | 'onDuplicate'> {
   return {
-    onReceive: ({ message, unicastPort, members }, address, route) => {
+    onReceive: ({ message, unicastPort, members }, address, route, sourcePort) => {
       const now = nowMs();
-      directory.heard(message.from, address, unicastPort, route, now);
+      directory.heard(message.from, address, unicastPort, route, now, sourcePort);
       if (message.type === 'heartbeat') directory.heardBy(message.from, message.hears.includes(selfId), now);
       if (members.length > 0) directory.told(message.from, members, now);
     },

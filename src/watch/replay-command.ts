@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LogReadError } from '../check/log-lines.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { parseRecordingText } from '../check/recording-lines.ts';
 import { UsageError, integer } from '../session/run-command.ts';
 import { Replay } from './replay.ts';
@@ -62,8 +62,8 @@ export async function runReplay(args: string[]): Promise<void> {
     }
     replay = new Replay(parseRecordingText(readFileSync(settings.file, 'utf8'), settings.file), settings.file, settings.speed);
   } catch (error) {
-    if (error instanceof UsageError) return fail(error.message, true);
-    if (error instanceof LogReadError) return fail(`--replay ${error.message}`, false);
+    if (isConclaveError(error, ConclaveErrorCode.Usage)) return fail(error.message, true);
+    if (isConclaveError(error, ConclaveErrorCode.LogRead)) return fail(`--replay ${error.message}`, false);
     return fail(`--replay ${(error as Error).message}`, false);
   }
   const say = (line: string): boolean => process.stderr.write(`conclave: watch: ${line}\n`);

@@ -1,6 +1,6 @@
 /** `conclave watch`: starts the observer, and prints, records or serves what it sees. */
 import { appendFileSync, closeSync, openSync } from 'node:fs';
-import { UsageError } from '../session/run-command.ts';
+import { ConclaveErrorCode, isConclaveError } from '../errors/conclave-error.ts';
 import { Observer } from './observer.ts';
 import { runReplay } from './replay-command.ts';
 import { formatRecordLine } from './record-line.ts';
@@ -18,7 +18,7 @@ export async function runWatch(args: string[]): Promise<void> {
   try {
     settings = parseWatchFlags(args, process.env);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!isConclaveError(error, ConclaveErrorCode.Usage)) throw error;
     process.stderr.write(`conclave: watch: ${error.message}\n(see 'conclave watch --help')\n`);
     process.exit(2);
   }

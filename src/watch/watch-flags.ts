@@ -4,13 +4,14 @@
  * exactly the datagrams a node would accept. It needs no ID of its own: it is no voter.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, MAX_BEAT_INTERVAL_MS, configId, resolveConfig, type ElectionConfig } from '../core/index.ts';
+import { ConfigError, configId, resolveConfig, type ElectionConfig } from '../core/index.ts';
 import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_PORT, checkClusterName } from '../runtime/options.ts';
 import { MULTICAST_BINDS, type MulticastBind } from '../net/multicast-socket-plan.ts';
 import { ClusterFileError } from '../session/cluster-file.ts';
 import { withClusterFile, type ClusterFileUse } from '../session/cluster-file-flags.ts';
-import { RUN_FLAGS, UsageError, integer, loadKeys } from '../session/run-command.ts';
+import { RUN_FLAGS, UsageError, integer, loadKeys, option } from '../session/run-command.ts';
 import { OptionError } from '../contract/errors.ts';
+import { namingTheFlag } from '../session/option-flags.ts';
 import type { KeyRing } from '../wire/seal.ts';
 
 export const WATCH_USAGE = `usage: conclave watch --cluster-size <n> [options]
@@ -104,8 +105,8 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
     throw error;
   }
   const text = (flag: string): string | undefined => values[flag] as string | undefined;
-  const voters = text('voters')?.split(',').map((part) => integer('--voters', part.trim(), 1, 0xffff_ffff)!);
-  const clusterSize = integer('--cluster-size', text('cluster-size'), 1, 255) ?? voters?.length;
+  const voters = text('voters')?.split(',').map((part) => option('voters', part.trim())!);
+  const clusterSize = option('clusterSize', text('cluster-size')) ?? voters?.length;
   if (clusterSize === undefined) throw new UsageError('--cluster-size is required (or --voters, or --cluster-file): the voters to list, and part of the config ID');
   if (voters !== undefined && voters.length !== clusterSize) throw new UsageError(`--voters lists ${voters.length} IDs but --cluster-size is ${clusterSize}`);
   const cluster = text('cluster') ?? DEFAULT_CLUSTER;
@@ -115,14 +116,14 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
     config = resolveConfig({
       clusterSize,
       ...(voters === undefined ? {} : { voters }),
-      heartbeatMs: integer('--heartbeat-ms', text('heartbeat-ms'), 1, 600_000),
-      memberBeatMs: integer('--member-beat-ms', text('member-beat-ms'), 1, MAX_BEAT_INTERVAL_MS),
-      timeoutMs: integer('--timeout-ms', text('timeout-ms'), 1, 3_600_000),
-      leaseMs: integer('--lease-ms', text('lease-ms'), 1, 3_600_000),
-      dampingMs: integer('--damping-ms', text('damping-ms'), 0, 3_600_000),
+      heartbeatMs: option('heartbeatMs', text('heartbeat-ms')),
+      memberBeatMs: option('memberBeatMs', text('member-beat-ms')),
+      timeoutMs: option('timeoutMs', text('timeout-ms')),
+      leaseMs: option('leaseMs', text('lease-ms')),
+      dampingMs: option('dampingMs', text('damping-ms')),
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(error.message);
+    if (error instanceof ConfigError || error instanceof OptionError) throw new UsageError(namingTheFlag(error), { cause: error });
     throw error;
   }
   const bind = text('bind-multicast');
@@ -138,7 +139,7 @@ export function parseWatchFlags(args: string[], env: NodeJS.ProcessEnv): WatchSe
     keys,
     keyWarning: warning,
     group: text('group') ?? DEFAULT_GROUP,
-    port: integer('--port', text('port'), 1, 65535) ?? DEFAULT_PORT,
+    port: option('port', text('port')) ?? DEFAULT_PORT,
     interface: text('interface'),
     multicastBind: bind as MulticastBind | undefined,
     json,

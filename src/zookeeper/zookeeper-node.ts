@@ -13,6 +13,7 @@ import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { DetailsOf, ElectorEvents, EventKind } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
+import { eventStream, type EventStream, type EventStreamOptions } from '../contract/event-stream.ts';
 import type { ZooKeeperNodeStatus } from '../contract/status.ts';
 import type { Elector } from '../contract/elector.ts';
 import { GuardedEmitter } from '../contract/guarded-emitter.ts';
@@ -49,6 +50,8 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
   private readonly driver: ZkDriver;
   private readonly startedAt = Date.now();
   private stopping: Promise<void> | null = null;
+  /** The `stopped` line is out: a stream opened now ends at once. */
+  private stopped = false;
 
   private constructor(options: ZooKeeperNodeOptions, metrics: NodeMetrics) {
     super();
@@ -132,11 +135,17 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     this.driver.resume();
   }
 
+  /** The lines from now on, as an async iterator (contract/event-stream.ts); it ends after `stopped`. */
+  events<K extends EventKind = EventKind>(options?: EventStreamOptions<K>): EventStream<K> {
+    return eventStream(this, this.stopped, options);
+  }
+
   /** Resigns if leading, deletes its znodes (the next node takes over at once) and closes the session. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.driver.stop();
       await new Promise<void>((resolve) => (this.metricsServer === null ? resolve() : this.metricsServer.close(() => resolve())));
+      this.stopped = true;
       this.emitEvent('stopped', {});
     })();
     return this.stopping;

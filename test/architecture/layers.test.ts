@@ -12,13 +12,14 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
 
 /** Floors from the bottom: a folder (or top-level file) of `src/` imports only from floors below its own. */
 const LAYERS: readonly (readonly string[])[] = [
+  ['errors'], // the base of every error a user can catch, and their codes (docs/errors.md)
   ['core'], // the pure election state machine
   ['wire'], // the datagram codec
   ['contract', 'metrics'], // what both backends offer (Elector, events, status, ports); their instruments
   ['net', 'zookeeper'], // UDP transport and peer directory; the ZooKeeper backend
   ['runtime'], // the LAN backend: the core driven over net
   ['sim', 'dashboard', 'check'], // the simulator (the same driver, a simulated world); the dashboard's server; the log check
-  ['session'], // one running node as the CLI and the desktop app start it: picks the backend
+  ['session', 'testing'], // one running node as the CLI and the desktop app start it: picks the backend; conclave/testing's clusters
   ['desktop'],
   ['lab'],
   ['watch'], // the passive observer: the lab's verdict from a real LAN's heartbeats

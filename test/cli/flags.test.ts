@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseRunFlags } from '../../src/session/run-command.ts';
+import type { OptionError } from '../../src/contract/errors.ts';
 
 const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
 const BASE = ['--id', '1', '--cluster-size', '3'];
@@ -97,7 +98,7 @@ describe('--backend', () => {
   });
 });
 
-describe('start-up errors by class', () => {
+describe('start-up errors by code', () => {
   it('an OptionError becomes a usage error naming the flag; a RangeError of a bug does not', async () => {
     const { asUsageError } = await import('../../src/session/run-command.ts');
     const { resolveOptions } = await import('../../src/runtime/options.ts');
@@ -108,7 +109,7 @@ describe('start-up errors by class', () => {
       thrown = error;
     }
     assert.equal((thrown as Error).name, 'OptionError');
-    assert.ok(thrown instanceof RangeError, 'still a RangeError, as before it had a class');
+    assert.equal((thrown as OptionError).code, 'ERR_OPTION', 'no longer a RangeError: a ConclaveError, caught by code (docs/errors.md)');
     assert.equal(asUsageError(thrown)?.message, '--group 10.0.0.1 is not an IPv4 multicast address (224.0.0.0 to 239.255.255.255)');
     assert.equal(asUsageError(new RangeError('group index 7 out of range')), null, 'a bug is not a bad flag');
   });

@@ -12,7 +12,7 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
 const CORE = join(SRC, 'core');
 const ZK_ELECTION = join(SRC, 'zookeeper/election');
 /** Pure files outside the two folders that the ZooKeeper election may import. */
-const PURE_EXTRAS = ['zookeeper/recipe.ts', 'contract/zookeeper-status.ts'].map((path) => join(SRC, path));
+const PURE_EXTRAS = ['zookeeper/recipe.ts', 'contract/zookeeper-status.ts', 'errors/conclave-error.ts'].map((path) => join(SRC, path));
 
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/from\s+['"](node:|fs|net|dgram|os|child_process|crypto|electron|protobufjs)/, 'an I/O or platform import'],

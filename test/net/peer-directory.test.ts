@@ -177,6 +177,25 @@ describe('peer directory', () => {
     d.heard(3, '10.0.0.3', 0, 'group', 10);
     assert.equal(d.endpointOf(3), null, 'no port yet: wait for its heartbeat');
   });
+
+  it('a seed that answers a probe with a message that carries no port is a peer at once, at the port it sent from', () => {
+    // A restarted coordinator probes a follower it knows only as a seed; the follower's
+    // acknowledgement carries no port. Waiting for the follower's heartbeat left it one round a
+    // second (one probe), and it counted the coordinator dead (seed 26012163).
+    const d = directory(false);
+    d.addSeeds([{ address: '10.0.0.4', port: 7707 }]);
+    assert.deepEqual(addresses(d.targets(0)), ['10.0.0.4:7707'], 'the probe');
+    d.heard(4, '10.0.0.4', 0, 'direct', 5, 7707);
+    assert.deepEqual(d.endpointOf(4), { address: '10.0.0.4', port: 7707 });
+    for (const atMs of [100, 200, 300]) assert.deepEqual(addresses(d.targets(atMs)), ['10.0.0.4:7707'], `every round reaches it (${atMs} ms)`);
+  });
+
+  it('a peer that is not a seed, first heard by a reply without a port, waits for its heartbeat (loss makes no copies)', () => {
+    const d = directory();
+    d.heard(4, '10.0.0.4', 0, 'direct', 5, 7707);
+    assert.equal(d.endpointOf(4), null);
+    assert.deepEqual(d.targets(10), []);
+  });
 });
 
 describe('seeds', () => {

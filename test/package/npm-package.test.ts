@@ -45,7 +45,7 @@ describe('the npm package, installed without dev dependencies', { skip }, () => 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds the built CLI, lab and dashboard, and neither sources nor tests', () => {
-    for (const file of ['bin/conclave.js', 'bin/conclave-lab.js', 'dist/cli/main.js', 'dist/lab/cli.js', 'dist/ui/index.html', 'dist/ui/lab.html', 'dist/index.d.ts']) {
+    for (const file of ['bin/conclave.js', 'bin/conclave-lab.js', 'dist/cli/main.js', 'dist/lab/cli.js', 'dist/ui/index.html', 'dist/ui/lab.html', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts']) {
       assert.ok(files.includes(file), `the tarball lacks ${file}`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|electron|bench)\//.test(f)), []);
@@ -56,6 +56,19 @@ describe('the npm package, installed without dev dependencies', { skip }, () => 
     for (const dependency of Object.keys(PACKAGE.dependencies)) assert.ok(direct.includes(dependency), `${dependency} is not installed`);
     for (const dev of ['typescript', 'vite', 'electron', 'tsx', 'svelte', 'esbuild']) assert.ok(!direct.includes(dev), `${dev} (a dev dependency) was installed`);
     assert.equal(execFileSync(process.execPath, [join(bin, 'conclave'), '--version'], { encoding: 'utf8' }).trim(), PACKAGE.version);
+  });
+
+  it('conclave/testing from the installed package: a failover in deterministic mode, and real nodes on loopback', () => {
+    // A user's script beside the installed package resolves `conclave/testing` through its exports.
+    const script = `import { createTestCluster } from 'conclave/testing';
+      const cluster = await createTestCluster({ nodes: 3, deterministic: true, seed: 1 });
+      const first = await cluster.settled();
+      await cluster.kill(first);
+      process.stdout.write(String((await cluster.leader()) !== first));
+      await cluster.close();
+      const real = await createTestCluster({ nodes: 3 });
+      try { process.stdout.write(' ' + typeof (await real.settled())); } finally { await real.close(); }`;
+    assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(installed, '../..'), encoding: 'utf8', timeout: 30_000 }), 'true number');
   });
 
   it('five named hosts running the installed conclave from one cluster file elect the highest ID; its dashboard serves the page', async () => {

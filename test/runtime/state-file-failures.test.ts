@@ -33,7 +33,9 @@ describe('state file failures', () => {
     writeFileSync(file, '');
     await assert.rejects(StateFile.open(join(file, 'x'), ID), (error: unknown) => {
       assert.ok(error instanceof DataDirError, String(error));
-      assert.equal(error.code, 'ENOTDIR');
+      assert.equal(error.code, 'ERR_DATA_DIR');
+      assert.equal(error.systemCode, 'ENOTDIR');
+      assert.equal((error.cause as NodeJS.ErrnoException).code, 'ENOTDIR', 'the system error it wraps');
       assert.equal(error.message, `${join(file, 'x')}: cannot be used as a data directory: a part of the path is a file, not a directory (ENOTDIR)`);
       return true;
     });

@@ -9,7 +9,7 @@ import { SimBacklog } from '../../src/sim/backlog.ts';
 import type { CapacityPlan } from '../../src/sim/capacity.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
 import { SimCpu } from '../../src/sim/cpu.ts';
-import { SimInbox } from '../../src/sim/inbox.ts';
+import { SimInbox, schedulerSliceMs } from '../../src/sim/inbox.ts';
 import { SimMachine } from '../../src/sim/machine.ts';
 import { SimRandom } from '../../src/sim/prng.ts';
 import { formatFailure } from '../../src/sim/report.ts';
@@ -52,7 +52,7 @@ describe('capacity model', () => {
     machine.start();
     let overflows = 0;
     const seen: number[] = [];
-    const inbox = new SimInbox({ scheduler, machine, cpu: new SimCpu(1), random: new SimRandom(2), inputCpuUs: 1000, datagramsMax: 2, onOverflow: () => overflows++ });
+    const inbox = new SimInbox({ scheduler, machine, cpu: new SimCpu(1), random: new SimRandom(2), inputCpuUs: 1000, datagramsMax: 2, sliceMs: 1.5, onOverflow: () => overflows++ });
     machine.stall(10);
     for (let i = 0; i < 5; i++) inbox.datagram(() => seen.push(scheduler.nowMs));
     assert.equal(inbox.overflows, 3);
@@ -61,6 +61,42 @@ describe('capacity model', () => {
     assert.equal(seen.length, 2);
     assert.ok(seen[0]! >= 10.5, `read after the stall, at ${seen[0]}`);
     assert.ok(seen[1]! >= seen[0]! + 0.5, 'one input at a time');
+  });
+
+  it("a process with much to read keeps a core for a slice, as Linux's scheduler lets it, not for one input", () => {
+    // One process with 1000 inputs queued beside 99 that always have one each (every input they
+    // read brings the next), on two cores at about 100 µs an input, for 100 ms. One input a turn
+    // gave the busy process one input in 100: a coordinator reading its acknowledgements behind
+    // 99 followers that each had one (seed 30000249).
+    const readIn100Ms = (sliceMs: number): number => {
+      const scheduler = new Scheduler();
+      const cpu = new SimCpu(2);
+      const inboxOf = (seed: number) => {
+        const machine = new SimMachine(scheduler, new SimRandom(seed), 0);
+        machine.start();
+        return new SimInbox({ scheduler, machine, cpu, random: new SimRandom(seed), inputCpuUs: 100, datagramsMax: 1000, sliceMs, onOverflow: () => {} });
+      };
+      const busy = inboxOf(1);
+      let read = 0;
+      for (let i = 0; i < 1000; i++) busy.datagram(() => read++);
+      for (let i = 0; i < 99; i++) {
+        const light = inboxOf(i + 2);
+        const next = (): void => {
+          if (scheduler.nowMs < 100) light.datagram(next);
+        };
+        light.datagram(next);
+      }
+      scheduler.runUntil(100);
+      return read;
+    };
+    assert.equal(schedulerSliceMs(1), 0.75);
+    assert.equal(schedulerSliceMs(2), 1.5);
+    assert.equal(schedulerSliceMs(4), 2.25);
+    const perInput = readIn100Ms(0);
+    const perSlice = readIn100Ms(schedulerSliceMs(2));
+    console.log(`the busy process read ${perSlice} inputs in 100 ms (one input a turn: ${perInput})`);
+    assert.ok(perInput < 30, `one input a turn: ${perInput}`);
+    assert.ok(perSlice > 150, `a slice a turn: ${perSlice}`);
   });
 
   it('a cluster on a starved machine reports send failures and backlog drops, in its stats and its trace', () => {

@@ -50,6 +50,10 @@ const SIMULATOR_SEEDS = [
   { seed: 2501, what: "N1 judged the name a coordinator of term 6 got from its round 1 (its quorum never acknowledged it) by its term-3 lease, 8.3 s earlier" },
   { seed: 9002439, what: 'L2 blamed the calm for a handover to a node kept down, heard 104 ms before the calm (preemption trusts evidence two heartbeats old)' },
   {
+    seed: 26012163,
+    what: 'L2: a restarted coordinator knew a follower only as a seed; the follower answered with acknowledgements (no port), so it got one probe a second and counted the coordinator dead (peer-directory.ts heard: the source port now serves)',
+  },
+  {
     seed: 1849008495,
     what: "S3 took a candidate's resend for term 4, sent in the same Ready as its vote for another's term 5, for a claim not on the disk (the disk held term 5)",
   },
@@ -59,12 +63,7 @@ const SIMULATOR_SEEDS = [
  * Seeds that still fail, found by sweeps; run as todo so that they say what is open without
  * failing the suite (issue 22).
  */
-const OPEN_SEEDS = [
-  {
-    seed: 26012163,
-    what: 'L2: after a calm, n1 follows n4 for a second, then hears no round from it (a calm network, 4 idle cores), counts it dead and campaigns; it failed the same way on the code of 2026-12-06 before this session (1 in about 12,000 runs)',
-  },
-];
+const OPEN_SEEDS: Array<{ seed: number; what: string }> = [];
 
 describe('simulator regressions', () => {
   for (const { seed, what } of OPEN_SEEDS) {

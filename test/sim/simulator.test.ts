@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ElectionNode, type NodeOptions } from '../../src/core/index.ts';
+import { ElectionNode, type ElectionNodeOptions } from '../../src/core/index.ts';
 import { formatFailure } from '../../src/sim/report.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 import { DoubleVoter, PromiseBreaker } from '../helpers/broken-cores.ts';
@@ -44,7 +44,7 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
  */
 const MUTANT_SEEDS = 300;
 
-const MUTANTS: Array<{ name: string; createCore: (o: NodeOptions) => ElectionNode; expect: RegExp; withinSeeds?: number }> = [
+const MUTANTS: Array<{ name: string; createCore: (o: ElectionNodeOptions) => ElectionNode; expect: RegExp; withinSeeds?: number }> = [
   { name: 'two votes in one term', createCore: (o) => new DoubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
   {
     name: 'a lease longer than the election timeout',

@@ -44,4 +44,8 @@ describe('conclave watch flags', () => {
     assert.throws(() => parseWatchFlags(['--cluster-size', '3', '--id', '1'], {}), /Unknown option '--id'/);
     assert.equal(parseWatchFlags(['--help'], {}), null);
   });
+
+  it('names the flag of a timer the election refuses, as conclave run does', () => {
+    assert.throws(() => parseWatchFlags(['--cluster-size', '3', '--lease-ms', '1000'], {}), /^UsageError: --lease-ms: 1000 must be below the election timeout/);
+  });
 });

@@ -1,0 +1,23 @@
+/**
+ * Where a LAN node's inputs pass on their way in: its timers firing and the datagrams arriving.
+ * A running node's gate lets each through at once. conclave/testing holds them for a while, so
+ * that one node among several in one process looks stalled (a GC pause, a SIGSTOP) while the
+ * others run: its inputs arrive late, in order, and its stall detector sees the late timer.
+ * Not part of the package's API: `ConclaveNode.start` takes it for the testing kit only.
+ */
+export interface InputGate {
+  /** Runs `input` now, or later (but in order with the other inputs). */
+  pass(input: () => void): void;
+}
+
+export const OPEN_GATE: InputGate = { pass: (input) => input() };
+
+/** A timer whose firing passes the gate; cancelling it also stops a firing the gate holds. */
+export function gatedTimer(gate: InputGate, schedule: (fire: () => void) => () => void, fire: () => void): () => void {
+  let live = true;
+  const cancel = schedule(() => gate.pass(() => live && fire()));
+  return () => {
+    live = false;
+    cancel();
+  };
+}
