@@ -64,7 +64,8 @@ export interface CapacityStats {
 /** At most one trace line per host per this long about send errors or a full receive buffer. */
 const CAPACITY_NOTE_EVERY_MS = 1000;
 
-export type Watcher = (atMs: number, node: NodeId, item: CoreEvent | string) => void;
+/** `node`: the host's key, which is its ID but for an impostor's (./network.ts); 0 for the whole cluster. */
+export type Watcher = (atMs: number, node: HostKey, item: CoreEvent | string) => void;
 
 /**
  * A simulated LAN of hosts running the real driver, codec and core, checked for safety after

@@ -88,6 +88,11 @@ export interface RunOptions {
    * default true; false replays a seed as it ran before they existed.
    */
   operations?: boolean;
+  /**
+   * Whether a second process may claim a voter's ID (./impostor.ts, drawn with the newer draws);
+   * default true. False for readers of one log per ID, as `conclave check` is.
+   */
+  impostor?: boolean;
   /** Checks in REPORTED_CHECKS (./checkers.ts) fail the run too; default false: they are findings. */
   strict?: boolean;
   /** Sees the cluster once it is built, before anything runs (diagnostics sample it over the run). */
@@ -226,7 +231,7 @@ export function runSimulation(options: RunOptions): RunResult {
   }
 
   // An impostor (./impostor.ts) stops early enough that its twin is heard again by the calm.
-  const impostor = newer ? drawImpostor(options.seed, impostorTwins(sim, [spent, newcomer]), lastBootMs, calmFromMs - impostorMarginMs(sim), config.timeoutMs) : null;
+  const impostor = newer && options.impostor !== false ? drawImpostor(options.seed, impostorTwins(sim, [spent, newcomer]), lastBootMs, calmFromMs - impostorMarginMs(sim), config.timeoutMs) : null;
   if (impostor !== null) scheduleImpostor(sim, impostor, availability.meter);
 
   // Phase 2: calm. At most a minority stays crashed or cut off, a spent node included.
