@@ -416,6 +416,8 @@ export class SimCluster {
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
       onFatal: (host, error) => {
         this.note(`save failed, process stops: ${error instanceof Error ? error.message : String(error)}`, host.key);
+        // An impostor's disk never fails today; if it did, its twin would not be the one to stop.
+        if (host.impostor) return this.stopImpostor(host);
         this.crash(host.id);
         for (const listener of this.fatalListeners) listener(host.id);
       },
