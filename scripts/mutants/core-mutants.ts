@@ -46,7 +46,8 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     rule: 'while two processes share an ID (the duplicate alarm), this node votes for nobody',
     file: 'src/core/voting.ts',
     edits: [{ original: 'if (node.hasDuplicateAlarm(nowMs)) return reject(RejectReason.NotEligible);', replacement: '' }],
-    tests: ['test/core/bully.test.ts'],
+    // The simulator's impostor runs too (D1, seeds 22 and 43).
+    tests: ['test/core/bully.test.ts', 'test/sim/impostor.test.ts'],
     testNamePattern: 'duplicate ID',
   },
   {

@@ -1,6 +1,7 @@
 import type { CoreEvent, NodeId, NodeSnapshot, Outgoing, PersistentState } from '../core/index.ts';
 import type { Cause } from './bounds.ts';
 import type { SimHost } from './host.ts';
+import { hostName, type HostKey } from './network.ts';
 
 export const Check = {
   OneLeaderPerTerm: 'S1',
@@ -18,6 +19,8 @@ export const Check = {
   Available: 'A1',
   /** A follower never names a coordinator whose lease a newer coordinator's has superseded (./named-leader.ts). */
   NamedLeader: 'N1',
+  /** A process that hears another with its ID grants no vote and holds no lease until the alarm clears (./duplicate-quiet.ts). */
+  DuplicateQuiet: 'D1',
 } as const;
 export type Check = (typeof Check)[keyof typeof Check];
 
@@ -37,18 +40,22 @@ export interface Violation {
   message: string;
 }
 
-/** S1, S2 and S3, checked after every input of every node. */
+/**
+ * S1, S2 and S3, checked after every input of every node. Each counts processes, by host key
+ * (./network.ts): an impostor (./impostor.ts) that claims a voter's ID is a second coordinator if
+ * it leads the same term, a second lease if it holds one, and has a disk of its own.
+ */
 export class SafetyChecker {
   readonly violations: Violation[] = [];
   /** Violations of REPORTED_CHECKS in a run that is not strict. */
   readonly findings: Violation[] = [];
   /** Whether REPORTED_CHECKS fail the run as every other check does. */
   strict = false;
-  private readonly leaderOfTerm = new Map<number, NodeId>();
-  /** Real time until which each node's lease is valid (by its own drifting clock). */
-  private readonly leaseEndMs = new Map<NodeId, number>();
-  private readonly votes = new Map<NodeId, Map<number, NodeId>>();
-  private readonly maxTerm = new Map<NodeId, number>();
+  private readonly leaderOfTerm = new Map<number, HostKey>();
+  /** Real time until which each process's lease is valid (by its own drifting clock). */
+  private readonly leaseEndMs = new Map<HostKey, number>();
+  private readonly votes = new Map<HostKey, Map<number, NodeId>>();
+  private readonly maxTerm = new Map<HostKey, number>();
   private readonly now: () => number;
 
   constructor(now: () => number) {
@@ -57,7 +64,7 @@ export class SafetyChecker {
 
   onEvent(host: SimHost, event: CoreEvent): void {
     if (event.type === 'term-changed' && event.term < event.previous) {
-      this.fail(Check.DurableTermAndVote, `n${host.id}'s term went back from ${event.previous} to ${event.term}`);
+      this.fail(Check.DurableTermAndVote, `${host.name}'s term went back from ${event.previous} to ${event.term}`);
     }
   }
 
@@ -69,35 +76,35 @@ export class SafetyChecker {
     const now = this.now();
     if (node !== null && node.role === 'leader') {
       const other = this.leaderOfTerm.get(node.term);
-      if (other !== undefined && other !== host.id) {
-        this.fail(Check.OneLeaderPerTerm, `n${host.id} leads term ${node.term}, which n${other} already led`);
+      if (other !== undefined && other !== host.key) {
+        this.fail(Check.OneLeaderPerTerm, `${host.name} leads term ${node.term}, which ${hostName(other)} already led`);
       }
-      this.leaderOfTerm.set(node.term, host.id);
+      this.leaderOfTerm.set(node.term, host.key);
     }
     if (node !== null && node.leaseUntilMs !== null) {
       // Only nodes that ever held a lease are in the map: not a scan of every host per input.
       for (const [other, end] of this.leaseEndMs) {
-        if (other !== host.id && end > now) {
+        if (other !== host.key && end > now) {
           this.fail(
             Check.OneLease,
-            `n${host.id} holds a lease (term ${node.term}) while n${other}'s lease lasts ` +
+            `${host.name} holds a lease (term ${node.term}) while ${hostName(other)}'s lease lasts ` +
               `${(end - now).toFixed(3)} ms more`,
           );
         }
       }
-      this.leaseEndMs.set(host.id, host.realAtMs(node.leaseUntilMs));
+      this.leaseEndMs.set(host.key, host.realAtMs(node.leaseUntilMs));
     } else {
       this.endLease(host);
     }
   }
 
-  /** When `id`'s lease (as last seen) ends, in real time, or null if it never held one. */
-  leaseEndOf(id: NodeId): number | null {
-    return this.leaseEndMs.get(id) ?? null;
+  /** When the lease of host `key` (as last seen) ends, in real time, or null if it never held one. */
+  leaseEndOf(key: HostKey): number | null {
+    return this.leaseEndMs.get(key) ?? null;
   }
 
-  /** The node whose lease (as last seen) is valid now, if any: at most one, by S2. */
-  leaseHolder(): NodeId | null {
+  /** The host (its key) whose lease (as last seen) is valid now, if any: at most one, by S2. */
+  leaseHolder(): HostKey | null {
     const now = this.now();
     for (const [id, end] of this.leaseEndMs) if (end > now) return id;
     return null;
@@ -112,23 +119,23 @@ export class SafetyChecker {
 
   /** A node that stepped down or crashed holds no lease from now on. */
   endLease(host: SimHost): void {
-    const end = this.leaseEndMs.get(host.id);
-    if (end !== undefined && end > this.now()) this.leaseEndMs.set(host.id, this.now());
+    const end = this.leaseEndMs.get(host.key);
+    if (end !== undefined && end > this.now()) this.leaseEndMs.set(host.key, this.now());
   }
 
   /** S3 on the disk: the persisted term never decreases; a persisted vote never changes. */
   onSave(host: SimHost, next: PersistentState): void {
-    const max = this.maxTerm.get(host.id) ?? 0;
-    if (next.term < max) this.fail(Check.DurableTermAndVote, `n${host.id} persisted term ${next.term} after ${max}`);
-    this.maxTerm.set(host.id, Math.max(max, next.term));
+    const max = this.maxTerm.get(host.key) ?? 0;
+    if (next.term < max) this.fail(Check.DurableTermAndVote, `${host.name} persisted term ${next.term} after ${max}`);
+    this.maxTerm.set(host.key, Math.max(max, next.term));
     if (next.votedFor === null) return;
-    let votes = this.votes.get(host.id);
-    if (votes === undefined) this.votes.set(host.id, (votes = new Map()));
+    let votes = this.votes.get(host.key);
+    if (votes === undefined) this.votes.set(host.key, (votes = new Map()));
     const earlier = votes.get(next.term);
     if (earlier !== undefined && earlier !== next.votedFor) {
       this.fail(
         Check.DurableTermAndVote,
-        `n${host.id} voted for n${next.votedFor} in term ${next.term} after voting for n${earlier}`,
+        `${host.name} voted for n${next.votedFor} in term ${next.term} after voting for n${earlier}`,
       );
     }
     votes.set(next.term, next.votedFor);
@@ -154,7 +161,7 @@ export class SafetyChecker {
     if (claim !== null && !durable) {
       this.fail(
         Check.DurableTermAndVote,
-        `n${host.id} sent ${message.type} for term ${claim.term} before persisting it (disk: ${JSON.stringify(disk)})`,
+        `${host.name} sent ${message.type} for term ${claim.term} before persisting it (disk: ${JSON.stringify(disk)})`,
       );
       return;
     }
@@ -162,7 +169,7 @@ export class SafetyChecker {
     if (message.term > durableTerm) {
       this.fail(
         Check.DurableTermAndVote,
-        `n${host.id} sent ${message.type}${message.type === 'lease-ack' ? ` (round ${message.round})` : ''} in term ${message.term} while its disk holds term ${durableTerm}`,
+        `${host.name} sent ${message.type}${message.type === 'lease-ack' ? ` (round ${message.round})` : ''} in term ${message.term} while its disk holds term ${durableTerm}`,
       );
     }
   }
@@ -242,7 +249,7 @@ export class LivenessChecker {
     if (holder === null || !connected.has(holder)) return;
     if (expectHighest && holder !== this.highest) return;
     if ((safety.leaseEndOf(holder) ?? 0) < fromMs + this.options.freshLeaseMs) return;
-    const leader = hosts.find((h) => h.id === holder);
+    const leader = hosts.find((h) => h.key === holder);
     if (leader === undefined || !leader.holdsLease()) return;
     const term = leader.inspect()?.term;
     // Stops at the first that disagrees, which while the cluster settles is usually soon. The

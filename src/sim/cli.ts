@@ -153,6 +153,7 @@ const electionsPerFault: number[] = [];
 const staleNameMs: number[] = [];
 let superseded: { runs: number; maxMs: number; example: string | null; seed: number | null } = { runs: 0, maxMs: 0, example: null, seed: null };
 const findings: Array<{ seed: number; text: string }> = [];
+const impostors = { runs: 0, copied: 0 };
 let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
 let done = 0;
@@ -173,6 +174,10 @@ function report(result: RunResult | ZkRunResult): void {
     quietLeaderlessMs.push(result.availability.quietLeaderlessMsMax);
     if (result.faults > 0) electionsPerFault.push(result.availability.elections / result.faults);
     staleNameMs.push(result.namedLeader.staleMsMax);
+    if (result.impostor !== null) {
+      impostors.runs++;
+      if (result.impostor.disk === 'copy') impostors.copied++;
+    }
     if (result.namedLeader.supersededSamples > 0) {
       superseded.runs++;
       if (result.namedLeader.supersededMsMax > superseded.maxMs) {
@@ -276,6 +281,9 @@ if (backend === 'lan') {
       `${superseded.runs} runs named a coordinator superseded by a newer lease` +
       (superseded.seed === null ? '' : ` (longest ${superseded.maxMs.toFixed(0)} ms, seed ${superseded.seed}: ${superseded.example})`),
   );
+  if (impostors.runs > 0) {
+    console.log(`impostors (a second process with a voter's ID while the faults ran; D1): ${impostors.runs} runs, ${impostors.copied} of them from a copy of the voter's state file`);
+  }
   if (findings.length > 0) {
     console.log(`findings (checks today's core is known to break; --strict makes them violations): ${findings.length} runs`);
     for (const f of findings.slice(0, 5)) console.log(`  seed ${f.seed}: ${f.text}\n    replay: ${replayCommand(f.seed, nodes, backend, replayFlags)}`);

@@ -8,6 +8,7 @@ import {
   type ElectionConfigInput,
   type LanCore,
   type NodeId,
+  type PersistentState,
   type NodeStatus,
   type Outgoing,
   type ResignReason,
@@ -15,14 +16,15 @@ import {
 import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
+import { DuplicateQuietChecker } from './duplicate-quiet.ts';
 import { LeaseCoverChecker } from './lease-cover.ts';
 import { NamedLeaderChecker, staleNameBoundMs } from './named-leader.ts';
 import { SimCpu } from './cpu.ts';
 import { PeerDirectory, type DirectoryOptions } from '../net/peer-directory.ts';
-import { SimHost, type CoreFactory, type HostCapacity, type HostObserver, type HostRouting } from './host.ts';
-import type { NetworkLayout } from './layout.ts';
+import { SimHost, type BootCount, type CoreFactory, type HostCapacity, type HostObserver, type HostRouting } from './host.ts';
+import { impostorAddress, type HostPlace, type NetworkLayout } from './layout.ts';
 import { SendRateMeter } from './send-rate.ts';
-import { CALM_LAN, SimNetwork } from './network.ts';
+import { CALM_LAN, impostorKey, SimNetwork, type HostKey } from './network.ts';
 import { SimRandom } from './prng.ts';
 import { Scheduler } from './scheduler.ts';
 import { Trace } from './trace.ts';
@@ -63,7 +65,8 @@ export interface CapacityStats {
 /** At most one trace line per host per this long about send errors or a full receive buffer. */
 const CAPACITY_NOTE_EVERY_MS = 1000;
 
-export type Watcher = (atMs: number, node: NodeId, item: CoreEvent | string) => void;
+/** `node`: the host's key, which is its ID but for an impostor's (./network.ts); 0 for the whole cluster. */
+export type Watcher = (atMs: number, node: HostKey, item: CoreEvent | string) => void;
 
 /**
  * A simulated LAN of hosts running the real driver, codec and core, checked for safety after
@@ -80,6 +83,8 @@ export class SimCluster {
   readonly namedLeader: NamedLeaderChecker;
   /** S4 (./lease-cover.ts). */
   readonly leaseCover: LeaseCoverChecker;
+  /** D1 (./duplicate-quiet.ts). */
+  readonly duplicateQuiet: DuplicateQuietChecker;
   /**
    * Nodes that run but can take no part: one whose state file holds the last term (./spent-term.ts).
    * Its peers drop what it sends; no quorum counts it (./connectivity.ts).
@@ -106,6 +111,13 @@ export class SimCluster {
   private readonly fatalListeners: Array<(id: NodeId) => void> = [];
   private traceAtViolation: string | null = null;
   readonly random: SimRandom;
+  /** Every host's address, by key, on a run with a layout. */
+  private readonly addresses = new Map<HostKey, string>();
+  private readonly createCore: CoreFactory;
+  private readonly createDirectory: (options: DirectoryOptions) => PeerDirectory;
+  private readonly observer: HostObserver = this.observe();
+  /** Voters an impostor claimed (./impostor.ts): the others drop its datagrams or theirs as impostors. */
+  readonly impersonated = new Set<NodeId>();
 
   constructor(options: SimClusterOptions) {
     this.random = new SimRandom(options.seed ?? 1);
@@ -116,6 +128,7 @@ export class SimCluster {
     this.safety = new SafetyChecker(() => this.nowMs);
     this.namedLeader = new NamedLeaderChecker(this.safety, () => this.nowMs, staleNameBoundMs(this.config));
     this.leaseCover = new LeaseCoverChecker(this.safety, quorumSize(this.config.voters.length));
+    this.duplicateQuiet = new DuplicateQuietChecker(this.safety);
     const configs = new Map<NodeId, ElectionConfig>();
     for (const id of this.config.voters) {
       const own = options.configOf?.(id);
@@ -124,8 +137,7 @@ export class SimCluster {
       configs.set(id, config);
     }
     this.configs = configs;
-    const createCore: CoreFactory = options.createCore ?? createLanCore;
-    const observer = this.observer();
+    this.createCore = options.createCore ?? createLanCore;
     this.capacity = options.capacity ?? null;
     // Forked last, so that runs without a capacity model draw exactly what they drew before.
     const capacityRandom = this.capacity === null ? null : this.random.fork();
@@ -139,48 +151,56 @@ export class SimCluster {
     const routingRandom = this.layout === null ? null : this.random.fork();
     const places = this.layout?.places;
     if (places !== undefined) {
-      this.network.place({
-        addressOf: new Map([...places].map(([id, place]) => [id, place.address])),
-        groupOf: new Map([...places].map(([id, place]) => [id, place.group])),
-      });
+      for (const [id, place] of places) this.addresses.set(id, place.address);
+      this.network.place({ addressOf: this.addresses, groupOf: new Map([...places].map(([id, place]) => [id, place.group])) });
     }
-    const createDirectory = options.createDirectory ?? ((o: DirectoryOptions) => new PeerDirectory(o));
+    this.createDirectory = options.createDirectory ?? ((o: DirectoryOptions) => new PeerDirectory(o));
     for (const id of this.config.voters) {
-      const place = places?.get(id);
-      const routing: HostRouting | undefined =
-        place === undefined || routingRandom === null
-          ? undefined
-          : {
-              place,
-              addressOf: (from) => places!.get(from)!.address,
-              createDirectory,
-              random: routingRandom.fork(),
-              onCopy: (host) => this.copyRate.record(host.id, this.nowMs, 'copy'),
-            };
-      const capacity: HostCapacity | undefined =
-        this.capacity === null || this.cpu === null || capacityRandom === null
-          ? undefined
-          : {
-              plan: this.capacity,
-              cpu: this.cpu,
-              random: capacityRandom.fork(),
-              onOverflow: (host) => this.noteCapacity(host.id, 'receive', 'receive buffer full: datagram dropped'),
-            };
-      this.hosts.push(
-        new SimHost({
-          id,
-          config: configs.get(id)!,
-          cluster: 'sim',
-          scheduler: this.scheduler,
-          network: this.network,
-          random: hostRandom.fork(),
-          createCore,
-          observer,
-          capacity,
-          routing,
-        }),
-      );
+      this.hosts.push(this.createHost(id, id, places?.get(id) ?? null, { host: hostRandom, capacity: capacityRandom, routing: routingRandom }));
     }
+  }
+
+  /** A host with ID `id` at `key` on the network; each of its streams is forked from the given ones. */
+  private createHost(
+    id: NodeId,
+    key: HostKey,
+    place: HostPlace | null,
+    random: { host: SimRandom; capacity: SimRandom | null; routing: SimRandom | null },
+    boots?: BootCount,
+  ): SimHost {
+    const routing: HostRouting | undefined =
+      place === null || random.routing === null
+        ? undefined
+        : {
+            place,
+            addressOf: (from) => this.addresses.get(from)!,
+            createDirectory: this.createDirectory,
+            random: random.routing.fork(),
+            onCopy: (host) => this.copyRate.record(host.id, this.nowMs, 'copy'),
+          };
+    const capacity: HostCapacity | undefined =
+      this.capacity === null || this.cpu === null || random.capacity === null
+        ? undefined
+        : {
+            plan: this.capacity,
+            cpu: this.cpu,
+            random: random.capacity.fork(),
+            onOverflow: (host) => this.noteCapacity(host.key, 'receive', 'receive buffer full: datagram dropped'),
+          };
+    return new SimHost({
+      id,
+      key,
+      boots,
+      config: this.configs.get(id)!,
+      cluster: 'sim',
+      scheduler: this.scheduler,
+      network: this.network,
+      random: random.host.fork(),
+      createCore: this.createCore,
+      observer: this.observer,
+      capacity,
+      routing,
+    });
   }
 
   get nowMs(): number {
@@ -192,6 +212,7 @@ export class SimCluster {
     return this.traceAtViolation ?? this.trace.format();
   }
 
+  /** The host with ID `id` (not its impostor: faults and acts are about the voter's own machine). */
   host(id: NodeId): SimHost {
     const host = this.hosts.find((h) => h.id === id);
     if (host === undefined) throw new RangeError(`no node ${id}`);
@@ -263,6 +284,7 @@ export class SimCluster {
   crash(id: NodeId): void {
     const host = this.host(id);
     host.crash();
+    this.duplicateQuiet.onCrash(host);
     this.safety.endLease(host);
     this.namedLeader.endLease(id);
   }
@@ -297,6 +319,7 @@ export class SimCluster {
     const host = this.host(id);
     await host.driver?.leave();
     host.crash();
+    this.duplicateQuiet.onCrash(host);
     this.safety.endLease(host);
     this.namedLeader.endLease(id);
   }
@@ -325,6 +348,36 @@ export class SimCluster {
     return held;
   }
 
+  /**
+   * A second process claims voter `id`'s ID (./impostor.ts): on another machine (another address on
+   * `id`'s subnet, the same multicast group), with `disk` as its state file, started later than
+   * every process of `id` so far (a higher boot ID). Its streams fork from `random`.
+   */
+  startImpostor(id: NodeId, disk: PersistentState | null, random: SimRandom): SimHost {
+    const twin = this.host(id);
+    const key = impostorKey(id);
+    const twinPlace = this.layout?.places.get(id);
+    const place = twinPlace === undefined ? null : { ...twinPlace, address: impostorAddress(twinPlace.address) };
+    if (place !== null) this.addresses.set(key, place.address);
+    this.network.addImpostor(key, id, place);
+    const streams = { host: random.fork(), capacity: this.capacity === null ? null : random.fork(), routing: place === null ? null : random.fork() };
+    const impostor = this.createHost(id, key, place, streams, twin.bootCount);
+    impostor.storage.state = disk;
+    this.impersonated.add(id);
+    this.hosts.push(impostor);
+    impostor.boot();
+    return impostor;
+  }
+
+  /** The impostor's process dies and its machine leaves the LAN. */
+  stopImpostor(impostor: SimHost): void {
+    impostor.crash();
+    this.duplicateQuiet.onCrash(impostor);
+    this.safety.endLease(impostor);
+    this.hosts.splice(this.hosts.indexOf(impostor), 1);
+    this.network.removeImpostor(impostor.key);
+  }
+
   // ---- Queries ----
 
   /** Nodes holding a valid lease now (at most one, by S2). */
@@ -344,17 +397,18 @@ export class SimCluster {
     return this.events.filter((e) => e.node === id && (type === undefined || e.event.type === type)).map((e) => e.event);
   }
 
-  private observer(): HostObserver {
+  private observe(): HostObserver {
     return {
       onEvent: (host, event) => {
         this.events.push({ atMs: this.nowMs, node: host.id, event });
-        this.trace.record(this.nowMs, host.id, event);
+        this.trace.record(this.nowMs, host.key, event);
         this.safety.onEvent(host, event);
-        for (const watcher of this.watchers) watcher(this.nowMs, host.id, event);
+        this.duplicateQuiet.onEvent(host, event);
+        for (const watcher of this.watchers) watcher(this.nowMs, host.key, event);
       },
       onSend: (host, outgoing) => {
         const { message } = outgoing;
-        if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.id, outgoing);
+        if (message.type !== 'heartbeat' || message.round <= 1) this.trace.record(this.nowMs, host.key, outgoing);
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
         this.leaseCover.onSend(host, outgoing);
@@ -362,7 +416,9 @@ export class SimCluster {
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
       onFatal: (host, error) => {
-        this.note(`save failed, process stops: ${error instanceof Error ? error.message : String(error)}`, host.id);
+        this.note(`save failed, process stops: ${error instanceof Error ? error.message : String(error)}`, host.key);
+        // An impostor's disk never fails today; if it did, its twin would not be the one to stop.
+        if (host.impostor) return this.stopImpostor(host);
         this.crash(host.id);
         for (const listener of this.fatalListeners) listener(host.id);
       },
@@ -373,13 +429,17 @@ export class SimCluster {
         // Nothing else the simulation sends may be refused.
         if (reason === 'duplicate' || reason === 'replayed') return;
         if (reason === 'term-out-of-range' && from !== null && this.outsiders.has(from)) return;
-        this.safety.fail(Check.WireIntact, `n${host.id} dropped a datagram of the simulation (${reason}: ${detail})`);
+        // Two processes with one ID: a peer takes one of them for that ID, and drops the other's
+        // datagrams as an impostor's (src/wire/senders.ts), as it should.
+        if (reason === 'impostor' && from !== null && this.impersonated.has(from)) return;
+        this.safety.fail(Check.WireIntact, `${host.name} dropped a datagram of the simulation (${reason}: ${detail})`);
       },
       afterInput: (host) => {
         const node = host.inspect();
         this.safety.afterInput(host, node);
         this.namedLeader.afterInput(host, node, this.hosts);
         this.leaseCover.afterInput(host, node);
+        this.duplicateQuiet.afterInput(host, node);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();

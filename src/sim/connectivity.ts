@@ -12,7 +12,8 @@ export function hasConnectedQuorum(sim: SimCluster): boolean {
   const { network } = sim;
   const { lossRate, duplicateRate, delayMaxMs } = network.conditions;
   if (lossRate > 0 || duplicateRate > 0 || delayMaxMs > CALM_LAN.delayMaxMs * 10) return false;
-  const healthy = sim.hosts.filter((h) => h.up && !h.stalled && !h.storage.faulty && !sim.outsiders.has(h.id)).map((h) => h.id);
+  // An impostor (./impostor.ts) is no voter of its own: its twin counts, once.
+  const healthy = sim.hosts.filter((h) => h.up && !h.stalled && !h.storage.faulty && !h.impostor && !sim.outsiders.has(h.id)).map((h) => h.id);
   const needed = quorumSize(sim.config.voters.length);
   if (healthy.length < needed) return false;
   const linked = (a: NodeId, b: NodeId): boolean => network.canReach(a, b) && network.canReach(b, a);

@@ -8,7 +8,7 @@ import type { SimCpu } from './cpu.ts';
 import { SimDisk, type DiskMode } from './disk.ts';
 import { drawUnicastPort, type HostPlace } from './layout.ts';
 import { SimMachine } from './machine.ts';
-import type { Receiver, SimNetwork } from './network.ts';
+import { hostName, type HostKey, type Receiver, type SimNetwork } from './network.ts';
 import { SimInbox, schedulerSliceMs } from './inbox.ts';
 import type { SimRandom } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -35,6 +35,13 @@ export interface HostObserver {
 
 export interface SimHostOptions {
   id: NodeId;
+  /** Its place on the network: absent, its ID; an impostor's own (./impostor.ts). */
+  key?: HostKey;
+  /**
+   * The count of processes started with this ID, shared with an impostor: boot IDs grow with the
+   * wall clock (src/runtime/state-file.ts), so a process started later has the higher one.
+   */
+  boots?: BootCount;
   config: ElectionConfig;
   cluster: string;
   scheduler: Scheduler;
@@ -48,11 +55,16 @@ export interface SimHostOptions {
   routing?: HostRouting;
 }
 
+/** Processes started with one node ID so far. */
+export interface BootCount {
+  boots: number;
+}
+
 /** A host that routes through a peer directory, as a real node does. */
 export interface HostRouting {
   place: HostPlace;
   /** Every host's address, for the source of what arrives. */
-  addressOf: (id: NodeId) => string;
+  addressOf: (key: HostKey) => string;
   /** Each process's own directory; tests pass another policy. */
   createDirectory: (options: DirectoryOptions) => PeerDirectory;
   /** This host's own stream, for the port each process gets. */
@@ -80,11 +92,14 @@ const BOOT_SLICE_MS = 10;
  */
 export class SimHost {
   readonly id: NodeId;
+  /** Its place on the network and in the checkers that count processes: its ID, unless it is an impostor. */
+  readonly key: HostKey;
   readonly machine: SimMachine;
   /** The persisted state: kept across crashes, like a file; it can be made to misbehave. */
   readonly storage: SimDisk;
   driver: Driver | null = null;
-  boots = 0;
+  /** Processes started with this ID so far, shared with an impostor of it. */
+  readonly bootCount: BootCount;
   /** Its socket's receive buffer and the CPU its inputs wait for; null without a capacity model. */
   readonly inbox: SimInbox | null;
   /** The running process's peer directory and transport; null while down or with the plain transport. */
@@ -97,6 +112,8 @@ export class SimHost {
   constructor(options: SimHostOptions) {
     this.options = options;
     this.id = options.id;
+    this.key = options.key ?? options.id;
+    this.bootCount = options.boots ?? { boots: 0 };
     this.machine = new SimMachine(options.scheduler, options.random, options.config.maxClockDriftPpm / 1_000_000);
     const capacity = options.capacity;
     this.inbox =
@@ -132,6 +149,21 @@ export class SimHost {
   /** The disk misbehaves for `durationMs` (docs: ./disk.ts). */
   failDisk(mode: DiskMode, durationMs: number): void {
     this.storage.fail(mode, durationMs);
+  }
+
+  /** Processes started with this host's ID so far (an impostor's included). */
+  get boots(): number {
+    return this.bootCount.boots;
+  }
+
+  /** A second process that claims another host's ID (./impostor.ts). */
+  get impostor(): boolean {
+    return this.key !== this.id;
+  }
+
+  /** How the trace and the checkers name it: `n5`, and `n5'` for n5's impostor. */
+  get name(): string {
+    return hostName(this.key);
   }
 
   get core(): LanCore | null {
@@ -197,12 +229,12 @@ export class SimHost {
 
   private launch(generation: number): void {
     const { id, config, cluster, network, random, createCore, observer } = this.options;
-    this.boots++;
+    this.bootCount.boots++;
     const core = createCore({
       id,
       config,
       // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
-      bootId: this.boots * 2 ** 32 + random.int(0, 2 ** 32 - 1),
+      bootId: this.bootCount.boots * 2 ** 32 + random.int(0, 2 ** 32 - 1),
       nowMs: this.localNowMs(),
       persisted: this.disk,
       random: () => random.float(),
@@ -223,7 +255,7 @@ export class SimHost {
         aliveMs,
         ...(routed === null ? {} : { unicastPort: routed.port, members: () => routed.directory.gossip(clock.nowMs()) }),
       }),
-      transport: routed?.transport ?? { send: (to, bytes) => network.send(id, to, bytes) },
+      transport: routed?.transport ?? { send: (to, bytes) => network.send(this.key, to, bytes) },
       store: {
         save: (state) =>
           this.storage.save(state, (action) => {
@@ -239,11 +271,11 @@ export class SimHost {
       ...(routed === null ? {} : feedDirectory(id, routed.directory, clock.nowMs)),
     });
     const addressOf = this.options.routing?.addressOf ?? sourceOf;
-    const take = (bytes: Uint8Array, from: NodeId, route: Parameters<Receiver>[2], fromPort: number): void =>
+    const take = (bytes: Uint8Array, from: HostKey, route: Parameters<Receiver>[2], fromPort: number): void =>
       this.driver?.receive(bytes, addressOf(from), route, routed === null ? undefined : fromPort);
     const inbox = this.inbox;
     const receive: Receiver = inbox === null ? (...args) => this.run(() => take(...args)) : (...args) => inbox.datagram(() => take(...args));
-    network.attach(id, receive, routed?.port ?? 0);
+    network.attach(this.key, receive, routed?.port ?? 0);
     this.driver.start();
   }
 
@@ -257,7 +289,7 @@ export class SimHost {
     const directory = routing.createDirectory({ selfId: id, voters: config.voters, aliveMs, multicast });
     directory.addSeeds(place.seeds);
     directory.setSelf({ address: place.address, port });
-    const transport = new SimTransport({ id, network, directory, multicast, nowMs, onCopy: (to) => routing.onCopy(this, to) });
+    const transport = new SimTransport({ key: this.key, network, directory, multicast, nowMs, onCopy: (to) => routing.onCopy(this, to) });
     this.directory = directory;
     this.transport = transport;
     return { port, directory, transport };
@@ -277,7 +309,7 @@ export class SimHost {
     this.transport = null;
     this.machine.kill();
     this.inbox?.clear();
-    this.options.network.detach(this.id);
+    this.options.network.detach(this.key);
   }
 
   /** The process stops working for `durationMs` (a GC pause); its inputs wait in order. */
@@ -290,12 +322,12 @@ export class SimHost {
   }
 }
 
-const SOURCES = new Map<NodeId, string>();
+const SOURCES = new Map<HostKey, string>();
 
-/** The address a datagram from `id` comes from, made once per ID rather than once per datagram. */
-function sourceOf(id: NodeId): string {
-  let source = SOURCES.get(id);
-  if (source === undefined) SOURCES.set(id, (source = `sim-host-${id}`));
+/** The address a datagram from `key` comes from, made once per host rather than once per datagram. */
+function sourceOf(key: HostKey): string {
+  let source = SOURCES.get(key);
+  if (source === undefined) SOURCES.set(key, (source = `sim-host-${key}`));
   return source;
 }
 

@@ -52,6 +52,15 @@ export function simAddress(id: NodeId, subnet = 0): string {
 }
 
 /**
+ * Another machine on the subnet of the one at `address` (./impostor.ts): the third octet moved up
+ * by 128, which no voter's address uses (IDs stay below 2^15).
+ */
+export function impostorAddress(address: string): string {
+  const [a, b, c, d] = address.split('.');
+  return `${a}.${b}.${Number(c) + 128}.${d}`;
+}
+
+/**
  * A layout for `ids`. Where there are seeds every host is given the same list, one host more than
  * the calm phase may keep down, so that a seed always answers once the faults stop.
  */

@@ -1,6 +1,7 @@
 import type { NodeId, NodeSnapshot, Outgoing } from '../core/index.ts';
 import { Check, type SafetyChecker } from './checkers.ts';
 import type { SimHost } from './host.ts';
+import { hostName, type HostKey } from './network.ts';
 
 /**
  * S4: a coordinator's lease ends, in real time, before the promises of a quorum (itself
@@ -13,8 +14,11 @@ import type { SimHost } from './host.ts';
  * whole timeout passed 300 seeds); S4 sees it at the first round.
  */
 export class LeaseCoverChecker {
-  /** Real time until which each follower promised each coordinator of a term: "coordinator:term" → follower → end. */
-  private readonly promisedUntilMs = new Map<string, Map<NodeId, number>>();
+  /**
+   * Real time until which each follower promised each coordinator of a term: "coordinator:term" →
+   * follower (its host key: an impostor's promise is its own) → end.
+   */
+  private readonly promisedUntilMs = new Map<string, Map<HostKey, number>>();
   /** The latest lease end checked, per "coordinator:term": a lease is judged when it grows. */
   private readonly checkedUntilMs = new Map<string, number>();
   private readonly safety: SafetyChecker;
@@ -33,7 +37,7 @@ export class LeaseCoverChecker {
     const key = `${to}:${message.term}`;
     let promises = this.promisedUntilMs.get(key);
     if (promises === undefined) this.promisedUntilMs.set(key, (promises = new Map()));
-    promises.set(host.id, Math.max(promises.get(host.id) ?? 0, host.realAtMs(core.promiseUntilMs)));
+    promises.set(host.key, Math.max(promises.get(host.key) ?? 0, host.realAtMs(core.promiseUntilMs)));
   }
 
   afterInput(host: SimHost, node: NodeSnapshot | null): void {
@@ -42,13 +46,13 @@ export class LeaseCoverChecker {
     const endMs = host.realAtMs(node.leaseUntilMs);
     if (endMs <= (this.checkedUntilMs.get(key) ?? -Infinity)) return;
     this.checkedUntilMs.set(key, endMs);
-    const promises = [...(this.promisedUntilMs.get(key) ?? new Map<NodeId, number>())];
+    const promises = [...(this.promisedUntilMs.get(key) ?? new Map<HostKey, number>())];
     const covering = promises.filter(([, untilMs]) => untilMs >= endMs).length;
     if (covering + 1 >= this.quorum) return;
-    const shortest = promises.map(([id, untilMs]) => `n${id} ${(untilMs - endMs).toFixed(3)} ms`).join(', ');
+    const shortest = promises.map(([id, untilMs]) => `${hostName(id)} ${(untilMs - endMs).toFixed(3)} ms`).join(', ');
     this.safety.fail(
       Check.LeaseInsidePromises,
-      `n${host.id}'s lease (term ${node.term}) outlasts the promises of its followers: ${covering} of them cover it, ` +
+      `${host.name}'s lease (term ${node.term}) outlasts the promises of its followers: ${covering} of them cover it, ` +
         `a quorum needs ${this.quorum - 1} (each promise's end less the lease's: ${shortest || 'no promise'})`,
     );
   }

@@ -81,7 +81,8 @@ export class NamedLeaderChecker {
         // A new coordinator's lease began: every name of an older one is superseded from now on.
         for (const other of hosts) if (other !== host) this.judge(other, other.inspect());
       }
-    } else {
+    } else if (!host.impostor) {
+      // Names are IDs: an impostor (./impostor.ts) without a lease ends none of its twin's.
       this.endLease(host.id);
     }
     this.judge(host, node);

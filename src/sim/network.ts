@@ -33,16 +33,32 @@ export interface NetworkStats {
   unreachable: number;
 }
 
+/**
+ * A host's place on the network: its node ID, except for an impostor (./impostor.ts), a second
+ * process that claims a voter's ID from another machine, which needs an identity of its own here.
+ */
+export type HostKey = number;
+
+/** An impostor's key: the negative of the ID it claims, which no voter has. */
+export function impostorKey(id: NodeId): HostKey {
+  return -id;
+}
+
+/** How traces and checkers name a host: `n5`, and `n5'` for n5's impostor. */
+export function hostName(key: HostKey): string {
+  return key < 0 ? `n${-key}'` : `n${key}`;
+}
+
 /** A host's side of the network: its datagrams arrive here, with the route they came by and the sender's port. */
-export type Receiver = (bytes: Uint8Array, from: NodeId, route: Route, fromPort: number) => void;
+export type Receiver = (bytes: Uint8Array, from: HostKey, route: Route, fromPort: number) => void;
 
 /**
  * Where hosts are, for the transport that routes through a peer directory (./layout.ts): each
  * host's address, and its multicast domain (null: multicast off).
  */
 export interface NetworkPlaces {
-  addressOf: ReadonlyMap<NodeId, string>;
-  groupOf: ReadonlyMap<NodeId, number | null>;
+  addressOf: ReadonlyMap<HostKey, string>;
+  groupOf: ReadonlyMap<HostKey, number | null>;
 }
 
 /**
@@ -53,24 +69,26 @@ export class SimNetwork {
   conditions: LinkConditions = CALM_LAN;
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, cut: 0, duplicated: 0, bytes: 0, refused: 0, backlogDropped: 0, filtered: 0, unreachable: 0 };
   /** Send failures (ENOBUFS) per sending host, as the real transport counts them by reason. */
-  readonly sendErrors = new Map<NodeId, number>();
+  readonly sendErrors = new Map<HostKey, number>();
   /** The shared backlog, when the run has a capacity model; null: unlimited, as before. */
   backlog: SimBacklog | null = null;
   /** Told of every send failure (the trace notes them). */
-  onSendError: ((from: NodeId) => void) | null = null;
-  private readonly receivers = new Map<NodeId, Receiver>();
+  onSendError: ((from: HostKey) => void) | null = null;
+  private readonly receivers = new Map<HostKey, Receiver>();
   /** Each attached process's unicast port (the source port of what it sends). */
-  private readonly ports = new Map<NodeId, number>();
+  private readonly ports = new Map<HostKey, number>();
   /** Directed links that drop everything, as "from>to". */
   private readonly blocked = new Set<string>();
   /** Directed links that drop multicast only, as "from>to" (an IGMP-snooping switch that lost a join). */
   private readonly groupBlocked = new Set<string>();
-  /** Set for runs whose hosts route through a directory; null: the plain transport. */
-  private places: NetworkPlaces | null = null;
-  private readonly hostAt = new Map<string, NodeId>();
+  /** Each host's multicast domain, for runs whose hosts route through a directory; null: the plain transport. */
+  private groupOf: Map<HostKey, number | null> | null = null;
+  private readonly hostAt = new Map<string, HostKey>();
+  /** Each impostor's (./impostor.ts) voter: it is on that voter's side of every partition. */
+  private readonly twinOf = new Map<HostKey, NodeId>();
   private readonly scheduler: Scheduler;
   private readonly random: SimRandom;
-  private readonly members: readonly NodeId[];
+  private members: readonly HostKey[];
 
   constructor(scheduler: Scheduler, random: SimRandom, members: readonly NodeId[]) {
     this.scheduler = scheduler;
@@ -80,39 +98,67 @@ export class SimNetwork {
 
   /** Hosts get addresses and multicast domains: sends go by sendGroup and sendDirect from now on. */
   place(places: NetworkPlaces): void {
-    this.places = places;
-    for (const [id, address] of places.addressOf) this.hostAt.set(address, id);
+    this.groupOf = new Map(places.groupOf);
+    for (const [key, address] of places.addressOf) this.hostAt.set(address, key);
+  }
+
+  /**
+   * An impostor of voter `twin` joins the LAN, at `place` if hosts have places: it hears and is
+   * heard as `twin` is, its datagrams carry `twin`'s ID, and partitions keep it on `twin`'s side.
+   */
+  addImpostor(key: HostKey, twin: NodeId, place: { address: string; group: number | null } | null): void {
+    this.members = [...this.members, key];
+    this.twinOf.set(key, twin);
+    if (place === null || this.groupOf === null) return;
+    this.groupOf.set(key, place.group);
+    this.hostAt.set(place.address, key);
+  }
+
+  /** The impostor has stopped: nothing is sent to it any more. */
+  removeImpostor(key: HostKey): void {
+    this.members = this.members.filter((member) => member !== key);
+    this.twinOf.delete(key);
   }
 
   /** `port`: the process's unicast socket (where direct datagrams reach it); 0 for the plain transport. */
-  attach(id: NodeId, receive: Receiver, port = 0): void {
-    this.receivers.set(id, receive);
-    this.ports.set(id, port);
+  attach(key: HostKey, receive: Receiver, port = 0): void {
+    this.receivers.set(key, receive);
+    this.ports.set(key, port);
   }
 
-  detach(id: NodeId): void {
-    this.receivers.delete(id);
-    this.ports.delete(id);
+  detach(key: HostKey): void {
+    this.receivers.delete(key);
+    this.ports.delete(key);
   }
 
-  /** The plain transport: 'all' reaches every host, an ID reaches that host, whatever a directory knows. */
-  send(from: NodeId, to: NodeId | 'all', bytes: Uint8Array): void {
-    this.transmit(from, to === 'all' ? this.members : [to], bytes, 'group', 0);
+  /**
+   * The plain transport: 'all' reaches every host, an ID reaches the host with that ID, whatever a
+   * directory knows (and its impostor too, if one runs: an address both claim).
+   */
+  send(from: HostKey, to: NodeId | 'all', bytes: Uint8Array): void {
+    const targets = to === 'all' ? this.members : this.twinOf.size === 0 ? [to] : this.members.filter((key) => this.idOf(key) === to);
+    this.transmit(from, targets, bytes, 'group', 0);
+  }
+
+  /** The node ID a host's datagrams carry. */
+  private idOf(key: HostKey): NodeId {
+    return this.twinOf.get(key) ?? key;
   }
 
   /**
    * One datagram to the multicast group: a packet to each host in `from`'s multicast domain that
    * no group filter keeps it from (and back to `from`, multicast loopback). False: refused (ENOBUFS).
    */
-  sendGroup(from: NodeId, bytes: Uint8Array): boolean {
-    const group = this.places?.groupOf.get(from) ?? null;
-    if (group === null) throw new Error(`n${from} has multicast off and sent to the group`);
-    const targets = this.members.filter((id) => this.places!.groupOf.get(id) === group);
+  sendGroup(from: HostKey, bytes: Uint8Array): boolean {
+    const groupOf = this.groupOf;
+    const group = groupOf?.get(from) ?? null;
+    if (groupOf === null || group === null) throw new Error(`n${from} has multicast off and sent to the group`);
+    const targets = this.members.filter((key) => groupOf.get(key) === group);
     return this.transmit(from, targets, bytes, 'group', this.ports.get(from) ?? 0);
   }
 
   /** One unicast datagram to `to`, routed to whatever subnet it is on. False: refused (ENOBUFS). */
-  sendDirect(from: NodeId, to: Endpoint, bytes: Uint8Array): boolean {
+  sendDirect(from: HostKey, to: Endpoint, bytes: Uint8Array): boolean {
     const target = this.hostAt.get(to.address);
     return this.transmit(from, target === undefined ? [] : [target], bytes, 'direct', this.ports.get(from) ?? 0, to.port);
   }
@@ -121,7 +167,7 @@ export class SimNetwork {
    * One datagram to `targets`; `toPort`: a unicast datagram's destination port, which must still
    * be the target's socket when it arrives. False: the backlog refused it to its sender.
    */
-  private transmit(from: NodeId, targets: readonly NodeId[], bytes: Uint8Array, route: Route, fromPort: number, toPort?: number): boolean {
+  private transmit(from: HostKey, targets: readonly HostKey[], bytes: Uint8Array, route: Route, fromPort: number, toPort?: number): boolean {
     const backlog = this.backlog;
     const nowMs = this.scheduler.nowMs;
     if (backlog !== null && backlog.refuses(nowMs)) {
@@ -167,18 +213,18 @@ export class SimNetwork {
     return true;
   }
 
-  canReach(from: NodeId, to: NodeId): boolean {
+  canReach(from: HostKey, to: HostKey): boolean {
     // Most of the time nothing is cut: no key to build for every packet.
     return this.blocked.size === 0 || !this.blocked.has(`${from}>${to}`);
   }
 
-  /** Splits the members into groups that cannot reach each other (either way). */
+  /** Splits the members into groups that cannot reach each other (either way); an impostor is with its twin. */
   partition(groups: readonly (readonly NodeId[])[]): void {
     const groupOf = new Map<NodeId, number>();
     groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
     for (const a of this.members) {
       for (const b of this.members) {
-        if (a !== b && groupOf.get(a) !== groupOf.get(b)) this.blocked.add(`${a}>${b}`);
+        if (a !== b && groupOf.get(this.idOf(a)) !== groupOf.get(this.idOf(b))) this.blocked.add(`${a}>${b}`);
       }
     }
   }
@@ -203,7 +249,7 @@ export class SimNetwork {
     return this.random.between(delayMinMs, Math.max(delayMinMs, delayMaxMs));
   }
 
-  private deliverAt(from: NodeId, target: NodeId, bytes: Uint8Array, atMs: number, route: Route, fromPort: number, toPort: number | undefined): void {
+  private deliverAt(from: HostKey, target: HostKey, bytes: Uint8Array, atMs: number, route: Route, fromPort: number, toPort: number | undefined): void {
     this.scheduler.at(atMs, () => {
       const receive = this.receivers.get(target);
       if (receive === undefined) return; // the host is down

@@ -28,8 +28,9 @@ export class PhaseWatch {
     this.timers = timers;
     sim.onInput(() => this.current?.liveness.afterInput(sim.hosts));
     sim.onSend((host, outgoing) => this.current?.liveness.onSend(host, outgoing));
-    sim.watch((_atMs, node, item) => {
-      if (typeof item !== 'string') this.current?.liveness.onEvent(sim.host(node), item);
+    // An impostor (./impostor.ts) is gone before any calm phase begins: its key is no voter's.
+    sim.watch((_atMs, key, item) => {
+      if (typeof item !== 'string' && key > 0) this.current?.liveness.onEvent(sim.host(key), item);
     });
   }
 

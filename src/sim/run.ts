@@ -9,6 +9,7 @@ import { MAX_SAVE_DELAY_MS } from './disk.ts';
 import { drawLongestLease } from './longest-lease.ts';
 import { drawMixedTimers } from './mixed-timers.ts';
 import { drawNewcomer } from './newcomer.ts';
+import { drawImpostor, impostorMarginMs, impostorTwins, scheduleImpostor, type ImpostorPlan } from './impostor.ts';
 import { drawSpentTerm, SPENT_STATE } from './spent-term.ts';
 import { PhaseWatch } from './phases.ts';
 import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
@@ -87,6 +88,11 @@ export interface RunOptions {
    * default true; false replays a seed as it ran before they existed.
    */
   operations?: boolean;
+  /**
+   * Whether a second process may claim a voter's ID (./impostor.ts, drawn with the newer draws);
+   * default true. False for readers of one log per ID, as `conclave check` is.
+   */
+  impostor?: boolean;
   /** Checks in REPORTED_CHECKS (./checkers.ts) fail the run too; default false: they are findings. */
   strict?: boolean;
   /** Sees the cluster once it is built, before anything runs (diagnostics sample it over the run). */
@@ -137,6 +143,8 @@ export interface RunResult {
   namedLeader: { staleMsMax: number; staleSamples: number; earlySamples: number; supersededSamples: number; supersededMsMax: number; firstSuperseded: string | null };
   /** Whether the nodes ran different timers (./mixed-timers.ts). */
   mixedTimers: boolean;
+  /** The voter a second process claimed while the faults ran, and that process's disk (./impostor.ts); null: none. */
+  impostor: { twin: NodeId; disk: ImpostorPlan['disk'] } | null;
   /** The run's network layout, or null for the plain transport. */
   layout: NetworkLayout | null;
   /** The most unicast copies of messages to everyone any node sent in a 10-s window once settled (0 without a directory). */
@@ -221,6 +229,10 @@ export function runSimulation(options: RunOptions): RunResult {
       availability.meter.disturb(sim.nowMs + faultDurationMs(fault));
     });
   }
+
+  // An impostor (./impostor.ts) stops early enough that its twin is heard again by the calm.
+  const impostor = newer && options.impostor !== false ? drawImpostor(options.seed, impostorTwins(sim, [spent, newcomer]), lastBootMs, calmFromMs - impostorMarginMs(sim), config.timeoutMs) : null;
+  if (impostor !== null) scheduleImpostor(sim, impostor, availability.meter);
 
   // Phase 2: calm. At most a minority stays crashed or cut off, a spent node included.
   const absent = new Set([spent, newcomer].filter((id) => id !== null));
@@ -310,7 +322,7 @@ export function runSimulation(options: RunOptions): RunResult {
   }
   const endMs = phases.runToEnd(3 * config.timeoutMs);
   phases.close();
-  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, phases, availability: availability.meter, mixedTimers: configOf !== null });
+  return summarize({ options, sim, scenario: 'random', faults: faults.length, endMs, phases, availability: availability.meter, mixedTimers: configOf !== null, impostor });
 }
 
 /**
@@ -352,7 +364,7 @@ function runBootStorm(options: RunOptions): RunResult {
   sim.scheduler.runUntil(endMs);
   phases.close();
   availability.meter.finish();
-  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, phases, availability: availability.meter, mixedTimers: false });
+  return summarize({ options, sim, scenario: 'boot-storm', faults: 0, endMs, phases, availability: availability.meter, mixedTimers: false, impostor: null });
 }
 
 /**
@@ -435,6 +447,7 @@ function summarize(run: {
   phases: PhaseWatch;
   availability: AvailabilityMeter;
   mixedTimers: boolean;
+  impostor: ImpostorPlan | null;
 }): RunResult {
   const { options, sim, endMs, phases } = run;
   const { config } = sim;
@@ -491,6 +504,7 @@ function summarize(run: {
       firstSuperseded: sim.namedLeader.firstSuperseded,
     },
     mixedTimers: run.mixedTimers,
+    impostor: run.impostor === null ? null : { twin: run.impostor.twin, disk: run.impostor.disk },
     layout: sim.layout,
     copiesPer10sMax: Math.max(0, ...sim.copyRate.windows(settledAtMs ?? endMs, endMs, perSecond).map((window) => window.sent)),
   };

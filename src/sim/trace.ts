@@ -1,6 +1,8 @@
 import type { CoreEvent, Message, NodeId, Outgoing } from '../core/index.ts';
+import { hostName, type HostKey } from './network.ts';
 
-type Entry = { atMs: number; node: NodeId; item: Outgoing | CoreEvent | string };
+/** `node`: a host's key (./network.ts), 0 for the whole cluster. */
+type Entry = { atMs: number; node: HostKey; item: Outgoing | CoreEvent | string };
 
 /**
  * The last few hundred things that happened, kept cheaply and formatted only when a violation
@@ -15,7 +17,7 @@ export class Trace {
     this.entries = new Array(capacity);
   }
 
-  record(atMs: number, node: NodeId, item: Outgoing | CoreEvent | string): void {
+  record(atMs: number, node: HostKey, item: Outgoing | CoreEvent | string): void {
     this.entries[this.next] = { atMs, node, item };
     this.next = (this.next + 1) % this.entries.length;
     this.count++;
@@ -34,7 +36,8 @@ export class Trace {
 }
 
 function formatEntry({ atMs, node, item }: Entry): string {
-  const time = `${(atMs / 1000).toFixed(4).padStart(9)}s n${node}`;
+  // An impostor (./impostor.ts) is recorded under its key: n5' for n5's.
+  const time = `${(atMs / 1000).toFixed(4).padStart(9)}s ${hostName(node)}`;
   if (typeof item === 'string') return `${time} ${item}`;
   if ('message' in item) return `${time} → ${item.to === 'all' ? 'all' : `n${item.to}`} ${describe(item.message)}`;
   return `${time} ! ${describeEvent(item)}`;

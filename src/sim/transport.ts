@@ -11,10 +11,11 @@ import type { Transport } from '../contract/ports.ts';
 import type { Endpoint, PeerDirectory } from '../net/peer-directory.ts';
 import { destinations } from '../net/routes.ts';
 import { SendCongestion } from '../net/send-congestion.ts';
-import type { SimNetwork } from './network.ts';
+import type { HostKey, SimNetwork } from './network.ts';
 
 export interface SimTransportOptions {
-  id: NodeId;
+  /** The sending host on the network (its ID, unless it is an impostor). */
+  key: HostKey;
   network: SimNetwork;
   directory: PeerDirectory;
   multicast: boolean;
@@ -48,11 +49,11 @@ export class SimTransport implements Transport {
   }
 
   private toGroup(bytes: Uint8Array): void {
-    if (!this.options.network.sendGroup(this.options.id, bytes)) this.refused();
+    if (!this.options.network.sendGroup(this.options.key, bytes)) this.refused();
   }
 
   private toEndpoint(target: Endpoint, bytes: Uint8Array): void {
-    if (!this.options.network.sendDirect(this.options.id, target, bytes)) this.refused();
+    if (!this.options.network.sendDirect(this.options.key, target, bytes)) this.refused();
   }
 
   private refused(): void {

@@ -33,6 +33,8 @@ export function simulateWithEventLines(options: RunOptions): { result: RunResult
   const clocks = new Map<NodeId, LocalClock>();
   const result = runSimulation({
     ...options,
+    // `conclave check` reads one log per ID: a second process with a voter's ID would interleave its lines with the voter's.
+    impostor: false,
     createCore: (o) => {
       const persistedTerm = o.persisted?.term ?? 0;
       state.set(o.id, { role: 'follower', term: persistedTerm, leader: null });
