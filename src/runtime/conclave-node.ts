@@ -22,7 +22,7 @@ import { eventLine } from '../contract/event-line.ts';
 import { eventStream, type EventStream, type EventStreamOptions } from '../contract/event-stream.ts';
 import type { LanStatus } from '../contract/status.ts';
 import { StateFile } from './state-file.ts';
-import { OPEN_GATE, gatedTimer, type InputGate } from './input-gate.ts';
+import { gateOf, gatedTimer, type InputGate } from './input-gate.ts';
 
 /** How often, at most, one drop reason gets its own event line (the rest are counted in it). */
 const DROP_REPORT_INTERVAL_MS = 1000;
@@ -46,15 +46,14 @@ const SEED_RETRY_MS = 10_000;
  * authenticated datagrams, durable state, metrics and a status snapshot.
  */
 export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elector {
-  readonly options: ResolvedOptions;
+  private readonly options: ResolvedOptions;
   private readonly core: LanCore;
   private readonly driver: Driver;
   private readonly transport: UdpTransport;
   private readonly store: StateFile;
-  readonly metrics: NodeMetrics;
+  private readonly metrics: NodeMetrics;
   private metricsServer: Server | null = null;
-  /** The port the metrics endpoint listens on, if any. */
-  metricsPort: number | null = null;
+  #metricsPort: number | null = null;
   private readonly startedAt = Date.now();
   private leaderSince: number | null = null;
   private leaderlessSince: number | null = Date.now();
@@ -200,11 +199,14 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
     });
   }
 
-  /**
-   * Validates the options, takes the data directory, opens the sockets and starts.
-   * @param gate for conclave/testing only (./input-gate.ts); @internal
-   */
-  static async start(input: NodeOptions, gate: InputGate = OPEN_GATE): Promise<ConclaveNode> {
+  /** The port the metrics endpoint listens on, if any. */
+  get metricsPort(): number | null {
+    return this.#metricsPort;
+  }
+
+  /** Validates the options, takes the data directory, opens the sockets and starts. */
+  static async start(input: NodeOptions): Promise<ConclaveNode> {
+    const gate = gateOf(input);
     const options = resolveOptions(input);
     const identity = { nodeId: options.id, voters: options.config.voters };
     const { store, state, bootId } = await StateFile.open(options.dataDir, identity, { acceptNewVoters: options.acceptNewVoters });
@@ -237,7 +239,7 @@ export class ConclaveNode extends GuardedEmitter<ElectorEvents> implements Elect
       const started = new ConclaveNode(options, store, transport, core, metrics, gate);
       started.unresolvedSeeds = seeds.failed.map((failure) => failure.seed);
       started.metricsServer = metricsServer;
-      started.metricsPort = served?.port ?? null;
+      started.#metricsPort = served?.port ?? null;
       node = started;
       // After the caller's `await` has resumed and attached its listeners: then the first events.
       setImmediate(() => started.begin(state?.term ?? 0));

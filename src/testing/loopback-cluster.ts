@@ -14,6 +14,7 @@ import { TEST_TIMINGS, type TestTimings } from './test-timings.ts';
 import { voterIds } from './voter-ids.ts';
 import { waitUntil } from './wait-until.ts';
 import { TestClusterError } from './errors.ts';
+import { withGate } from '../runtime/input-gate.ts';
 
 /** A wait for a leader on real nodes: many failovers' worth at test timings, short of a test runner's timeout. */
 const DEFAULT_WAIT_MS = 10_000;
@@ -173,7 +174,7 @@ export class LoopbackCluster implements TestCluster {
     const member = this.member(id);
     const { nodes, nodeOptions, ...timings } = this.options;
     const node = await ConclaveNode.start(
-      {
+      withGate({
         ...TEST_TIMINGS,
         ...timings,
         ...nodeOptions,
@@ -186,8 +187,7 @@ export class LoopbackCluster implements TestCluster {
         unicastPort: this.ports.get(id)!,
         seeds: seedsOf(id, this.ports),
         dataDir: join(this.root, `n${id}`),
-      },
-      member.gate,
+      }, member.gate),
     );
     const { handle } = member;
     node.on('elected', (details) => handle.emit('elected', details));

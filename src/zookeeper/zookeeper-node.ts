@@ -43,9 +43,9 @@ export interface ZooKeeperNodeOptions {
 
 export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elector {
   readonly id: NodeId;
-  readonly options: ZooKeeperNodeOptions;
-  readonly metrics: NodeMetrics;
-  metricsPort: number | null = null;
+  private readonly options: ZooKeeperNodeOptions;
+  private readonly metrics: NodeMetrics;
+  #metricsPort: number | null = null;
   private metricsServer: Server | null = null;
   private readonly election: ZkCore;
   private readonly driver: ZkDriver;
@@ -78,6 +78,11 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
   }
 
   /** Starts the node; it keeps trying to reach the ensemble in the background. */
+  /** The port the metrics endpoint listens on, if any. */
+  get metricsPort(): number | null {
+    return this.#metricsPort;
+  }
+
   static async start(options: ZooKeeperNodeOptions): Promise<ZooKeeperNode> {
     let node: ZooKeeperNode | null = null;
     // Before the session: a bad --metrics-port or --metrics-host fails before the node joins.
@@ -88,7 +93,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     }, endpoint);
     node = new ZooKeeperNode(options, metrics);
     node.metricsServer = served?.server ?? null;
-    node.metricsPort = served?.port ?? null;
+    node.#metricsPort = served?.port ?? null;
     // After the caller's `await` has resumed and attached its listeners: then the first events.
     setImmediate(() => node.begin());
     return node;

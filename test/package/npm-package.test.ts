@@ -45,7 +45,7 @@ describe('the npm package, installed without dev dependencies', { skip }, () => 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds the built CLI, lab and dashboard, and neither sources nor tests', () => {
-    for (const file of ['bin/conclave.js', 'bin/conclave-lab.js', 'dist/cli/main.js', 'dist/lab/cli.js', 'dist/ui/index.html', 'dist/ui/lab.html', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'CHANGELOG.md']) {
+    for (const file of ['bin/conclave.js', 'bin/conclave-lab.js', 'dist/cli/main.js', 'dist/lab/cli.js', 'dist/ui/index.html', 'dist/ui/lab.html', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'CHANGELOG.md', 'LICENSE']) {
       assert.ok(files.includes(file), `the tarball lacks ${file}`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|electron|bench|api)\//.test(f)), []);
