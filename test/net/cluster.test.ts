@@ -273,7 +273,10 @@ describe('a five-node cluster on network namespaces', { skip: support.mode === '
       measured.push(`in 3 s: the leader sent ${rounds} rounds; a follower ${acks} acknowledgements and ${beats} heartbeats`);
       assert.ok(rounds >= 20, `the leader beats at the fast rate: ${rounds} rounds in 3 s`);
       assert.ok(acks >= 20, `the follower acknowledges the rounds: ${acks} in 3 s`);
-      assert.ok(beats >= 1 && beats <= 5, `the follower beats at the slow rate: ${beats} heartbeats in 3 s`);
+      // The protocol's bound, not a calm machine's: a regular beat a member beat (1 s), and at most
+      // two greetings or news beats between two regular ones (docs/protocol.md, "Rates"), which a
+      // loaded machine's flapping peers do send: (3 + 1) × 3 = 12, still far from 30 rounds.
+      assert.ok(beats >= 1 && beats <= 12, `the follower beats at the slow rate: ${beats} heartbeats in 3 s`);
     });
   });
 
