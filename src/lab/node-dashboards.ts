@@ -64,7 +64,7 @@ export class NodeDashboards implements LabDashboards {
         response.on('end', () => {
           try {
             const status = JSON.parse(body) as Partial<RuntimeStatus>;
-            const quorum = status.quorum;
+            const quorum = status.backend === 'lan' ? status.quorum : undefined;
             resolve(response.statusCode === 200 && Number.isInteger(quorum?.have) && Number.isInteger(quorum?.need) ? { have: quorum!.have, need: quorum!.need } : null);
           } catch {
             resolve(null);

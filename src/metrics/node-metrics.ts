@@ -30,4 +30,7 @@ export interface NodeMetrics {
  * What the gauges read from a node's status at each scrape. `peers` is absent on a backend
  * without peers of its own (ZooKeeper): every peer state then counts 0.
  */
-export type MetricsStatus = Pick<NodeStatus, 'role' | 'term' | 'leader' | 'leaseRemainingMs' | 'quorum'> & { peers?: readonly Pick<PeerStatus, 'state'>[] };
+export type MetricsStatus = Pick<NodeStatus, 'role' | 'term' | 'leader' | 'leaseRemainingMs'> & {
+  /** Voters counted and needed; a ZooKeeper node counts its session, 1 of 1 while connected. */
+  quorum: { have: number; need: number };
+} & { peers?: readonly Pick<PeerStatus, 'state'>[] };

@@ -7,6 +7,7 @@ import type { DashboardFeed } from '../dashboard/feed.ts';
 import type { DashboardServer } from '../dashboard/server.ts';
 import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../contract/events.ts';
 import { eventLine } from '../contract/event-line.ts';
+import { eventStateOf } from '../contract/status-quorum.ts';
 import type { Elector } from '../contract/elector.ts';
 import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 import { startNode } from './start-node.ts';
@@ -104,6 +105,6 @@ async function serve(node: Elector, settings: DashboardSettings, print: (event: 
 
 /** A line of the session's own (hook, dashboard), with the node's state from its status. */
 function line<K extends EventKind>(node: Elector, kind: K, details: DetailsOf<K>): NodeEventOf<K> {
-  // The status's quorum, voters included: these lines have always carried it (docs/events.md).
-  return eventLine(node.status(), kind, details);
+  // A LAN node's quorum, voters included: these lines have always carried it (docs/events.md).
+  return eventLine(eventStateOf(node.status()), kind, details);
 }

@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { ElectionCause, ResignReason, type NodeId } from '../core/index.ts';
+import { ResignReason, type NodeId } from '../core/index.ts';
 import { systemClock, wallAtMs } from '../contract/system-clock.ts';
 import { startMetrics } from '../metrics/metrics.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
@@ -21,10 +21,9 @@ import { formatBackend, type ZooKeeperBackend } from './backend-url.ts';
 import type { ZkNodeState, ZkTold } from './election/events.ts';
 import { leaseMs, refreshMs } from './election/lease.ts';
 import { createZkCore, type ZkCore } from './election/zk-core.ts';
-import type { ZkElectionView } from './election/zk-election.ts';
 import { zookeeperStatus } from './status.ts';
+import { sessionQuorum } from '../contract/status-quorum.ts';
 import { ZkDriver } from './zk-driver.ts';
-import { SessionState } from '../contract/zookeeper-status.ts';
 import { ZkSession } from './zk-session.ts';
 
 export interface ZooKeeperNodeOptions {
@@ -89,7 +88,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     const endpoint = options.metricsPort === undefined ? null : { port: options.metricsPort, host: options.metricsHost ?? '127.0.0.1' };
     const { metrics, served } = await startMetrics({ id: options.id, cluster: options.cluster }, () => {
       if (node === null) throw new Error('the node is starting');
-      return node.status();
+      return { ...node.status(), quorum: sessionQuorum(node.election.view(systemClock.nowMs()).connected) };
     }, endpoint);
     node = new ZooKeeperNode(options, metrics);
     node.metricsServer = served?.server ?? null;
@@ -164,24 +163,20 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
     return {
       backend: 'zookeeper',
       id: this.id,
-      bootId: this.startedAt,
       role: view.role,
       term: this.term,
       leader: view.knownLeader,
       leaderForMs: view.knownLeader !== null ? nowMs - view.leaderChangedAtMs : null,
       leaseRemainingMs: view.leading !== null && this.hasLease() ? view.leading.leaseUntilMs - nowMs : null,
-      quorum: quorumOf(view),
       canLead: view.canLead,
-      alarms: { duplicateId: view.duplicateId, quarantined: false },
-      campaign: null,
-      lastElection: view.claim === null ? null : { term: view.claim.token, leader: view.claim.id, cause: ElectionCause.Failover, votedBy: [] },
+      alarms: { duplicateId: view.duplicateId },
+      lastElection: view.claim === null ? null : { term: view.claim.token, leader: view.claim.id },
       timings: {
-        heartbeatMs: refreshMs(timeoutMs),
-        memberBeatMs: refreshMs(timeoutMs),
         timeoutMs,
         leaseMs: Math.floor(leaseMs(timeoutMs)),
         dampingMs: this.options.dampingMs,
         preempt: this.options.preempt,
+        refreshMs: refreshMs(timeoutMs),
       },
       cluster: this.options.cluster,
       startedAt: this.startedAt,
@@ -239,12 +234,7 @@ export class ZooKeeperNode extends GuardedEmitter<ElectorEvents> implements Elec
 
   /** A line about the node as it stood when the election told the event. */
   private emitEventAs<K extends EventKind>(state: ZkNodeState, kind: K, details: DetailsOf<K>): void {
-    const header = { id: this.id, role: state.role, term: state.term, leader: state.leader, quorum: { have: state.connected ? 1 : 0, need: 1 } };
+    const header = { id: this.id, role: state.role, term: state.term, leader: state.leader, quorum: sessionQuorum(state.connected) };
     this.emit('event', eventLine(header, kind, details));
   }
-}
-
-/** In ZooKeeper mode the "quorum" a node needs is its session: 1 of 1 while connected. */
-function quorumOf(view: ZkElectionView): { have: number; need: number; voters: number } {
-  return { have: view.session.state === SessionState.Connected ? 1 : 0, need: 1, voters: Math.max(1, view.candidates.length) };
 }

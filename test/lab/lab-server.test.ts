@@ -16,7 +16,7 @@ import type { WebHost } from '../../src/dashboard/web-host.ts';
 import { DemoLab } from '../../src/lab/demo-lab.ts';
 import { startLabServer } from '../../src/lab/lab-server.ts';
 import { NodeDashboards } from '../../src/lab/node-dashboards.ts';
-import type { RuntimeStatus } from '../../src/contract/status.ts';
+import type { LanStatus, RuntimeStatus } from '../../src/contract/status.ts';
 import { StandInHosts } from './stand-in-hosts.ts';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
@@ -140,7 +140,7 @@ describe('the lab page server', () => {
   it('passes /nodes/<id>/ through to that node\'s own dashboard, read-only', async () => {
     const status = await call(server.port, '/nodes/1/api/status');
     assert.equal(status.status, 200);
-    assert.deepEqual((JSON.parse(status.body) as RuntimeStatus).quorum, { have: 3, need: 2, voters: 3 });
+    assert.deepEqual((JSON.parse(status.body) as LanStatus).quorum, { have: 3, need: 2, voters: 3 });
     const page = await call(server.port, '/nodes/1/');
     assert.match(page.body, /<title>node<\/title>/);
     assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);

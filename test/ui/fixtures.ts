@@ -7,6 +7,8 @@ import { silenceLimitMs } from '../../src/core/config.ts';
 import { quorumSize } from '../../src/core/quorum.ts';
 import type { ControlsInfo, DashboardMessage, HeartbeatSample } from '../../src/dashboard/messages.ts';
 import { eventLine } from '../../src/contract/event-line.ts';
+import { eventStateOf } from '../../src/contract/status-quorum.ts';
+import { leaseMs, refreshMs } from '../../src/zookeeper/election/lease.ts';
 import type { DetailsOf, EventKind, NodeEvent, NodeEventOf } from '../../src/contract/events.ts';
 import type { LanStatus, RuntimePeerStatus, RuntimeStatus, ZooKeeperNodeStatus } from '../../src/contract/status.ts';
 import type { ZooKeeperStatus } from '../../src/contract/zookeeper-status.ts';
@@ -154,8 +156,17 @@ export function syntheticStatus(options: SyntheticStatusOptions = {}): LanStatus
 /** A node electing through ZooKeeper: the common part of syntheticStatus, and `zookeeper`. */
 export function syntheticZooKeeperStatus(zookeeper: ZooKeeperStatus, options: SyntheticStatusOptions = {}): ZooKeeperNodeStatus {
   // What only a LAN node has is left out, as the ZooKeeper backend leaves it out.
-  const { backend, votedFor, peers, network, dataDir, drops, alone, traffic, ...common } = syntheticStatus(options);
-  return { ...common, backend: 'zookeeper', network: null, zookeeper };
+  const { backend, bootId, votedFor, quorum, campaign, peers, network, dataDir, drops, alone, traffic, alarms, lastElection, timings, ...common } = syntheticStatus(options);
+  const sessionTimeoutMs = zookeeper.session.timeoutMs;
+  return {
+    ...common,
+    backend: 'zookeeper',
+    alarms: { duplicateId: alarms.duplicateId },
+    lastElection: lastElection === null ? null : { term: lastElection.term, leader: lastElection.leader },
+    timings: { timeoutMs: sessionTimeoutMs, leaseMs: Math.floor(leaseMs(sessionTimeoutMs)), dampingMs: timings.dampingMs, preempt: timings.preempt, refreshMs: refreshMs(sessionTimeoutMs) },
+    network: null,
+    zookeeper,
+  };
 }
 
 /**
@@ -185,8 +196,8 @@ export function syntheticSamples(status: LanStatus, fromMs: number, toMs: number
 
 /** One event as the node would emit it now. */
 export function syntheticEvent<K extends EventKind>(status: RuntimeStatus, event: K, details: DetailsOf<K>, ts = Date.now()): NodeEventOf<K> {
-  const quorum = { have: status.quorum.have, need: status.quorum.need };
-  return { ...eventLine({ id: status.id, role: status.role, term: status.term, leader: status.leader, quorum }, event, details), ts };
+  const { id, role, term, leader, quorum } = eventStateOf(status);
+  return { ...eventLine({ id, role, term, leader, quorum: { have: quorum.have, need: quorum.need } }, event, details), ts };
 }
 
 /** A plausible start-up story ending in the status's coordinator, oldest first. */

@@ -65,10 +65,11 @@ export interface CoordinatorView {
  */
 export function deriveCoordinator(status: RuntimeStatus, snapshotAgeMs: number): CoordinatorView {
   const { leader } = status;
-  const last = status.lastElection;
+  // Only a LAN node knows why its elections were held and who voted.
+  const last = status.backend === 'lan' ? status.lastElection : null;
   // lastElection outlives its coordinator; it explains the present one only if it made it.
   let election: ElectionSummary | null = null;
-  if (leader !== null && last !== null && last.leader === leader) {
+  if (status.backend === 'lan' && leader !== null && last !== null && last.leader === leader) {
     const voters = [...last.votedBy].sort((a, b) => a - b);
     election = {
       term: last.term,
@@ -79,7 +80,7 @@ export function deriveCoordinator(status: RuntimeStatus, snapshotAgeMs: number):
       votesNeeded: status.quorum.need,
     };
   }
-  const campaign = status.campaign;
+  const campaign = status.backend === 'lan' ? status.campaign : null;
   return {
     leader,
     leaderLabel: nodeLabel(leader),
