@@ -62,7 +62,7 @@ function call(port: number, path: string, options: { method?: string; headers?: 
 
 class StandInNode extends EventEmitter {
   status(): RuntimeStatus {
-    return { id: 1, role: 'follower', term: 4, leader: 3, quorum: { have: 3, need: 2, voters: 3 }, peers: [] } as unknown as RuntimeStatus;
+    return { backend: 'lan', id: 1, role: 'follower', term: 4, leader: 3, quorum: { have: 3, need: 2, voters: 3 }, peers: [] } as unknown as RuntimeStatus;
   }
 }
 
