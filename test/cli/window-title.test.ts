@@ -16,7 +16,14 @@ it('says when there is no coordinator, no quorum, or the node is paused', () => 
 });
 
 it('reads "paused" from the ZooKeeper backend when the node elects through it', () => {
-  const { network, ...state } = base;
-  assert.match(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: true } }), / · PAUSED$/);
-  assert.doesNotMatch(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: false } }), /PAUSED/);
+  const { network, quorum, ...state } = base;
+  const connected = { state: 'connected' };
+  assert.match(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: true, session: connected } }), / · PAUSED$/);
+  assert.doesNotMatch(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: false, session: connected } }), /PAUSED/);
+});
+
+it('says "no quorum" for a ZooKeeper node without its session, as it cannot lead then', () => {
+  const { network, quorum, ...state } = base;
+  assert.match(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: false, session: { state: 'suspended' } } }), / · NO QUORUM$/);
+  assert.doesNotMatch(windowTitle({ ...state, backend: 'zookeeper', zookeeper: { paused: false, session: { state: 'connected' } } }), /QUORUM/);
 });
