@@ -21,8 +21,11 @@ describe('examples', () => {
       assert.ok(files.length > 0, `examples/${example} has no .test.ts file`);
       // Without NODE_TEST_CONTEXT, which would make the child's runner defer to this one.
       const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--test', ...files], { cwd: join(EXAMPLES, example), env, timeout: 60_000 }).catch((error: { stdout: string; stderr: string }) => error);
-      assert.match(run.stdout, /# fail 0/, `${run.stdout}\n${run.stderr}`);
+      // TAP named: a child's default reporter is TAP on Node 20 and spec on Node 24.
+      const args = ['--import', 'tsx', '--test', '--test-reporter=tap', ...files];
+      const run = await promisify(execFile)(process.execPath, args, { cwd: join(EXAMPLES, example), env, timeout: 60_000 }).catch((error: { stdout: string; stderr: string }) => error);
+      assert.match(run.stdout, /^# fail 0$/m, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /^# pass [1-9]/m, `${run.stdout}\n${run.stderr}`);
     });
   }
 });
