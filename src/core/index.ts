@@ -13,7 +13,7 @@ export { createLanCore, type LanCore, type LanInput } from './lan-core.ts';
 export type { ElectionCore } from '../election/election-core.ts';
 export type { CoreHooks, ElectionNodeOptions, Random, Ready } from './node.ts';
 export { PeerState } from './peers.ts';
-export type { PersistentState } from './state/durable.ts';
+export { NO_BOOT, type PersistentState } from './state/durable.ts';
 export type { NodeSnapshot } from './state/snapshot.ts';
 export type { PeerChange } from './peers.ts';
 export { VoteResult, hasQuorum, quorumSize, voteResult } from './quorum.ts';

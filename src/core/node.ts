@@ -228,6 +228,7 @@ export class ElectionNode implements RoleContext {
   get peers(): PeerView { return this.#peers; }
   get term(): number { return this.#durable.term; }
   get votedFor(): NodeId | null { return this.#durable.votedFor; }
+  get votedForBoot(): number { return this.#durable.votedForBoot; }
   get role(): Role { return this.#role; }
   get leader(): NodeId | null { return this.#leader; }
   get promiseUntilMs(): number { return this.#promiseUntilMs; }
@@ -552,7 +553,7 @@ export class ElectionNode implements RoleContext {
   }
 
   enterNextTerm(): void {
-    this.#durable.enterNextTerm(this.id);
+    this.#durable.enterNextTerm(this.id, this.bootId);
     this.#leader = null;
   }
 
@@ -575,8 +576,8 @@ export class ElectionNode implements RoleContext {
     this.#tickRole = tickLeader;
   }
 
-  grantVote(candidate: NodeId, nowMs: number): void {
-    this.#durable.grantVote(candidate);
+  grantVote(candidate: NodeId, candidateBoot: number, nowMs: number): void {
+    this.#durable.grantVote(candidate, candidateBoot);
     // Raft's rule: granting a vote restarts the voter's own election timer. The candidate we just
     // voted for gets its timeout to announce before we campaign against it (found by the
     // simulator: a voter still skipping that candidate from an earlier challenge campaigned at
@@ -841,7 +842,7 @@ export class ElectionNode implements RoleContext {
   private receive(message: Message, nowMs: number): void {
     if (message.to !== 0 && message.to !== this.id) return;
     if (message.from === this.id) {
-      if (message.bootId !== this.bootId) this.raiseDuplicateAlarm(nowMs);
+      if (message.bootId !== this.bootId) this.hearTwin(message, nowMs);
       else this.timeOwnLoopback(message, nowMs);
       return;
     }
@@ -937,6 +938,18 @@ export class ElectionNode implements RoleContext {
     const isLeaseRound =
       message.type === 'coordinator' || (message.type === 'heartbeat' && message.round > 0);
     if (isLeaseRound) this.send(message.from, { type: 'lease-ack', round: message.round });
+  }
+
+  /**
+   * Another process with our ID: raise the alarm, and take its term as one our ID may have voted
+   * in. Without the second, a node that heard its duplicate lead term 1 and restarted from a disk
+   * that never saw term 1 led term 1 too, with a voter the duplicate never reached (seed
+   * 29009458; docs/protocol.md, "Restarts, duplicates, leaving").
+   */
+  private hearTwin(message: Message, nowMs: number): void {
+    this.raiseDuplicateAlarm(nowMs);
+    if (message.term > this.term) this.becomeFollower(message.term, 'higher-term');
+    this.#durable.spendVote(message.term, this.id);
   }
 
   private raiseDuplicateAlarm(nowMs: number): void {

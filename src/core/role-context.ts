@@ -26,6 +26,8 @@ export interface NodeView {
 
   readonly term: number;
   readonly votedFor: NodeId | null;
+  /** The boot of the process `votedFor` names (../state/durable.ts); NO_BOOT: the vote is spent. */
+  readonly votedForBoot: number;
   readonly role: Role;
   /** Coordinator of the current term this node follows; known while `namedUntilMs` lasts. */
   readonly leader: NodeId | null;
@@ -106,7 +108,7 @@ export interface NodeTransitions {
   /** Won: leads with `leadership`, and records the election as won. */
   becomeLeader(leadership: Leadership): void;
   /** Persists the vote; the Ready that carries the grant also carries the state to write first. */
-  grantVote(candidate: NodeId, nowMs: number): void;
+  grantVote(candidate: NodeId, candidateBoot: number, nowMs: number): void;
   /**
    * Follows `leader` of `term`, promising no vote to anyone else until `promiseUntilMs`, and
    * naming it until `namedUntilMs`. Neither moves back for the same coordinator and term.

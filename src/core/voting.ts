@@ -10,7 +10,9 @@ import { GRANT, reject, type VoteDecision } from './vote-decision.ts';
 export function decideVote(node: RoleContext, request: VoteRequest, nowMs: number): VoteDecision {
   const { preVote, voteTerm, from } = request;
   if (preVote ? voteTerm <= node.term : voteTerm < node.term) return reject(RejectReason.StaleTerm);
-  if (!preVote && node.votedFor === from) return GRANT; // a resent request: same answer
+  // A resent request: the same answer, to the same process only (a second process with the
+  // candidate's ID, or one that lost its state file, asks with another boot ID).
+  if (!preVote && node.votedFor === from && node.votedForBoot === request.bootId) return GRANT;
   // Two processes with one ID could each cast "its" vote: neither votes until that is resolved.
   if (node.hasDuplicateAlarm(nowMs)) return reject(RejectReason.NotEligible);
   if (node.isQuarantined(nowMs)) {
@@ -48,7 +50,7 @@ function higherThanCandidate(node: RoleContext, request: VoteRequest, nowMs: num
 
 export function handleVoteRequest(node: RoleContext, request: VoteRequest, nowMs: number): void {
   const decision = node.decideVote(request, nowMs);
-  if (decision.granted && !request.preVote) node.grantVote(request.from, nowMs);
+  if (decision.granted && !request.preVote) node.grantVote(request.from, request.bootId, nowMs);
   reply(node, request, decision);
   if (decision.granted && request.from > node.id) deferToCandidate(node, request.from, nowMs);
 }

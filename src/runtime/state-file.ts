@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { NodeId, PersistentState } from '../core/index.ts';
+import { NO_BOOT, type NodeId, type PersistentState } from '../core/index.ts';
 import type { StateStore } from '../contract/ports.ts';
 import { ConclaveError, ConclaveErrorCode } from '../errors/conclave-error.ts';
 
@@ -128,7 +128,8 @@ export class StateFile implements StateStore {
    * 0.7 ms at p50 this way). The node has nothing else to do meanwhile; errors still reject.
    */
   async save(state: PersistentState): Promise<void> {
-    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, boots: this.boots };
+    const votedForBoot = state.votedForBoot ?? NO_BOOT;
+    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, votedForBoot, boots: this.boots };
     const stored: StoredState = { ...body, checksum: checksum(body) };
     const temp = `${this.path}.${process.pid}.tmp`;
     const fs = this.fs;
@@ -183,6 +184,9 @@ export class StateFile implements StateStore {
     if (sum !== checksum(body)) throw corrupt('checksum mismatch');
     if (!Number.isSafeInteger(stored.term) || stored.term < 0) throw corrupt(`term ${String(stored.term)}`);
     if (stored.votedFor !== null && !Number.isInteger(stored.votedFor)) throw corrupt(`votedFor ${String(stored.votedFor)}`);
+    // Absent in files written before votes were bound to a boot: the vote is spent, never repeated.
+    const votedForBoot = stored.votedForBoot ?? NO_BOOT;
+    if (!Number.isSafeInteger(votedForBoot) || votedForBoot < 0) throw corrupt(`votedForBoot ${String(stored.votedForBoot)}`);
     if (!Array.isArray(stored.boots) || !stored.boots.every(Number.isSafeInteger)) throw corrupt('boots');
     this.boots = stored.boots;
     if (stored.nodeId !== this.identity.nodeId) {
@@ -196,7 +200,7 @@ export class StateFile implements StateStore {
           'Change the voter set of a cluster only with all its nodes stopped, then start them with --accept-new-voters.',
       );
     }
-    return { term: stored.term, votedFor: stored.votedFor };
+    return { term: stored.term, votedFor: stored.votedFor, votedForBoot };
   }
 
   /**

@@ -153,7 +153,7 @@ const electionsPerFault: number[] = [];
 const staleNameMs: number[] = [];
 let superseded: { runs: number; maxMs: number; example: string | null; seed: number | null } = { runs: 0, maxMs: 0, example: null, seed: null };
 const findings: Array<{ seed: number; text: string }> = [];
-const impostors = { runs: 0, copied: 0 };
+const impostors = { runs: 0, copied: 0, withGap: 0, firstGap: null as string | null };
 let worstPeak: { seed: number; text: string; multiple: number } | null = null;
 let simulatedMs = 0;
 let done = 0;
@@ -177,6 +177,10 @@ function report(result: RunResult | ZkRunResult): void {
     if (result.impostor !== null) {
       impostors.runs++;
       if (result.impostor.disk === 'copy') impostors.copied++;
+      if (result.impostor.gaps > 0) {
+        impostors.withGap++;
+        impostors.firstGap ??= `seed ${result.seed}: ${result.impostor.firstGap}`;
+      }
     }
     if (result.namedLeader.supersededSamples > 0) {
       superseded.runs++;
@@ -282,7 +286,9 @@ if (backend === 'lan') {
       (superseded.seed === null ? '' : ` (longest ${superseded.maxMs.toFixed(0)} ms, seed ${superseded.seed}: ${superseded.example})`),
   );
   if (impostors.runs > 0) {
-    console.log(`impostors (a second process with a voter's ID while the faults ran; D1): ${impostors.runs} runs, ${impostors.copied} of them from a copy of the voter's state file`);
+    console.log(`impostors (a second process with a voter's ID while the faults ran; D1, D2): ${impostors.runs} runs, ${impostors.copied} of them from a copy of the voter's state file`);
+    // Two processes of one ID that never heard each other: the gap no node can close (src/sim/twins.ts).
+    console.log(`  twins that had not heard each other and both led one term or held leases at once (not violations): ${impostors.withGap} runs${impostors.firstGap === null ? '' : `, first ${impostors.firstGap}`}`);
   }
   if (findings.length > 0) {
     console.log(`findings (checks today's core is known to break; --strict makes them violations): ${findings.length} runs`);

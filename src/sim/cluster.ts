@@ -17,6 +17,7 @@ import { SimBacklog } from './backlog.ts';
 import type { CapacityPlan } from './capacity.ts';
 import { Check, SafetyChecker } from './checkers.ts';
 import { DuplicateQuietChecker } from './duplicate-quiet.ts';
+import { TwinChecker } from './twins.ts';
 import { LeaseCoverChecker } from './lease-cover.ts';
 import { NamedLeaderChecker, staleNameBoundMs } from './named-leader.ts';
 import { SimCpu } from './cpu.ts';
@@ -85,6 +86,8 @@ export class SimCluster {
   readonly leaseCover: LeaseCoverChecker;
   /** D1 (./duplicate-quiet.ts). */
   readonly duplicateQuiet: DuplicateQuietChecker;
+  /** D2, S3's one process a vote, and the twins' gap (./twins.ts). */
+  readonly twins: TwinChecker;
   /**
    * Nodes that run but can take no part: one whose state file holds the last term (./spent-term.ts).
    * Its peers drop what it sends; no quorum counts it (./connectivity.ts).
@@ -129,6 +132,8 @@ export class SimCluster {
     this.namedLeader = new NamedLeaderChecker(this.safety, () => this.nowMs, staleNameBoundMs(this.config));
     this.leaseCover = new LeaseCoverChecker(this.safety, quorumSize(this.config.voters.length));
     this.duplicateQuiet = new DuplicateQuietChecker(this.safety);
+    this.twins = new TwinChecker(this.safety);
+    this.safety.onTwinConflict = (check, text) => this.twins.noteGap(check, text, this.nowMs);
     const configs = new Map<NodeId, ElectionConfig>();
     for (const id of this.config.voters) {
       const own = options.configOf?.(id);
@@ -284,8 +289,7 @@ export class SimCluster {
   crash(id: NodeId): void {
     const host = this.host(id);
     host.crash();
-    this.duplicateQuiet.onCrash(host);
-    this.safety.endLease(host);
+    this.processDied(host);
     this.namedLeader.endLease(id);
   }
 
@@ -319,9 +323,15 @@ export class SimCluster {
     const host = this.host(id);
     await host.driver?.leave();
     host.crash();
-    this.duplicateQuiet.onCrash(host);
-    this.safety.endLease(host);
+    this.processDied(host);
     this.namedLeader.endLease(id);
+  }
+
+  /** What the checkers forget when a process dies (its disk stays). */
+  private processDied(host: SimHost): void {
+    this.duplicateQuiet.onCrash(host);
+    this.twins.onCrash(host);
+    this.safety.endLease(host);
   }
 
   partition(...groups: NodeId[][]): void {
@@ -372,8 +382,7 @@ export class SimCluster {
   /** The impostor's process dies and its machine leaves the LAN. */
   stopImpostor(impostor: SimHost): void {
     impostor.crash();
-    this.duplicateQuiet.onCrash(impostor);
-    this.safety.endLease(impostor);
+    this.processDied(impostor);
     this.hosts.splice(this.hosts.indexOf(impostor), 1);
     this.network.removeImpostor(impostor.key);
   }
@@ -404,6 +413,7 @@ export class SimCluster {
         this.trace.record(this.nowMs, host.key, event);
         this.safety.onEvent(host, event);
         this.duplicateQuiet.onEvent(host, event);
+        this.twins.onEvent(host, event);
         for (const watcher of this.watchers) watcher(this.nowMs, host.key, event);
       },
       onSend: (host, outgoing) => {
@@ -412,9 +422,15 @@ export class SimCluster {
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
         this.leaseCover.onSend(host, outgoing);
+        this.twins.onSend(host);
         for (const listener of this.sendListeners) listener(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),
+      onLaunch: (host, bootId) => {
+        this.twins.onLaunch(host, bootId);
+        this.duplicateQuiet.onLaunch(host);
+      },
+      onReceive: (host, message) => this.twins.onReceive(host, message),
       onFatal: (host, error) => {
         this.note(`save failed, process stops: ${error instanceof Error ? error.message : String(error)}`, host.key);
         // An impostor's disk never fails today; if it did, its twin would not be the one to stop.
@@ -440,6 +456,7 @@ export class SimCluster {
         this.namedLeader.afterInput(host, node, this.hosts);
         this.leaseCover.afterInput(host, node);
         this.duplicateQuiet.afterInput(host, node);
+        this.twins.afterInput(host, node);
         for (const listener of this.inputListeners) listener(host);
         if (this.safety.violations.length > 0 && this.traceAtViolation === null) {
           this.traceAtViolation = this.trace.format();

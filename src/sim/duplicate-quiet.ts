@@ -44,6 +44,16 @@ export class DuplicateQuietChecker {
     this.safety.fail(Check.DuplicateQuiet, `${host.name} holds a lease (term ${node.term}) while its duplicate-ID alarm is raised`);
   }
 
+  /**
+   * A process starts: the vote its disk holds is its own to repeat, as the core does (an
+   * impostor started from a copy of its twin's state file repeats the twin's vote, seed 29005415).
+   */
+  onLaunch(host: SimHost): void {
+    const disk = host.disk;
+    if (disk?.votedFor != null) this.lastVote.set(host.key, { term: disk.term, candidate: disk.votedFor });
+    else this.lastVote.delete(host.key);
+  }
+
   /** The process died: a new one starts without the alarm. */
   onCrash(host: SimHost): void {
     this.alarmed.delete(host.key);

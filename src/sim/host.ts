@@ -1,4 +1,4 @@
-import { configId, silenceLimitMs, type ElectionConfig, type LanCore, type NodeId, type ElectionNodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
+import { configId, silenceLimitMs, type ElectionConfig, type Message, type LanCore, type NodeId, type ElectionNodeOptions, type NodeSnapshot, type Outgoing, type PersistentState, type CoreEvent } from '../core/index.ts';
 import { Driver, type DriverOptions, type DropReason } from '../runtime/driver.ts';
 import type { Endpoint, DirectoryOptions, PeerDirectory } from '../net/peer-directory.ts';
 import type { KeyRing } from '../wire/seal.ts';
@@ -29,6 +29,10 @@ export interface HostObserver {
   onSave(host: SimHost, previous: PersistentState | null, next: PersistentState): void;
   onDrop(host: SimHost, reason: DropReason, detail: string, from: NodeId | null): void;
   afterInput(host: SimHost): void;
+  /** A process starts, with this boot ID. */
+  onLaunch(host: SimHost, bootId: number): void;
+  /** A message passed the wire's checks, before the core takes it. */
+  onReceive(host: SimHost, message: Message): void;
   /** A save failed: the driver halted, as the real node does; the process is as good as dead. */
   onFatal(host: SimHost, error: unknown): void;
 }
@@ -230,11 +234,13 @@ export class SimHost {
   private launch(generation: number): void {
     const { id, config, cluster, network, random, createCore, observer } = this.options;
     this.bootCount.boots++;
+    // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
+    const bootId = this.bootCount.boots * 2 ** 32 + random.int(0, 2 ** 32 - 1);
+    observer.onLaunch(this, bootId);
     const core = createCore({
       id,
       config,
-      // Boot IDs grow with every restart, as the runtime's do (they start with the wall clock).
-      bootId: this.bootCount.boots * 2 ** 32 + random.int(0, 2 ** 32 - 1),
+      bootId,
       nowMs: this.localNowMs(),
       persisted: this.disk,
       random: () => random.float(),
@@ -268,7 +274,7 @@ export class SimHost {
       afterInput: () => observer.afterInput(this),
       onFatal: (error) => observer.onFatal(this, error),
       // What every accepted datagram tells the directory, as src/runtime/conclave-node.ts feeds it.
-      ...(routed === null ? {} : feedDirectory(id, routed.directory, clock.nowMs)),
+      ...observeReceipts(this, observer, routed === null ? null : feedDirectory(id, routed.directory, clock.nowMs)),
     });
     const addressOf = this.options.routing?.addressOf ?? sourceOf;
     const take = (bytes: Uint8Array, from: HostKey, route: Parameters<Receiver>[2], fromPort: number): void =>
@@ -329,6 +335,17 @@ function sourceOf(key: HostKey): string {
   let source = SOURCES.get(key);
   if (source === undefined) SOURCES.set(key, (source = `sim-host-${key}`));
   return source;
+}
+
+/** The observer sees every accepted message; the directory, when there is one, is fed as well. */
+function observeReceipts(host: SimHost, observer: HostObserver, directory: Pick<DriverOptions, 'onReceive' | 'onDuplicate'> | null): Pick<DriverOptions, 'onReceive' | 'onDuplicate'> {
+  return {
+    ...directory,
+    onReceive: (inbound, address, route, sourcePort) => {
+      observer.onReceive(host, inbound.message);
+      directory?.onReceive?.(inbound, address, route, sourcePort);
+    },
+  };
 }
 
 /** The driver's hooks that keep a directory up to date: who was heard, by which route, who hears us, who was told of. */

@@ -44,6 +44,11 @@ export function impostorKey(id: NodeId): HostKey {
   return -id;
 }
 
+/** Whether two hosts are two processes of one node ID (a voter and its impostor, ./impostor.ts). */
+export function areTwins(a: HostKey, b: HostKey): boolean {
+  return a !== b && Math.abs(a) === Math.abs(b);
+}
+
 /** How traces and checkers name a host: `n5`, and `n5'` for n5's impostor. */
 export function hostName(key: HostKey): string {
   return key < 0 ? `n${-key}'` : `n${key}`;

@@ -144,7 +144,7 @@ export interface RunResult {
   /** Whether the nodes ran different timers (./mixed-timers.ts). */
   mixedTimers: boolean;
   /** The voter a second process claimed while the faults ran, and that process's disk (./impostor.ts); null: none. */
-  impostor: { twin: NodeId; disk: ImpostorPlan['disk'] } | null;
+  impostor: { twin: NodeId; disk: ImpostorPlan['disk']; gaps: number; firstGap: string | null } | null;
   /** The run's network layout, or null for the plain transport. */
   layout: NetworkLayout | null;
   /** The most unicast copies of messages to everyone any node sent in a 10-s window once settled (0 without a directory). */
@@ -504,7 +504,7 @@ function summarize(run: {
       firstSuperseded: sim.namedLeader.firstSuperseded,
     },
     mixedTimers: run.mixedTimers,
-    impostor: run.impostor === null ? null : { twin: run.impostor.twin, disk: run.impostor.disk },
+    impostor: run.impostor === null ? null : { twin: run.impostor.twin, disk: run.impostor.disk, gaps: sim.twins.gaps, firstGap: sim.twins.firstGap },
     layout: sim.layout,
     copiesPer10sMax: Math.max(0, ...sim.copyRate.windows(settledAtMs ?? endMs, endMs, perSecond).map((window) => window.sent)),
   };

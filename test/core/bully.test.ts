@@ -134,7 +134,7 @@ describe('duplicate ID', () => {
     n.step(voteRequest(4, 2, 2, { resignedTerm: 1 }), AFTER_GRACE + 1020);
     const granted = n.ready();
     assert.deepEqual(sent(granted, 'vote').map(({ message: v }) => v.granted), [true]);
-    assert.deepEqual(granted.persist, { term: 2, votedFor: 4 });
+    assert.deepEqual(granted.persist, { term: 2, votedFor: 4, votedForBoot: 7004 });
   });
 
   it('our own multicast looped back is not a duplicate', () => {

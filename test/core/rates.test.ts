@@ -155,7 +155,7 @@ describe('rates', () => {
     assert.equal(requests[0]!.message.preVote, false);
     assert.equal(requests[0]!.message.voteTerm, 4);
     assert.equal(requests[0]!.message.resignedTerm, 3, 'voters still bound to n5 are released by it');
-    assert.deepEqual(ready.persist, { term: 4, votedFor: 4 }, 'its own vote is persisted before the request leaves');
+    assert.deepEqual(ready.persist, { term: 4, votedFor: 4, votedForBoot: 7004 }, 'its own vote is persisted before the request leaves');
   });
 
   it('a coordinator that stops names the highest peer that could lead and answered just now', () => {

@@ -61,7 +61,7 @@ describe('term gate', () => {
     n.step(voteRequest(5, 4, 4), T + 20);
     const ready = n.ready();
     assert.equal(sent(ready, 'vote')[0]!.message.granted, true);
-    assert.deepEqual(ready.persist, { term: 4, votedFor: 5 });
+    assert.deepEqual(ready.persist, { term: 4, votedFor: 5, votedForBoot: 7005 });
     // Anyone else is still refused while the promise lasts.
     n.step(voteRequest(4, 5, 5), T + 30);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.reason, 'lease-held');

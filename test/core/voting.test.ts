@@ -12,7 +12,7 @@ describe('voting', () => {
     const n = node(1);
     n.step(voteRequest(3, 1, 1), T);
     const first = n.ready();
-    assert.deepEqual(first.persist, { term: 1, votedFor: 3 });
+    assert.deepEqual(first.persist, { term: 1, votedFor: 3, votedForBoot: 7003 }, 'the vote is bound to the process that asked');
     assert.equal(sent(first, 'vote')[0]!.message.granted, true);
     assert.equal(sent(first, 'vote')[0]!.to, 3);
 

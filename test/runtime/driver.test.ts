@@ -20,7 +20,7 @@ describe('driver', () => {
     sent.length = 0;
     driver.receive(datagram(voteRequest(3, 1, 1)), '10.0.0.9');
     driver.receive(datagram(voteRequest(4, 1, 1)), '10.0.0.9');
-    assert.deepEqual(saves, [{ term: 1, votedFor: 3 }]);
+    assert.deepEqual(saves, [{ term: 1, votedFor: 3, votedForBoot: 7003 }]);
     assert.deepEqual(sent, [], 'nothing leaves while the save is in flight');
     resolveSave();
     await new Promise((r) => setImmediate(r));

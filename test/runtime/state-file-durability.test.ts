@@ -96,7 +96,7 @@ describe('state file: durable saves', () => {
       await store.close();
     }
     const reopened = await StateFile.open(dir, ID);
-    assert.deepEqual(reopened.state, { term: 2, votedFor: 1 }, 'the recorder changed nothing of what was saved');
+    assert.deepEqual(reopened.state, { term: 2, votedFor: 1, votedForBoot: 0 }, 'the recorder changed nothing of what was saved');
     await reopened.store.close();
   });
 
@@ -112,6 +112,6 @@ describe('state file: durable saves', () => {
     } finally {
       await store.close();
     }
-    assert.deepEqual((await StateFile.open(dir, ID).then(async (r) => (await r.store.close(), r))).state, { term: 4, votedFor: 2 });
+    assert.deepEqual((await StateFile.open(dir, ID).then(async (r) => (await r.store.close(), r))).state, { term: 4, votedFor: 2, votedForBoot: 0 });
   });
 });

@@ -1,6 +1,7 @@
 /** The state file: atomic, checked, locked; never reset silently. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +24,10 @@ describe('state file', () => {
   it('starts empty, saves, and reads back what it saved', async () => {
     const first = await StateFile.open(dir, ID);
     assert.equal(first.state, null);
-    await first.store.save({ term: 7, votedFor: 2 });
+    await first.store.save({ term: 7, votedFor: 2, votedForBoot: 123 << 10 });
     await first.store.close();
     const second = await StateFile.open(dir, ID);
-    assert.deepEqual(second.state, { term: 7, votedFor: 2 });
+    assert.deepEqual(second.state, { term: 7, votedFor: 2, votedForBoot: 123 << 10 });
     assert.deepEqual(second.store.boots, [first.bootId, second.bootId], 'each boot is recorded before anything is sent');
     assert.ok(second.bootId > first.bootId, 'boot IDs grow');
     await second.store.close();
@@ -60,6 +61,21 @@ describe('state file', () => {
     assert.ok(Number.isSafeInteger(nextBootId([], Date.UTC(2248, 0, 1))));
   });
 
+  it('reads a file written before votes were bound to a boot, with its vote spent, and refuses a bad boot', async () => {
+    const { store } = await StateFile.open(dir, ID);
+    await store.save({ term: 6, votedFor: 2, votedForBoot: 5 << 10 });
+    await store.close();
+    const path = join(dir, 'state.json');
+    const { checksum: _sum, votedForBoot: _boot, ...legacy } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const withSum = (body: object) => `${JSON.stringify({ ...body, checksum: createHash('sha256').update(JSON.stringify(body)).digest('hex') }, null, 2)}\n`;
+    writeFileSync(path, withSum(legacy));
+    const reopened = await StateFile.open(dir, ID);
+    assert.deepEqual(reopened.state, { term: 6, votedFor: 2, votedForBoot: 0 });
+    await reopened.store.close();
+    writeFileSync(path, withSum({ ...legacy, votedForBoot: -1 }));
+    await rejects(StateFile.open(dir, ID), /is corrupt \(votedForBoot -1\)/);
+  });
+
   it('refuses a corrupt file with its name instead of resetting the term', async () => {
     const { store } = await StateFile.open(dir, ID);
     await store.save({ term: 9, votedFor: 3 });
@@ -74,7 +90,7 @@ describe('state file', () => {
     await rejects(StateFile.open(dir, { nodeId: 4, voters: [1, 2, 3, 4] }), /belongs to node 3, not 4/);
     await rejects(StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }), /written for voters \[1,2,3\].*--accept-new-voters/);
     const accepted = await StateFile.open(dir, { nodeId: 3, voters: [1, 2, 3, 4, 5] }, { acceptNewVoters: true });
-    assert.deepEqual(accepted.state, { term: 9, votedFor: 3 });
+    assert.deepEqual(accepted.state, { term: 9, votedFor: 3, votedForBoot: 0 }, 'a vote saved without its boot is spent');
     await accepted.store.close();
   });
 

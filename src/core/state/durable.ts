@@ -1,9 +1,22 @@
 import type { NodeId } from '../messages.ts';
 
+/**
+ * Boot ID 0 names no process (boot IDs are wall-clock milliseconds × 1024 and more): a vote bound
+ * to it is never granted again, not even to the candidate it went to.
+ */
+export const NO_BOOT = 0;
+
 /** What must survive a restart. Written (and fsynced) before the messages of the same Ready leave. */
 export interface PersistentState {
   term: number;
   votedFor: NodeId | null;
+  /**
+   * The boot ID of the process the vote went to (a candidate's own vote: its own boot). Only that
+   * process gets the vote again: two processes with one ID (a duplicate, or a node that lost its
+   * state file) never both get this voter's vote of a term. NO_BOOT, or absent (files written
+   * before it): the vote is spent, and nobody gets it again.
+   */
+  votedForBoot?: number;
 }
 
 /**
@@ -15,11 +28,13 @@ export interface PersistentState {
 export class DurableState {
   #term: number;
   #votedFor: NodeId | null;
+  #votedForBoot: number;
   #unsaved = false;
 
   constructor(persisted: PersistentState | null) {
     this.#term = persisted?.term ?? 0;
     this.#votedFor = persisted?.votedFor ?? null;
+    this.#votedForBoot = persisted?.votedForBoot ?? NO_BOOT;
   }
 
   get term(): number {
@@ -30,33 +45,50 @@ export class DurableState {
     return this.#votedFor;
   }
 
+  get votedForBoot(): number {
+    return this.#votedForBoot;
+  }
+
   /** Adopts `term` if it is higher, with no vote cast in it yet; says whether it did. */
   adoptTerm(term: number): boolean {
     if (term <= this.#term) return false;
-    this.#change(term, null);
+    this.#change(term, null, NO_BOOT);
     return true;
   }
 
-  /** A candidate's real vote: the next term, with its own vote. */
-  enterNextTerm(self: NodeId): void {
-    this.#change(this.#term + 1, self);
+  /** A candidate's real vote: the next term, with its own vote (of this process, `bootId`). */
+  enterNextTerm(self: NodeId, bootId: number): void {
+    this.#change(this.#term + 1, self, bootId);
   }
 
-  /** A real vote granted in the current term. */
-  grantVote(candidate: NodeId): void {
-    this.#change(this.#term, candidate);
+  /** A real vote granted in the current term, to the process `candidateBoot` of `candidate`. */
+  grantVote(candidate: NodeId, candidateBoot: number): void {
+    this.#change(this.#term, candidate, candidateBoot);
+  }
+
+  /**
+   * Another process with our ID spoke in `term`: it may have cast our ID's vote there, for
+   * anyone. That term's vote is spent: adopted with a vote for nobody we could repeat it to (our
+   * own ID, bound to no boot), or, if we voted in it already, never repeated. A lower term
+   * changes nothing: we never vote below our term.
+   */
+  spendVote(term: number, self: NodeId): void {
+    if (term < this.#term) return;
+    if (term === this.#term && this.#votedFor !== null && this.#votedForBoot === NO_BOOT) return;
+    this.#change(term, term === this.#term ? (this.#votedFor ?? self) : self, NO_BOOT);
   }
 
   /** The state to write before the next messages leave, or null if nothing changed since the last call. */
   takeUnsaved(): PersistentState | null {
     if (!this.#unsaved) return null;
     this.#unsaved = false;
-    return { term: this.#term, votedFor: this.#votedFor };
+    return { term: this.#term, votedFor: this.#votedFor, votedForBoot: this.#votedForBoot };
   }
 
-  #change(term: number, votedFor: NodeId | null): void {
+  #change(term: number, votedFor: NodeId | null, votedForBoot: number): void {
     this.#term = term;
     this.#votedFor = votedFor;
+    this.#votedForBoot = votedForBoot;
     this.#unsaved = true;
   }
 }
