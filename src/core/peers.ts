@@ -278,7 +278,8 @@ export class PeerTable implements PeerView {
       change = 'joined';
     }
     peer.lastHeardMs = nowMs;
-    peer.lateMs = peer.transit.record(message.sentAtMs ?? 0, nowMs);
+    // Read before `nowMs` was surely sent: our queue drains after a stall of ours (./transit.ts).
+    peer.lateMs = peer.transit.record(message.sentAtMs ?? 0, nowMs, sentByMs < nowMs);
     peer.knownAliveAtMs = Math.max(peer.knownAliveAtMs, sentByMs);
     peer.excusedMs = 0;
     peer.term = message.term;
@@ -390,7 +391,7 @@ export class PeerTable implements PeerView {
       beatIntervalMs: this.options.heartbeatMs,
       left: false,
       arrivals: new ArrivalWindow(this.options.heartbeatMs),
-      // Each window holds two of even the slowest beats; they turn over only as messages are read.
+      // Each window holds two of even the slowest beats; they turn over only as messages are read, never in a stall's drain.
       transit: new TransitFloor(2 * Math.max(this.options.timeoutMs, this.options.memberBeatMs), this.options.maxClockDriftPpm, nowMs),
       lateMs: 0,
       state: PeerState.Alive,

@@ -7,9 +7,13 @@
  *
  * Clocks drift apart by at most 2ρ per ms (`maxClockDriftPpm` each), so the floor is allowed to
  * rise at that rate since its sample: lateness is never overstated by drift, only by jitter.
- * Only the last one to two windows of samples count (the windows turn over on reading, one step
- * at a time, so the samples from before a stall of ours are still there when it ends), so a
- * clock that jumped is forgotten within two windows.
+ * Only the last one to two windows of samples count, so a clock that jumped is forgotten within
+ * two windows. The windows turn over on reading, one step at a time, and only on a message read
+ * outside the drain that follows a stall of ours: such a burst knows no quick delivery, and a
+ * window begun with it held none. A follower stalled twice (seed 29004013: 1.5 s, then 2.4 s)
+ * had turned its windows over on the first stall's burst, and the second burst pushed the last
+ * quick samples out: the floor was the first burst's, 960 ms above the quickest, so a round
+ * queued 960 ms looked fresh and named its crashed coordinator 456 ms past N1's bound.
  *
  * What it is used for: naming a coordinator (`knownLeader`) no longer than a timeout from when
  * its round was sent, not from when a stalled follower read it. It never shortens a promise:
@@ -22,8 +26,12 @@ export class TransitFloor {
   #windowStartMs: number;
   readonly #windowMs: number;
   readonly #driftRate: number;
-  /** When the first stamped message was read: a floor made only of a burst read after a stall of ours knows no quick delivery. */
-  firstReadMs = Infinity;
+  /**
+   * Whether a stamped message was read outside a drain after a stall of ours. Until one is, the
+   * floor is made only of bursts and knows no quick delivery; once one is, both windows hold
+   * one (they turn over only on such a read).
+   */
+  measured = false;
 
   constructor(windowMs: number, maxClockDriftPpm: number, nowMs: number) {
     const drift = maxClockDriftPpm / 1_000_000;
@@ -32,11 +40,14 @@ export class TransitFloor {
     this.#windowStartMs = nowMs;
   }
 
-  /** Records a message stamped `sentAtMs` (0: unstamped) read at `readMs`; returns how late it is. */
-  record(sentAtMs: number, readMs: number): number {
+  /**
+   * Records a message stamped `sentAtMs` (0: unstamped) read at `readMs`; returns how late it is.
+   * `drained`: read while our queue drains after a stall of ours (it may have waited behind it).
+   */
+  record(sentAtMs: number, readMs: number, drained = false): number {
     if (!(sentAtMs > 0)) return 0;
-    if (this.firstReadMs === Infinity) this.firstReadMs = readMs;
-    if (readMs - this.#windowStartMs >= this.#windowMs) {
+    if (!drained) this.measured = true;
+    if (!drained && readMs - this.#windowStartMs >= this.#windowMs) {
       this.#previous = this.#current;
       this.#current = Infinity;
       this.#windowStartMs = readMs;

@@ -41,6 +41,30 @@ describe('transit floor: how late a peer message is read', () => {
     assert.ok(late > 9_900, `${late}`);
   });
 
+  it('the bursts read after stalls of ours never turn the windows over: the quick samples stay (seed 29004013)', () => {
+    const floor = new TransitFloor(WINDOW_MS, PPM, 0);
+    for (let t = 0; t <= 1000; t += 100) floor.record(t + 10_000, t + 1);
+    assert.equal(floor.measured, true);
+    // A stall of 1.5 s: the rounds queued meanwhile are read at once, 1.3–1.5 s late.
+    assert.ok(floor.record(1100 + 10_000, 2600, true) > 1_400);
+    assert.ok(floor.record(1300 + 10_000, 2601, true) > 1_250);
+    // A second stall, long after: its burst is measured against the quick samples, not the first burst.
+    const late = floor.record(6000 + 10_000, 6960, true);
+    assert.ok(late > 900, `${late}`); // 959 ms, less the drift allowance since the samples
+    // The next ordinary read turns the windows over, and the quick samples are still in the previous one.
+    assert.ok(floor.record(7000 + 10_000, 7001) < 2);
+    assert.ok(floor.record(7100 + 10_000, 7101 + 900) > 890);
+  });
+
+  it('a floor made only of bursts is not measured', () => {
+    const floor = new TransitFloor(WINDOW_MS, PPM, 0);
+    floor.record(100, 2000, true);
+    floor.record(3000, 6000, true);
+    assert.equal(floor.measured, false);
+    floor.record(6100, 6101);
+    assert.equal(floor.measured, true);
+  });
+
   it('a clock that jumped is forgotten within two windows', () => {
     const floor = new TransitFloor(WINDOW_MS, PPM, 0);
     for (let t = 0; t <= 1000; t += 100) floor.record(t + 1, t + 2);

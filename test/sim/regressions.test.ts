@@ -35,7 +35,7 @@ const ACT_SEEDS = [
   { seed: 13004415, what: "a stopping coordinator's last round arrived after its Leave and revived it; the new coordinator handed over to it (L2)" },
 ];
 
-/** Seeds that found a bug of the simulator itself; replayed with every fault. */
+/** Seeds that found a bug of the simulator itself, or one of the core found by a sweep since; replayed with every fault. */
 const SIMULATOR_SEEDS = [
   { seed: 29009458, what: "S1: n3 heard its impostor n3' lead term 1, restarted from a disk that never saw term 1, and led term 1 too (a twin's term is now spent)" },
   { seed: 29005415, what: "D1: an impostor copied from n6's state repeated n6's vote, which D1 took for a new one (it now starts from the disk's vote)" },
@@ -56,19 +56,12 @@ const SIMULATOR_SEEDS = [
     what: 'L2: a restarted coordinator knew a follower only as a seed; the follower answered with acknowledgements (no port), so it got one probe a second and counted the coordinator dead (peer-directory.ts heard: the source port now serves)',
   },
   {
+    seed: 29004013,
+    what: "N1 (core): n2, stalled twice, measured n3's queued rounds against its first stall's burst and named n3 456 ms past the bound",
+  },
+  {
     seed: 1849008495,
     what: "S3 took a candidate's resend for term 4, sent in the same Ready as its vote for another's term 5, for a claim not on the disk (the disk held term 5)",
-  },
-];
-
-/**
- * Seeds that still fail, found by sweeps; run as todo so that they say what is open without
- * failing the suite (issue 22).
- */
-const OPEN_SEEDS: Array<{ seed: number; what: string }> = [
-  {
-    seed: 29004013,
-    what: 'N1: n2 named n3 1207 ms after its last lease ended (bound 1180 ms), no impostor; fails with --capacity off too',
   },
 ];
 
@@ -83,12 +76,6 @@ const TWIN_GAP_SEEDS = [
 ];
 
 describe('simulator regressions', () => {
-  for (const { seed, what } of OPEN_SEEDS) {
-    it(`seed ${seed}: ${what}`, { todo: 'open: found by the sweep from 29,000,000 (issue 23)' }, () => {
-      assert.deepEqual(runSimulation({ seed }).violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
-    });
-  }
-
   for (const { seed, what } of TWIN_GAP_SEEDS) {
     it(`seed ${seed}, twins' gap: ${what}`, () => {
       const result = runSimulation({ seed });

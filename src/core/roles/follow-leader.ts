@@ -32,19 +32,18 @@ export function followLeader(node: RoleContext, leader: NodeId, round: number, t
 
 /**
  * A round read while our queue drains after a stall of ours, from a coordinator whose messages we
- * have only ever read in that burst (we were stalled from our start, or it is new to us): its
- * stamps know no quick delivery to measure against, so the freshest of the burst looks fresh
- * (seed 21007412: a node that booted on a busy machine read ten rounds at once and named their
- * coordinator 250 ms past the N1 bound). It may be as old as the stall, or sent a moment ago:
- * it names nobody, and the first round read once the queue has drained (the answer timeout after
- * the last late input) names the coordinator. Naming it until a timeout past the stall's start
- * instead made a fresh coordinator's name lapse for a round (seed 22002798).
+ * have only ever read in such bursts (we were stalled from our start, it is new to us, or we
+ * have read it only after stalls): its stamps know no quick delivery to measure against, so the
+ * freshest of the burst looks fresh (seed 21007412: a node that booted on a busy machine read ten
+ * rounds at once and named their coordinator 250 ms past the N1 bound). It may be as old as the
+ * stall, or sent a moment ago: it names nobody, and the first round read once the queue has
+ * drained (the answer timeout after the last late input) names the coordinator. Naming it until a
+ * timeout past the stall's start instead made a fresh coordinator's name lapse for a round (seed
+ * 22002798).
  */
 function unmeasuredBurstLimitMs(node: RoleContext, leader: NodeId, nowMs: number): number {
-  const queuedSinceMs = node.queuedSinceMs(nowMs);
-  if (queuedSinceMs === null) return Infinity;
-  const firstReadMs = node.peers.get(leader)?.transit.firstReadMs ?? Infinity;
-  return firstReadMs >= queuedSinceMs ? -Infinity : Infinity;
+  if (node.queuedSinceMs(nowMs) === null) return Infinity;
+  return node.peers.get(leader)?.transit.measured === true ? Infinity : -Infinity;
 }
 
 /**
