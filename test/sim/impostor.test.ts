@@ -90,6 +90,8 @@ describe('duplicate ID: impostors in the simulator', () => {
       sim.startImpostor(3, null, new SimRandom(114));
       sim.runFor(5000);
       assert.deepEqual(sim.safety.violations, []);
+      // Twins that never hear each other are the gap S1 reports apart (src/sim/twins.ts): here it must not open.
+      assert.equal(sim.twins.gaps, 0, `twins' gap: ${sim.twins.firstGap}`);
     },
   );
 
