@@ -840,12 +840,15 @@ export class ElectionNode implements RoleContext {
 
   /** The term gate (etcd raft's Step): compare terms once, then hand over to the role. */
   private receive(message: Message, nowMs: number): void {
-    if (message.to !== 0 && message.to !== this.id) return;
     if (message.from === this.id) {
+      // Whoever it was for: a datagram of another process with our ID, even one addressed to a
+      // peer (a network that delivers it here too), says that process exists and its term (seed
+      // 31003375: a candidate read its twin's vote to a peer, ignored it, and led the term).
       if (message.bootId !== this.bootId) this.hearTwin(message, nowMs);
-      else this.timeOwnLoopback(message, nowMs);
+      else if (message.to === 0 || message.to === this.id) this.timeOwnLoopback(message, nowMs);
       return;
     }
+    if (message.to !== 0 && message.to !== this.id) return;
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
     const isNew = this.#peers.get(message.from) === undefined;
     const sentByMs = nowMs < this.#excusedUntilMs ? this.#stallBeganMs : nowMs;

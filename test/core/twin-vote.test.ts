@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOOT, hearPeers, heartbeat, idleUntil, node, sent, voteRequest } from '../helpers/core.ts';
+import { BOOT, hearPeers, heartbeat, idleUntil, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
 const T = BOOT + 5000; // well after boot grace
 
@@ -68,6 +68,16 @@ describe('two processes with one ID', () => {
     }
     assert.ok(terms.length > 0, 'it campaigned');
     assert.ok(terms.every((t) => t >= 2), `asked for terms ${terms.join(', ')}`);
+  });
+
+  it('a datagram of its twin addressed to a peer (multicast, as to a peer of unknown address) raises the alarm and spends the term too', () => {
+    const n = node(3);
+    idleUntil(n, T);
+    const toPeer = msg(3, 2, { type: 'vote', preVote: true, voteTerm: 2, granted: false, reason: 'stale-term', retryAfterMs: 0, prefer: null }, 1);
+    n.step({ ...toPeer, bootId: 9003 }, T);
+    const ready = n.ready();
+    assert.ok(ready.events.some((e) => e.type === 'alarm' && e.raised), 'the alarm is raised');
+    assert.deepEqual(ready.persist, { term: 2, votedFor: 3, votedForBoot: 0 });
   });
 
   it('hearing its twin in its own term spends the vote it cast there: no repeat', () => {
