@@ -51,6 +51,23 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'duplicate ID',
   },
   {
+    name: 'vote-repeated-to-any-process',
+    rule: "a voter repeats its vote of a term only to the process (boot ID) it granted it to, not to a second process with the candidate's ID",
+    file: 'src/core/voting.ts',
+    edits: [{ original: 'node.votedFor === from && node.votedForBoot === request.bootId) return GRANT;', replacement: 'node.votedFor === from) return GRANT;' }],
+    // The simulator too: seed 29009389 is a voter asked again by an impostor (S3, one process a vote).
+    tests: ['test/core/twin-vote.test.ts', 'test/sim/regressions.test.ts'],
+    testNamePattern: 'only to the process|29009389',
+  },
+  {
+    name: 'twin-term-not-spent',
+    rule: 'a node that hears another process with its ID speak in a term takes that term as one its ID voted in',
+    file: 'src/core/node.ts',
+    edits: [{ original: 'this.#durable.spendVote(message.term, this.id);', replacement: '' }],
+    tests: ['test/core/twin-vote.test.ts', 'test/sim/regressions.test.ts'],
+    testNamePattern: 'spend|twin|29009458|31003375',
+  },
+  {
     name: 'leader-keeps-lost-majority',
     rule: 'check-quorum: a coordinator that no majority acknowledged within its lease steps down',
     file: 'src/core/roles/leader.ts',
