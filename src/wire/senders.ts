@@ -27,6 +27,13 @@ interface Sender {
  */
 export class SenderTable {
   private readonly senders = new Map<NodeId, Sender>();
+  /**
+   * The boot a later one displaced from another address ("a node moved"), per node ID: it may be
+   * alive still — a second process with that ID took over while it was silent, and stopped again.
+   * Its datagrams keep being checked against its own window, so that a fresh one (proof of life:
+   * authenticated, a sequence number never seen) is told from a replay of an old one.
+   */
+  private readonly displaced = new Map<NodeId, Sender>();
   private readonly aliveMs: number;
 
   /** @param aliveMs how long after its last datagram a sender counts as alive (the timeout) */
@@ -46,10 +53,12 @@ export class SenderTable {
       // one has been silent: accepting it after a silence would let anyone replay a dead boot's
       // datagrams. Boot IDs grow across restarts (above every boot in the state file), so a
       // real restart always comes with a higher one.
-      if (bootId < sender.bootId) return 'replayed';
+      if (bootId < sender.bootId) return this.checkDisplaced(from, sender, bootId, seq, address, nowMs, alive);
       // A restart comes from the same address; another address while the first is alive is not
       // the same node.
       if (address !== sender.address && alive) return 'impostor';
+      if (address !== sender.address) this.displaced.set(from, { ...sender });
+      else this.displaced.delete(from);
       Object.assign(sender, { bootId, address, lastSeenMs: nowMs, highestSeq: seq, seenLow: 1, seenHigh: 0 });
       return 'ok';
     }
@@ -57,6 +66,25 @@ export class SenderTable {
     if (seqVerdict !== 'ok') return seqVerdict;
     sender.lastSeenMs = nowMs;
     sender.address = address;
+    return 'ok';
+  }
+
+  /**
+   * An earlier boot than the current one: a replay, unless it is the boot a later one displaced
+   * from another address and this datagram is fresh. Then that boot is alive: another process
+   * with its ID while the current one is alive too (`impostor`), or, once the current one has been
+   * silent for the timeout (the second process stopped), the node again. Without this, a peer
+   * that took an impostor for the ID dropped the real node as replayed until it restarted.
+   */
+  private checkDisplaced(from: NodeId, current: Sender, bootId: number, seq: number, address: string, nowMs: number, currentAlive: boolean): SenderVerdict {
+    const earlier = this.displaced.get(from);
+    if (earlier === undefined || earlier.bootId !== bootId || address !== earlier.address) return 'replayed';
+    const fresh = this.acceptSeq(earlier, seq) === 'ok';
+    if (!fresh) return 'replayed';
+    earlier.lastSeenMs = nowMs;
+    if (currentAlive) return 'impostor';
+    this.senders.set(from, earlier);
+    this.displaced.set(from, current);
     return 'ok';
   }
 

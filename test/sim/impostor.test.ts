@@ -97,7 +97,6 @@ describe('duplicate ID: impostors in the simulator', () => {
 
   it(
     'once an impostor stops, the node it impersonated is heard again without a restart',
-    { todo: 'open: a peer that took the impostor (a later boot ID) for the ID drops the first process as replayed until it restarts (src/wire/senders.ts); the random runs restart it' },
     () => {
       const sim = new SimCluster({ voters: [1, 2, 3], seed: 7 });
       sim.boot();

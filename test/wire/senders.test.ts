@@ -48,6 +48,33 @@ describe('sender table', () => {
     assert.equal(table.check(3, 300, 1, '10.0.0.9', 20 + TIMEOUT_MS), 'ok', 'a node moved');
   });
 
+  it('a boot displaced by a later one from another address is the node again once that one is silent, on a fresh datagram only', () => {
+    const table = new SenderTable(TIMEOUT_MS);
+    for (let seq = 1; seq <= 5; seq++) assert.equal(table.check(3, 100, seq, '10.0.0.3', seq), 'ok'); // the real n3
+    // n3 stalls; a second process with ID 3 on another machine is taken for n3 after the silence.
+    assert.equal(table.check(3, 900, 1, '10.0.0.99', 2000), 'ok');
+    // n3 wakes: its fresh datagrams are another process's while the second one is alive; replays of its old ones are replays.
+    assert.equal(table.check(3, 100, 6, '10.0.0.3', 2100), 'impostor');
+    assert.equal(table.check(3, 100, 3, '10.0.0.3', 2150), 'replayed');
+    assert.equal(table.check(3, 900, 2, '10.0.0.99', 2200), 'ok');
+    // The second process stops. Until it has been silent for the timeout, n3 is still not taken back.
+    assert.equal(table.check(3, 100, 7, '10.0.0.3', 2200 + TIMEOUT_MS - 1), 'impostor');
+    // Then a fresh datagram of n3 is n3 again, from its own address only; a replay of one it sent meanwhile is not.
+    assert.equal(table.check(3, 100, 7, '10.0.0.3', 2200 + TIMEOUT_MS + 10), 'replayed', 'seq 7 was seen while it was dropped');
+    assert.equal(table.check(3, 100, 8, '10.0.0.66', 2200 + TIMEOUT_MS + 10), 'replayed', 'not from its address');
+    assert.equal(table.check(3, 100, 8, '10.0.0.3', 2200 + TIMEOUT_MS + 20), 'ok');
+    assert.equal(table.check(3, 100, 9, '10.0.0.3', 2200 + TIMEOUT_MS + 30), 'ok');
+    // And the second process, if it came back while n3 is alive, is the impostor now.
+    assert.equal(table.check(3, 900, 3, '10.0.0.99', 2200 + TIMEOUT_MS + 40), 'impostor');
+  });
+
+  it('a boot that restarted from its own address is dead: its old boot stays refused', () => {
+    const table = new SenderTable(TIMEOUT_MS);
+    assert.equal(table.check(3, 100, 1, '10.0.0.3', 0), 'ok');
+    assert.equal(table.check(3, 200, 1, '10.0.0.3', 10), 'ok');
+    assert.equal(table.check(3, 100, 2, '10.0.0.3', 10 + 5 * TIMEOUT_MS), 'replayed', 'even with a sequence number never seen');
+  });
+
   it('within a boot: a repeat inside the window is a duplicate, one older than the window a replay', () => {
     const table = new SenderTable(TIMEOUT_MS);
     assert.equal(table.check(3, 100, 100, 'a', 0), 'ok');
