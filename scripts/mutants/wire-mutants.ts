@@ -42,8 +42,15 @@ export const WIRE_MUTANTS: readonly Mutant[] = [
     name: 'earlier-boot-accepted',
     rule: "a datagram of a node's earlier boot is a replay, however long the current boot has been silent",
     file: 'src/wire/senders.ts',
-    edits: [{ original: "if (bootId < sender.bootId) return 'replayed';", replacement: '' }],
+    edits: [{ original: 'if (bootId < sender.bootId) return this.checkDisplaced(', replacement: 'if (false) return this.checkDisplaced(' }],
     tests: WIRE_TEST,
+  },
+  {
+    name: 'displaced-boot-replay-accepted',
+    rule: 'a boot displaced by a later one comes back only on a fresh datagram (a sequence number never seen), from its own address, once the later one is silent',
+    file: 'src/wire/senders.ts',
+    edits: [{ original: 'if (!fresh) return', replacement: 'if (false) return' }],
+    tests: [...WIRE_TEST, 'test/wire/senders.test.ts'],
   },
   {
     name: 'impostor-accepted',
