@@ -31,7 +31,7 @@ export type Cause = (typeof Cause)[keyof typeof Cause];
  * The timers a bound depends on: for a cluster whose nodes differ, the largest of each; and how
  * long finding a peer may take where not every node is on one multicast group (`discoveryMs`).
  */
-export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm'> & {
+export type BoundTimers = Pick<ElectionConfig, 'timeoutMs' | 'heartbeatMs' | 'answerTimeoutMs' | 'dampingMs' | 'memberBeatMs' | 'maxClockDriftPpm' | 'preempt'> & {
   discoveryMs: number;
   /**
    * Whether the run has a capacity model: inputs wait for the CPU (a hop up to HOP_MS, not
@@ -67,7 +67,7 @@ const ELECTION_HOPS = 6;
 
 /** The largest of each timer over the nodes' configurations. */
 export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, capacity = true): BoundTimers {
-  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs' | 'capacity'>): number => Math.max(...configs.map((c) => c[key]));
+  const max = (key: Exclude<keyof BoundTimers, 'discoveryMs' | 'capacity' | 'preempt'>): number => Math.max(...configs.map((c) => c[key]));
   return {
     timeoutMs: max('timeoutMs'),
     heartbeatMs: max('heartbeatMs'),
@@ -75,6 +75,8 @@ export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, c
     dampingMs: max('dampingMs'),
     memberBeatMs: max('memberBeatMs'),
     maxClockDriftPpm: max('maxClockDriftPpm'),
+    // Preemption is the cluster's policy (src/sim/mixed-timers.ts keeps it cluster-wide).
+    preempt: configs.some((c) => c.preempt),
     discoveryMs: discovery,
     capacity,
   };
@@ -91,6 +93,8 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
   const S = silenceLimitMs(t.timeoutMs, t.memberBeatMs);
   /** A named successor's real vote, the Coordinator and its acknowledgements; one resend. */
   const handover = A + 2 * H + ELECTION_HOPS * HOP_MS;
+  /** Preemption: quarantine (a restart) and damping run together, once the peers are found again; the news, then one handover. */
+  const preemptionMs = t.discoveryMs + Math.max(D, T) + M + 2 * H + handover;
   let waitMs: number;
   switch (cause) {
     case Cause.General:
@@ -103,6 +107,12 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       // Only a coordinator beats fast, and early beats are at most two between regular ones: the
       // news that the highest can lead and hears the others may wait a member beat (M).
       waitMs = t.discoveryMs + T + M + 2 * A + 3 * H + 2 * ELECTION_HOPS * HOP_MS;
+      // Beyond one multicast group, a peer is found only by its probe of a seed, at most once a
+      // probe interval and only with a beat: one whose first probe went out before the seeds
+      // listened may be found after the others' cold-start wait, once a lower node leads. With
+      // preemption on it then takes over as after a restart (seed 31018715: found 1.3 s after
+      // the calm, led after its 3-s damping).
+      if (t.preempt && t.discoveryMs > 0) waitMs = Math.max(waitMs, preemptionMs);
       break;
     case Cause.CrashFailover:
       // The promises run out (the dead coordinator beat fast: it is dead then too), a challenge of it, the election.
@@ -116,9 +126,8 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       waitMs = D + H + 2 * handover;
       break;
     case Cause.Preemption:
-      // Quarantine (a restart) and damping run together, once the peers are found again; the news, then one handover.
       // The news that it can lead again may wait a member beat (early beats spent on greetings).
-      waitMs = t.discoveryMs + Math.max(D, T) + M + 2 * H + handover;
+      waitMs = preemptionMs;
       break;
     case Cause.Newcomer:
       // Found (beyond one group); its first heartbeat, the coordinator's greeting round at once, the acknowledgements.

@@ -40,6 +40,7 @@ const SIMULATOR_SEEDS = [
   { seed: 29009458, what: "S1: n3 heard its impostor n3' lead term 1, restarted from a disk that never saw term 1, and led term 1 too (a twin's term is now spent)" },
   { seed: 31003375, what: "D2: n804 read its impostor's multicast vote to a peer (no unicast address known yet), ignored it as addressed to another, and led the term the impostor spoke in" },
   { seed: 29005415, what: "D1: an impostor copied from n6's state repeated n6's vote, which D1 took for a new one (it now starts from the disk's vote)" },
+  { seed: 31018715, what: "L1 (checker): unicast only, n3's first probe of the seeds went out before they listened; found 1.3 s after the calm, once n2 led, it preempted after its damping, beyond the cold-start bound (which now allows a preemption beyond one group)" },
   { seed: 3001595, what: 'a torn save begun before calm failed after it, and nobody restarted the node' },
   { seed: 3003422, what: 'the same, on a 5-node cluster with sparse IDs' },
   { seed: 1756, what: "L1's newcomer bound expected a greeting from a coordinator whose replies came back late (the newcomer's start had used the only core); it rightly waited for its regular beat" },
