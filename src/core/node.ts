@@ -1018,9 +1018,10 @@ export class ElectionNode implements RoleContext {
         for (const [other, at] of this.#twinsUntilMs) if (oldest === null || at < this.#twinsUntilMs.get(oldest)!) oldest = other;
         this.#twinsUntilMs.delete(oldest!);
       }
-      this.#twinsNews = true;
     }
     this.#twinsUntilMs.set(id, untilMs);
+    // News only if the heartbeat will name it: the process we took for `id` is alive too.
+    if (!known && this.twinsTold(nowMs).includes(id)) this.#twinsNews = true;
   }
 
   private raiseDuplicateAlarm(nowMs: number, forMs: number = this.config.timeoutMs): void {
