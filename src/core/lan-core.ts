@@ -4,7 +4,7 @@
  * hands the node out.
  */
 import type { ElectionCore } from '../election/election-core.ts';
-import type { Message, ResignReason } from './messages.ts';
+import type { Message, NodeId, ResignReason } from './messages.ts';
 import { ElectionNode, type ElectionNodeOptions, type Ready } from './node.ts';
 import type { NodeSnapshot } from './state/snapshot.ts';
 import type { NodeStatus } from './status.ts';
@@ -15,7 +15,12 @@ export type LanInput =
   /** Gives up leadership now (a no-op unless leader); the successor is elected at once. */
   | { type: 'resign'; reason: ResignReason }
   /** Resigns if leader and tells the peers this node is leaving; no input is taken afterwards. */
-  | { type: 'leave' };
+  | { type: 'leave' }
+  /**
+   * The wire dropped a datagram of voter `from` as an impostor's (a second live process with that
+   * ID, at another address): the node's heartbeats name it in `twins` for a while.
+   */
+  | { type: 'impostor'; from: NodeId };
 
 export type LanCore = ElectionCore<LanInput, Ready, NodeSnapshot, NodeStatus>;
 
@@ -56,6 +61,9 @@ class LanFacade implements LanCore {
         return;
       case 'leave':
         this.#node.leave(nowMs);
+        return;
+      case 'impostor':
+        this.#node.hearImpostor(input.from, nowMs);
         return;
     }
   }

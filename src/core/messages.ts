@@ -50,7 +50,16 @@ export interface Heartbeat extends Header {
   canLead: boolean;
   /** The sender's next heartbeat is due this long after this one (the fast or the slow rate). */
   intervalMs: number;
+  /**
+   * IDs the sender lately heard from two live processes (its wire dropped one's datagrams as an
+   * impostor's), at most MAX_TWINS_TOLD; absent or empty: none. A process that reads its own ID
+   * here raises its duplicate-ID alarm (docs/protocol.md, "Restarts, duplicates, leaving").
+   */
+  twins?: NodeId[];
 }
+
+/** The most IDs a heartbeat's `twins` names; the wire refuses a longer list (`bad-field`). */
+export const MAX_TWINS_TOLD = 4;
 
 export interface Election extends Header {
   type: 'election';

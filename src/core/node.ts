@@ -1,8 +1,9 @@
 import { ChangeReport } from './change-report.ts';
-import type { ElectionConfig } from './config.ts';
+import { silenceLimitMs, type ElectionConfig } from './config.ts';
 import type { CoreEvent, DemotionReason } from './events.ts';
 import {
   ElectionCause,
+  MAX_TWINS_TOLD,
   RejectReason,
   ResignReason,
   Role,
@@ -143,6 +144,13 @@ export class ElectionNode implements RoleContext {
   #holdOffDampingUntilMs = 0;
   /** Another process with this ID was heard; no leading, no voting before this time. */
   #duplicateUntilMs = 0;
+  /**
+   * Peer IDs lately heard from two live processes (the wire dropped one's datagrams as an
+   * impostor's), each until when our heartbeats name it: at most MAX_TWINS_TOLD.
+   */
+  readonly #twinsUntilMs = new Map<NodeId, number>();
+  /** An ID joined `#twinsUntilMs` since the last heartbeat: the next one comes early (beatIfNews). */
+  #twinsNews = false;
   #nextHeartbeatMs: number;
   /** When the next beat is due by the rate alone; a greeting or news may come before it. */
   #regularBeatMs = 0;
@@ -291,6 +299,21 @@ export class ElectionNode implements RoleContext {
     this.observe();
   }
 
+  /**
+   * The wire dropped a datagram of voter `id` as an impostor's: two live processes speak for that
+   * ID, and this node takes only one of them. Its heartbeats name the ID for as long as the other
+   * counts as alive after its last datagram, so that a process of that ID reading them raises its
+   * duplicate-ID alarm even where the two cannot hear each other (unicast only: docs/protocol.md,
+   * "Restarts, duplicates, leaving"). A new ID is told at once, as news.
+   */
+  hearImpostor(id: NodeId, nowMs: number): void {
+    if (this.#stopped) return;
+    this.advance(nowMs);
+    this.noteTwins(id, this.#nowMs);
+    this.beatIfNews(this.#nowMs);
+    this.observe();
+  }
+
   /** Resigns if leader and tells the peers this node is leaving. No input is taken afterwards. */
   leave(nowMs: number): void {
     if (this.#stopped) return;
@@ -353,6 +376,21 @@ export class ElectionNode implements RoleContext {
 
   hasDuplicateAlarm(nowMs: number): boolean {
     return nowMs < this.#duplicateUntilMs;
+  }
+
+  /**
+   * The IDs our heartbeats name in `twins`: heard from a second process lately, while the one we
+   * took for that ID is alive too. Once that one is silent, the wire takes the other: no twins.
+   */
+  twinsTold(nowMs: number): NodeId[] {
+    if (this.#twinsUntilMs.size === 0) return [];
+    const ids: NodeId[] = [];
+    for (const [id, untilMs] of this.#twinsUntilMs) {
+      const taken = this.#peers.get(id);
+      if (nowMs < untilMs && taken !== undefined && this.#peers.isAlive(taken, nowMs)) ids.push(id);
+      else this.#twinsUntilMs.delete(id);
+    }
+    return ids.sort((a, b) => a - b);
   }
 
   /** Voters (this node included) that this node counts toward a quorum right now. */
@@ -817,6 +855,7 @@ export class ElectionNode implements RoleContext {
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
+    this.#twinsNews = false;
   }
 
   /**
@@ -825,7 +864,7 @@ export class ElectionNode implements RoleContext {
    */
   private beatIfNews(nowMs: number): void {
     if (this.#stopped || this.#beatIntervalMs <= this.config.heartbeatMs) return;
-    if (!this.#hearsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
+    if (!this.#hearsNews && !this.#twinsNews && this.canLead(nowMs) === this.#announcedCanLead) return;
     if (!this.mayBeatEarly() || this.isSaturated(nowMs)) return;
     const dueMs = this.#lastBeatMs + this.config.heartbeatMs;
     if (nowMs >= dueMs) this.beat(nowMs);
@@ -850,12 +889,15 @@ export class ElectionNode implements RoleContext {
     }
     if (message.to !== 0 && message.to !== this.id) return;
     if (!this.isVoter(message.from) || !this.acceptsTerm(message)) return;
+    if (message.type === 'heartbeat' && message.twins?.includes(this.id) === true) this.hearOfTwin(message.intervalMs, nowMs);
     const isNew = this.#peers.get(message.from) === undefined;
     const sentByMs = nowMs < this.#excusedUntilMs ? this.#stallBeganMs : nowMs;
     const change = this.#peers.observe(message, nowMs, sentByMs);
     if (change !== null) this.emit({ type: 'peer', peer: message.from, change });
     if (change === 'joined' || change === 'restarted' || change === 'left') this.resetBackoff();
     if (change === 'left') this.#hearsNews = true;
+    // The process we took for that ID restarted or left: whether another one runs, its next datagram tells.
+    if (change === 'restarted' || change === 'left') this.#twinsUntilMs.delete(message.from);
     if (isNew) this.#lastJoinMs = nowMs;
     if (change === 'joined' || change === 'restarted') this.greet(nowMs);
 
@@ -955,9 +997,39 @@ export class ElectionNode implements RoleContext {
     this.#durable.spendVote(message.term, this.id);
   }
 
-  private raiseDuplicateAlarm(nowMs: number): void {
+  /**
+   * A peer's heartbeat names our ID in `twins`: it hears two live processes with our ID, and we
+   * may not hear the other (unicast only). The alarm as if we had heard it, for as long as that
+   * peer's next heartbeats may take to repeat it (it counts the other alive as long: its silence
+   * limit); but the other's term is not known, so no vote is spent.
+   */
+  private hearOfTwin(tellerIntervalMs: number, nowMs: number): void {
+    const intervalMs = Math.min(tellerIntervalMs, this.config.memberBeatMs);
+    this.raiseDuplicateAlarm(nowMs, silenceLimitMs(this.config.timeoutMs, intervalMs));
+  }
+
+  /** Names `id` in our heartbeats for the wire's silence limit (SenderTable's `aliveMs`), at most MAX_TWINS_TOLD IDs. */
+  private noteTwins(id: NodeId, nowMs: number): void {
+    if (id === this.id || !this.isVoter(id)) return;
+    const untilMs = nowMs + silenceLimitMs(this.config.timeoutMs, this.config.memberBeatMs);
+    const known = this.#twinsUntilMs.has(id) && nowMs < this.#twinsUntilMs.get(id)!;
+    if (!known) {
+      this.twinsTold(nowMs); // forgets the expired ones
+      if (this.#twinsUntilMs.size >= MAX_TWINS_TOLD) {
+        // Full: the one heard of longest ago makes room.
+        let oldest: NodeId | null = null;
+        for (const [other, at] of this.#twinsUntilMs) if (oldest === null || at < this.#twinsUntilMs.get(oldest)!) oldest = other;
+        this.#twinsUntilMs.delete(oldest!);
+      }
+    }
+    this.#twinsUntilMs.set(id, untilMs);
+    // News only if the heartbeat will name it: the process we took for `id` is alive too.
+    if (!known && this.twinsTold(nowMs).includes(id)) this.#twinsNews = true;
+  }
+
+  private raiseDuplicateAlarm(nowMs: number, forMs: number = this.config.timeoutMs): void {
     if (!this.hasDuplicateAlarm(nowMs)) this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: true });
-    this.#duplicateUntilMs = nowMs + this.config.timeoutMs;
+    this.#duplicateUntilMs = Math.max(this.#duplicateUntilMs, nowMs + forMs);
     if (this.#role === Role.Leader) this.resignLeadership(ResignReason.DuplicateId, null);
     if (this.#campaign !== null) this.becomeFollower(this.term, ResignReason.DuplicateId);
   }

@@ -83,6 +83,8 @@ export interface NodeView {
   knownLeader(nowMs: number): NodeId | null;
   isQuarantined(nowMs: number): boolean;
   hasDuplicateAlarm(nowMs: number): boolean;
+  /** IDs this node lately heard from two live processes, for its heartbeats' `twins` (empty: none). */
+  twinsTold(nowMs: number): NodeId[];
   canLead(nowMs: number): boolean;
   quorumHave(nowMs: number): number;
   higherEligible(nowMs: number, above: NodeId, skip?: ReadonlySet<NodeId>): NodeId[];

@@ -76,6 +76,11 @@ export class Driver {
     if (!inbound.ok) {
       if (inbound.reason === 'duplicate' && inbound.from !== null) this.options.onDuplicate?.(inbound.from, address, route);
       this.options.onDrop?.(inbound.reason, inbound.detail, inbound.from, sourceOf(address, port), inbound.foreign);
+      // A second live process with a known ID: the core tells both in its heartbeats (`twins`).
+      if (inbound.reason === 'impostor' && inbound.from !== null) {
+        const impostor = { type: 'impostor', from: inbound.from } as const;
+        this.input(() => this.core.step(impostor, this.options.clock.nowMs()));
+      }
       return;
     }
     const { message } = inbound;

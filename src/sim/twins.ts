@@ -18,7 +18,8 @@ import type { HostKey } from './network.ts';
  * disk while the other was down, stalled or unheard for loss) can each count their ID's vote and
  * each lead one term, or hold overlapping leases: the protocol cannot tell them from one process
  * that lost its state file (docs/protocol.md, "What is not protected"). S1 and S2 count such a
- * conflict between twins as a *gap*, reported, not as a violation (seeds 29009389, 29019089).
+ * conflict between twins as a *gap*, reported, not as a violation (seed 29009389; 29019089's
+ * closed once peers that took one process told both, heartbeat `twins`).
  */
 export class TwinChecker {
   /** Conflicts of S1 and S2 between two processes of one ID: the documented gap. */

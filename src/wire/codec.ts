@@ -4,9 +4,11 @@
  */
 import {
   ElectionCause,
+  MAX_TWINS_TOLD,
   RejectReason,
   ResignReason,
   Role,
+  type Heartbeat,
   type Message,
   type NodeId,
 } from '../core/messages.ts';
@@ -144,6 +146,7 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
         intervalMs: message.intervalMs,
         unicastPort: meta.unicastPort ?? 0,
         members: (meta.members ?? []).map((m) => ({ id: m.id, ipv4: ipv4ToWire(m.address), port: m.port })),
+        twins: twinsOnWire(message.twins),
       };
       break;
     case 'election':
@@ -254,7 +257,7 @@ function decodeBody(e: conclave.v1.Envelope): Message {
   switch (e.body) {
     case 'heartbeat': {
       const b = e.heartbeat!;
-      return {
+      const heartbeat: Heartbeat = {
         from: 0, bootId: 0, term: 0, to: 0,
         type: 'heartbeat',
         role: fromWire(ROLES, b.role, 'heartbeat.role'),
@@ -264,6 +267,9 @@ function decodeBody(e: conclave.v1.Envelope): Message {
         canLead: b.canLead ?? false,
         intervalMs: beatInterval(b.intervalMs),
       };
+      // Only when it names someone: nearly every heartbeat names nobody, and decodes as before.
+      if (b.twins !== undefined && b.twins !== null && b.twins.length > 0) heartbeat.twins = twinList(b.twins);
+      return heartbeat;
     }
     case 'election':
       return { from: 0, bootId: 0, term: 0, to: 0, type: 'election', cause: fromWire(CAUSES, e.election!.cause, 'election.cause') };
@@ -363,6 +369,22 @@ function beatInterval(value: number | null | undefined): number {
 
 function idList(values: number[] | null | undefined, field: string): NodeId[] {
   return (values ?? []).map((id) => nodeId(id, field));
+}
+
+function twinsOnWire(twins: readonly NodeId[] | undefined): number[] {
+  if (twins === undefined) return [];
+  if (twins.length > MAX_TWINS_TOLD) throw new EncodeError(`heartbeat names ${twins.length} twins, above ${MAX_TWINS_TOLD}`);
+  return [...twins];
+}
+
+/** A heartbeat's `twins`: at most MAX_TWINS_TOLD node IDs, each once. */
+function twinList(values: number[]): NodeId[] {
+  if (values.length > MAX_TWINS_TOLD) {
+    throw new DecodeError(DecodeFailure.BadField, `heartbeat.twins names ${values.length} IDs, above ${MAX_TWINS_TOLD}`);
+  }
+  const ids = values.map((id) => nodeId(id, 'heartbeat.twins'));
+  if (new Set(ids).size !== ids.length) throw new DecodeError(DecodeFailure.BadField, `heartbeat.twins = ${ids.join(',')} repeats an ID`);
+  return ids;
 }
 
 function memberList(values: conclave.v1.IMember[] | null | undefined): Member[] {

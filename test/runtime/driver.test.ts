@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PersistentState } from '../../src/core/index.ts';
-import { BOOT, voteRequest } from '../helpers/core.ts';
+import { BOOT, heartbeat, voteRequest } from '../helpers/core.ts';
 import { setup } from '../helpers/driver-harness.ts';
 
 describe('driver', () => {
@@ -45,6 +45,15 @@ describe('driver', () => {
     assert.deepEqual(sent, []);
     assert.equal(JSON.stringify(core.status(BOOT)), before);
     assert.equal(core.term, 0);
+  });
+
+  it('an impostor drop reaches the core, whose heartbeats then name that ID (`twins`)', () => {
+    const { core, clock, driver, drops, datagram } = setup(() => {});
+    driver.start();
+    driver.receive(datagram(heartbeat(3, 0)), '10.0.0.3');
+    driver.receive(datagram({ ...heartbeat(3, 0), bootId: 9003 }), '10.0.0.33');
+    assert.deepEqual(drops, ['impostor']);
+    assert.deepEqual(core.twinsTold(clock.nowMs()), [3]);
   });
 
   it('halts rather than send what it could not persist', async () => {

@@ -74,7 +74,17 @@ const SIMULATOR_SEEDS = [
  */
 const TWIN_GAP_SEEDS = [
   { seed: 29009389, what: "n3' (empty disk) led term 1 while n3, which had led it, was down; the voter that had voted for n3 refused n3' (another boot), and one that never heard of term 1 voted" },
-  { seed: 29019089, what: "n964' (empty disk) took a lease of term 2 while n964 stalled, its lease of term 1 still running" },
+];
+
+/**
+ * Twins' gaps that closed once peers told the twins (heartbeat `twins`): the runs must pass, and
+ * no gap may open again.
+ */
+const TWIN_GAP_CLOSED_SEEDS = [
+  {
+    seed: 29019089,
+    what: "n964' (empty disk) took a lease of term 2 while n964 stalled, its lease of term 1 still running; now the peers that still took n964 drop n964' as an impostor and name 964 in their heartbeats, and n964' stands down before it campaigns",
+  },
 ];
 
 describe('simulator regressions', () => {
@@ -83,6 +93,15 @@ describe('simulator regressions', () => {
       const result = runSimulation({ seed });
       assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
       assert.ok((result.impostor?.gaps ?? 0) > 0, 'the twins no longer conflict: the seed tests nothing (pick another)');
+    });
+  }
+
+  for (const { seed, what } of TWIN_GAP_CLOSED_SEEDS) {
+    it(`seed ${seed}, twins' gap closed: ${what}`, () => {
+      const result = runSimulation({ seed });
+      assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
+      assert.ok(result.impostor !== null, 'the run has an impostor');
+      assert.equal(result.impostor.gaps, 0, `twins' gap: ${result.impostor.firstGap}`);
     });
   }
 

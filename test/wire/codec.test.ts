@@ -3,12 +3,13 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   ElectionCause,
+  MAX_TWINS_TOLD,
   RejectReason,
   ResignReason,
   Role,
   type Message,
 } from '../../src/core/index.ts';
-import { MAX_BEAT_INTERVAL_MS, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage, type Member } from '../../src/wire/codec.ts';
+import { EncodeError, MAX_BEAT_INTERVAL_MS, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, decodeEnvelope, encodeMessage, type Member } from '../../src/wire/codec.ts';
 import { conclave } from '../../src/wire/generated/conclave.js';
 import { readDatagram, seal } from '../../src/wire/seal.ts';
 
@@ -92,6 +93,35 @@ describe('wire codec', () => {
       'bad-field',
       'a unicast port beyond 65535',
     );
+  });
+
+  it('carries `twins` in heartbeats: up to four node IDs, each once; an empty list decodes as none, and bad ones are named', () => {
+    const heartbeat = { type: 'heartbeat', from: 2, bootId: 5, term: 1, to: 0, role: 'follower', leader: null, round: 0, hears: [1], canLead: true, intervalMs: 1000 } as const;
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: MAX_TWINS_TOLD }), (twins) => {
+        const decoded = decodeEnvelope(encodeMessage({ ...heartbeat, hears: [1], twins }, META));
+        assert.ok(decoded.ok, decoded.ok ? '' : decoded.error.message);
+        assert.deepEqual(decoded.value.message, { ...heartbeat, hears: [1], twins, sentAtMs: 0 });
+      }),
+      { numRuns: 300 },
+    );
+    // None named: the field is absent on the wire, and the decoded heartbeat has no `twins`.
+    for (const twins of [undefined, []]) {
+      const bytes = encodeMessage({ ...heartbeat, hears: [1], ...(twins === undefined ? {} : { twins }) }, META);
+      assert.deepEqual(bytes, encodeMessage({ ...heartbeat, hears: [1] }, META));
+      const decoded = decodeEnvelope(bytes);
+      assert.ok(decoded.ok);
+      assert.equal('twins' in decoded.value.message, false);
+    }
+    // The sender's own bound: a core never names more (src/core/node.ts).
+    assert.throws(() => encodeMessage({ ...heartbeat, hears: [], twins: [1, 2, 3, 4, 5] }, META), EncodeError);
+    const bad = (twins: number[]) =>
+      reasonOf(conclave.v1.Envelope.encode({ version: PROTOCOL_VERSION, from: 2, bootId: 5, seq: 1, heartbeat: { role: 1, intervalMs: 1000, twins } }).finish());
+    assert.equal(bad([1, 2, 3, 4, 5]), 'bad-field', 'more than four');
+    assert.equal(bad([3, 0]), 'bad-field', 'not a node ID');
+    assert.equal(bad([3, 3]), 'bad-field', 'an ID twice');
+    const result = decodeEnvelope(conclave.v1.Envelope.encode({ version: PROTOCOL_VERSION, from: 2, bootId: 5, seq: 1, heartbeat: { role: 1, intervalMs: 1000, twins: [1, 2, 3, 4, 5] } }).finish());
+    assert.match(result.ok ? '' : result.error.message, /heartbeat\.twins names 5 IDs, above 4/);
   });
 
   it('a heartbeat of a 50-node cluster stays small', () => {

@@ -1,4 +1,4 @@
-import { Role, type Message, type NodeId } from '../messages.ts';
+import { Role, type Body, type Heartbeat, type Message, type NodeId } from '../messages.ts';
 import type { RoleContext } from '../role-context.ts';
 import type { Campaign } from '../state/campaign.ts';
 
@@ -48,7 +48,7 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
 export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): boolean {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
   const canLead = node.canLead(nowMs);
-  node.broadcast({
+  const heartbeat: Body<Heartbeat> = {
     type: 'heartbeat',
     role: node.role,
     leader: node.knownLeader(nowMs),
@@ -56,7 +56,10 @@ export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: numb
     hears: node.peers.aliveIds(nowMs),
     canLead,
     intervalMs,
-  });
+  };
+  const twins = node.twinsTold(nowMs);
+  if (twins.length > 0) heartbeat.twins = twins;
+  node.broadcast(heartbeat);
   return canLead;
 }
 
