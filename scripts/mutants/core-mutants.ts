@@ -68,6 +68,14 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'spend|twin|29009458|31003375',
   },
   {
+    name: 'duplicate-alarm-one-timeout',
+    rule: 'the duplicate-ID alarm lasts as long as a peer counts the other process alive (the silence limit), not one timeout: a follower twin beats once a member beat',
+    file: 'src/core/node.ts',
+    edits: [{ original: 'this.raiseDuplicateAlarm(nowMs, silenceLimitMs(this.config.timeoutMs, this.config.memberBeatMs));', replacement: 'this.raiseDuplicateAlarm(nowMs, this.config.timeoutMs);' }],
+    tests: ['test/core/bully.test.ts'],
+    testNamePattern: 'another process with our ID',
+  },
+  {
     name: 'leader-keeps-lost-majority',
     rule: 'check-quorum: a coordinator that no majority acknowledged within its lease steps down',
     file: 'src/core/roles/leader.ts',

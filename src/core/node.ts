@@ -992,7 +992,10 @@ export class ElectionNode implements RoleContext {
    * 29009458; docs/protocol.md, "Restarts, duplicates, leaving").
    */
   private hearTwin(message: Message, nowMs: number): void {
-    this.raiseDuplicateAlarm(nowMs);
+    // Until it has been silent for as long as a peer counts it alive: a follower twin beats only
+    // every member beat, and an alarm of one timeout lapsed between its beats (at member beats
+    // of a timeout or more), freeing both to campaign.
+    this.raiseDuplicateAlarm(nowMs, silenceLimitMs(this.config.timeoutMs, this.config.memberBeatMs));
     if (message.term > this.term) this.becomeFollower(message.term, 'higher-term');
     this.#durable.spendVote(message.term, this.id);
   }
@@ -1027,7 +1030,7 @@ export class ElectionNode implements RoleContext {
     if (!known && this.twinsTold(nowMs).includes(id)) this.#twinsNews = true;
   }
 
-  private raiseDuplicateAlarm(nowMs: number, forMs: number = this.config.timeoutMs): void {
+  private raiseDuplicateAlarm(nowMs: number, forMs: number): void {
     if (!this.hasDuplicateAlarm(nowMs)) this.emit({ type: 'alarm', alarm: 'duplicate-id', raised: true });
     this.#duplicateUntilMs = Math.max(this.#duplicateUntilMs, nowMs + forMs);
     if (this.#role === Role.Leader) this.resignLeadership(ResignReason.DuplicateId, null);

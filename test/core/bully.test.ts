@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { silenceLimitMs } from '../../src/core/index.ts';
 import { BOOT, hearPeers, heartbeat, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
 const AFTER_GRACE = BOOT + 1000; // past the boot grace (an answer timeout)
@@ -122,16 +123,25 @@ describe('duplicate ID', () => {
     assert.deepEqual(sent(refused, 'vote').map(({ message: v }) => [v.preVote, v.granted, v.reason]), [[true, false, 'not-eligible'], [false, false, 'not-eligible']]);
     assert.notEqual(n.votedFor, 4);
 
-    peersSpeak(AFTER_GRACE + 500, 2);
-    n.tick(AFTER_GRACE + 500);
-    assert.equal(n.role, 'follower', 'no campaign while the alarm lasts');
-    assert.equal(sent(n.ready(), 'vote-request').length, 0);
-    n.tick(AFTER_GRACE + 10 + 1000);
+    // The alarm lasts as long as a peer counts the other process alive: the silence limit, three
+    // member beats here (a follower twin beats once a member beat).
+    const alarmMs = silenceLimitMs(n.config.timeoutMs, n.config.memberBeatMs);
+    assert.equal(alarmMs, 3000);
+    for (const at of [500, 1500, 2500]) {
+      peersSpeak(AFTER_GRACE + at, 2);
+      n.tick(AFTER_GRACE + at);
+      assert.equal(n.role, 'follower', 'no campaign while the alarm lasts');
+      assert.equal(sent(n.ready(), 'vote-request').length, 0);
+    }
+    n.tick(AFTER_GRACE + 10 + alarmMs - 1);
+    assert.ok(!n.ready().events.some((e) => e.type === 'alarm' && !e.raised), 'not cleared before the silence limit');
+    n.tick(AFTER_GRACE + 10 + alarmMs);
     const later = n.ready();
-    assert.ok(later.events.some((e) => e.type === 'alarm' && !e.raised), 'cleared a timeout after the last one');
+    assert.ok(later.events.some((e) => e.type === 'alarm' && !e.raised), 'cleared the silence limit after the last one');
 
     // Quiet again: the same request now gets the vote it was refused.
-    n.step(voteRequest(4, 2, 2, { resignedTerm: 1 }), AFTER_GRACE + 1020);
+    peersSpeak(AFTER_GRACE + alarmMs + 15, 2);
+    n.step(voteRequest(4, 2, 2, { resignedTerm: 1 }), AFTER_GRACE + alarmMs + 20);
     const granted = n.ready();
     assert.deepEqual(sent(granted, 'vote').map(({ message: v }) => v.granted), [true]);
     assert.deepEqual(granted.persist, { term: 2, votedFor: 4, votedForBoot: 7004 });

@@ -42,9 +42,9 @@ describe('two processes with one ID', () => {
     assert.deepEqual(ready.persist, { term: 5, votedFor: 3, votedForBoot: 0 });
 
     // It grants nobody the vote of term 5, not even once the alarm has cleared.
-    n.tick(T + 2000);
+    n.tick(T + 4000);
     n.ready();
-    n.step(voteRequest(2, 5, 5), T + 2001);
+    n.step(voteRequest(2, 5, 5), T + 4001);
     assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => [v.granted, v.reason]), [[false, 'already-voted']]);
   });
 
@@ -86,9 +86,9 @@ describe('two processes with one ID', () => {
     assert.deepEqual(n.ready().persist, { term: 2, votedFor: 3, votedForBoot: 7003 });
     n.step({ ...heartbeat(1, 2), bootId: 9001 }, T + 10);
     assert.deepEqual(n.ready().persist, { term: 2, votedFor: 3, votedForBoot: 0 }, 'the vote stays, bound to nobody');
-    n.tick(T + 3000); // the alarm clears
+    n.tick(T + 4000); // the alarm clears (the silence limit, 3 s)
     n.ready();
-    n.step(voteRequest(3, 2, 2), T + 3001);
+    n.step(voteRequest(3, 2, 2), T + 4001);
     assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => v.granted), [false]);
   });
 });
