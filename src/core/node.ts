@@ -237,6 +237,8 @@ export class ElectionNode implements RoleContext {
   get term(): number { return this.#durable.term; }
   get votedFor(): NodeId | null { return this.#durable.votedFor; }
   get votedForBoot(): number { return this.#durable.votedForBoot; }
+  get spentThroughTerm(): number { return this.#durable.spentThroughTerm; }
+  get nextCampaignTerm(): number { return this.#durable.nextCampaignTerm; }
   get role(): Role { return this.#role; }
   get leader(): NodeId | null { return this.#leader; }
   get promiseUntilMs(): number { return this.#promiseUntilMs; }
@@ -407,7 +409,7 @@ export class ElectionNode implements RoleContext {
   canLead(nowMs: number): boolean {
     return (
       !this.#stopped &&
-      this.term < MAX_TERM &&
+      this.nextCampaignTerm <= MAX_TERM &&
       !this.isQuarantined(nowMs) &&
       !this.hasDuplicateAlarm(nowMs) &&
       nowMs >= this.#holdOffUntilMs &&
@@ -986,17 +988,16 @@ export class ElectionNode implements RoleContext {
   }
 
   /**
-   * Another process with our ID: raise the alarm, and take its term as one our ID may have voted
-   * in. Without the second, a node that heard its duplicate lead term 1 and restarted from a disk
-   * that never saw term 1 led term 1 too, with a voter the duplicate never reached (seed
-   * 29009458; docs/protocol.md, "Restarts, duplicates, leaving").
+   * Another process with our ID: raise the alarm, and take its term, and every one before it, as
+   * terms our ID may have voted in. Without the second, a node that heard its duplicate lead
+   * term 1 and restarted from a disk that never saw term 1 led term 1 too, with a voter the
+   * duplicate never reached (seed 29009458; docs/protocol.md, "Restarts, duplicates, leaving").
    */
   private hearTwin(message: Message, nowMs: number): void {
     // Until it has been silent for as long as a peer counts it alive: a follower twin beats only
     // every member beat, and an alarm of one timeout lapsed between its beats (at member beats
     // of a timeout or more), freeing both to campaign.
     this.raiseDuplicateAlarm(nowMs, silenceLimitMs(this.config.timeoutMs, this.config.memberBeatMs));
-    if (message.term > this.term) this.becomeFollower(message.term, 'higher-term');
     this.#durable.spendVote(message.term, this.id);
   }
 

@@ -28,6 +28,10 @@ export interface NodeView {
   readonly votedFor: NodeId | null;
   /** The boot of the process `votedFor` names (../state/durable.ts); NO_BOOT: the vote is spent. */
   readonly votedForBoot: number;
+  /** Terms up to this one may hold our ID's vote (another process with our ID spoke in it); ../state/durable.ts. */
+  readonly spentThroughTerm: number;
+  /** The term a campaign asks for: above our term and every spent one. */
+  readonly nextCampaignTerm: number;
   readonly role: Role;
   /** Coordinator of the current term this node follows; known while `namedUntilMs` lasts. */
   readonly leader: NodeId | null;

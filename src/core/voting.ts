@@ -10,6 +10,8 @@ import { GRANT, reject, type VoteDecision } from './vote-decision.ts';
 export function decideVote(node: RoleContext, request: VoteRequest, nowMs: number): VoteDecision {
   const { preVote, voteTerm, from } = request;
   if (preVote ? voteTerm <= node.term : voteTerm < node.term) return reject(RejectReason.StaleTerm);
+  // Another process with our ID spoke in that term or a later one: our ID's vote there may be cast.
+  if (voteTerm <= node.spentThroughTerm) return reject(RejectReason.AlreadyVoted);
   // A resent request: the same answer, to the same process only (a second process with the
   // candidate's ID, or one that lost its state file, asks with another boot ID).
   if (!preVote && node.votedFor === from && node.votedForBoot === request.bootId) return GRANT;

@@ -129,7 +129,8 @@ export class StateFile implements StateStore {
    */
   async save(state: PersistentState): Promise<void> {
     const votedForBoot = state.votedForBoot ?? NO_BOOT;
-    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, votedForBoot, boots: this.boots };
+    const spent = state.spentThroughTerm !== undefined && state.spentThroughTerm > state.term ? { spentThroughTerm: state.spentThroughTerm } : {};
+    const body = { format: FORMAT, ...this.identity, term: state.term, votedFor: state.votedFor, votedForBoot, ...spent, boots: this.boots };
     const stored: StoredState = { ...body, checksum: checksum(body) };
     const temp = `${this.path}.${process.pid}.tmp`;
     const fs = this.fs;
@@ -187,6 +188,10 @@ export class StateFile implements StateStore {
     // Absent in files written before votes were bound to a boot: the vote is spent, never repeated.
     const votedForBoot = stored.votedForBoot ?? NO_BOOT;
     if (!Number.isSafeInteger(votedForBoot) || votedForBoot < 0) throw corrupt(`votedForBoot ${String(stored.votedForBoot)}`);
+    const spentThroughTerm = stored.spentThroughTerm;
+    if (spentThroughTerm !== undefined && (!Number.isSafeInteger(spentThroughTerm) || spentThroughTerm <= stored.term)) {
+      throw corrupt(`spentThroughTerm ${String(spentThroughTerm)}`);
+    }
     if (!Array.isArray(stored.boots) || !stored.boots.every(Number.isSafeInteger)) throw corrupt('boots');
     this.boots = stored.boots;
     if (stored.nodeId !== this.identity.nodeId) {
@@ -200,7 +205,7 @@ export class StateFile implements StateStore {
           'Change the voter set of a cluster only with all its nodes stopped, then start them with --accept-new-voters.',
       );
     }
-    return { term: stored.term, votedFor: stored.votedFor, votedForBoot };
+    return { term: stored.term, votedFor: stored.votedFor, votedForBoot, ...(spentThroughTerm === undefined ? {} : { spentThroughTerm }) };
   }
 
   /**

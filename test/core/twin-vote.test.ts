@@ -33,19 +33,23 @@ describe('two processes with one ID', () => {
     assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => [v.granted, v.reason]), [[false, 'already-voted']]);
   });
 
-  it('hearing another process with our ID speak in a higher term spends our vote there, on the disk, before anything leaves', () => {
+  it('hearing another process with our ID speak in a higher term spends our votes up to it, on the disk, before anything leaves, without adopting it', () => {
     const n = node(3);
     idleUntil(n, T);
     n.step({ ...heartbeat(3, 5), bootId: 9003 }, T);
     const ready = n.ready();
     assert.ok(ready.events.some((e) => e.type === 'alarm' && e.raised));
-    assert.deepEqual(ready.persist, { term: 5, votedFor: 3, votedForBoot: 0 });
+    assert.deepEqual(ready.persist, { term: 0, votedFor: null, votedForBoot: 0, spentThroughTerm: 5 });
+    assert.equal(n.term, 0, "the term is our ID's, not the cluster's: not adopted (a coordinator would be deposed)");
 
-    // It grants nobody the vote of term 5, not even once the alarm has cleared.
+    // It grants nobody a vote of terms 1 to 5, not even once the alarm has cleared; term 6 it may.
     n.tick(T + 4000);
     n.ready();
-    n.step(voteRequest(2, 5, 5), T + 4001);
-    assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => [v.granted, v.reason]), [[false, 'already-voted']]);
+    n.step(voteRequest(2, 4, 4), T + 4001);
+    n.step(voteRequest(2, 5, 5), T + 4002);
+    assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => [v.voteTerm, v.granted, v.reason]), [[4, false, 'already-voted'], [5, false, 'already-voted']]);
+    n.step(voteRequest(2, 6, 6), T + 4003);
+    assert.deepEqual(sent(n.ready(), 'vote').map(({ message: v }) => [v.voteTerm, v.granted]), [[6, true]]);
   });
 
   it('after hearing its twin lead term 1, a node campaigns for term 2, never 1, even after a restart from its disk', () => {
@@ -54,7 +58,7 @@ describe('two processes with one ID', () => {
     idleUntil(n, T);
     n.step({ ...heartbeat(3, 1, { role: 'leader', leader: 3, round: 4 }), bootId: 9003 }, T);
     const disk = n.ready().persist;
-    assert.deepEqual(disk, { term: 1, votedFor: 3, votedForBoot: 0 });
+    assert.deepEqual(disk, { term: 0, votedFor: null, votedForBoot: 0, spentThroughTerm: 1 });
 
     // The twin stops; this node restarts from its disk and, after its quarantine, campaigns.
     const restarted = node(3, { size: 3, persisted: disk, nowMs: T + 100 });
@@ -77,7 +81,7 @@ describe('two processes with one ID', () => {
     n.step({ ...toPeer, bootId: 9003 }, T);
     const ready = n.ready();
     assert.ok(ready.events.some((e) => e.type === 'alarm' && e.raised), 'the alarm is raised');
-    assert.deepEqual(ready.persist, { term: 2, votedFor: 3, votedForBoot: 0 });
+    assert.deepEqual(ready.persist, { term: 0, votedFor: null, votedForBoot: 0, spentThroughTerm: 2 });
   });
 
   it('hearing its twin in its own term spends the vote it cast there: no repeat', () => {

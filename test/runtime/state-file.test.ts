@@ -74,6 +74,15 @@ describe('state file', () => {
     await reopened.store.close();
     writeFileSync(path, withSum({ ...legacy, votedForBoot: -1 }));
     await rejects(StateFile.open(dir, ID), /is corrupt \(votedForBoot -1\)/);
+    // Terms a twin spoke in above ours are kept; one not above the term is corrupt.
+    writeFileSync(path, withSum({ ...legacy, spentThroughTerm: 9 }));
+    const spent = await StateFile.open(dir, ID);
+    assert.deepEqual(spent.state, { term: 6, votedFor: 2, votedForBoot: 0, spentThroughTerm: 9 });
+    await spent.store.save({ term: 6, votedFor: 2, votedForBoot: 0, spentThroughTerm: 9 });
+    await spent.store.close();
+    assert.equal((await StateFile.open(dir, ID).then(async (r) => (await r.store.close(), r))).state?.spentThroughTerm, 9, 'saved and read back');
+    writeFileSync(path, withSum({ ...legacy, spentThroughTerm: 6 }));
+    await rejects(StateFile.open(dir, ID), /is corrupt \(spentThroughTerm 6\)/);
   });
 
   it('refuses a corrupt file with its name instead of resetting the term', async () => {

@@ -13,7 +13,7 @@ import { becomeLeaderNow } from './leader.ts';
 export function startCampaign(node: RoleContext, nowMs: number, { preVote = true } = {}): void {
   node.becomeCandidate({
     phase: 'pre-vote',
-    voteTerm: node.term + 1,
+    voteTerm: node.nextCampaignTerm,
     cause: node.electionCause,
     skip: [...node.skip].sort((a, b) => a - b),
     resignedTerm: node.releasedTerm === node.term ? node.term : 0,
@@ -32,7 +32,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     startRealVote(node, nowMs);
     return;
   }
-  node.emit({ type: 'election-started', term: node.term + 1, preVote: true, cause: node.electionCause });
+  node.emit({ type: 'election-started', term: node.nextCampaignTerm, preVote: true, cause: node.electionCause });
   requestVotes(node, 'all', nowMs);
   evaluate(node, nowMs);
 }

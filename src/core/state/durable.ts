@@ -17,6 +17,12 @@ export interface PersistentState {
    * before it): the vote is spent, and nobody gets it again.
    */
   votedForBoot?: number;
+  /**
+   * Every term up to this one, above `term`, may hold a vote of this node's ID: another process
+   * with the ID spoke in it (docs/protocol.md, "Restarts, duplicates, leaving"). No vote is
+   * granted, and no campaign asks, in any of them. Absent: none above `term`.
+   */
+  spentThroughTerm?: number;
 }
 
 /**
@@ -29,12 +35,14 @@ export class DurableState {
   #term: number;
   #votedFor: NodeId | null;
   #votedForBoot: number;
+  #spentThroughTerm: number;
   #unsaved = false;
 
   constructor(persisted: PersistentState | null) {
     this.#term = persisted?.term ?? 0;
     this.#votedFor = persisted?.votedFor ?? null;
     this.#votedForBoot = persisted?.votedForBoot ?? NO_BOOT;
+    this.#spentThroughTerm = persisted?.spentThroughTerm ?? 0;
   }
 
   get term(): number {
@@ -49,6 +57,16 @@ export class DurableState {
     return this.#votedForBoot;
   }
 
+  /** The highest term another process with our ID spoke in, as far as we heard (0: none). */
+  get spentThroughTerm(): number {
+    return this.#spentThroughTerm;
+  }
+
+  /** The term a campaign asks for: the next one this ID has not spent. */
+  get nextCampaignTerm(): number {
+    return Math.max(this.#term, this.#spentThroughTerm) + 1;
+  }
+
   /** Adopts `term` if it is higher, with no vote cast in it yet; says whether it did. */
   adoptTerm(term: number): boolean {
     if (term <= this.#term) return false;
@@ -56,9 +74,9 @@ export class DurableState {
     return true;
   }
 
-  /** A candidate's real vote: the next term, with its own vote (of this process, `bootId`). */
+  /** A candidate's real vote: the next term it may campaign in, with its own vote (of this process, `bootId`). */
   enterNextTerm(self: NodeId, bootId: number): void {
-    this.#change(this.#term + 1, self, bootId);
+    this.#change(this.nextCampaignTerm, self, bootId);
   }
 
   /** A real vote granted in the current term, to the process `candidateBoot` of `candidate`. */
@@ -68,21 +86,29 @@ export class DurableState {
 
   /**
    * Another process with our ID spoke in `term`: it may have cast our ID's vote there, for
-   * anyone. That term's vote is spent: adopted with a vote for nobody we could repeat it to (our
-   * own ID, bound to no boot), or, if we voted in it already, never repeated. A lower term
-   * changes nothing: we never vote below our term.
+   * anyone, and in every term before it. Those votes are spent, without adopting the term (it is
+   * our ID's, not the cluster's: adopting it deposed a healthy coordinator whenever a key holder
+   * impersonated a follower with a high term): no vote is granted, and no campaign asks, in any
+   * term up to it. In our own term, a vote we cast is never repeated (bound to no boot), and if
+   * we cast none, none is cast. A lower term changes nothing: we never vote below our term.
    */
   spendVote(term: number, self: NodeId): void {
     if (term < this.#term) return;
-    if (term === this.#term && this.#votedFor !== null && this.#votedForBoot === NO_BOOT) return;
-    this.#change(term, term === this.#term ? (this.#votedFor ?? self) : self, NO_BOOT);
+    if (term === this.#term && !(this.#votedFor !== null && this.#votedForBoot === NO_BOOT)) {
+      this.#change(term, this.#votedFor ?? self, NO_BOOT);
+    }
+    if (term > this.#term && term > this.#spentThroughTerm) {
+      this.#spentThroughTerm = term;
+      this.#change(this.#term, this.#votedFor, this.#votedForBoot); // to be saved
+    }
   }
 
   /** The state to write before the next messages leave, or null if nothing changed since the last call. */
   takeUnsaved(): PersistentState | null {
     if (!this.#unsaved) return null;
     this.#unsaved = false;
-    return { term: this.#term, votedFor: this.#votedFor, votedForBoot: this.#votedForBoot };
+    const spent = this.#spentThroughTerm > this.#term ? { spentThroughTerm: this.#spentThroughTerm } : {};
+    return { term: this.#term, votedFor: this.#votedFor, votedForBoot: this.#votedForBoot, ...spent };
   }
 
   #change(term: number, votedFor: NodeId | null, votedForBoot: number): void {
