@@ -39,10 +39,16 @@ const files = positionals.length > 0 ? positionals : suiteFiles();
 
 // One core kept busy: a loop that never yields, in a child of its own.
 const busy: ChildProcess = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+/** The test run in progress, stopped with the busy loop if this script is stopped. */
+let running: ChildProcess | null = null;
 const stopBusy = (): void => {
   if (busy.exitCode === null && busy.signalCode === null) busy.kill('SIGKILL');
 };
-process.on('exit', stopBusy);
+process.on('exit', () => {
+  stopBusy();
+  // The runner stops its test files, and they their labs (each test's own cleanup).
+  if (running !== null && running.exitCode === null) running.kill('SIGTERM');
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 /** One run of the test runner, its output kept whole (TAP); the runner's own child, awaited. */
@@ -53,6 +59,7 @@ function runTests(testFiles: string[]): Promise<{ status: number | null; output:
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running = child;
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
