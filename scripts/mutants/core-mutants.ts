@@ -142,7 +142,7 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     name: 'campaign-at-last-term',
     rule: 'a node at the last term does not campaign (its next term could not be sent)',
     file: 'src/core/node.ts',
-    edits: [{ original: 'this.term < MAX_TERM &&', replacement: '' }],
+    edits: [{ original: 'this.nextCampaignTerm <= MAX_TERM &&', replacement: '' }],
     tests: ['test/core/term-gate.test.ts'],
     testNamePattern: 'term bound',
   },
