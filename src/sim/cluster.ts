@@ -134,6 +134,7 @@ export class SimCluster {
     this.duplicateQuiet = new DuplicateQuietChecker(this.safety);
     this.twins = new TwinChecker(this.safety);
     this.safety.onTwinConflict = (check, text) => this.twins.noteGap(check, text, this.nowMs);
+    this.safety.twinDoubleVote = (term) => this.twins.doubleVote(term);
     const configs = new Map<NodeId, ElectionConfig>();
     for (const id of this.config.voters) {
       const own = options.configOf?.(id);
@@ -422,7 +423,7 @@ export class SimCluster {
         this.sendRate.record(host.id, this.nowMs, message.type);
         this.safety.onSend(host, outgoing);
         this.leaseCover.onSend(host, outgoing);
-        this.twins.onSend(host);
+        this.twins.onSend(host, outgoing);
         for (const listener of this.sendListeners) listener(host, outgoing);
       },
       onSave: (host, _previous, next) => this.safety.onSave(host, next),

@@ -52,18 +52,14 @@ export function drawImpostor(seed: number, twins: readonly NodeId[], bootsEndMs:
 }
 
 /**
- * The voters an impostor may claim: not `absent` ones (a node at the last term, a newcomer), and
- * only where multicast reaches its twin. Nobody sends to its own ID, so without multicast the two
- * never hear each other: two processes of one ID led one term (seed 1204, with unicast only;
- * docs/protocol.md, "Restarts, duplicates, leaving"). The peers that take one and drop the
- * other's datagrams now tell them (heartbeat `twins`; test/sim/impostor.test.ts, seed 14), but
- * with such twins drawn here, 3 of 3000 runs from seed 33,000,000 broke S1 or S2, as they do
- * without `twins` (33001297: the impostor and the restarted twin each cast their ID's vote in
- * term 2; 33002989: a twin heard the other once and led term 1 after its alarm cleared;
- * 33001378 not analysed): open, so they are not drawn yet.
+ * The voters an impostor may claim: not `absent` ones (a node at the last term, a newcomer).
+ * Where multicast does not reach its twin (unicast only), the two hear each other only through
+ * the peers that take one and drop the other's datagrams (heartbeat `twins`): such twins can each
+ * cast their ID's vote in one term before they are told, and two coordinators can each count it
+ * (33001297, 33001378 once these twins were drawn): the gap S1 reports apart (./twins.ts).
  */
 export function impostorTwins(sim: SimCluster, absent: ReadonlyArray<NodeId | null>): NodeId[] {
-  return sim.config.voters.filter((id) => !absent.includes(id) && (sim.layout === null || sim.layout.places.get(id)?.group !== null));
+  return sim.config.voters.filter((id) => !absent.includes(id));
 }
 
 /**

@@ -74,6 +74,8 @@ const SIMULATOR_SEEDS = [
  */
 const TWIN_GAP_SEEDS = [
   { seed: 29009389, what: "n3' (empty disk) led term 1 while n3, which had led it, was down; the voter that had voted for n3 refused n3' (another boot), and one that never heard of term 1 voted" },
+  { seed: 33001297, what: "unicast only: n1 and n1' (a copied disk) each cast n1's vote of term 2, for n3 and for n2, before any peer told them of each other: two coordinators of term 2" },
+  { seed: 33001378, what: "unicast only: n3 and n3' each cast n3's vote of term 2, for n4 and for n6" },
 ];
 
 /**
