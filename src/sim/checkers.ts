@@ -56,6 +56,14 @@ export class SafetyChecker {
   private readonly leaderOfTerm = new Map<number, HostKey>();
   /** Real time until which each process's lease is valid (by its own drifting clock). */
   private readonly leaseEndMs = new Map<HostKey, number>();
+  /** The term of each process's lease (as last seen). */
+  private readonly leaseTerm = new Map<HostKey, number>();
+  /**
+   * Terms two processes of one ID both led, neither having heard the other (the twins' gap).
+   * A rule keyed on a term and an ID cannot tell them apart: a resignation of one releases the
+   * promises given to the other (seed 35014815), so leases that overlap one of theirs are the gap too.
+   */
+  private readonly twinLedTerms = new Set<number>();
   private readonly votes = new Map<HostKey, Map<number, NodeId>>();
   private readonly maxTerm = new Map<HostKey, number>();
   private readonly now: () => number;
@@ -91,6 +99,7 @@ export class SafetyChecker {
       if (other !== undefined && other !== host.key) {
         const text = `${host.name} leads term ${node.term}, which ${hostName(other)} already led`;
         const doubleVote = areTwins(other, host.key) ? null : (this.twinDoubleVote?.(node.term) ?? null);
+        if (areTwins(other, host.key)) this.twinLedTerms.add(node.term);
         if (doubleVote !== null && this.onTwinConflict !== null) this.onTwinConflict(Check.OneLeaderPerTerm, `${text}, ${doubleVote}`);
         else this.failOrTwin(other, host.key, Check.OneLeaderPerTerm, text);
       }
@@ -100,16 +109,14 @@ export class SafetyChecker {
       // Only nodes that ever held a lease are in the map: not a scan of every host per input.
       for (const [other, end] of this.leaseEndMs) {
         if (other !== host.key && end > now) {
-          this.failOrTwin(
-            other,
-            host.key,
-            Check.OneLease,
-            `${host.name} holds a lease (term ${node.term}) while ${hostName(other)}'s lease lasts ` +
-              `${(end - now).toFixed(3)} ms more`,
-          );
+          const text = `${host.name} holds a lease (term ${node.term}) while ${hostName(other)}'s lease (term ${this.leaseTerm.get(other)}) lasts ${(end - now).toFixed(3)} ms more`;
+          const fromTwinTerm = this.twinLedTerms.has(node.term) || this.twinLedTerms.has(this.leaseTerm.get(other) ?? -1);
+          if (fromTwinTerm && this.onTwinConflict !== null) this.onTwinConflict(Check.OneLease, `${text}, a term two processes of one ID led`);
+          else this.failOrTwin(other, host.key, Check.OneLease, text);
         }
       }
       this.leaseEndMs.set(host.key, host.realAtMs(node.leaseUntilMs));
+      this.leaseTerm.set(host.key, node.term);
     } else {
       this.endLease(host);
     }

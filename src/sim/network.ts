@@ -194,7 +194,7 @@ export class SimNetwork {
         this.stats.cut++;
         continue;
       }
-      if (route === 'group' && this.groupBlocked.size > 0 && this.groupBlocked.has(`${from}>${target}`)) {
+      if (route === 'group' && this.groupBlocked.size > 0 && this.groupBlocked.has(`${this.idOf(from)}>${this.idOf(target)}`)) {
         this.stats.filtered++;
         continue;
       }
@@ -220,7 +220,9 @@ export class SimNetwork {
 
   canReach(from: HostKey, to: HostKey): boolean {
     // Most of the time nothing is cut: no key to build for every packet.
-    return this.blocked.size === 0 || !this.blocked.has(`${from}>${to}`);
+    // By node ID: an impostor is where its twin is, on every side of a partition made before or
+    // after it started (a partition made before it once let it reach the other side: seed 35018350).
+    return this.blocked.size === 0 || !this.blocked.has(`${this.idOf(from)}>${this.idOf(to)}`);
   }
 
   /** Splits the members into groups that cannot reach each other (either way); an impostor is with its twin. */
@@ -229,7 +231,7 @@ export class SimNetwork {
     groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
     for (const a of this.members) {
       for (const b of this.members) {
-        if (a !== b && groupOf.get(this.idOf(a)) !== groupOf.get(this.idOf(b))) this.blocked.add(`${a}>${b}`);
+        if (a !== b && groupOf.get(this.idOf(a)) !== groupOf.get(this.idOf(b))) this.blocked.add(`${this.idOf(a)}>${this.idOf(b)}`);
       }
     }
   }

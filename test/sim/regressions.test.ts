@@ -37,6 +37,10 @@ const ACT_SEEDS = [
 
 /** Seeds that found a bug of the simulator itself, or one of the core found by a sweep since; replayed with every fault. */
 const SIMULATOR_SEEDS = [
+  { seed: 29009389, what: "S1: n3' (empty disk) led term 1 after n3 (then down); a voter repeated its vote to n3' (votes now bound to the boot; with impostors kept on their twin's side of a partition, the run has no twins' gap)" },
+  { seed: 33001297, what: "unicast-only impostor (drawn since the peers' twins notices): n1 and n1' each cast n1's vote of term 2 while an impostor crossed a partition" },
+  { seed: 33001378, what: 'the same, n3 and n3\' in term 2' },
+  { seed: 35018350, what: "the simulator's network: an impostor started after a partition reached the other side (the cut was kept per host, not per ID) and voted there for n4 while n5's lease ran" },
   { seed: 29009458, what: "S1: n3 heard its impostor n3' lead term 1, restarted from a disk that never saw term 1, and led term 1 too (a twin's term is now spent)" },
   { seed: 31003375, what: "D2: n804 read its impostor's multicast vote to a peer (no unicast address known yet), ignored it as addressed to another, and led the term the impostor spoke in" },
   { seed: 29005415, what: "D1: an impostor copied from n6's state repeated n6's vote, which D1 took for a new one (it now starts from the disk's vote)" },
@@ -73,21 +77,9 @@ const SIMULATOR_SEEDS = [
  * still reach it, so that the report is tested, and break no rule a node can keep.
  */
 const TWIN_GAP_SEEDS = [
-  { seed: 29009389, what: "n3' (empty disk) led term 1 while n3, which had led it, was down; the voter that had voted for n3 refused n3' (another boot), and one that never heard of term 1 voted" },
-  { seed: 33001297, what: "unicast only: n1 and n1' (a copied disk) each cast n1's vote of term 2, for n3 and for n2, before any peer told them of each other: two coordinators of term 2" },
-  { seed: 33001378, what: "unicast only: n3 and n3' each cast n3's vote of term 2, for n4 and for n6" },
-];
-
-/**
- * Twins' gaps that closed once peers told the twins (heartbeat `twins`): the runs must pass, and
- * no gap may open again.
- */
-const TWIN_GAP_CLOSED_SEEDS = [
-  {
-    seed: 29019089,
-    what: "n964' (empty disk) took a lease of term 2 while n964 stalled, its lease of term 1 still running; now the peers that still took n964 drop n964' as an impostor and name 964 in their heartbeats, and n964' stands down before it campaigns",
-  },
-];
+  { seed: 29019089, what: "n964' (empty disk) took a lease of term 2 while n964 stalled unheard, its lease of term 1 still running" },
+  { seed: 35014815, what: "unicast only: n3' and n3 each led term 1 unheard by each other; n3''s resignation of term 1 released n1's promise to n3, and n2's lease of term 2 overlapped n3's (a rule keyed on a term and an ID cannot tell twins apart)" },
+]
 
 describe('simulator regressions', () => {
   for (const { seed, what } of TWIN_GAP_SEEDS) {
@@ -95,15 +87,6 @@ describe('simulator regressions', () => {
       const result = runSimulation({ seed });
       assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
       assert.ok((result.impostor?.gaps ?? 0) > 0, 'the twins no longer conflict: the seed tests nothing (pick another)');
-    });
-  }
-
-  for (const { seed, what } of TWIN_GAP_CLOSED_SEEDS) {
-    it(`seed ${seed}, twins' gap closed: ${what}`, () => {
-      const result = runSimulation({ seed });
-      assert.deepEqual(result.violations, [], `replay: npm run sim -- --seed ${seed} --runs 1 --trace`);
-      assert.ok(result.impostor !== null, 'the run has an impostor');
-      assert.equal(result.impostor.gaps, 0, `twins' gap: ${result.impostor.firstGap}`);
     });
   }
 
