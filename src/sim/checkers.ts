@@ -72,11 +72,6 @@ export class SafetyChecker {
    * the protocol cannot close (./twins.ts), whose closable part D1 and D2 check.
    */
   onTwinConflict: ((check: Check, text: string) => void) | null = null;
-  /**
-   * Whether two processes of one ID cast their ID's vote in `term` for two candidates, who that
-   * was, or null: two leaders of one term counted it each, the same gap (./twins.ts).
-   */
-  twinDoubleVote: ((term: number) => string | null) | null = null;
 
   constructor(now: () => number) {
     this.now = now;
@@ -97,11 +92,8 @@ export class SafetyChecker {
     if (node !== null && node.role === 'leader') {
       const other = this.leaderOfTerm.get(node.term);
       if (other !== undefined && other !== host.key) {
-        const text = `${host.name} leads term ${node.term}, which ${hostName(other)} already led`;
-        const doubleVote = areTwins(other, host.key) ? null : (this.twinDoubleVote?.(node.term) ?? null);
         if (areTwins(other, host.key)) this.twinLedTerms.add(node.term);
-        if (doubleVote !== null && this.onTwinConflict !== null) this.onTwinConflict(Check.OneLeaderPerTerm, `${text}, ${doubleVote}`);
-        else this.failOrTwin(other, host.key, Check.OneLeaderPerTerm, text);
+        this.failOrTwin(other, host.key, Check.OneLeaderPerTerm, `${host.name} leads term ${node.term}, which ${hostName(other)} already led`);
       }
       this.leaderOfTerm.set(node.term, host.key);
     }

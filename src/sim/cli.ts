@@ -288,7 +288,7 @@ if (backend === 'lan') {
   if (impostors.runs > 0) {
     console.log(`impostors (a second process with a voter's ID while the faults ran; D1, D2): ${impostors.runs} runs, ${impostors.copied} of them from a copy of the voter's state file`);
     // Two processes of one ID that never heard each other: the gap no node can close (src/sim/twins.ts).
-    console.log(`  twins that had not heard each other and led one term, held leases at once, or cast their ID's vote of one term for two coordinators (not violations): ${impostors.withGap} runs${impostors.firstGap === null ? '' : `, first ${impostors.firstGap}`}`);
+    console.log(`  twins that had not heard each other and led one term or held leases at once (not violations): ${impostors.withGap} runs${impostors.firstGap === null ? '' : `, first ${impostors.firstGap}`}`);
   }
   if (findings.length > 0) {
     console.log(`findings (checks today's core is known to break; --strict makes them violations): ${findings.length} runs`);

@@ -134,7 +134,6 @@ export class SimCluster {
     this.duplicateQuiet = new DuplicateQuietChecker(this.safety);
     this.twins = new TwinChecker(this.safety);
     this.safety.onTwinConflict = (check, text) => this.twins.noteGap(check, text, this.nowMs);
-    this.safety.twinDoubleVote = (term) => this.twins.doubleVote(term);
     const configs = new Map<NodeId, ElectionConfig>();
     for (const id of this.config.voters) {
       const own = options.configOf?.(id);

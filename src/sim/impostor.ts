@@ -54,9 +54,8 @@ export function drawImpostor(seed: number, twins: readonly NodeId[], bootsEndMs:
 /**
  * The voters an impostor may claim: not `absent` ones (a node at the last term, a newcomer).
  * Where multicast does not reach its twin (unicast only), the two hear each other only through
- * the peers that take one and drop the other's datagrams (heartbeat `twins`): such twins can each
- * cast their ID's vote in one term before they are told, and two coordinators can each count it
- * (33001297, 33001378 once these twins were drawn): the gap S1 reports apart (./twins.ts).
+ * the peers that take one and drop the other's datagrams (heartbeat `twins`); until they are told
+ * they are the twins' gap (./twins.ts).
  */
 export function impostorTwins(sim: SimCluster, absent: ReadonlyArray<NodeId | null>): NodeId[] {
   return sim.config.voters.filter((id) => !absent.includes(id));
