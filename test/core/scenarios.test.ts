@@ -123,6 +123,30 @@ describe('cluster scenarios', () => {
     assertSafe(sim);
   });
 
+  it('two higher IDs rejoining a moment apart: the coordinator waits for the highest, one handover (seed 36008232)', () => {
+    // Member beats of 100 ms: each is heard within 100 ms of the cut healing, in the order it rejoined.
+    const sim = cluster(5, { dampingMs: 2000, memberBeatMs: 100 });
+    settle(sim, 5);
+    sim.partition([1, 2, 3], [4], [5]);
+    sim.runFor(4000);
+    assert.equal(sim.agreedLeader([1, 2, 3]), 3);
+    const termBefore = sim.host(3).inspect()!.term;
+    // n4 is back 50 ms before n5: its damping runs out first.
+    sim.partition([1, 2, 3, 4], [5]);
+    sim.runFor(50);
+    const eventsBefore = sim.events.length;
+    sim.heal();
+    const ms = elapsedUntil(sim, () => sim.agreedLeader() === 5, 10_000);
+    const elected = sim.events.slice(eventsBefore).filter((e) => e.event.type === 'elected');
+    // Handed to n4 first, n5 then took over as after a failure, a term later.
+    assert.deepEqual(
+      elected.map(({ node, event }) => ({ node, ...(event.type === 'elected' ? { term: event.term, cause: event.cause } : {}) })),
+      [{ node: 5, term: termBefore + 1, cause: 'preemption' }],
+    );
+    assert.ok(ms >= 2000 && ms < 2000 + 2 * HEARTBEAT + 50, `5 took over after ${ms} ms (damping 2000 ms)`);
+    assertSafe(sim);
+  });
+
   it('preempt: false keeps the current coordinator when a higher ID returns', () => {
     const sim = cluster(5, { preempt: false });
     settle(sim, 5);

@@ -86,21 +86,20 @@ function extendLease(node: RoleContext, round: { sentAtMs: number; acks: Set<Nod
 }
 
 /**
- * Bully preemption, damped: hand over to a higher ID that has been connected for the damping
- * period and was heard just now. Handing over is optional, so it asks for fresher evidence than
- * liveness does, and does not hand over to the same ID again until it has proved itself anew.
+ * Bully preemption, damped: hand over to the highest ID that may lead, once it has been connected
+ * for the damping period and was heard just now. Handing over is optional, so it asks for fresher
+ * evidence than liveness does, and does not hand over to the same ID again until it has proved
+ * itself anew. Until the highest qualifies it waits, rather than hand over to a lower ID whose
+ * damping ran out first: Bully would replace that one at once, a second handover behind its new
+ * lease (seed 36008232: n797's damping ended 0.6 ms before n875's, and n875 led a second later).
  */
 function maybePreempt(node: RoleContext, nowMs: number): void {
   const { preempt, dampingMs, heartbeatMs, timeoutMs } = node.config;
   if (!preempt || !node.hasLease(nowMs)) return;
-  const successor = node.higherEligible(nowMs, node.id).find((id) => {
-    const peer = node.peers.get(id)!;
-    return (
-      nowMs - peer.aliveSinceMs >= dampingMs &&
-      nowMs - node.knownAliveAtMs(id) <= 2 * heartbeatMs &&
-      nowMs >= (node.preemptionBackoff.get(id) ?? 0)
-    );
-  });
+  const successor = node.higherEligible(nowMs, node.id).find((id) => nowMs >= (node.preemptionBackoff.get(id) ?? 0));
   if (successor === undefined) return;
+  const damped = nowMs - node.peers.get(successor)!.aliveSinceMs >= dampingMs;
+  const fresh = nowMs - node.knownAliveAtMs(successor) <= 2 * heartbeatMs;
+  if (!damped || !fresh) return;
   node.preemptFor(successor, nowMs + Math.max(dampingMs, timeoutMs));
 }
