@@ -53,12 +53,14 @@ async function modulesLoaded(flags: string[], until: (line: string) => boolean =
 }
 
 const loads = (modules: string[], name: string): boolean => modules.some((url) => url.includes(`/node_modules/${name}/`));
-const loadsDashboard = (modules: string[]): boolean => modules.some((url) => url.includes('/dashboard/server.'));
+/** The dashboard's server: its module, or its chunk of the command's bundle (scripts/build.mjs). */
+const loadsDashboard = (modules: string[]): boolean => modules.some((url) => url.includes('/dashboard/server.') || /\/cli-bundle\/server-\w+\.js$/.test(url));
 
 describe('conclave run at start', () => {
   it('a LAN node loads neither prom-client nor the ZooKeeper client; with --metrics-port it loads prom-client', async () => {
     const plain = await modulesLoaded([]);
     assert.ok(loads(plain, 'protobufjs'), 'the log lists node_modules packages at all');
+    assert.ok(plain.some((url) => url.includes('/dist/cli-bundle/')), 'the command runs its bundle');
     assert.equal(loads(plain, 'prom-client'), false);
     assert.equal(loads(plain, 'node-zookeeper-client'), false);
     assert.equal(loadsDashboard(plain), false, 'the dashboard server is loaded only with --dashboard-port');
