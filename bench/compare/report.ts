@@ -72,7 +72,8 @@ export function markdown(results: Results, plotFile: string): string {
   }
   out.push('');
 
-  out.push('## Load per node', '', 'A settled cluster over 10 s, averaged over the nodes. Datagrams and bytes are counted on each node\'s link (Ethernet, IP and UDP headers included); CPU is % of one core (user + system); RSS is the node process\'s resident memory.', '');
+  const warmups = [...new Set(results.systems.flatMap((s) => Object.values(results.load[s.key] ?? {}).map((l) => l.warmupS ?? 2)))];
+  out.push('## Load per node', '', `A settled cluster over 10 s from ${warmups.join(' or ')} s after it settled, averaged over the nodes. Datagrams and bytes are counted on each node's link (Ethernet, IP and UDP headers included); CPU is % of one core (user + system); RSS is the node process's resident memory.`, '');
   out.push('| Nodes | System | datagrams sent/s | received/s | bytes sent/s | bytes received/s | CPU % (mean / max) | RSS MiB |', '|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const s of results.systems) {
     for (const [size, l] of Object.entries(results.load[s.key] ?? {})) {

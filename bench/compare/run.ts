@@ -26,7 +26,7 @@ import { SYSTEMS, zooKeeperServer, type System } from './systems.ts';
 const SECTIONS = ['failover', 'cold', 'load', 'split', 'storm'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--trials <n>] [--sizes 5,25] [--load-sizes 5,25,50]
                        [--systems conclave,conclave-zookeeper,node-discover-same,node-discover-defaults]
-                       [--sections ${SECTIONS.join(',')}] [--storm-sizes 50] [--out <dir>] [--into <earlier.json>]
+                       [--sections ${SECTIONS.join(',')}] [--storm-sizes 50] [--load-warmup-s 2] [--out <dir>] [--into <earlier.json>]
        npm run bench -- --report <results.json>`;
 
 function fail(message: string, status = 2): never {
@@ -40,6 +40,12 @@ function list(value: string, name: string): number[] {
   return items;
 }
 
+function seconds(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 3600) fail(`--${name} takes whole seconds from 0 to 3600; got "${value}"`);
+  return n;
+}
+
 function options() {
   let values;
   try {
@@ -50,6 +56,7 @@ function options() {
         sizes: { type: 'string' },
         'load-sizes': { type: 'string' },
         'storm-sizes': { type: 'string' },
+        'load-warmup-s': { type: 'string' },
         systems: { type: 'string' },
         sections: { type: 'string' },
         out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
@@ -86,6 +93,7 @@ function options() {
     splitTrials: values.quick ? 1 : 3,
     holdMs: values.quick ? 4000 : 10_000,
     loadWindowMs: values.quick ? 4000 : 10_000,
+    loadWarmupMs: seconds(values['load-warmup-s'] ?? '2', 'load-warmup-s') * 1000,
     systems,
     sections: new Set(sections),
     out: values.out,
@@ -203,10 +211,10 @@ async function main(): Promise<void> {
     if (applies('load')) {
       for (const size of o.loadSizes) {
         await attempt(`${system.key} load N=${size}`, async () => {
-          const l = await load(system, size, o.loadWindowMs);
+          const l = await load(system, size, o.loadWindowMs, o.loadWarmupMs);
           (results.load[system.key] ??= {})[String(size)] = l;
           print(
-            `  load N=${size}: ${l.datagramsSentPerS.toFixed(1)} datagrams/s out, ${l.datagramsReceivedPerS.toFixed(1)} in; ${Math.round(l.bytesSentPerS)} B/s out, ${Math.round(l.bytesReceivedPerS)} B/s in; CPU ${l.cpuPercent.toFixed(2)} % (max ${l.cpuPercentMax.toFixed(2)} %); RSS ${l.rssMiB.toFixed(1)} MiB`,
+            `  load N=${size}: ${l.datagramsSentPerS.toFixed(1)} datagrams/s out, ${l.datagramsReceivedPerS.toFixed(1)} in; ${Math.round(l.bytesSentPerS)} B/s out, ${Math.round(l.bytesReceivedPerS)} B/s in; CPU ${l.cpuPercent.toFixed(2)} % (max ${l.cpuPercentMax.toFixed(2)} %); RSS ${l.rssMiB.toFixed(1)} MiB (from ${l.warmupS} s after settling)`,
           );
         });
       }
