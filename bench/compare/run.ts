@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { summarize } from './measure.ts';
 import { cdfSvg, markdown, type Results } from './report.ts';
 import { stormRun } from '../storm-run.ts';
+import { wholeNumber } from '../flags.ts';
 import { coldStart, createLab, failover, load, splitBrain, type FailoverKind } from './scenarios.ts';
 import { ZkServer, zooKeeperMissing } from '../../test/zookeeper/zk-server.ts';
 import { SYSTEMS, zooKeeperServer, type System } from './systems.ts';
@@ -38,12 +39,6 @@ function list(value: string, name: string): number[] {
   const items = value.split(',').map(Number);
   if (items.some((n) => !Number.isInteger(n) || n < 2 || n > 60)) fail(`--${name} takes sizes from 2 to 60, comma-separated; got "${value}"`);
   return items;
-}
-
-function seconds(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 3600) fail(`--${name} takes whole seconds from 0 to 3600; got "${value}"`);
-  return n;
 }
 
 function options() {
@@ -93,7 +88,7 @@ function options() {
     splitTrials: values.quick ? 1 : 3,
     holdMs: values.quick ? 4000 : 10_000,
     loadWindowMs: values.quick ? 4000 : 10_000,
-    loadWarmupMs: seconds(values['load-warmup-s'] ?? '2', 'load-warmup-s') * 1000,
+    loadWarmupMs: wholeNumber('bench', 'load-warmup-s', values['load-warmup-s'] ?? '2', 0, 3600) * 1000,
     systems,
     sections: new Set(sections),
     out: values.out,
