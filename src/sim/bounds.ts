@@ -10,6 +10,11 @@ export const Cause = {
   General: 'general',
   /** Every node starts with no state (a quiet run): a cold start. */
   ColdStart: 'cold-start',
+  /**
+   * A cold start whose highest node started once a lower node's campaign was under way: with
+   * preemption on it joins a cluster that elects without it, then takes over (seed 39001199).
+   */
+  ColdStartLateHighest: 'cold-start-late-highest',
   /** A boot storm: the last of many processes started together on few cores listens. */
   BootStorm: 'boot-storm',
   /** The settled coordinator's process dies. */
@@ -89,6 +94,12 @@ export function boundTimers(configs: readonly ElectionConfig[], discovery = 0, c
  * may run slow).
  */
 export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
+  const rho = t.maxClockDriftPpm / 1e6;
+  return Math.ceil((convergenceWaitMs(cause, t) * (1 + rho)) / (1 - rho));
+}
+
+/** The waits of `convergenceBoundMs`, on a perfect clock. */
+function convergenceWaitMs(cause: Cause, t: BoundTimers): number {
   const { timeoutMs: T, heartbeatMs: H, answerTimeoutMs: A, dampingMs: D, memberBeatMs: M } = t;
   const S = silenceLimitMs(t.timeoutMs, t.memberBeatMs);
   /** A named successor's real vote, the Coordinator and its acknowledgements; one resend. */
@@ -113,6 +124,11 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       // preemption on it then takes over as after a restart (seed 31018715: found 1.3 s after
       // the calm, led after its 3-s damping).
       if (t.preempt && t.discoveryMs > 0) waitMs = Math.max(waitMs, preemptionMs);
+      break;
+    case Cause.ColdStartLateHighest:
+      // The cold-start wait of the nodes already up ended before the highest listened (0.2 ms
+      // before, in seed 39001199): a lower node wins, and the highest preempts after its damping.
+      waitMs = Math.max(convergenceWaitMs(Cause.ColdStart, t), t.preempt ? preemptionMs : 0);
       break;
     case Cause.CrashFailover:
       // The promises run out (the dead coordinator beat fast: it is dead then too), a challenge of it, the election.
@@ -145,6 +161,5 @@ export function convergenceBoundMs(cause: Cause, t: BoundTimers): number {
       waitMs = t.discoveryMs + A + 2 * H + ELECTION_HOPS * HOP_MS;
       break;
   }
-  const rho = t.maxClockDriftPpm / 1e6;
-  return Math.ceil((waitMs * (1 + rho)) / (1 - rho));
+  return waitMs;
 }

@@ -1,4 +1,4 @@
-import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId } from '../core/index.ts';
+import { quorumSize, resolveConfig, silenceLimitMs, type ElectionConfig, type ElectionConfigInput, type NodeId, type NodeSnapshot } from '../core/index.ts';
 import { AvailabilityMeter } from './availability.ts';
 import { drawCapacity, drawStormCapacity, settledInputsPerSecond, settledLoad, type CapacityPlan } from './capacity.ts';
 import { Act, drawActs, performAct, type ActState } from './acts.ts';
@@ -209,10 +209,16 @@ export function runSimulation(options: RunOptions): RunResult {
   // Phase 1: staggered boots, then faults until calmFromMs.
   const bootWindowMs = scenario.between(0, 1500);
   let lastBootMs = 0;
+  /** Nodes that started while another's campaign was under way: newcomers to an election. */
+  const bootedIntoCampaign = new Set<NodeId>();
   for (const id of voters) {
     const atMs = scenario.between(0, bootWindowMs);
     lastBootMs = Math.max(lastBootMs, atMs);
-    if (id !== newcomer) sim.scheduler.at(atMs, () => sim.boot(id));
+    if (id === newcomer) continue;
+    sim.scheduler.at(atMs, () => {
+      if (sim.hosts.some((h) => campaigned(h.inspect()))) bootedIntoCampaign.add(id);
+      sim.boot(id);
+    });
   }
   const quiet = scenario.chance(0.15);
   const calmFromMs = quiet ? lastBootMs : Math.max(lastBootMs, scenario.between(5000, 15000));
@@ -272,9 +278,6 @@ export function runSimulation(options: RunOptions): RunResult {
     });
   });
   const memberSilenceMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs);
-  // A quiet run is a cold start: nothing ran before the calm but the boots.
-  const firstCause = quiet ? Cause.ColdStart : Cause.General;
-  const boundMs = convergenceBoundMs(firstCause, timers);
   sim.scheduler.at(calmFromMs, () => {
     sim.note(`calm: network healed, crashed nodes restarted${keptDown.size > 0 ? `, [${[...keptDown]}] kept down` : ''}`);
     sim.heal();
@@ -301,6 +304,8 @@ export function runSimulation(options: RunOptions): RunResult {
   const phaseFromMs = Math.max(liveFromMs, lastWordsMs);
   if (sim.nowMs < phaseFromMs) sim.scheduler.runUntil(phaseFromMs);
   const phases = new PhaseWatch(sim, config.preempt, timers);
+  // A quiet run is a cold start: nothing ran before the calm but the boots.
+  const firstCause = !quiet ? Cause.General : bootedIntoCampaign.has(Math.max(...connected)) ? Cause.ColdStartLateHighest : Cause.ColdStart;
   phases.begin(firstCause, phaseFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
   // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
   const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [] as Act[], random: null };
@@ -599,3 +604,8 @@ function sparseIds(random: SimRandom, count: number): NodeId[] {
 }
 
 
+
+/** Whether a node has begun an election, or knows one: a candidate (pre-vote included), a leader, or a term past 0. */
+function campaigned(node: NodeSnapshot | null): boolean {
+  return node !== null && (node.role !== 'follower' || node.term > 0);
+}

@@ -8,7 +8,8 @@ import type { LanCore, Message, ElectionNodeOptions, PersistentState, Ready } fr
 import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { ElectionNode } from '../../src/core/node.ts';
 import { AvailabilityMeter } from '../../src/sim/availability.ts';
-import { Cause } from '../../src/sim/bounds.ts';
+import { boundTimers, Cause, convergenceBoundMs } from '../../src/sim/bounds.ts';
+import { resolveConfig } from '../../src/core/index.ts';
 import { Check, SafetyChecker } from '../../src/sim/checkers.ts';
 import type { SimCluster } from '../../src/sim/cluster.ts';
 import { drawLargeSize, runSimulation } from '../../src/sim/run.ts';
@@ -153,6 +154,18 @@ describe('checkers that measure', () => {
     meter.probe(3600, false); // the quorum splits: no longer quiet
     meter.sample(9000, 500);
     assert.equal(safety.violations.length, 1);
+  });
+
+  it("L1: a cold start whose highest starts into a lower node's campaign has the preemption bound, and only then (seed 39001199)", () => {
+    const result = runSimulation({ seed: 39001199 });
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.phases[0]?.cause, Cause.ColdStartLateHighest, 'n3 started 0.2 ms into n2\'s pre-vote');
+    const preempting = boundTimers([resolveConfig({ clusterSize: 3, nodeId: 3, preempt: true, dampingMs: 5000 })]);
+    const coldStartMs = convergenceBoundMs(Cause.ColdStart, preempting);
+    assert.ok(coldStartMs < preempting.dampingMs, `the cold-start bound (${coldStartMs} ms) is shorter than the damping`);
+    assert.equal(convergenceBoundMs(Cause.ColdStartLateHighest, preempting), convergenceBoundMs(Cause.Preemption, preempting));
+    const staying = { ...preempting, preempt: false };
+    assert.equal(convergenceBoundMs(Cause.ColdStartLateHighest, staying), convergenceBoundMs(Cause.ColdStart, staying));
   });
 
   it('random runs act, stop, resign, mix timers and sometimes run larger clusters', () => {
