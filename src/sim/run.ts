@@ -16,6 +16,7 @@ import { SimCluster, type CapacityStats, type Watcher } from './cluster.ts';
 import { describeWindow, SEND_RATE_MULTIPLE_MAX, SEND_WINDOW_MS, settledSendsPerSecond, type SendWindow } from './send-rate.ts';
 import { planDiskFaults, planFaults, planGroupFilters, planOperations, type Fault } from './faults.ts';
 import { drawLayout, type LayoutKind, type NetworkLayout } from './layout.ts';
+import { ONE_WAY_AFTER_MS } from '../net/peer-directory.ts';
 import type { CoreFactory } from './host.ts';
 import type { NetworkStats } from './network.ts';
 import { mix32, SimRandom, streamOf } from './prng.ts';
@@ -265,6 +266,10 @@ export function runSimulation(options: RunOptions): RunResult {
       sim.scheduler.at(atMs, () => {
         sim.note(`fault: ${describeFault(fault)}`, fault.from);
         applyFault(sim, fault, calmFromMs);
+        // Unicast still works, but a one-way multicast path is repaired only once the peer it
+        // cuts has not listed us for ONE_WAY_AFTER_MS (src/net/peer-directory.ts); until then the
+        // pair may not hear each other, and if they are the only quorum, nobody leads (seed 40019804).
+        availability.meter.disturb(sim.nowMs + silenceLimitMs(timers.timeoutMs, timers.memberBeatMs) + ONE_WAY_AFTER_MS);
       });
     }
   }

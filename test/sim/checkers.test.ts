@@ -160,7 +160,7 @@ describe('checkers that measure', () => {
     const result = runSimulation({ seed: 39001199 });
     assert.deepEqual(result.violations, []);
     assert.equal(result.phases[0]?.cause, Cause.ColdStartLateHighest, 'n3 started 0.2 ms into n2\'s pre-vote');
-    const preempting = boundTimers([resolveConfig({ clusterSize: 3, nodeId: 3, preempt: true, dampingMs: 5000 })]);
+    const preempting = boundTimers([resolveConfig({ clusterSize: 3, preempt: true, dampingMs: 5000 })]);
     const coldStartMs = convergenceBoundMs(Cause.ColdStart, preempting);
     assert.ok(coldStartMs < preempting.dampingMs, `the cold-start bound (${coldStartMs} ms) is shorter than the damping`);
     assert.equal(convergenceBoundMs(Cause.ColdStartLateHighest, preempting), convergenceBoundMs(Cause.Preemption, preempting));

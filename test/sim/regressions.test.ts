@@ -38,6 +38,10 @@ const ACT_SEEDS = [
 /** Seeds that found a bug of the simulator itself, or one of the core found by a sweep since; replayed with every fault. */
 const SIMULATOR_SEEDS = [
   {
+    seed: 40019804,
+    what: "A1 (checker): multicast n3 → n2 filtered one way while the newcomer n1 had not started; n2 and n3 were the only quorum and nobody led 4019 ms, while the directory waits 10 s before it repairs a one-way path (a group filter now disturbs the world that long)",
+  },
+  {
     seed: 39001199,
     what: "L1 (checker): a quiet run whose highest, n3, started 0.2 ms into n2's cold-start campaign; n2 won, and n3 preempted after its 3-s damping, beyond the cold-start bound (such a start now has the preemption bound)",
   },
