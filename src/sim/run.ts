@@ -18,7 +18,7 @@ import { planDiskFaults, planFaults, planGroupFilters, planOperations, type Faul
 import { drawLayout, type LayoutKind, type NetworkLayout } from './layout.ts';
 import { ONE_WAY_AFTER_MS } from '../net/peer-directory.ts';
 import type { CoreFactory } from './host.ts';
-import type { NetworkStats } from './network.ts';
+import { CALM_LAN, type NetworkStats } from './network.ts';
 import { mix32, SimRandom, streamOf } from './prng.ts';
 
 /** Slow rates a run may draw: 100 ms is one rate for all, as protocol version 1 had. */
@@ -44,6 +44,13 @@ const UNLIMITED_SHARE = 0.25;
 const STORM_SIZES = [25, 50, 100] as const;
 /** A boot storm: every process is started within this long. */
 const STORM_BOOT_WINDOW_MS = 1000;
+/**
+ * Loss on every link while a storm's processes start (issue 22: a boot storm with loss), healed
+ * once the last listens, as a run's faults are at its calm. From a stream of its own: a storm
+ * without loss runs as it did before loss was drawn.
+ */
+const STORM_LOSS_RATES = [0, 0, 0.05, 0.2] as const;
+const STORM_LOSS_STREAM = 0x6c6f7373;
 /** How long a boot storm may take for every process to be up before the run gives up (L1 fails). */
 const STORM_START_MAX_MS = 120_000;
 /** How long restarted processes may take to listen after the calm before L1 starts counting anyway. */
@@ -361,9 +368,15 @@ function runBootStorm(options: RunOptions): RunResult {
   sim.safety.strict = options.strict === true;
   if (options.watch !== undefined) sim.watch(options.watch);
   options.inspect?.(sim);
+  const startLossRate = new SimRandom(mix32(options.seed ^ STORM_LOSS_STREAM)).pick(STORM_LOSS_RATES);
+  if (startLossRate > 0) {
+    sim.network.conditions = { ...CALM_LAN, lossRate: startLossRate };
+    sim.note(`fault: ${startLossRate * 100} % loss on every link until the last process listens`);
+  }
   for (const id of voters) sim.scheduler.at(scenario.between(0, STORM_BOOT_WINDOW_MS), () => sim.boot(id));
   const calmFromMs = waitForProcesses(sim, voters, STORM_START_MAX_MS);
-  sim.note(`calm: the last of ${size} processes listens`);
+  sim.heal();
+  sim.note(`calm: the last of ${size} processes listens${startLossRate > 0 ? ', the loss healed' : ''}`);
   const timers = boundTimers([...sim.configs.values()], discoveryMs(sim.layout, voters.length, Math.max(...[...sim.configs.values()].map((c) => c.memberBeatMs))));
   // The CPU is not calm when the last process listens: the general bound, not the cold start's.
   const phases = new PhaseWatch(sim, true, timers);
