@@ -79,6 +79,8 @@ export interface VoteRequest extends Header {
   skip: NodeId[];
   /** The candidate saw the coordinator of this term resign; 0 = none. */
   resignedTerm: number;
+  /** The boot of the process that resigned `resignedTerm`; 0 = not said (an older node): any. */
+  resignedBoot: number;
   cause: ElectionCause;
 }
 

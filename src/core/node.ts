@@ -30,7 +30,7 @@ import type { NodeSnapshot } from './state/snapshot.ts';
 import { buildStatus, type NodeStatus } from './status.ts';
 import { MAX_TERM, mayAdoptTerm, offeredTerm } from './terms.ts';
 import type { VoteDecision } from './vote-decision.ts';
-import { answerChallenge, decideVote, handleVoteRequest, rejectVote } from './voting.ts';
+import { answerChallenge, citesPromisedResignation, decideVote, handleVoteRequest, rejectVote } from './voting.ts';
 
 /**
  * The output of one or more inputs (etcd raft's Ready): first persist `persist` durably if it is
@@ -133,7 +133,11 @@ export class ElectionNode implements RoleContext {
   #namedUntilMs = 0;
   #promisedLeader: NodeId | null = null;
   #promisedTerm = 0;
+  /** The boot of the coordinator process the promise was given to (0: none). */
+  #promisedBoot = 0;
   #releasedTerm = 0;
+  /** The boot of the process that resigned `#releasedTerm` (0: not known). */
+  #releasedBoot = 0;
   #namedSuccessor: NamedSuccessor | null = null;
   #electionCause: ElectionCause = ElectionCause.ColdStart;
   #campaignNotBeforeMs: number;
@@ -245,7 +249,9 @@ export class ElectionNode implements RoleContext {
   get namedUntilMs(): number { return this.#namedUntilMs; }
   get promisedLeader(): NodeId | null { return this.#promisedLeader; }
   get promisedTerm(): number { return this.#promisedTerm; }
+  get promisedBoot(): number { return this.#promisedBoot; }
   get releasedTerm(): number { return this.#releasedTerm; }
+  get releasedBoot(): number { return this.#releasedBoot; }
   get namedSuccessor(): NamedSuccessor | null { return this.#namedSuccessor; }
   get electionCause(): ElectionCause { return this.#electionCause; }
   get campaignNotBeforeMs(): number { return this.#campaignNotBeforeMs; }
@@ -626,8 +632,9 @@ export class ElectionNode implements RoleContext {
     this.#waitCoordinatorUntilMs = Math.max(this.#waitCoordinatorUntilMs, nowMs + this.config.timeoutMs);
   }
 
-  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number, namedUntilMs: number): void {
+  followCoordinator(leader: NodeId, leaderBoot: number, term: number, promiseUntilMs: number, namedUntilMs: number): void {
     const same = this.#leader === leader && this.#promisedTerm === term;
+    this.#promisedBoot = leaderBoot;
     this.#leader = leader;
     this.#promiseUntilMs = Math.max(same ? this.#promiseUntilMs : 0, promiseUntilMs);
     this.#namedUntilMs = Math.max(same ? this.#namedUntilMs : 0, Math.min(namedUntilMs, this.#promiseUntilMs));
@@ -657,7 +664,8 @@ export class ElectionNode implements RoleContext {
    * Forgets the promise, ignores the coordinator's older rounds, and stops counting it as
    * eligible (Bully) until its own heartbeat says otherwise.
    */
-  releasePromise(term: number): void {
+  releasePromise(term: number, resignedBoot: number): void {
+    if (term >= this.#releasedTerm) this.#releasedBoot = resignedBoot;
     if (term === this.#promisedTerm && this.#promisedLeader !== null) {
       const resigned = this.#peers.get(this.#promisedLeader);
       if (resigned !== undefined) resigned.canLead = false;
@@ -667,8 +675,8 @@ export class ElectionNode implements RoleContext {
     if (this.term === term) this.#leader = null;
   }
 
-  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void {
-    this.releasePromise(term);
+  acceptResignation(term: number, resignedBoot: number, cause: ElectionCause, successor: NodeId | null): void {
+    this.releasePromise(term, resignedBoot);
     this.#electionCause = cause;
     this.#namedSuccessor = successor === null ? null : { term, id: successor };
   }
@@ -732,6 +740,7 @@ export class ElectionNode implements RoleContext {
     this.becomeFollower(term, reason);
     this.#leader = null;
     this.#releasedTerm = term;
+    this.#releasedBoot = this.bootId;
     this.#namedSuccessor = successor === null ? null : { term, id: successor };
     this.broadcast({ type: 'resign', reason, successor });
   }
@@ -917,7 +926,7 @@ export class ElectionNode implements RoleContext {
       if (!message.preVote && message.voteTerm > this.term) {
         // etcd's check-quorum rule: a node bound by a lease does not even adopt the term, so an
         // isolated node cannot disrupt a healthy coordinator by inflating terms.
-        if (this.holdsPromise(nowMs) && message.resignedTerm !== this.#promisedTerm && message.from !== this.#promisedLeader) {
+        if (this.holdsPromise(nowMs) && !citesPromisedResignation(this, message) && message.from !== this.#promisedLeader) {
           rejectVote(this, message, RejectReason.LeaseHeld, this.#promiseUntilMs - nowMs);
           return;
         }

@@ -45,8 +45,12 @@ export interface NodeView {
   /** The coordinator the promise was given to, and its term. */
   readonly promisedLeader: NodeId | null;
   readonly promisedTerm: number;
+  /** The boot of the coordinator process the promise was given to (0: none). */
+  readonly promisedBoot: number;
   /** The coordinator of this term resigned: its lease rounds are ignored from now on. */
   readonly releasedTerm: number;
+  /** The boot of the process that resigned `releasedTerm` (0: not known); a candidate cites it. */
+  readonly releasedBoot: number;
   /** Whom the last coordinator that resigned (to us, or this node itself) named as successor. */
   readonly namedSuccessor: NamedSuccessor | null;
   /** Why the next election happens; shown on the dashboard. */
@@ -119,15 +123,15 @@ export interface NodeTransitions {
    * Follows `leader` of `term`, promising no vote to anyone else until `promiseUntilMs`, and
    * naming it until `namedUntilMs`. Neither moves back for the same coordinator and term.
    */
-  followCoordinator(leader: NodeId, term: number, promiseUntilMs: number, namedUntilMs: number): void;
+  followCoordinator(leader: NodeId, leaderBoot: number, term: number, promiseUntilMs: number, namedUntilMs: number): void;
   /** Keeps the promise to the coordinator we follow until at least `promiseUntilMs`, naming it no longer. */
   keepPromise(promiseUntilMs: number): void;
   /** A coordinator announced its election. */
   witnessElection(election: ElectionWon): void;
-  /** The coordinator of `term` resigned: its promise no longer binds (./voting.ts). */
-  releasePromise(term: number): void;
+  /** The coordinator of `term`, process `resignedBoot`, resigned: its promise no longer binds (./voting.ts). */
+  releasePromise(term: number, resignedBoot: number): void;
   /** The same, announced by the coordinator itself; the next election has `cause`; it named `successor`. */
-  acceptResignation(term: number, cause: ElectionCause, successor: NodeId | null): void;
+  acceptResignation(term: number, resignedBoot: number, cause: ElectionCause, successor: NodeId | null): void;
   /** The coordinator's lease ran out here: the next election is a failover. */
   loseCoordinator(): void;
   /** A Bully challenge to the higher IDs went out. */

@@ -25,8 +25,8 @@ export function decideVote(node: RoleContext, request: VoteRequest, nowMs: numbe
   }
   if (node.holdsPromise(nowMs) && from !== node.promisedLeader) {
     // The candidate saw our coordinator resign; it dropped its lease before saying so.
-    if (request.resignedTerm !== 0 && request.resignedTerm === node.promisedTerm) {
-      node.releasePromise(request.resignedTerm);
+    if (citesPromisedResignation(node, request)) {
+      node.releasePromise(request.resignedTerm, request.resignedBoot);
     } else {
       return reject(RejectReason.LeaseHeld, node.promiseUntilMs - nowMs);
     }
@@ -48,6 +48,18 @@ function higherThanCandidate(node: RoleContext, request: VoteRequest, nowMs: num
   const self = node.id > request.from && node.canLead(nowMs) ? node.id : 0;
   const best = Math.max(highestPeer, self);
   return best === 0 ? null : best;
+}
+
+/**
+ * The candidate saw the coordinator we promised resign: the same term and, where the request
+ * names it, the same process. A second process with the coordinator's ID that led the same term
+ * unheard (a twin) resigns only its own lease; releasing our promise to the other for it let a
+ * new lease overlap the other's (seed 35014815). A request without a boot (an older node) is
+ * trusted as before.
+ */
+export function citesPromisedResignation(node: RoleContext, request: VoteRequest): boolean {
+  if (request.resignedTerm === 0 || request.resignedTerm !== node.promisedTerm) return false;
+  return request.resignedBoot === 0 || request.resignedBoot === node.promisedBoot;
 }
 
 export function handleVoteRequest(node: RoleContext, request: VoteRequest, nowMs: number): void {

@@ -161,6 +161,7 @@ export function encodeMessage(message: Message, meta: WireMeta): Uint8Array {
         term: message.voteTerm,
         skip: message.skip,
         resignedTerm: message.resignedTerm,
+        resignedBoot: message.resignedBoot,
         cause: toWire(CAUSES, message.cause),
       };
       break;
@@ -284,6 +285,7 @@ function decodeBody(e: conclave.v1.Envelope): Message {
         voteTerm: safeInteger(b.term, 'voteRequest.term', 1),
         skip: idList(b.skip, 'voteRequest.skip'),
         resignedTerm: safeInteger(b.resignedTerm, 'voteRequest.resignedTerm', 0),
+        resignedBoot: safeInteger(b.resignedBoot, 'voteRequest.resignedBoot', 0),
         cause: fromWire(CAUSES, b.cause, 'voteRequest.cause'),
       };
     }

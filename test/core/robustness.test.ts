@@ -34,7 +34,7 @@ function messageTo(self: NodeId): fc.Arbitrary<Message> {
     fc.record({ ...header, type: fc.constant('heartbeat' as const), role: fc.constantFrom(...Object.values(Role)), leader: fc.option(anyId, { nil: null }), round: fc.nat(20), hears: ids, canLead: fc.boolean(), intervalMs: fc.constantFrom(100, 1000, 5000) }),
     fc.record({ ...header, type: fc.constant('election' as const), cause }),
     fc.record({ ...header, type: fc.constant('answer' as const), leader: fc.option(anyId, { nil: null }) }),
-    fc.record({ ...header, type: fc.constant('vote-request' as const), preVote: fc.boolean(), voteTerm: term, skip: ids, resignedTerm: term, cause }),
+    fc.record({ ...header, type: fc.constant('vote-request' as const), preVote: fc.boolean(), voteTerm: term, skip: ids, resignedTerm: term, resignedBoot: fc.nat(), cause }),
     fc.record({ ...header, type: fc.constant('vote' as const), preVote: fc.boolean(), voteTerm: term, granted: fc.boolean(), reason: fc.option(fc.constantFrom(...Object.values(RejectReason)), { nil: null }), retryAfterMs: fc.nat(2000), prefer: fc.option(anyId, { nil: null }) }),
     fc.record({ ...header, type: fc.constant('coordinator' as const), round: fc.nat(20), cause, votedBy: ids }),
     fc.record({ ...header, type: fc.constant('lease-ack' as const), round: fc.nat(20) }),

@@ -3,7 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOOT, hearPeers, idleUntil, leaderRound, node, sent, voteRequest } from '../helpers/core.ts';
+import { ResignReason } from '../../src/core/index.ts';
+import { BOOT, hearPeers, idleUntil, leaderRound, msg, node, sent, voteRequest } from '../helpers/core.ts';
 
 const T = BOOT + 5000; // well after boot grace
 
@@ -83,12 +84,40 @@ describe('voting', () => {
 
   it('releases the promise when the candidate saw that coordinator resign', () => {
     const n = node(1);
+    idleUntil(n, T);
     n.step(leaderRound(5, 1, 1), T);
-    n.ready();
+    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
     n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1 }), T + 10);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
     n.step(leaderRound(5, 1, 2), T + 20); // a round sent before the resignation arrives late
     assert.equal(sent(n.ready(), 'lease-ack').length, 0, 'a resigned coordinator gets no new promise');
+  });
+
+  it("keeps the promise when the resignation cited is a twin's: another process with the coordinator's ID (seed 35014815)", () => {
+    // n5 (boot 7005) leads term 1 and holds n1's promise; n5' (boot 9005), unheard by n5, led term 1 too and resigned it.
+    const n = node(1);
+    idleUntil(n, T);
+    n.step(leaderRound(5, 1, 1), T);
+    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+    n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1, resignedBoot: 9005 }), T + 10);
+    assert.equal(sent(n.ready(), 'vote')[0]!.message.reason, 'lease-held', "the twin's resignation does not release the promise to n5");
+    n.step({ ...msg(5, 1, { type: 'resign', reason: ResignReason.Requested, successor: 4 }), bootId: 9005 }, T + 20);
+    n.ready();
+    n.step(voteRequest(4, 1, 2, { preVote: true }), T + 30);
+    assert.equal(sent(n.ready(), 'vote')[0]!.message.reason, 'lease-held', "nor does the twin's own Resign");
+    n.step(leaderRound(5, 1, 2), T + 40);
+    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n5 is still followed');
+    n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1, resignedBoot: 7005 }), T + 50);
+    assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true, "n5's own resignation releases it");
+  });
+
+  it('trusts a cited resignation without a boot, as a node before the boot was cited sends it', () => {
+    const n = node(1);
+    idleUntil(n, T);
+    n.step(leaderRound(5, 1, 1), T);
+    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+    n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1, resignedBoot: 0 }), T + 10);
+    assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
   });
 
   it('Bully: defers to a live, eligible higher ID that hears it', () => {

@@ -62,7 +62,7 @@ export function voteRequest(
   from: NodeId,
   term: number,
   voteTerm: number,
-  options: { preVote?: boolean; skip?: NodeId[]; resignedTerm?: number } = {},
+  options: { preVote?: boolean; skip?: NodeId[]; resignedTerm?: number; resignedBoot?: number } = {},
 ): Message {
   return msg(from, term, {
     type: 'vote-request',
@@ -70,6 +70,7 @@ export function voteRequest(
     voteTerm,
     skip: options.skip ?? [],
     resignedTerm: options.resignedTerm ?? 0,
+    resignedBoot: options.resignedBoot ?? 0,
     cause: 'failover',
   });
 }

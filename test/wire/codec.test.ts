@@ -27,7 +27,7 @@ const body: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('heartbeat'), role: fc.constantFrom(...Object.values(Role)), leader: optionalId, round: count, hears: ids, canLead: fc.boolean(), intervalMs: fc.integer({ min: 1, max: MAX_BEAT_INTERVAL_MS }) }),
   fc.record({ type: fc.constant('election'), cause }),
   fc.record({ type: fc.constant('answer'), leader: optionalId }),
-  fc.record({ type: fc.constant('vote-request'), preVote: fc.boolean(), voteTerm: positive, skip: ids, resignedTerm: count, cause }),
+  fc.record({ type: fc.constant('vote-request'), preVote: fc.boolean(), voteTerm: positive, skip: ids, resignedTerm: count, resignedBoot: count, cause }),
   fc.oneof(
     fc.record({ type: fc.constant('vote'), preVote: fc.boolean(), voteTerm: positive, granted: fc.constant(true), reason: fc.constant(null), retryAfterMs: fc.constant(0), prefer: fc.constant(null) }),
     fc.record({ type: fc.constant('vote'), preVote: fc.boolean(), voteTerm: positive, granted: fc.constant(false), reason: fc.constantFrom(...Object.values(RejectReason)), retryAfterMs: fc.nat({ max: 0xffff_ffff }), prefer: optionalId }),

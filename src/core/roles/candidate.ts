@@ -17,6 +17,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     cause: node.electionCause,
     skip: [...node.skip].sort((a, b) => a - b),
     resignedTerm: node.releasedTerm === node.term ? node.term : 0,
+    resignedBoot: node.releasedTerm === node.term ? node.releasedBoot : 0,
     granted: new Set([node.id]),
     rejected: new Map(),
     deferred: new Map(),
@@ -89,11 +90,11 @@ export function stepCandidate(node: RoleContext, message: Message, nowMs: number
       return;
     case 'heartbeat':
       if (message.role === 'leader' && message.round > 0) {
-        followLeader(node, message.from, message.round, message.term, nowMs);
+        followLeader(node, message.from, message.bootId, message.round, message.term, nowMs);
       }
       return;
     case 'coordinator':
-      followLeader(node, message.from, message.round, message.term, nowMs);
+      followLeader(node, message.from, message.bootId, message.round, message.term, nowMs);
       return;
     case 'answer':
       // A higher ID a voter preferred, or one we skipped because it answered too late, is alive
@@ -219,8 +220,8 @@ function abandon(node: RoleContext, nowMs: number): void {
 /** Asks `to` for its vote; a request to everyone at `nowMs` starts the round trip of each voter not yet asked. */
 function requestVotes(node: RoleContext, to: NodeId | 'all', nowMs: number): void {
   const campaign = node.campaign!;
-  const { phase, voteTerm, skip, resignedTerm, cause } = campaign;
-  const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, cause } as const;
+  const { phase, voteTerm, skip, resignedTerm, resignedBoot, cause } = campaign;
+  const body = { type: 'vote-request', preVote: phase === 'pre-vote', voteTerm, skip, resignedTerm, resignedBoot, cause } as const;
   if (to !== 'all') {
     node.send(to, body);
     return;

@@ -13,7 +13,7 @@ import type { RoleContext } from '../role-context.ts';
  * resigned meanwhile (issue 22). A round so late that it would name its coordinator for less than
  * `shortestNameMs` revives nothing: it keeps a promise still held, nothing more.
  */
-export function followLeader(node: RoleContext, leader: NodeId, round: number, term: number, nowMs: number): boolean {
+export function followLeader(node: RoleContext, leader: NodeId, leaderBoot: number, round: number, term: number, nowMs: number): boolean {
   if (term <= node.releasedTerm) return false; // a round sent before its coordinator resigned
   if (node.leader !== null && node.leader !== leader) return false; // one coordinator per term
   const { timeoutMs } = node.config;
@@ -24,7 +24,7 @@ export function followLeader(node: RoleContext, leader: NodeId, round: number, t
     node.keepPromise(nowMs + timeoutMs);
   } else {
     if (node.role !== Role.Follower) node.becomeFollower(term, 'higher-term');
-    node.followCoordinator(leader, term, nowMs + timeoutMs, namedUntilMs);
+    node.followCoordinator(leader, leaderBoot, term, nowMs + timeoutMs, namedUntilMs);
   }
   node.send(leader, { type: 'lease-ack', round });
   return true;

@@ -17,11 +17,11 @@ export function stepFollower(node: RoleContext, message: Message, nowMs: number)
   switch (message.type) {
     case 'heartbeat':
       if (message.role === Role.Leader && message.round > 0) {
-        followLeader(node, message.from, message.round, message.term, nowMs);
+        followLeader(node, message.from, message.bootId, message.round, message.term, nowMs);
       }
       return;
     case 'coordinator':
-      if (followLeader(node, message.from, message.round, message.term, nowMs)) {
+      if (followLeader(node, message.from, message.bootId, message.round, message.term, nowMs)) {
         const { term, from: leader, cause, votedBy } = message;
         node.witnessElection({ term, leader, cause, votedBy });
       }
@@ -42,8 +42,12 @@ export function stepFollower(node: RoleContext, message: Message, nowMs: number)
 
 function onResign(node: RoleContext, resign: Resign, nowMs: number): void {
   if (resign.term !== node.promisedTerm && resign.from !== node.leader) return;
+  // A second process with our coordinator's ID that led the same term unheard (a twin) resigns
+  // only its own lease (./voting.ts, citesPromisedResignation).
+  if (resign.from === node.promisedLeader && resign.term === node.promisedTerm && node.promisedBoot !== 0 && resign.bootId !== node.promisedBoot) return;
   node.acceptResignation(
     resign.term,
+    resign.bootId,
     resign.reason === ResignReason.Preempted ? ElectionCause.Preemption : ElectionCause.Resignation,
     resign.successor,
   );

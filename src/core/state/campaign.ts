@@ -11,6 +11,8 @@ export interface Campaign {
   cause: ElectionCause;
   skip: NodeId[];
   resignedTerm: number;
+  /** The boot of the process that resigned `resignedTerm` (0: none, or not known). */
+  resignedBoot: number;
   granted: Set<NodeId>;
   /** Rejections that stand for this phase. */
   rejected: Map<NodeId, RejectReason>;
