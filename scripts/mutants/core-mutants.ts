@@ -51,6 +51,22 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'duplicate ID',
   },
   {
+    name: 'resignation-of-any-process',
+    rule: "a resignation releases only the promises given to the process that resigned, not those given to a second process with its ID",
+    file: 'src/core/voting.ts',
+    edits: [{ original: 'return request.resignedBoot === 0 || request.resignedBoot === node.promisedBoot;', replacement: 'return true;' }],
+    tests: ['test/core/voting.test.ts'],
+    testNamePattern: "twin's",
+  },
+  {
+    name: 'resign-taken-from-any-process',
+    rule: "a voter takes a Resign only from the coordinator process it promised, not from a second process with its ID",
+    file: 'src/core/roles/follower.ts',
+    edits: [{ original: '&& node.promisedBoot !== 0 && resign.bootId !== node.promisedBoot) return;', replacement: '&& false) return;' }],
+    tests: ['test/core/voting.test.ts'],
+    testNamePattern: "twin's",
+  },
+  {
     name: 'vote-repeated-to-any-process',
     rule: "a voter repeats its vote of a term only to the process (boot ID) it granted it to, not to a second process with the candidate's ID",
     file: 'src/core/voting.ts',
