@@ -817,18 +817,12 @@ export class ElectionNode implements RoleContext {
 
   /**
    * A node heard for the first time (or anew) learns of us without waiting for a slow beat: a
-   * coordinator sends it a lease round at once, so that it follows instead of campaigning; a node
-   * that knows no coordinator beats within a heartbeat interval, which gathers the joins of a
-   * whole cold start.
+   * coordinator sends it a lease round at once, so that it follows instead of campaigning; anyone
+   * else beats within a heartbeat interval, which gathers the joins of a whole cold start.
    */
   private greet(nowMs: number): void {
     if (this.isSaturated(nowMs)) return;
     if (this.#role === Role.Leader) this.beat(nowMs);
-    // A coordinator's lease round greets for the cluster: the newcomer follows it at once and
-    // learns the others from their regular beats. Every follower of 100 greeting six nodes back
-    // from a partition (unicast only: 99 copies a beat) tripled the traffic on two cores the
-    // settled cluster kept 65 % busy, and the coordinator lost its lease (seed 2 of 100 nodes).
-    else if (this.knownLeader(nowMs) !== null) return;
     else if (this.mayBeatEarly()) this.#nextHeartbeatMs = Math.min(this.#nextHeartbeatMs, nowMs + this.config.heartbeatMs);
   }
 

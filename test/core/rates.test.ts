@@ -14,24 +14,6 @@ const TIMEOUT = 1000;
 const AFTER_GRACE = BOOT + 1000;
 
 describe('rates', () => {
-  it("a follower bound to a coordinator leaves a newcomer's greeting to the coordinator's round (seed 2 of 100 nodes)", () => {
-    const n = node(2);
-    n.tick(BOOT);
-    n.ready();
-    hearPeers(n, [1, 4], BOOT + 5); // a quorum: n2 can lead, so hearing n3 is no news of that
-    n.step(leaderRound(5, 1, 1), BOOT + 10);
-    n.tick(BOOT + 110); // n1, n4 and n5 were greeted: n2 knew no coordinator when they came
-    assert.equal(sent(n.ready(), 'heartbeat').length, 1);
-    const greetingsAtMs: number[] = [];
-    for (let t = BOOT + 120; t < BOOT + 500; t += HEARTBEAT / 10) {
-      if (t === BOOT + 200) n.step(heartbeat(3, 1, { leader: 5, intervalMs: MEMBER_BEAT }), t);
-      else if ((t - BOOT) % HEARTBEAT === 20) n.step(leaderRound(5, 1, 2), t);
-      else n.tick(t);
-      if (sent(n.ready(), 'heartbeat').length > 0) greetingsAtMs.push(t - BOOT);
-    }
-    assert.deepEqual(greetingsAtMs, [], 'no beat to everyone for newcomer n3: n5 greets it with a round');
-  });
-
   it('a follower beats slowly, bound to a coordinator or not: when the promise ends it keeps the slow rate', () => {
     const n = node(2);
     n.tick(BOOT);

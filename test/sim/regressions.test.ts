@@ -86,11 +86,6 @@ const SIMULATOR_SEEDS = [
 /** Random runs of larger clusters than sweeps draw (`--nodes`), found by a short run of 30 at 100 nodes. */
 const LARGE_SEEDS = [
   {
-    seed: 2,
-    nodes: 100,
-    what: "L2 (core): unicast only, two cores kept 65 % busy; six nodes back from a partition were greeted by every follower with a beat to 99 peers, the inputs queued grew past 3,000 and the coordinator lost its lease 839 ms after the cluster agreed (followers of a live coordinator now leave greetings to its round)",
-  },
-  {
     seed: 11,
     nodes: 100,
     what: "L1 (checker): unicast only, two cores kept 80 % busy; n100 resigned and took back over 1276 ms later, against a resign-retake bound of 1203 ms: saturated, it left the news that it could lead to its regular beat, a member beat away (the bound now allows it on a machine with a capacity model)",
