@@ -93,6 +93,21 @@ const LARGE_SEEDS = [
 ];
 
 /**
+ * Random runs of 100 nodes (`--nodes 100`, seeds 1 to 60; sweeps draw at most 25): found, not
+ * yet fixed, so run as todo (issue 22). Each is on a machine a settled cluster of 100 keeps busy.
+ */
+const LARGE_OPEN_SEEDS = [
+  {
+    seed: 2,
+    nodes: 100,
+    what: "L2: unicast only, two cores kept 65 % busy; six nodes back from a partition were greeted by every follower with a beat to 99 peers, over 3,000 inputs queued, and the coordinator lost its lease 839 ms after the cluster agreed (greeting them alone broke the followers' view of each other: seed 1)",
+  },
+  { seed: 44, nodes: 100, what: 'L1: a quiet run (a cold start) on two cores kept 80 % busy, 83,873 backlog drops: agreed 2319 ms after the last process listened, against a cold-start bound of 2105 ms (the CPU is not calm, as in a boot storm)' },
+  { seed: 59, nodes: 100, what: 'L2: unicast only, four cores kept 21 % busy, receive queues of 64 datagrams (1,213 dropped): the coordinator changed 718 ms after the cluster agreed' },
+  { seed: 60, nodes: 100, what: 'L1: two subnets, two cores kept 52 % busy: agreed 13.3 s after the calm, against the general bound of 12.0 s' },
+];
+
+/**
  * Two processes of one ID that had not heard each other, each leading one term or holding a lease
  * at once: the gap no node can close (src/sim/twins.ts), reported, not a violation. Each must
  * still reach it, so that the report is tested, and break no rule a node can keep.
@@ -110,6 +125,12 @@ const TWIN_GAP_SEEDS: Array<{ seed: number; what: string; gaps?: number }> = [
 describe('simulator regressions', () => {
   for (const { seed, nodes, what } of LARGE_SEEDS) {
     it(`seed ${seed} of ${nodes} nodes: ${what}`, () => {
+      assert.deepEqual(runSimulation({ seed, nodes }).violations, [], `replay: npm run sim -- --seed ${seed} --nodes ${nodes} --runs 1 --trace`);
+    });
+  }
+
+  for (const { seed, nodes, what } of LARGE_OPEN_SEEDS) {
+    it(`seed ${seed} of ${nodes} nodes: ${what}`, { todo: 'open: random runs of 100 nodes (issue 22)' }, () => {
       assert.deepEqual(runSimulation({ seed, nodes }).violations, [], `replay: npm run sim -- --seed ${seed} --nodes ${nodes} --runs 1 --trace`);
     });
   }
