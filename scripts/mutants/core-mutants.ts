@@ -119,7 +119,7 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     name: 'promise-half-timeout',
     rule: "a follower's promise not to vote lasts a timeout from the round, longer than the coordinator's lease",
     file: 'src/core/roles/follow-leader.ts',
-    edits: [{ original: 'node.followCoordinator(leader, term, nowMs + timeoutMs, namedUntilMs);', replacement: 'node.followCoordinator(leader, term, nowMs + timeoutMs / 2, namedUntilMs);' }],
+    edits: [{ original: 'node.followCoordinator(leader, leaderBoot, term, nowMs + timeoutMs, namedUntilMs);', replacement: 'node.followCoordinator(leader, leaderBoot, term, nowMs + timeoutMs / 2, namedUntilMs);' }],
     tests: ['test/core/scenarios.test.ts'],
     testNamePattern: 'check-quorum|partition|stall',
   },
