@@ -8,6 +8,15 @@ import { BOOT, hearPeers, idleUntil, leaderRound, msg, node, sent, voteRequest }
 
 const T = BOOT + 5000; // well after boot grace
 
+/** n1, past its boot grace, that acknowledged round 1 of coordinator n5 (boot 7005) in term 1: it holds a promise. */
+function promisedToN5(): ReturnType<typeof node> {
+  const n = node(1);
+  idleUntil(n, T);
+  n.step(leaderRound(5, 1, 1), T);
+  assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+  return n;
+}
+
 describe('voting', () => {
   it('grants one vote per term, and the Ready that carries it also carries the state to persist first', () => {
     const n = node(1);
@@ -83,10 +92,7 @@ describe('voting', () => {
   });
 
   it('releases the promise when the candidate saw that coordinator resign', () => {
-    const n = node(1);
-    idleUntil(n, T);
-    n.step(leaderRound(5, 1, 1), T);
-    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+    const n = promisedToN5();
     n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1 }), T + 10);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
     n.step(leaderRound(5, 1, 2), T + 20); // a round sent before the resignation arrives late
@@ -95,10 +101,7 @@ describe('voting', () => {
 
   it("keeps the promise when the resignation cited is a twin's: another process with the coordinator's ID (seed 35014815)", () => {
     // n5 (boot 7005) leads term 1 and holds n1's promise; n5' (boot 9005), unheard by n5, led term 1 too and resigned it.
-    const n = node(1);
-    idleUntil(n, T);
-    n.step(leaderRound(5, 1, 1), T);
-    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+    const n = promisedToN5();
     n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1, resignedBoot: 9005 }), T + 10);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.reason, 'lease-held', "the twin's resignation does not release the promise to n5");
     n.step({ ...msg(5, 1, { type: 'resign', reason: ResignReason.Requested, successor: 4 }), bootId: 9005 }, T + 20);
@@ -112,10 +115,7 @@ describe('voting', () => {
   });
 
   it('trusts a cited resignation without a boot, as a node before the boot was cited sends it', () => {
-    const n = node(1);
-    idleUntil(n, T);
-    n.step(leaderRound(5, 1, 1), T);
-    assert.equal(sent(n.ready(), 'lease-ack').length, 1, 'n1 promised n5');
+    const n = promisedToN5();
     n.step(voteRequest(4, 1, 2, { preVote: true, resignedTerm: 1, resignedBoot: 0 }), T + 10);
     assert.equal(sent(n.ready(), 'vote')[0]!.message.granted, true);
   });
