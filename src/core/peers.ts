@@ -26,6 +26,8 @@ export interface Peer {
   leader: NodeId | null;
   /** Voters the peer said it hears, from its last heartbeat. */
   hears: ReadonlySet<NodeId>;
+  /** The list `hears` was made from: the next heartbeat's is compared with it, not with the set. */
+  hearsIds: readonly NodeId[];
   canLead: boolean;
   /** The interval its last heartbeat announced: the fast rate, or the slow one of a bound follower. */
   beatIntervalMs: number;
@@ -39,11 +41,14 @@ export interface Peer {
   state: PeerState;
 }
 
-/** Whether `set` is what `new Set(ids)` would make of `ids`, in the same order. */
-function isSetOf(set: ReadonlySet<NodeId>, ids: readonly NodeId[]): boolean {
-  if (set.size !== ids.length) return false;
-  let i = 0;
-  for (const id of set) if (id !== ids[i++]) return false;
+/**
+ * Whether two ID lists are the same. An array, not the set made of it: at 100 nodes every
+ * heartbeat lists 99 IDs, and walking the set's iterator for each was a seventh of the simulator.
+ */
+function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -296,7 +301,10 @@ export class PeerTable implements PeerView {
       peer.role = message.role;
       peer.leader = message.leader;
       // Rebuilt only when it says something else: a settled peer's beats all say the same.
-      if (!isSetOf(peer.hears, message.hears)) peer.hears = new Set(message.hears);
+      if (!sameIds(peer.hearsIds, message.hears)) {
+        peer.hears = new Set(message.hears);
+        peer.hearsIds = message.hears;
+      }
       peer.canLead = message.canLead;
     } else if (message.type === 'leave') {
       peer.left = true;
@@ -387,6 +395,7 @@ export class PeerTable implements PeerView {
       term: message.term,
       leader: null,
       hears: new Set(),
+      hearsIds: [],
       canLead: false,
       beatIntervalMs: this.options.heartbeatMs,
       left: false,
