@@ -61,11 +61,26 @@ export function settledLoad(plan: CapacityPlan, inputsPerSecond: number): number
 }
 
 /**
- * A capacity model for one run, from its own stream: how much of a real machine it has. The
- * input cost is capped (SETTLED_LOAD_MAX) by what a settled cluster of this size hands it.
+ * The fewest datagrams a socket must queue for a settled cluster of `voters`: a coordinator reads
+ * one acknowledgement from every follower after each round, all sent the moment the round
+ * arrived, and as many datagrams again may come meanwhile (member beats, requests). A smaller
+ * queue drops a share of every round's acknowledgements, settled or not: at 100 voters a queue of
+ * 64 lost a third of them, the coordinator lost its lease with nothing failing (seed 55 of 100
+ * nodes), and beyond the group a follower whose only acknowledgement was lost fell out of the
+ * coordinator's copies (seeds 1 and 59). Real systems queue more: Conclave asks for 4 MiB, and
+ * Linux's default cap gives 416 KiB, some 400 small datagrams (docs/protocol.md, "Under load").
  */
-export function drawCapacity(random: SimRandom, settledPerSecond: number, minInputCpuUs = 20, coreChoices: readonly number[] = CORES): CapacityPlan {
-  const receiveQueueDatagramsMax = random.pick(RECEIVE_QUEUES_DATAGRAMS);
+export function receiveQueueFloor(voters: number): number {
+  return 2 * (voters - 1);
+}
+
+/**
+ * A capacity model for one run, from its own stream: how much of a real machine it has. The
+ * input cost is capped (SETTLED_LOAD_MAX) by what a settled cluster of this size hands it, and
+ * the receive queue is at least what it needs (receiveQueueFloor).
+ */
+export function drawCapacity(random: SimRandom, settledPerSecond: number, voters: number, minInputCpuUs = 20, coreChoices: readonly number[] = CORES): CapacityPlan {
+  const receiveQueueDatagramsMax = Math.max(random.pick(RECEIVE_QUEUES_DATAGRAMS), receiveQueueFloor(voters));
   const drawnPacketsPerMs = random.pick(BACKLOG_PACKETS_PER_MS);
   const cores = random.pick(coreChoices);
   const drawnUs = random.between(minInputCpuUs, 200);
@@ -84,8 +99,8 @@ export function drawCapacity(random: SimRandom, settledPerSecond: number, minInp
 }
 
 /** A boot storm's machine: one or two cores, inputs on the costly side (within the cap), slow process starts. */
-export function drawStormCapacity(random: SimRandom, settledPerSecond: number): CapacityPlan {
-  return drawCapacity(random, settledPerSecond, 50, [1, 2]);
+export function drawStormCapacity(random: SimRandom, settledPerSecond: number, voters: number): CapacityPlan {
+  return drawCapacity(random, settledPerSecond, voters, 50, [1, 2]);
 }
 
 export function describeCapacity(plan: CapacityPlan | null): string {

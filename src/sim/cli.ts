@@ -22,7 +22,7 @@ Each seed also draws the machine's capacity (three runs in four; the rest are un
 cores shared by every process, 20–200 µs of CPU per input (capped so that a settled cluster keeps
 at most 80 % of the cores busy) and 50–400 ms per process start (so inputs and timers wait; L1
 counts from when every process listens), a bounded receive buffer per socket (64–1024
-datagrams; overflow is dropped), and a shared backlog of 1000 packets draining at 20–300 a
+datagrams, at least two per voter; overflow is dropped), and a shared backlog of 1000 packets draining at 20–300 a
 millisecond (every multicast copy is one packet; a full backlog drops, and refuses the sender's
 datagram: ENOBUFS).
 Each seed also draws where its hosts are (seven runs in ten; the rest keep the plain transport):
@@ -43,7 +43,7 @@ agree, then start it with an empty disk (a newcomer, greeted at once by the coor
 Checks S1 one leader per term, S2 never two valid leases at once, S3 durable term and vote (and
 every message leaves only once the term it carries is durable), S4 a coordinator's lease ends
 before the promises of a quorum of the followers that acknowledged its rounds, L1 every live node agrees on the
-right coordinator within the bound of what began the calm (general, cold start, crash failover,
+right coordinator within the bound of what began the calm (general, cold start, cold start on a congested machine, crash failover,
 handover, resign and retake, preemption, rejoin, newcomer: docs/protocol.md, L1), measured from the calm
 with no floor, L2 no change from that instant on, W1 every datagram decodes, R1 once settled no
 node sends more than 3 × its settled rate in a 10-s window, A1 while faults run a leaderless

@@ -108,6 +108,8 @@ export class SimCluster {
   readonly capacity: CapacityPlan | null;
   readonly layout: NetworkLayout | null;
   private readonly capacityNotedAtMs = new Map<string, number>();
+  /** Receive-queue overflows and refused sends so far (./checkers.ts, a congested cold start). */
+  private capacityEvents = 0;
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
   private readonly sendListeners: Array<(host: SimHost, outgoing: Outgoing) => void> = [];
@@ -271,8 +273,14 @@ export class SimCluster {
     return { sendErrors, worstSender, receiveBufferDrops, backlogDrops: this.network.stats.backlogDropped, cpuBusyMs: this.cpu?.busyMs ?? 0 };
   }
 
+  /** Datagrams the machine dropped or refused so far: full receive queues, a full backlog, ENOBUFS. */
+  get congestionDrops(): number {
+    return this.capacityEvents + this.network.stats.backlogDropped;
+  }
+
   /** A limit was hit: the trace says so, once a second per host and kind, so it is not flooded. */
   private noteCapacity(node: NodeId, kind: string, text: string): void {
+    this.capacityEvents++;
     const key = `${kind}:${node}`;
     const last = this.capacityNotedAtMs.get(key);
     if (last !== undefined && this.nowMs - last < CAPACITY_NOTE_EVERY_MS) return;

@@ -49,6 +49,8 @@ export class PhaseWatch {
       freshLeaseMs: this.sim.config.leaseMs / (1 + this.sim.config.maxClockDriftPpm / 1e6),
       now: () => this.sim.nowMs,
       safety: this.sim.safety,
+      congestion: () => this.sim.congestionDrops,
+      boundOf: (other) => convergenceBoundMs(other, this.timers),
     });
     this.phases.push({ liveness, what, closedAtMs: null });
     return liveness;
@@ -57,7 +59,12 @@ export class PhaseWatch {
   /** Runs until the current phase agrees or its bound passes; the instant of agreement, or null. */
   runToAgreement(): number | null {
     const liveness = this.current!.liveness;
-    this.sim.scheduler.runUntil(liveness.fromMs + liveness.boundMs, () => liveness.convergedAtMs !== null);
+    // A bound may grow on the way (a cold start that meets a congested machine).
+    let untilMs = -Infinity;
+    while (liveness.convergedAtMs === null && untilMs < liveness.fromMs + liveness.boundMs) {
+      untilMs = liveness.fromMs + liveness.boundMs;
+      this.sim.scheduler.runUntil(untilMs, () => liveness.convergedAtMs !== null);
+    }
     return liveness.convergedAtMs;
   }
 

@@ -192,7 +192,7 @@ export function runSimulation(options: RunOptions): RunResult {
     voters,
     seed: clusterSeed,
     createCore: options.createCore,
-    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled)),
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawCapacity(random, settled, voters.length)),
     layout: chooseLayout(layoutRandom, options.directory ?? 'drawn', voters),
     config: configInput,
     configOf: configOf ?? undefined,
@@ -317,7 +317,9 @@ export function runSimulation(options: RunOptions): RunResult {
   if (sim.nowMs < phaseFromMs) sim.scheduler.runUntil(phaseFromMs);
   const phases = new PhaseWatch(sim, config.preempt, timers);
   // A quiet run is a cold start: nothing ran before the calm but the boots.
-  const firstCause = !quiet ? Cause.General : bootedIntoCampaign.has(Math.max(...connected)) ? Cause.ColdStartLateHighest : Cause.ColdStart;
+  const highest = Math.max(...connected);
+  const phantomAbove = [...keptDown].some((id) => id > highest);
+  const firstCause = !quiet ? Cause.General : phantomAbove ? Cause.ColdStartPhantom : bootedIntoCampaign.has(highest) ? Cause.ColdStartLateHighest : Cause.ColdStart;
   phases.begin(firstCause, phaseFromMs, connected, quiet ? 'cold start' : 'calm after the faults');
   // Acts (./acts.ts): each waits for the agreement before it, and for the world to settle after it.
   const { acts, random: actRandom } = newer ? drawActs(options.seed) : { acts: [] as Act[], random: null };
@@ -360,7 +362,7 @@ function runBootStorm(options: RunOptions): RunResult {
     voters,
     seed: clusterSeed,
     createCore: options.createCore,
-    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawStormCapacity(random, settled), 0),
+    capacity: chooseCapacity(options.seed, options.capacity ?? 'drawn', (random) => drawStormCapacity(random, settled, voters.length), 0),
     layout: chooseLayout(new SimRandom(mix32(options.seed ^ LAYOUT_STREAM)), options.directory ?? 'drawn', voters, STORM_LAYOUTS),
     config: configInput,
   });

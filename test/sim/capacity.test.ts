@@ -8,7 +8,7 @@ import type { Body, Message, Ready } from '../../src/core/index.ts';
 import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { ElectionNode } from '../../src/core/node.ts';
 import { SimBacklog } from '../../src/sim/backlog.ts';
-import type { CapacityPlan } from '../../src/sim/capacity.ts';
+import { drawCapacity, receiveQueueFloor, type CapacityPlan } from '../../src/sim/capacity.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
 import { SimCpu } from '../../src/sim/cpu.ts';
 import { SimInbox, schedulerSliceMs } from '../../src/sim/inbox.ts';
@@ -29,6 +29,14 @@ const ROOMY: CapacityPlan = {
 };
 
 describe('capacity model', () => {
+  it("a drawn machine's receive queue holds a settled cluster's round of acknowledgements twice over (seed 55 of 100 nodes)", () => {
+    const drawn = (voters: number) => Array.from({ length: 40 }, (_, i) => drawCapacity(new SimRandom(i + 1), 1000, voters).receiveQueueDatagramsMax);
+    assert.ok(drawn(5).includes(64), 'small clusters still meet the smallest queue');
+    assert.equal(receiveQueueFloor(100), 198);
+    assert.ok(drawn(100).every((queue) => queue >= 198), `queues drawn for 100 voters: ${[...new Set(drawn(100))]}`);
+    assert.ok(drawn(100).includes(198), 'the smallest draw is raised to the floor, not dropped');
+  });
+
   it('a full backlog drops packets, refuses senders, and drains with time', () => {
     const backlog = new SimBacklog(3, 1);
     assert.equal([0, 0, 0, 0].map(() => backlog.admit(0)).filter(Boolean).length, 3);

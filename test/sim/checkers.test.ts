@@ -8,9 +8,11 @@ import type { LanCore, Message, ElectionNodeOptions, PersistentState, Ready } fr
 import { lanCoreOf } from '../../src/core/lan-core.ts';
 import { ElectionNode } from '../../src/core/node.ts';
 import { AvailabilityMeter } from '../../src/sim/availability.ts';
-import { boundTimers, Cause, convergenceBoundMs } from '../../src/sim/bounds.ts';
+import { boundTimers, Cause, convergenceBoundMs, discoveryMs } from '../../src/sim/bounds.ts';
+import type { NetworkLayout } from '../../src/sim/layout.ts';
+import { GOSSIP_INTERVAL_MS, MAX_PROBES_PER_INTERVAL, PROBE_INTERVAL_MS } from '../../src/net/peer-directory.ts';
 import { resolveConfig } from '../../src/core/index.ts';
-import { Check, SafetyChecker } from '../../src/sim/checkers.ts';
+import { Check, LivenessChecker, SafetyChecker } from '../../src/sim/checkers.ts';
 import type { SimCluster } from '../../src/sim/cluster.ts';
 import { drawLargeSize, runSimulation } from '../../src/sim/run.ts';
 import { firstCaught } from '../helpers/first-caught.ts';
@@ -166,6 +168,63 @@ describe('checkers that measure', () => {
     assert.equal(convergenceBoundMs(Cause.ColdStartLateHighest, preempting), convergenceBoundMs(Cause.Preemption, preempting));
     const staying = { ...preempting, preempt: false };
     assert.equal(convergenceBoundMs(Cause.ColdStartLateHighest, staying), convergenceBoundMs(Cause.ColdStart, staying));
+  });
+
+  it('L1: a cold start with a phantom above the live nodes waits for its silence limit with preemption on, and only then (seed 46018370)', () => {
+    const result = runSimulation({ seed: 46018370 });
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.phases[0]?.cause, Cause.ColdStartPhantom, 'n9 ran before the calm and stays down');
+    const preempting = boundTimers([resolveConfig({ clusterSize: 9, preempt: true, dampingMs: 1000, memberBeatMs: 2000 })]);
+    const silenceMs = 3 * preempting.memberBeatMs;
+    assert.ok(convergenceBoundMs(Cause.ColdStart, preempting) < silenceMs, 'the cold-start bound ends before a phantom is dead');
+    assert.ok(convergenceBoundMs(Cause.ColdStartPhantom, preempting) > silenceMs);
+    const staying = { ...preempting, preempt: false };
+    assert.equal(convergenceBoundMs(Cause.ColdStartPhantom, staying), convergenceBoundMs(Cause.ColdStartLateHighest, staying));
+  });
+
+  it('L1: a cold start that meets a congested machine is judged as a boot storm, and only then (seed 44 of 100 nodes)', () => {
+    const timers = boundTimers([resolveConfig({ clusterSize: 5 })]);
+    let nowMs = 0;
+    let drops = 3; // dropped before the phase began: not the phase's
+    const safety = new SafetyChecker(() => nowMs);
+    const checker = (cause: Cause) =>
+      new LivenessChecker({
+        fromMs: 100,
+        boundMs: convergenceBoundMs(cause, timers),
+        cause,
+        connected: new Set([1, 2, 3, 4, 5]),
+        expectHighest: true,
+        freshLeaseMs: 900,
+        now: () => nowMs,
+        safety,
+        congestion: () => drops,
+        boundOf: (other) => convergenceBoundMs(other, timers),
+      });
+    const coldStart = checker(Cause.ColdStart);
+    const afterCalm = checker(Cause.General);
+    nowMs = 150;
+    coldStart.afterInput([]);
+    assert.equal(coldStart.cause, Cause.ColdStart, 'no drop since the calm');
+    drops++;
+    nowMs = 160;
+    coldStart.afterInput([]);
+    afterCalm.afterInput([]);
+    assert.equal(coldStart.cause, Cause.ColdStartCongested);
+    assert.equal(coldStart.boundMs, convergenceBoundMs(Cause.BootStorm, timers));
+    assert.ok(convergenceBoundMs(Cause.ColdStart, timers) < coldStart.boundMs);
+    assert.equal(afterCalm.cause, Cause.General, 'only a cold start assumes a calm machine');
+  });
+
+  it('L1: beyond one multicast group the general bound adds the time to find the peers again (seed 60 of 100 nodes)', () => {
+    const config = resolveConfig({ clusterSize: 100 });
+    const oneGroup = boundTimers([config]);
+    const findMs = discoveryMs({ kind: 'two-subnets' } as NetworkLayout, 100, config.memberBeatMs);
+    assert.equal(findMs, Math.max(GOSSIP_INTERVAL_MS, config.memberBeatMs) + PROBE_INTERVAL_MS * Math.ceil(99 / MAX_PROBES_PER_INTERVAL));
+    const twoSubnets = boundTimers([config], findMs);
+    const stretched = convergenceBoundMs(Cause.General, twoSubnets) - convergenceBoundMs(Cause.General, oneGroup);
+    const rho = config.maxClockDriftPpm / 1e6;
+    const drifted = (findMs * (1 + rho)) / (1 - rho); // every wait is stretched by the drift bound
+    assert.ok(stretched >= findMs && stretched <= drifted + 1, `the general bound grew by ${stretched} ms for ${findMs} ms of finding`);
   });
 
   it('random runs act, stop, resign, mix timers and sometimes run larger clusters', () => {
