@@ -16,8 +16,12 @@ export type Cancel = () => void;
 
 /** A datagram network: best effort, unordered, possibly duplicated. */
 export interface Transport {
-  /** A node ID for a direct datagram, 'all' for the multicast group. */
-  send(to: NodeId | 'all', bytes: Uint8Array): void;
+  /**
+   * A node ID for a direct datagram, 'all' for the multicast group. `greets`: a datagram to
+   * everyone that only greets these peers; of the unicast copies beyond the group, only theirs
+   * need go out (the core's `Outgoing.greets`). A transport may ignore it.
+   */
+  send(to: NodeId | 'all', bytes: Uint8Array, greets?: readonly NodeId[]): void;
 }
 
 /**

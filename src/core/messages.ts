@@ -137,4 +137,11 @@ export interface Outgoing {
   /** A node ID for a direct message, 'all' for the multicast group. */
   to: NodeId | 'all';
   message: Message;
+  /**
+   * A beat to everyone sent early only to greet these peers (heard for the first time, or anew):
+   * the group gets it as always, but of the unicast copies to peers beyond the group only theirs
+   * go out. The others learn the same from the regular beat, and a unicast-only cluster of 100
+   * no longer sends 99 × 99 copies when six nodes come back from a partition (seed 2 of 100 nodes).
+   */
+  greets?: readonly NodeId[];
 }

@@ -159,7 +159,8 @@ export interface NodeTransitions {
 /** How a role speaks: messages out and events reported, in order. They change no state. */
 export interface NodeOutbox {
   send(to: NodeId, body: Body): void;
-  broadcast(body: Body): void;
+  /** `greets`: an early beat that only greets these peers (Outgoing.greets). */
+  broadcast(body: Body, greets?: readonly NodeId[]): void;
   emit(event: CoreEvent): void;
 }
 

@@ -124,13 +124,18 @@ export class PeerDirectory {
    * follower it knew only as a seed by one probe a second, and the follower counted it dead
    * before the next (seed 26012163). Any other peer waits for a heartbeat: one first heard by a
    * reply while its beats over the group were lost would otherwise count as off the group and
-   * get copies, which loss must never make.
+   * get copies, which loss must never make. Without multicast there is no group to be off, and
+   * every datagram comes from the sender's unicast socket: it is where to answer. A restarted
+   * follower heard a coordinator that was no seed first by its vote request and Coordinator
+   * (no port), could send neither its vote nor its acknowledgement, and counted the coordinator
+   * dead a timeout later, just before the coordinator's once-a-second probe told it the port
+   * (seed 45013875, unicast only).
    */
   heard(id: NodeId, address: string, port: number, route: Route, nowMs: number, sourcePort = 0): void {
     if (id === this.options.selfId || !this.voters.has(id)) return;
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      const answerAt = port !== 0 ? port : this.isSeed(address, sourcePort) ? sourcePort : 0;
+      const answerAt = port !== 0 ? port : this.isSeed(address, sourcePort) || !this.options.multicast ? sourcePort : 0;
       if (answerAt === 0) return; // where to answer is not known yet: its next heartbeat says
       entry = newEntry({ address, port: answerAt });
       this.entries.set(id, entry);
@@ -224,6 +229,21 @@ export class PeerDirectory {
       add(probe.endpoint);
     }
     return targets;
+  }
+
+  /**
+   * Of the copies `targets` would choose, those to `ids` (without probes, and without touching
+   * the probe schedule): where a beat that only greets them goes beyond the group.
+   */
+  copiesFor(ids: readonly NodeId[], nowMs: number, { optional = true }: { optional?: boolean } = {}): Endpoint[] {
+    const copies: Endpoint[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (entry === undefined || !this.heardLately(entry, nowMs)) continue;
+      if (this.options.multicast && nowMs - entry.lastGroupMs < GROUP_MEMORY_MS && !(entry.repairing && optional)) continue;
+      if (!copies.some((copy) => same(copy, entry.endpoint))) copies.push(entry.endpoint);
+    }
+    return copies;
   }
 
   /**

@@ -12,10 +12,16 @@ export type Destination = { kind: 'group' } | { kind: 'copy'; endpoint: Endpoint
 
 const GROUP: Destination = { kind: 'group' };
 
-export function destinations(directory: PeerDirectory, to: NodeId | 'all', options: { multicast: boolean; nowMs: number; congested: boolean }): Destination[] {
-  const { multicast, nowMs, congested } = options;
+export function destinations(
+  directory: PeerDirectory,
+  to: NodeId | 'all',
+  options: { multicast: boolean; nowMs: number; congested: boolean; greets?: readonly NodeId[] | undefined },
+): Destination[] {
+  const { multicast, nowMs, congested, greets } = options;
   if (to === 'all') {
-    const copies = directory.targets(nowMs, { optional: !congested }).map((endpoint): Destination => ({ kind: 'copy', endpoint }));
+    // A beat that only greets goes beyond the group to the greeted peers alone, and probes nobody.
+    const endpoints = greets === undefined ? directory.targets(nowMs, { optional: !congested }) : directory.copiesFor(greets, nowMs, { optional: !congested });
+    const copies = endpoints.map((endpoint): Destination => ({ kind: 'copy', endpoint }));
     return multicast ? [GROUP, ...copies] : copies;
   }
   const endpoint = directory.endpointOf(to);

@@ -178,10 +178,10 @@ export class UdpTransport implements Transport {
     return this.directory.endpointOf(id)?.address ?? null;
   }
 
-  send(to: NodeId | 'all', bytes: Uint8Array): void {
+  send(to: NodeId | 'all', bytes: Uint8Array, greets?: readonly NodeId[]): void {
     if (this.closed || this.paused) return;
     const nowMs = systemClock.nowMs();
-    for (const destination of destinations(this.directory, to, { multicast: this.multicast !== null, nowMs, congested: this.congestion.congested(nowMs) })) {
+    for (const destination of destinations(this.directory, to, { multicast: this.multicast !== null, nowMs, congested: this.congestion.congested(nowMs), greets })) {
       if (destination.kind === 'group') this.sendTo(bytes, this.group, this.port);
       else this.sendTo(bytes, destination.endpoint.address, destination.endpoint.port);
     }

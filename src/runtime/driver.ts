@@ -211,7 +211,7 @@ export class Driver {
         continue;
       }
       this.options.onSend?.(outgoing);
-      transport.send(outgoing.to, bytes);
+      transport.send(outgoing.to, bytes, outgoing.greets);
     }
   }
 

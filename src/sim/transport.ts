@@ -33,12 +33,12 @@ export class SimTransport implements Transport {
     this.options = options;
   }
 
-  send(to: NodeId | 'all', bytes: Uint8Array): void {
+  send(to: NodeId | 'all', bytes: Uint8Array, greets?: readonly NodeId[]): void {
     const { directory, multicast, nowMs, onCopy } = this.options;
     // Congestion is read before this message's own sends: the real transport learns of a failure
     // only after the send returns (a callback, or the kernel's counter a second later).
     const now = nowMs();
-    for (const destination of destinations(directory, to, { multicast, nowMs: now, congested: this.congestion.congested(now) })) {
+    for (const destination of destinations(directory, to, { multicast, nowMs: now, congested: this.congestion.congested(now), greets })) {
       if (destination.kind === 'group') {
         this.toGroup(bytes);
         continue;

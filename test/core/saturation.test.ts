@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeId } from '../../src/core/index.ts';
+import type { NodeId, Outgoing } from '../../src/core/index.ts';
 import type { ElectionNode } from '../../src/core/node.ts';
-import { BOOT, heartbeat, node, sent } from '../helpers/core.ts';
+import { BOOT, heartbeat, leaderRound, node, sent } from '../helpers/core.ts';
 
 const HEARTBEAT = 100;
 const MEMBER_BEAT = 1000;
@@ -44,6 +44,47 @@ describe('saturation', () => {
     const n = booted(2);
     join(n, 1, BOOT + 10);
     assert.deepEqual(beatsBetween(n, BOOT + 11, BOOT + 10 + HEARTBEAT), [BOOT + 10 + HEARTBEAT]);
+  });
+
+  it('a greeting goes beyond the group only to the peers it greets (Outgoing.greets); news goes to everyone', () => {
+    /** The first heartbeat `n` sends after `fromMs`, ticking every millisecond. */
+    const nextBeat = (n: ElectionNode, fromMs: number): Outgoing | undefined => {
+      for (let t = fromMs; t <= fromMs + MEMBER_BEAT; t++) {
+        n.tick(t);
+        const [beat] = sent(n.ready(), 'heartbeat');
+        if (beat !== undefined) return beat;
+      }
+      return undefined;
+    };
+    const greeting = booted(2);
+    join(greeting, 1, BOOT + 10);
+    const greets = nextBeat(greeting, BOOT + 11);
+    assert.deepEqual(greets?.greets, [1], 'n1 alone is greeted: unicast-only, the others get no copy of this beat');
+    assert.equal(greets?.to, 'all', 'the group still gets it');
+    assert.equal(nextBeat(greeting, BOOT + 11 + HEARTBEAT)?.greets, undefined, 'the regular beat after it goes to everyone');
+    // n2 makes a quorum of five with n1 and n3: n3 can lead now, news for every peer.
+    const news = booted(2);
+    join(news, 1, BOOT + 10);
+    join(news, 2, BOOT + 20);
+    const told = nextBeat(news, BOOT + 21);
+    assert.equal(told?.message.type === 'heartbeat' && told.message.canLead, true);
+    assert.equal(told?.greets, undefined, 'news goes to everyone');
+  });
+
+  it("a follower of a live coordinator greets nobody but it: the coordinator's round tells a newcomer whom to follow (seed 55 of 100 nodes)", () => {
+    const n = booted(2);
+    // n2 and n4 make a quorum with n3 first: n1's join below changes nothing n3 can tell as news.
+    join(n, 2, BOOT + 3);
+    join(n, 4, BOOT + 4);
+    n.step(leaderRound(5, 1, 1, [1, 2, 3, 4]), BOOT + 5);
+    n.ready();
+    beatsBetween(n, BOOT + 6, BOOT + 150); // the coordinator itself is greeted
+    n.step(leaderRound(5, 1, 2, [1, 2, 3, 4]), BOOT + 151);
+    n.ready();
+    assert.equal(n.knownLeader(BOOT + 151), 5, 'n3 follows n5');
+    join(n, 1, BOOT + 160);
+    const beats = beatsBetween(n, BOOT + 161, BOOT + 160 + HEARTBEAT);
+    assert.deepEqual(beats, [], `no greeting for n1 within a heartbeat: beats at ${beats.map((t) => t - BOOT)}`);
   });
 
   it('a node whose own beat came back after 300 ms (600 ms a round trip) greets nobody: its next beat is the regular one', () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GOSSIP_INTERVAL_MS, GROUP_MEMORY_MS, MAX_PROBES_PER_INTERVAL, ONE_WAY_AFTER_MS, PROBE_INTERVAL_MS, PeerDirectory } from '../../src/net/peer-directory.ts';
+import { destinations } from '../../src/net/routes.ts';
 import { parseSeeds, resolveSeeds } from '../../src/net/seeds.ts';
 
 const ALIVE_MS = 1000;
@@ -28,6 +29,25 @@ describe('peer directory', () => {
     d.heard(2, '10.0.0.2', 7707, 'direct', 0);
     d.heard(3, '10.0.0.3', 7707, 'direct', 0);
     assert.deepEqual(addresses(d.targets(10)), ['10.0.0.2:7707', '10.0.0.3:7707']);
+  });
+
+  it('a beat that only greets goes beyond the group to the greeted alone, probes nobody and leaves the probe schedule as it was (routes.ts)', () => {
+    const d = directory(false);
+    d.addSeeds([{ address: '10.1.0.9', port: 7707 }]);
+    for (const id of [2, 3, 4]) d.heard(id, `10.0.0.${id}`, 7707, 'direct', 0);
+    d.heard(5, '10.0.0.5', 7707, 'direct', -10 * ALIVE_MS); // silent: a probe is due
+    const greeting = destinations(d, 'all', { multicast: false, nowMs: 10, congested: false, greets: [3, 5] });
+    assert.deepEqual(
+      greeting.map((g) => (g.kind === 'group' ? 'group' : `${g.endpoint.address}:${g.endpoint.port}`)),
+      ['10.0.0.3:7707'],
+      'n3 alone: n5 is not heard lately, and a greeting probes no one',
+    );
+    assert.deepEqual(addresses(d.targets(10)), ['10.0.0.2:7707', '10.0.0.3:7707', '10.0.0.4:7707', '10.0.0.5:7707', '10.1.0.9:7707'], 'the probes are still due');
+    const withGroup = directory();
+    withGroup.heard(2, '10.0.0.2', 7707, 'group', 0);
+    withGroup.heard(4, '10.1.0.4', 7707, 'direct', 0);
+    assert.deepEqual(destinations(withGroup, 'all', { multicast: true, nowMs: 10, congested: false, greets: [2] }), [{ kind: 'group' }], 'n2 is on the group: no copy');
+    assert.deepEqual(destinations(withGroup, 'all', { multicast: true, nowMs: 10, congested: false, greets: [4] }).length, 2, 'the group, and a copy to n4 beyond it');
   });
 
   it('tries seeds at once, then once per probe interval while nobody answers there; skips itself', () => {
@@ -195,6 +215,17 @@ describe('peer directory', () => {
     d.heard(4, '10.0.0.4', 0, 'direct', 5, 7707);
     assert.equal(d.endpointOf(4), null);
     assert.deepEqual(d.targets(10), []);
+  });
+
+  it('without multicast, a peer first heard by a message without a port is answered at the port it sent from (seed 45013875)', () => {
+    // A restarted follower heard a coordinator that is no seed by its vote request and its
+    // Coordinator; waiting for a heartbeat left its vote and acknowledgements nowhere to go.
+    const d = directory(false);
+    d.heard(4, '10.0.0.4', 0, 'direct', 5, 7707);
+    assert.deepEqual(d.endpointOf(4), { address: '10.0.0.4', port: 7707 });
+    assert.deepEqual(addresses(d.targets(10)), ['10.0.0.4:7707']);
+    d.heard(5, '10.0.0.5', 0, 'direct', 5); // the sending socket unknown: still nowhere to answer
+    assert.equal(d.endpointOf(5), null);
   });
 });
 

@@ -52,9 +52,22 @@ const CI_SWEEP = { nodes: 100, firstSeed: 30_000_000, runs: 20 };
  * 0.3 to 2.7 s after the cluster agreed, on machines a settled cluster keeps 80 % busy. The
  * simulator gave a process one input per turn on a core, so the coordinator read one
  * acknowledgement for every 99 inputs its followers read; Linux lets it keep the core for a slice
- * (src/sim/inbox.ts, schedulerSliceMs), and all ten pass.
+ * (src/sim/inbox.ts, schedulerSliceMs), and all ten pass. And two of the sweep from 30,000,900
+ * (3 of its first 500 failed L2 on one core): 30000903's
+ * receive queues of 64 held two thirds of a round's acknowledgements (queues are now drawn at
+ * least 2·(N − 1): src/sim/capacity.ts, receiveQueueFloor); 30000967's new coordinator read its
+ * followers' acknowledgements 700 ms late, its queue full of the storm's greetings and beats
+ * (followers of a live coordinator now greet nobody but it).
  */
-const STORM_L2_SEEDS = [30_000_049, 30_000_411];
+const STORM_L2_SEEDS = [30_000_049, 30_000_411, 30_000_903, 30_000_967];
+/**
+ * Open (issue 22): L2 on one core a settled cluster keeps 71 % busy. The new coordinator has 99
+ * acknowledgements to read a round where a follower has one, and a fair share of the core is a
+ * hundredth of it: it reads them late, the later rounds' are dropped from its full queue, and its
+ * lease runs out with every follower loyal. Fewer rounds while saturated (a quarter timeout
+ * apart) did not save 30000967 before the greetings went.
+ */
+const STORM_L2_OPEN_SEEDS = [30_000_958];
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** 100-node seed 2: two cores, 124 µs an input, a settled cluster keeps 80 % of them busy. */
@@ -148,6 +161,12 @@ describe('boot storms', () => {
   }
   for (const seed of STORM_L2_SEEDS) {
     it(`100 nodes, seed ${seed}: the new coordinator keeps its lease once agreed, on a machine a settled cluster keeps 80 % busy`, () => {
+      const result = runSimulation({ seed, nodes: 100, bootStorm: true });
+      assert.deepEqual(result.violations, [], formatFailure(result, 100, false, ' --storm'));
+    });
+  }
+  for (const seed of STORM_L2_OPEN_SEEDS) {
+    it(`100 nodes, seed ${seed}: the new coordinator keeps its lease once agreed, on one core`, { todo: 'open: a starved coordinator (issue 22)' }, () => {
       const result = runSimulation({ seed, nodes: 100, bootStorm: true });
       assert.deepEqual(result.violations, [], formatFailure(result, 100, false, ' --storm'));
     });

@@ -44,8 +44,11 @@ export function stepLeader(node: RoleContext, message: Message, nowMs: number): 
   extendLease(node, round);
 }
 
-/** Every node's periodic heartbeat; a coordinator's opens a new lease round. Returns the `can_lead` it said. */
-export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number): boolean {
+/**
+ * Every node's periodic heartbeat; a coordinator's opens a new lease round. Returns the `can_lead`
+ * it said. `greets`: a follower's early beat that only greets these peers (Outgoing.greets).
+ */
+export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: number, greets?: readonly NodeId[]): boolean {
   const round = node.role === Role.Leader ? openRound(node, nowMs) : 0;
   const canLead = node.canLead(nowMs);
   const heartbeat: Body<Heartbeat> = {
@@ -59,7 +62,7 @@ export function sendHeartbeat(node: RoleContext, nowMs: number, intervalMs: numb
   };
   const twins = node.twinsTold(nowMs);
   if (twins.length > 0) heartbeat.twins = twins;
-  node.broadcast(heartbeat);
+  node.broadcast(heartbeat, greets);
   return canLead;
 }
 
