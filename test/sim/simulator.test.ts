@@ -45,7 +45,10 @@ function sim(args: string[]): { status: number | null; stdout: string; stderr: s
 const MUTANT_SEEDS = 300;
 
 const MUTANTS: Array<{ name: string; createCore: (o: ElectionNodeOptions) => LanCore; expect: RegExp; withinSeeds?: number }> = [
-  { name: 'two votes in one term', createCore: (o) => doubleVoter(o), expect: /^S1$/, withinSeeds: 40 },
+  // S3 sees the second vote itself; S1, when both candidates then lead, the harm. Since followers
+  // of a live coordinator stopped greeting, 2 of the first 300 seeds give a voter a second vote
+  // to cast (the first at seed 31), and neither has both candidates lead.
+  { name: 'two votes in one term', createCore: (o) => doubleVoter(o), expect: /^S[13]$/, withinSeeds: 40 },
   {
     name: 'a lease longer than the election timeout',
     // Bypasses resolveConfig, which would refuse this configuration.
