@@ -204,15 +204,10 @@ export class PeerDirectory {
     const probes: Array<{ lastProbeMs: number; endpoint: Endpoint }> = [];
     const hasSeeds = this.seeds.length > 0;
     for (const entry of this.entries.values()) {
-      const heardLately = this.heardLately(entry, nowMs);
-      if (multicast && nowMs - entry.lastGroupMs < GROUP_MEMORY_MS) {
-        // On the group. With seeds, a peer that long deaf to us has a one-way multicast path.
-        if (hasSeeds && entry.deafToUsSinceMs !== NEVER && nowMs - entry.deafToUsSinceMs >= ONE_WAY_AFTER_MS) entry.repairing = true;
-        if (entry.repairing && heardLately && optional) add(entry.endpoint);
-        continue;
-      }
-      if (heardLately) add(entry.endpoint);
-      else if (!multicast || hasSeeds || entry.lastGroupMs === NEVER) probes.push(entry);
+      // With seeds, a peer on the group that long deaf to us has a one-way multicast path.
+      if (this.onGroup(entry, nowMs) && hasSeeds && entry.deafToUsSinceMs !== NEVER && nowMs - entry.deafToUsSinceMs >= ONE_WAY_AFTER_MS) entry.repairing = true;
+      if (this.getsCopy(entry, nowMs, optional)) add(entry.endpoint);
+      else if (!this.onGroup(entry, nowMs) && !this.heardLately(entry, nowMs) && (!multicast || hasSeeds || entry.lastGroupMs === NEVER)) probes.push(entry);
     }
     for (const seed of this.seeds) {
       if ([...this.entries.values()].some((entry) => same(entry.endpoint, seed.endpoint) && this.heardLately(entry, nowMs))) continue;
@@ -239,11 +234,21 @@ export class PeerDirectory {
     const copies: Endpoint[] = [];
     for (const id of ids) {
       const entry = this.entries.get(id);
-      if (entry === undefined || !this.heardLately(entry, nowMs)) continue;
-      if (this.options.multicast && nowMs - entry.lastGroupMs < GROUP_MEMORY_MS && !(entry.repairing && optional)) continue;
+      if (entry === undefined || !this.getsCopy(entry, nowMs, optional)) continue;
       if (!copies.some((copy) => same(copy, entry.endpoint))) copies.push(entry.endpoint);
     }
     return copies;
+  }
+
+  /** Heard over the group within GROUP_MEMORY_MS: the group reaches it, however much is lost meanwhile. */
+  private onGroup(entry: Entry, nowMs: number): boolean {
+    return this.options.multicast && nowMs - entry.lastGroupMs < GROUP_MEMORY_MS;
+  }
+
+  /** Whether a message to everyone copies to this peer: heard lately, and off the group or being repaired (optional). */
+  private getsCopy(entry: Entry, nowMs: number, optional: boolean): boolean {
+    if (!this.heardLately(entry, nowMs)) return false;
+    return !this.onGroup(entry, nowMs) || (entry.repairing && optional);
   }
 
   /**

@@ -5,6 +5,7 @@
  * the time go in, so the tests drive it with a virtual clock.
  */
 import { silenceLimitMs, type NodeId, type Role } from '../core/index.ts';
+import { sameIds } from '../core/node-ids.ts';
 import { clusterView, type ClusterView, type LabNodeView } from '../lab/cluster-view.ts';
 import { BeatGaps, type BeatGapSummary } from './beat-gaps.ts';
 import { sidesFromHears } from './sides.ts';
@@ -227,8 +228,4 @@ function recordLine(card: VoterCard, nowMs: number): WatchRecordLine {
     silent: card.heard === 'silent',
     lastHeardTs: card.lastHeardMs!,
   };
-}
-
-function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
-  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
