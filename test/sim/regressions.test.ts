@@ -38,6 +38,10 @@ const ACT_SEEDS = [
 /** Seeds that found a bug of the simulator itself, or one of the core found by a sweep since; replayed with every fault. */
 const SIMULATOR_SEEDS = [
   {
+    seed: 45013875,
+    what: "L2 (net): unicast only; restarted n3 first heard coordinator n8 (no seed) by its vote request and Coordinator, which carry no port, so its vote and acknowledgements had nowhere to go, and it counted n8 dead a timeout later (without multicast a datagram's source port is now where to answer)",
+  },
+  {
     seed: 46018370,
     what: "L1 (checker): a cold start with n9 kept down after it ran; n8 could lead only once it heard n2's regular beat, n7 won, and it handed over to n8 only once n9's silence limit ran out, 5741 ms after the calm against a cold-start bound of 4009 ms (such a start now has its own bound)",
   },
