@@ -187,6 +187,22 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'greeting goes beyond the group',
   },
   {
+    name: 'beat-phase-from-now',
+    rule: 'a regular beat that ran late keeps its phase: processes starved together must not beat in step',
+    file: 'src/core/node.ts',
+    edits: [{ original: ': keptPhaseMs(this.#regularBeatMs, this.#beatIntervalMs, nowMs);', replacement: ': nowMs + this.#beatIntervalMs;' }],
+    tests: ['test/core/rates.test.ts'],
+    testNamePattern: 'keeps its phase',
+  },
+  {
+    name: 'own-request-awaited-forever',
+    rule: "a candidate waits for its own request to come back through its queue only so long: a refused request never does",
+    file: 'src/core/roles/candidate.ts',
+    edits: [{ original: 'return campaign.phaseStartedAtMs + 2 * node.replyWaitMs(node.config.heartbeatMs, nowMs);', replacement: 'return Number.POSITIVE_INFINITY;' }],
+    tests: ['test/core/saturation.test.ts'],
+    testNamePattern: 'never comes back',
+  },
+  {
     name: 'resign-names-nobody',
     rule: 'a coordinator that resigns while it stays up names its successor',
     file: 'src/core/node.ts',

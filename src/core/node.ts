@@ -17,7 +17,7 @@ import { PeerTable, type PeerView } from './peers.ts';
 import { quorumSize } from './quorum.ts';
 import { RoundTripGauge } from './round-trip.ts';
 import type { RoleContext } from './role-context.ts';
-import { readOwnRequestBack, stepCandidate, tickCandidate } from './roles/candidate.ts';
+import { ownRequestWaitUntilMs, readOwnRequestBack, stepCandidate, tickCandidate } from './roles/candidate.ts';
 import { stepFollower, tickFollower } from './roles/follower.ts';
 import { sendHeartbeat, stepLeader, tickLeader } from './roles/leader.ts';
 import type { Campaign } from './state/campaign.ts';
@@ -60,6 +60,20 @@ const BROADCASTS_TIMED_MAX = 16;
  */
 function desyncedShare(random: Random): number {
   return 0.5 + 0.5 * random();
+}
+
+/**
+ * The next regular beat after one that was due at `dueMs` and ran at `nowMs`: an interval after it
+ * was due, not after it ran, and at least half an interval from now. A regular beat keeps its own
+ * phase through a stall: processes whose timers all waited behind one busy core otherwise ran
+ * them together when it freed and beat in step from then on. 100 nodes beating every 100 ms,
+ * restarted together on two cores, sent 80 of their beats within the same 35 ms of every 100,
+ * 7,900 packets into a backlog of 1,000 draining 127 a millisecond: 2,500 dropped a tenth of a
+ * second, rounds lost, and followers named nobody with nothing failing (seed 5 of 100 nodes).
+ */
+function keptPhaseMs(dueMs: number, intervalMs: number, nowMs: number): number {
+  const behind = Math.max(0, Math.ceil((nowMs + intervalMs / 2 - dueMs) / intervalMs) - 1);
+  return dueMs + (behind + 1) * intervalMs;
 }
 
 /** `atMs` if it is after `nowMs` and before `nextMs`, else `nextMs`: one step of finding the next deadline. */
@@ -475,6 +489,7 @@ export class ElectionNode implements RoleContext {
     next = earlierAfter(next, this.#challenge?.deadlineMs ?? 0, now);
     next = earlierAfter(next, this.#campaign?.deadlineMs ?? 0, now);
     next = earlierAfter(next, this.#campaign?.resendAtMs ?? 0, now);
+    next = earlierAfter(next, this.#campaign === null ? 0 : ownRequestWaitUntilMs(this, this.#campaign, now), now);
     next = earlierAfter(next, this.#leadership?.leaseUntilMs ?? 0, now);
     next = earlierAfter(next, this.#leadership === null ? 0 : this.firstAcksDueMs(this.#leadership, now), now);
     if (this.#campaign !== null) for (const at of this.#campaign.deferred.values()) next = earlierAfter(next, at, now);
@@ -876,13 +891,17 @@ export class ElectionNode implements RoleContext {
     // stay as they were.
     const first = this.#lastBeatMs === -Infinity;
     this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
+    const previousIntervalMs = this.#beatIntervalMs;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     // An early beat with no news for everyone only greets (Outgoing.greets); a coordinator's is a lease round.
     const onlyGreets = early && this.#role !== Role.Leader && this.#greetees.length > 0 && !this.hasNews(nowMs);
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs, onlyGreets ? this.#greetees : undefined);
     this.#greetees = [];
     const share = this.#role === Role.Leader ? 1 : early ? desyncedShare(this.random) : first ? desyncedShare(() => (this.bootId % 1024) / 1024) : 1;
-    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * share;
+    this.#nextHeartbeatMs =
+      early || first || this.#beatIntervalMs !== previousIntervalMs
+        ? nowMs + this.#beatIntervalMs * share
+        : keptPhaseMs(this.#regularBeatMs, this.#beatIntervalMs, nowMs);
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;

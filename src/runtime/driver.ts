@@ -1,4 +1,4 @@
-import type { CoreEvent, LanCore, NodeId, Outgoing, Ready, ResignReason } from '../core/index.ts';
+import type { CoreEvent, LanCore, Message, NodeId, Outgoing, Ready, ResignReason } from '../core/index.ts';
 import type { Route } from '../contract/status.ts';
 import type { DropReason, ForeignConfig, Inbound, Wire } from '../wire/wire.ts';
 import type { Cancel, Clock, StateStore, Transport } from '../contract/ports.ts';
@@ -25,6 +25,11 @@ export interface DriverOptions {
    * the sender's socket, if known (a node sends everything from its unicast socket).
    */
   onReceive?: (inbound: Extract<Inbound, { ok: true }>, address: string, route: Route, port: number | undefined) => void;
+  /**
+   * Called as the core takes a message that passed the wire's checks: after any input queued
+   * ahead of it, and so after the saves they wait for. What the core has read, not what arrived.
+   */
+  onStep?: (message: Message) => void;
   /** Called for every message as it leaves, after its state was persisted. */
   onSend?: (outgoing: Outgoing) => void;
   /** Called after each input's outputs were handled; the simulator checks invariants here. */
@@ -92,7 +97,10 @@ export class Driver {
       return;
     }
     this.options.onReceive?.(inbound, address, route, port);
-    this.input(() => this.core.step(input, this.options.clock.nowMs()));
+    this.input(() => {
+      this.options.onStep?.(message);
+      this.core.step(input, this.options.clock.nowMs());
+    });
   }
 
   resign(reason: ResignReason): void {

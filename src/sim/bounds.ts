@@ -11,8 +11,9 @@ export const Cause = {
   /** Every node starts with no state (a quiet run): a cold start. */
   ColdStart: 'cold-start',
   /**
-   * A cold start whose highest node started once a lower node's campaign was under way: with
-   * preemption on it joins a cluster that elects without it, then takes over (seed 39001199).
+   * A cold start whose highest node began to listen once a lower node's campaign was under way:
+   * with preemption on it joins a cluster that elects without it, then takes over (seed 39001199;
+   * seed 47009960, where it was still spending its start-up CPU when the campaign began).
    */
   ColdStartLateHighest: 'cold-start-late-highest',
   /**

@@ -238,9 +238,18 @@ export class LivenessChecker {
     congestion?: () => number;
     /** The bound of a cause, for a phase whose cause turns out to be another. */
     boundOf?: (cause: Cause) => number;
+    /**
+     * Whether the machine is calm now. Agreement counts only while it is, on a lease from a round
+     * sent since it became calm (a boot storm: the CPU still owes the storm's queued inputs when
+     * the last process listens, and a lease from a round sent meanwhile can lapse with nothing
+     * failing).
+     */
+    machineCalm?: () => boolean;
   };
 
   private readonly highest: NodeId;
+  private machineSampledAtMs = Number.NEGATIVE_INFINITY;
+  private machineCalmSinceMs: number | null = null;
   /** Whom each node last acknowledged a lease round of, since the calm. */
   private readonly ackedSinceCalm = new Map<NodeId, NodeId>();
 
@@ -276,11 +285,13 @@ export class LivenessChecker {
     const { fromMs, connected, expectHighest, now, safety } = this.options;
     if (this.closed || this.convergedAtMs !== null || now() < fromMs) return;
     this.noteCongestion();
+    const calmFromMs = this.machineCalmFromMs();
+    if (calmFromMs === null) return;
     // The safety checker knows who holds a lease: no snapshot of every host on every input.
     const holder = safety.leaseHolder();
     if (holder === null || !connected.has(holder)) return;
     if (expectHighest && holder !== this.highest) return;
-    if ((safety.leaseEndOf(holder) ?? 0) < fromMs + this.options.freshLeaseMs) return;
+    if ((safety.leaseEndOf(holder) ?? 0) < calmFromMs + this.options.freshLeaseMs) return;
     const leader = hosts.find((h) => h.key === holder);
     if (leader === undefined || !leader.holdsLease()) return;
     const term = leader.inspect()?.term;
@@ -294,6 +305,22 @@ export class LivenessChecker {
       return this.ackedSinceCalm.get(h.id) === holder && node?.knownLeader === holder && node.term === term;
     };
     if (hosts.every(agrees)) this.convergedAtMs = now();
+  }
+
+  /**
+   * Since when the machine has been calm (`options.machineCalm`; the phase's calm if it is not
+   * asked), or null while it is not. Sampled once a millisecond at most: it reads every host.
+   */
+  private machineCalmFromMs(): number | null {
+    const { machineCalm, fromMs, now } = this.options;
+    if (machineCalm === undefined) return fromMs;
+    const nowMs = now();
+    if (nowMs - this.machineSampledAtMs >= 1) {
+      this.machineSampledAtMs = nowMs;
+      if (!machineCalm()) this.machineCalmSinceMs = null;
+      else this.machineCalmSinceMs ??= nowMs;
+    }
+    return this.machineCalmSinceMs === null ? null : Math.max(fromMs, this.machineCalmSinceMs);
   }
 
   /**

@@ -68,7 +68,8 @@ the bound once calm.
   --jobs <J>    worker threads (default: one per core)
   --storm       boot storms instead of random faults: 25, 50 or 100 nodes (or N) start within
                 one second on 1 or 2 cores; calm is when the last process listens, then the
-                highest ID must be agreed within the L1 bound and R1 hold for 10 s
+                highest ID must be agreed within the L1 bound (an agreement counts once the
+                cores could read every queued input within a heartbeat) and R1 hold for 10 s
   --capacity <C>  drawn (default: from each seed) or off (an unlimited machine, as before)
   --directory <D>  drawn (default: a network layout from each seed) or off (the plain transport,
                 without peer directories: every host gets every message to everyone, as before)

@@ -113,6 +113,7 @@ export class SimCluster {
   private readonly watchers: Watcher[] = [];
   private readonly inputListeners: Array<(host: SimHost) => void> = [];
   private readonly sendListeners: Array<(host: SimHost, outgoing: Outgoing) => void> = [];
+  private readonly launchListeners: Array<(host: SimHost) => void> = [];
   private readonly fatalListeners: Array<(id: NodeId) => void> = [];
   private traceAtViolation: string | null = null;
   readonly random: SimRandom;
@@ -250,6 +251,11 @@ export class SimCluster {
     this.sendListeners.push(listener);
   }
 
+  /** A process starts to listen (its start-up CPU spent, with a capacity model). */
+  onLaunch(listener: (host: SimHost) => void): void {
+    this.launchListeners.push(listener);
+  }
+
   /** A node's process stopped because a save failed (it was crashed already). */
   onFatal(listener: (id: NodeId) => void): void {
     this.fatalListeners.push(listener);
@@ -271,6 +277,17 @@ export class SimCluster {
     let receiveBufferDrops = 0;
     for (const host of this.hosts) receiveBufferDrops += host.inbox?.overflows ?? 0;
     return { sendErrors, worstSender, receiveBufferDrops, backlogDrops: this.network.stats.backlogDropped, cpuBusyMs: this.cpu?.busyMs ?? 0 };
+  }
+
+  /**
+   * How long the cores would take to read every input the processes have queued now, in ms (0
+   * without a capacity model): what a saturated machine still owes once its storm is over.
+   */
+  queuedWorkMs(): number {
+    if (this.capacity === null) return 0;
+    let queued = 0;
+    for (const host of this.hosts) queued += host.inbox?.queued ?? 0;
+    return (queued * this.capacity.inputCpuUs) / 1000 / this.capacity.cores;
   }
 
   /** Datagrams the machine dropped or refused so far: full receive queues, a full backlog, ENOBUFS. */
@@ -437,6 +454,7 @@ export class SimCluster {
       onLaunch: (host, bootId) => {
         this.twins.onLaunch(host, bootId);
         this.duplicateQuiet.onLaunch(host);
+        for (const listener of this.launchListeners) listener(host);
       },
       onReceive: (host, message) => this.twins.onReceive(host, message),
       onFatal: (host, error) => {

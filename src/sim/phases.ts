@@ -39,7 +39,7 @@ export class PhaseWatch {
   }
 
   /** A calm phase begins at `fromMs`; the nodes of `connected` must agree within the cause's bound. */
-  begin(cause: Cause, fromMs: number, connected: ReadonlySet<NodeId>, what: string): LivenessChecker {
+  begin(cause: Cause, fromMs: number, connected: ReadonlySet<NodeId>, what: string, machineCalm?: () => boolean): LivenessChecker {
     const liveness = new LivenessChecker({
       fromMs,
       boundMs: convergenceBoundMs(cause, this.timers),
@@ -51,6 +51,7 @@ export class PhaseWatch {
       safety: this.sim.safety,
       congestion: () => this.sim.congestionDrops,
       boundOf: (other) => convergenceBoundMs(other, this.timers),
+      machineCalm,
     });
     this.phases.push({ liveness, what, closedAtMs: null });
     return liveness;

@@ -8,7 +8,8 @@ import type { HostKey } from './network.ts';
  * duplicates, leaving"), checked; D1 (./duplicate-quiet.ts) is the third promise.
  *
  * - **D2:** a process that heard its twin speak in term T never leads, nor casts a real vote, in
- *   a term at or below T: the twin may have cast their ID's vote there. Judged on what reached it, and after a crash on what
+ *   a term at or below T: the twin may have cast their ID's vote there. Judged on what its core read (a message queued behind
+ *   a slow save counts once taken: seed 47017295), and after a crash on what
  *   it must have persisted: what it heard before its last send (the state an input changed is on
  *   the disk before that input's messages leave), or the term its disk holds.
  * - **S3, one process a vote:** a voter's real vote of a term goes to one process; a second

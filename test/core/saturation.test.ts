@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeId, Outgoing } from '../../src/core/index.ts';
 import type { ElectionNode } from '../../src/core/node.ts';
-import { BOOT, heartbeat, leaderRound, node, sent } from '../helpers/core.ts';
+import { BOOT, hearPeers, heartbeat, leaderRound, node, sent } from '../helpers/core.ts';
 
 const HEARTBEAT = 100;
 const MEMBER_BEAT = 1000;
@@ -69,6 +69,24 @@ describe('saturation', () => {
     const told = nextBeat(news, BOOT + 21);
     assert.equal(told?.message.type === 'heartbeat' && told.message.canLead, true);
     assert.equal(told?.greets, undefined, 'news goes to everyone');
+  });
+
+  it('a candidate whose own request never comes back (refused by a full backlog) resends after twice a reply\'s wait, not at the end of its phase (seed 41 of 100 nodes)', () => {
+    const n = node(5, { size: 5 });
+    n.tick(BOOT);
+    const [own] = sent(n.ready(), 'heartbeat');
+    n.step(own!.message, BOOT + 2); // it reads its own loopback: replies queue behind its requests
+    n.ready();
+    hearPeers(n, [1, 2, 3, 4], BOOT + 3);
+    const requestsAtMs: number[] = [];
+    for (let t = BOOT + 4; t < BOOT + 4000 && requestsAtMs.length < 2; t++) {
+      n.tick(t);
+      if (sent(n.ready(), 'vote-request').length > 0) requestsAtMs.push(t);
+    }
+    assert.equal(requestsAtMs.length, 2, 'a request, then a resend');
+    const [firstMs, resendMs] = requestsAtMs as [number, number];
+    // Round trips are milliseconds here: a reply's wait is a heartbeat.
+    assert.ok(resendMs - firstMs <= 2 * HEARTBEAT + 1, `resent ${resendMs - firstMs} ms after the request`);
   });
 
   it("a follower of a live coordinator greets nobody but it: the coordinator's round tells a newcomer whom to follow (seed 55 of 100 nodes)", () => {

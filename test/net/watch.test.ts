@@ -28,7 +28,8 @@ const SAME_CLOCK_SLACK_MS = 150;
 /** On the observer namespace's own loopback: no other process is there. */
 const PAGE_PORT = 7781;
 
-const support = networkTestMode({ nft: false });
+// The 2 | 3 partition is an nftables rule.
+const support = networkTestMode();
 if (support.mode === 'rerun') rerunInUserNamespace(import.meta.url);
 
 /** UDP datagrams the namespace's kernel sent (/proc/net/snmp is per network namespace). */
