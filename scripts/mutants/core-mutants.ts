@@ -187,14 +187,6 @@ export const CORE_MUTANTS: readonly Mutant[] = [
     testNamePattern: 'greeting goes beyond the group',
   },
   {
-    name: 'beat-phase-from-now',
-    rule: 'a regular beat that ran late keeps its phase: processes starved together must not beat in step',
-    file: 'src/core/node.ts',
-    edits: [{ original: ': keptPhaseMs(this.#regularBeatMs, this.#beatIntervalMs, nowMs);', replacement: ': nowMs + this.#beatIntervalMs;' }],
-    tests: ['test/core/rates.test.ts'],
-    testNamePattern: 'keeps its phase',
-  },
-  {
     name: 'own-request-awaited-forever',
     rule: "a candidate waits for its own request to come back through its queue only so long: a refused request never does",
     file: 'src/core/roles/candidate.ts',

@@ -62,22 +62,6 @@ function desyncedShare(random: Random): number {
   return 0.5 + 0.5 * random();
 }
 
-/**
- * The next regular beat after one that was due at `dueMs` and ran at `nowMs`: on its own grid (an
- * interval after it was due, or after the slot it ran late into), so that a regular beat keeps its
- * phase through a short stall. Processes whose timers all waited behind one busy core otherwise
- * ran them together when it freed and beat in step from then on. 100 nodes beating every 100 ms,
- * restarted together on two cores, sent 80 of their beats within the same 35 ms of every 100,
- * 7,900 packets into a backlog of 1,000 draining 127 a millisecond: 2,500 dropped a tenth of a
- * second, rounds lost, and followers named nobody with nothing failing (seed 5 of 100 nodes).
- * Never later than an interval from now (peers time the node out by the interval it announced),
- * and not sooner than half of one: a slot closer than that is given up for `nowMs + interval`.
- */
-function keptPhaseMs(dueMs: number, intervalMs: number, nowMs: number): number {
-  const slotMs = dueMs + (Math.floor((nowMs - dueMs) / intervalMs) + 1) * intervalMs;
-  return slotMs - nowMs >= intervalMs / 2 ? slotMs : nowMs + intervalMs;
-}
-
 /** `atMs` if it is after `nowMs` and before `nextMs`, else `nextMs`: one step of finding the next deadline. */
 function earlierAfter(nextMs: number, atMs: number, nowMs: number): number {
   return atMs > nowMs && atMs < nextMs ? atMs : nextMs;
@@ -893,17 +877,13 @@ export class ElectionNode implements RoleContext {
     // stay as they were.
     const first = this.#lastBeatMs === -Infinity;
     this.#earlyBeats = early ? this.#earlyBeats + 1 : 0;
-    const previousIntervalMs = this.#beatIntervalMs;
     this.#beatIntervalMs = this.heartbeatIntervalMs();
     // An early beat with no news for everyone only greets (Outgoing.greets); a coordinator's is a lease round.
     const onlyGreets = early && this.#role !== Role.Leader && this.#greetees.length > 0 && !this.hasNews(nowMs);
     this.#announcedCanLead = sendHeartbeat(this, nowMs, this.#beatIntervalMs, onlyGreets ? this.#greetees : undefined);
     this.#greetees = [];
     const share = this.#role === Role.Leader ? 1 : early ? desyncedShare(this.random) : first ? desyncedShare(() => (this.bootId % 1024) / 1024) : 1;
-    this.#nextHeartbeatMs =
-      early || first || this.#beatIntervalMs !== previousIntervalMs
-        ? nowMs + this.#beatIntervalMs * share
-        : keptPhaseMs(this.#regularBeatMs, this.#beatIntervalMs, nowMs);
+    this.#nextHeartbeatMs = nowMs + this.#beatIntervalMs * share;
     this.#regularBeatMs = this.#nextHeartbeatMs;
     this.#lastBeatMs = nowMs;
     this.#hearsNews = false;
