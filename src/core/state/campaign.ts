@@ -23,8 +23,9 @@ export interface Campaign {
   deadlineMs: number;
   /**
    * When this phase's own request came back to us through our receive queue (multicast loopback),
-   * or null: the replies wait in that queue behind it, so nothing is resent and the phase does
-   * not end before it is read (docs/protocol.md, "Under load").
+   * or null: the replies wait in that queue behind it, so nothing is resent for a while
+   * (ownRequestWaitUntilMs: a refused request never comes back) and the phase does not end
+   * before it is read (docs/protocol.md, "Under load").
    */
   requestReadBackAtMs: number | null;
   resendAtMs: number;
