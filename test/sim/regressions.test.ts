@@ -117,6 +117,11 @@ const LARGE_SEEDS = [
     what: "L1 (checker): unicast only, two cores kept 80 % busy; n100 resigned and took back over 1276 ms later, against a resign-retake bound of 1203 ms: saturated, it left the news that it could lead to its regular beat, a member beat away (the bound now allows it on a machine with a capacity model)",
   },
   {
+    seed: 5,
+    nodes: 100,
+    what: "L2 (core): one group, member beats of 100 ms; 100 processes restarted together on two cores ran their late timers together and beat in step from then on, 80 beats within the same 35 ms of every 100 into a backlog of 1,000 (68,447 packets dropped), and followers named nobody 1.2 s after the cluster agreed (a late regular beat now draws its next interval from [¾, 1): 27,769 dropped, agreed 90 ms after the calm)",
+  },
+  {
     seed: 2,
     nodes: 100,
     what: "L2 (core): unicast only, two cores kept 65 % busy; six nodes back from a partition were greeted by every follower with a beat copied to 99 peers, the backlog refused the coordinator's rounds and it lost its lease 839 ms after the cluster agreed (a greeting now goes beyond the group to the greeted alone, and a follower of a live coordinator greets nobody but it)",
@@ -145,18 +150,6 @@ const LARGE_SEEDS = [
 
 
 /**
- * Random runs of 100 nodes (`--nodes 100`, seeds 1 to 60; sweeps draw at most 25): found, not
- * yet fixed, so run as todo (issue 22).
- */
-const LARGE_OPEN_SEEDS = [
-  {
-    seed: 5,
-    nodes: 100,
-    what: "L2: one group, member beats of 100 ms; 100 processes restarted together on two cores ran their late timers together and beat in step from then on, 80 beats within the same 35 ms of every 100 into a backlog of 1,000 (68,447 packets dropped), and rounds were lost: followers named nobody 1.2 s after the cluster agreed. A late beat that kept its phase fixed it (265 dropped) but cost the real 50-node storm its timers' back-off (worst window 1.3–1.8× the settled rate against 1.0–1.2×), so it was reverted",
-  },
-];
-
-/**
  * Two processes of one ID that had not heard each other, each leading one term or holding a lease
  * at once: the gap no node can close (src/sim/twins.ts), reported, not a violation. Each must
  * still reach it, so that the report is tested, and break no rule a node can keep.
@@ -174,13 +167,6 @@ const TWIN_GAP_SEEDS: Array<{ seed: number; what: string; gaps?: number }> = [
 describe('simulator regressions', () => {
   for (const { seed, nodes, what } of LARGE_SEEDS) {
     it(`seed ${seed} of ${nodes} nodes: ${what}`, () => {
-      assert.deepEqual(runSimulation({ seed, nodes }).violations, [], `replay: npm run sim -- --seed ${seed} --nodes ${nodes} --runs 1 --trace`);
-    });
-  }
-
-
-  for (const { seed, nodes, what } of LARGE_OPEN_SEEDS) {
-    it(`seed ${seed} of ${nodes} nodes: ${what}`, { todo: 'open: random runs of 100 nodes (issue 22)' }, () => {
       assert.deepEqual(runSimulation({ seed, nodes }).violations, [], `replay: npm run sim -- --seed ${seed} --nodes ${nodes} --runs 1 --trace`);
     });
   }
