@@ -79,6 +79,8 @@ export class DemoLab {
   private lastPublishMs = 0;
   private readonly checkTimer: NodeJS.Timeout;
   private readonly pollTimer: NodeJS.Timeout | null;
+  /** Whose quorum is read next (readNextQuorum), counted round the nodes. */
+  private readTurn = 0;
   private stopping = false;
 
   constructor(hosts: LabHosts, info: DemoLabInfo) {
@@ -91,8 +93,11 @@ export class DemoLab {
     hosts.onExit = (id, code, signal) => this.onExit(id, code, signal);
     // Unreferenced: the node processes and the page server keep the lab alive, not this check.
     this.checkTimer = setInterval(() => this.check(), CHECK_INTERVAL_MS).unref();
+    // One node at a time, each once per poll: reading all 50 at once every 2.5 s woke every node
+    // together, its HTTP and status code still cold, and the coordinator, busy with 490
+    // acknowledgements a second, lost its lease in 4 of 5 runs of the minute after it was elected.
     const pollMs = Math.max(QUORUM_POLL_MS, (hosts.nodes.length * 1000) / MAX_QUORUM_READS_PER_SECOND);
-    this.pollTimer = info.dashboards === undefined ? null : setInterval(() => this.readQuorums(), pollMs).unref();
+    this.pollTimer = info.dashboards === undefined ? null : setInterval(() => this.readNextQuorum(), pollMs / hosts.nodes.length).unref();
   }
 
   get voters(): number {
@@ -247,27 +252,28 @@ export class DemoLab {
     this.hosts.start(id, this.info.dashboards?.flags(id) ?? []);
   }
 
-  /** Reads the quorum of every running node that is not still answering the last read. */
-  private readQuorums(): void {
+  /** Reads the quorum of the next node in turn, if it runs and is not still answering the last read. */
+  private readNextQuorum(): void {
     const dashboards = this.info.dashboards;
     if (dashboards === undefined || this.listeners.size === 0 || this.stopping) return;
-    for (const [id, node] of this.state) {
-      if (node.process !== 'up' || node.reading) continue;
-      const run = node.run;
-      const sentMs = Date.now();
-      node.reading = true;
-      void dashboards
-        .quorum(id)
-        .catch(() => null)
-        .then((quorum) => {
-          node.reading = false;
-          if (quorum === null || node.run !== run || node.process === 'down') return;
-          const before = shownQuorum(node);
-          node.live = { quorum, atMs: sentMs };
-          const after = shownQuorum(node);
-          if (before?.have !== after?.have || before?.need !== after?.need) this.publishSoon();
-        });
-    }
+    const ids = [...this.state.keys()];
+    const id = ids[this.readTurn++ % ids.length]!;
+    const node = this.state.get(id)!;
+    if (node.process !== 'up' || node.reading) return;
+    const run = node.run;
+    const sentMs = Date.now();
+    node.reading = true;
+    void dashboards
+      .quorum(id)
+      .catch(() => null)
+      .then((quorum) => {
+        node.reading = false;
+        if (quorum === null || node.run !== run || node.process === 'down') return;
+        const before = shownQuorum(node);
+        node.live = { quorum, atMs: sentMs };
+        const after = shownQuorum(node);
+        if (before?.have !== after?.have || before?.need !== after?.need) this.publishSoon();
+      });
   }
 
   private stall(id: number, ms: number): void {
