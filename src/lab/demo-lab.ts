@@ -95,7 +95,7 @@ export class DemoLab {
     this.checkTimer = setInterval(() => this.check(), CHECK_INTERVAL_MS).unref();
     // One node at a time, each once per poll: reading all 50 at once every 2.5 s woke every node
     // together, its HTTP and status code still cold, and the coordinator, busy with 490
-    // acknowledgements a second, lost its lease in 4 of 5 runs of the minute after it was elected.
+    // acknowledgements a second, lost its lease in 5 of 6 runs of the minute after it was elected.
     const pollMs = Math.max(QUORUM_POLL_MS, (hosts.nodes.length * 1000) / MAX_QUORUM_READS_PER_SECOND);
     this.pollTimer = info.dashboards === undefined ? null : setInterval(() => this.readNextQuorum(), pollMs / hosts.nodes.length).unref();
   }
