@@ -256,8 +256,7 @@ export class DemoLab {
   private readNextQuorum(): void {
     const dashboards = this.info.dashboards;
     if (dashboards === undefined || this.listeners.size === 0 || this.stopping) return;
-    const ids = [...this.state.keys()];
-    const id = ids[this.readTurn++ % ids.length]!;
+    const { id } = this.hosts.nodes[this.readTurn++ % this.hosts.nodes.length]!;
     const node = this.state.get(id)!;
     if (node.process !== 'up' || node.reading) return;
     const run = node.run;

@@ -148,7 +148,6 @@ const LARGE_SEEDS = [
   },
 ];
 
-
 /**
  * Two processes of one ID that had not heard each other, each leading one term or holding a lease
  * at once: the gap no node can close (src/sim/twins.ts), reported, not a violation. Each must
