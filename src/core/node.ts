@@ -48,8 +48,6 @@ const REPLY_WAIT_ROUND_TRIPS = 2;
 const ROUND_TRIP_WINDOW_TIMEOUTS = 2;
 /** Greeting or news beats allowed between two regular beats (docs/protocol.md, "Rates"). */
 const EARLY_BEATS_MAX = 2;
-/** Own multicasts awaiting their loopback, at most; a few seconds of beats and requests. */
-const BROADCASTS_TIMED_MAX = 16;
 
 /**
  * After an early beat (a greeting, news), the next regular one comes at this share of the
@@ -191,8 +189,6 @@ export class ElectionNode implements RoleContext {
   #queuedSinceMs = 0;
   /** How long our requests have lately taken to be answered (replyWaitMs). */
   readonly #roundTrips: RoundTripGauge;
-  /** When our own multicasts not yet looped back left, oldest first: their return times our queue. */
-  readonly #broadcastsInFlightMs: number[] = [];
   /** Our own multicast has come back at least once: its return can be waited for. */
   #readsOwnLoopback = false;
   /** When a peer was last heard for the first time since boot; a cold start waits for joins to settle. */
@@ -774,8 +770,6 @@ export class ElectionNode implements RoleContext {
   broadcast(body: Body, greets?: readonly NodeId[]): void {
     const message = this.envelope(body, 0);
     this.#outbox.push(greets === undefined ? { to: 'all', message } : { to: 'all', message, greets });
-    // Without multicast loopback (unicast-only clusters) nothing comes back: keep the newest only.
-    if (this.#broadcastsInFlightMs.push(this.#nowMs) > BROADCASTS_TIMED_MAX) this.#broadcastsInFlightMs.shift();
   }
 
   emit(event: CoreEvent): void {
@@ -1024,12 +1018,15 @@ export class ElectionNode implements RoleContext {
    * long any reply waits, and a request waits as long in a peer's queue on a shared machine, so
    * twice that is a round trip. Our beats keep this measured before any request is answered
    * (a candidate whose queue held 1.2 s of datagrams gave up before the first vote was read).
-   * A loopback dropped by a full queue makes the next one seem older: more patience, not less.
+   * Timed by the stamp this core put on it (our own boot's clock): a loopback lost to a full queue
+   * or to loss costs one sample. Paired in order with the sends instead, every later loopback
+   * seemed a beat older for good, and patience stayed at its cap (a failover at 20 % loss took
+   * 2.2 s more: the candidate waited that long to resend its pre-vote).
    */
   private timeOwnLoopback(message: Message, nowMs: number): void {
     this.#readsOwnLoopback = true;
-    const sentAtMs = this.#broadcastsInFlightMs.shift();
-    if (sentAtMs !== undefined) this.#roundTrips.record(nowMs, 2 * (nowMs - sentAtMs));
+    const sentAtMs = message.sentAtMs ?? 0;
+    if (sentAtMs > 0 && sentAtMs <= nowMs) this.#roundTrips.record(nowMs, 2 * (nowMs - sentAtMs));
     if (message.type === 'vote-request') readOwnRequestBack(this, message, nowMs);
   }
 

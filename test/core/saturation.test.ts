@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeId, Outgoing } from '../../src/core/index.ts';
 import type { ElectionNode } from '../../src/core/node.ts';
-import { BOOT, hearPeers, heartbeat, leaderRound, node, sent } from '../helpers/core.ts';
+import { BOOT, hearPeers, heartbeat, leaderRound, msg, node, sent } from '../helpers/core.ts';
 
 const HEARTBEAT = 100;
 const MEMBER_BEAT = 1000;
@@ -142,5 +142,61 @@ describe('saturation', () => {
     join(n, 1, t);
     const beats = beatsBetween(n, t + 1, t + HEARTBEAT);
     assert.deepEqual(beats, [t + HEARTBEAT]);
+  });
+
+  it('a lost loopback costs one sample, not every later one: beats that come back at once after it still greet within a heartbeat (a 20 % loss lab)', () => {
+    const n = node(3, { size: 5 });
+    n.tick(BOOT);
+    assert.equal(sent(n.ready(), 'heartbeat').length, 1, 'a beat at boot, whose loopback is lost');
+    // Every later beat comes back a millisecond after it left. Paired with the beat before it,
+    // each would seem a member beat old: patience at its cap for good (a failover took 2.2 s more).
+    let t = BOOT + 1;
+    let looped = 0;
+    for (; t < BOOT + 3 * MEMBER_BEAT; t++) {
+      n.tick(t);
+      for (const own of sent(n.ready(), 'heartbeat')) {
+        n.step(own.message, t + 1);
+        looped++;
+      }
+      n.ready();
+    }
+    assert.ok(looped >= 2, `${looped} beats came back`);
+    join(n, 1, t);
+    assert.deepEqual(beatsBetween(n, t + 1, t + HEARTBEAT), [t + HEARTBEAT], 'a greeting within a heartbeat');
+  });
+
+  it("a vote that answers a resent request is no round trip (Karn's algorithm): requests lost twice do not slow the next phase's resends", () => {
+    const n = node(5, { size: 5 });
+    n.tick(BOOT);
+    const [own] = sent(n.ready(), 'heartbeat');
+    n.step(own!.message, BOOT + 1);
+    n.ready();
+    hearPeers(n, [1, 2, 3, 4], BOOT + 2);
+    /** Ticks every millisecond from `fromMs` until `n` sends a vote request; loops it back at once. */
+    const nextRequest = (fromMs: number): { atMs: number; preVote: boolean } => {
+      for (let t = fromMs; t < fromMs + 5000; t++) {
+        n.tick(t);
+        const [request] = sent(n.ready(), 'vote-request');
+        if (request === undefined) continue;
+        n.step(request.message, t + 1);
+        n.ready();
+        return { atMs: t, preVote: request.message.preVote };
+      }
+      throw new Error(`no vote request within 5 s of ${fromMs - BOOT}`);
+    };
+    const first = nextRequest(BOOT + 3);
+    assert.equal(first.preVote, true);
+    // The request and its first resend are lost; n1 and n2 answer the second resend at once.
+    const resend = nextRequest(first.atMs + 2);
+    const again = nextRequest(resend.atMs + 1);
+    for (const voter of [1, 2]) n.step(msg(voter, 0, { type: 'vote', preVote: true, voteTerm: 1, granted: true, reason: null, retryAfterMs: 0, prefer: null }, 5), again.atMs + 2);
+    const vote = sent(n.ready(), 'vote-request')[0];
+    assert.equal(vote?.message.preVote, false, 'a pre-vote quorum: the vote begins');
+    n.step(vote.message, again.atMs + 3);
+    n.ready();
+    // Nobody answers the vote: its first resend comes after a calm reply's wait, a heartbeat.
+    const voteResend = nextRequest(again.atMs + 4);
+    const gapMs = voteResend.atMs - (again.atMs + 2);
+    assert.ok(gapMs <= HEARTBEAT + 2, `the vote was resent ${gapMs} ms after it began (its pre-vote answered ${again.atMs - first.atMs} ms after the first request)`);
   });
 });

@@ -27,6 +27,7 @@ export function startCampaign(node: RoleContext, nowMs: number, { preVote = true
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
     askedAtMs: new Map(),
+    reaskedUnanswered: new Set(),
     challenged: new Map(),
   });
   if (!preVote) {
@@ -49,7 +50,9 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
   for (const [id, atMs] of campaign.deferred) {
     if (nowMs < atMs) continue;
     campaign.deferred.delete(id);
+    // It answered (deferring): the next vote answers this request.
     campaign.askedAtMs.set(id, nowMs);
+    campaign.reaskedUnanswered.delete(id);
     requestVotes(node, id, nowMs);
   }
   if (nowMs >= campaign.resendAtMs && !awaitsOwnRequest(node, campaign, nowMs)) {
@@ -61,6 +64,7 @@ export function tickCandidate(node: RoleContext, nowMs: number): void {
     );
     if (silent.length > 0) {
       campaign.sends++;
+      for (const id of silent) if (campaign.askedAtMs.has(id)) campaign.reaskedUnanswered.add(id);
       // Only those that have not answered; by one multicast only when they are most of the others,
       // so that the voters that did answer never answer more copies than are needed.
       if (2 * silent.length > node.config.voters.length - 1) requestVotes(node, 'all', nowMs);
@@ -129,10 +133,9 @@ function onVote(node: RoleContext, vote: Vote, nowMs: number): void {
   if (vote.voteTerm !== campaign.voteTerm || vote.preVote !== (campaign.phase === 'pre-vote')) return;
   const voter = vote.from;
   const askedAtMs = campaign.askedAtMs.get(voter);
-  if (askedAtMs !== undefined) {
-    node.noteRoundTrip(askedAtMs, nowMs);
-    campaign.askedAtMs.delete(voter);
-  }
+  if (askedAtMs !== undefined && !campaign.reaskedUnanswered.has(voter)) node.noteRoundTrip(askedAtMs, nowMs);
+  campaign.askedAtMs.delete(voter);
+  campaign.reaskedUnanswered.delete(voter);
   // The latest answer of a voter stands.
   campaign.granted.delete(voter);
   campaign.rejected.delete(voter);
@@ -202,6 +205,7 @@ function startRealVote(node: RoleContext, nowMs: number): void {
     resendAtMs: nowMs + node.replyWaitMs(node.config.heartbeatMs, nowMs),
     sends: 1,
     askedAtMs: new Map(),
+    reaskedUnanswered: new Set(),
   } satisfies Partial<Campaign>);
   node.emit({ type: 'election-started', term: campaign.voteTerm, preVote: false, cause: campaign.cause });
   requestVotes(node, 'all', nowMs);

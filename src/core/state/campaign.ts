@@ -37,6 +37,12 @@ export interface Campaign {
    */
   askedAtMs: Map<NodeId, number>;
   /**
+   * Voters asked again in this phase before they answered: which copy a vote answers is unknown,
+   * so it is no sample (Karn's algorithm). Timed from the first copy, a vote after two lost
+   * requests seemed a 300-ms round trip, and the next phase waited 600 ms to resend.
+   */
+  reaskedUnanswered: Set<NodeId>;
+  /**
    * Higher IDs a voter preferred (HIGHER_NODE) that this candidate does not count as eligible,
    * challenged Bully-style: when each challenge left and when its answer is due. One that does not
    * answer is skipped.
