@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     timeoutMs: DEFAULT_LAN_TIMINGS.timeoutMs,
     supports: { unplug: mode === 'netns', partition: mode === 'netns', loss: mode === 'netns' },
     dashboards,
+    onAgreed: (text) => process.stdout.write(`demo: ${text}\n`),
   });
   let server: WebHost;
   try {

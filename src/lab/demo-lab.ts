@@ -33,6 +33,8 @@ export interface DemoLabInfo {
   supports: LabSnapshot['supports'];
   /** The nodes' own dashboards: started with each node, linked from its card, read for its quorum. */
   dashboards?: LabDashboards;
+  /** Each "agreed again" line of the timeline as it is written (the demo prints them). */
+  onAgreed?: (text: string) => void;
 }
 
 /** Node events worth a line on the lab's timeline (the rest would drown it at 25 nodes). */
@@ -64,7 +66,11 @@ interface NodeState {
   /** Its quorum as last read from its dashboard, and when the read was sent; null until read, or when it is down. */
   live: { quorum: { have: number; need: number }; atMs: number } | null;
   reading: boolean;
+  /** When this run of the node printed its first line (it runs from then), or null. */
+  firstLineAtMs: number | null;
 }
+
+const START_ALL = 'start all nodes';
 
 export class DemoLab {
   private readonly hosts: LabHosts;
@@ -87,7 +93,7 @@ export class DemoLab {
     this.hosts = hosts;
     this.info = info;
     for (const node of hosts.nodes) {
-      this.state.set(node.id, { process: 'down', linked: true, latest: null, stalledUntil: null, stallTimer: null, run: 0, live: null, reading: false });
+      this.state.set(node.id, { process: 'down', linked: true, latest: null, stalledUntil: null, stallTimer: null, run: 0, live: null, reading: false, firstLineAtMs: null });
     }
     hosts.onEvent = (id, event) => this.onEvent(id, event);
     hosts.onExit = (id, code, signal) => this.onExit(id, code, signal);
@@ -106,7 +112,7 @@ export class DemoLab {
 
   /** Starts every node; the first agreement ends the "start" action. */
   startAll(): void {
-    this.begin('start all nodes', null);
+    this.begin(START_ALL, null);
     for (const node of this.hosts.nodes) this.startNode(node.id);
   }
 
@@ -249,6 +255,7 @@ export class DemoLab {
     node.process = 'up';
     node.run++;
     node.live = null;
+    node.firstLineAtMs = null;
     this.hosts.start(id, this.info.dashboards?.flags(id) ?? []);
   }
 
@@ -306,7 +313,9 @@ export class DemoLab {
   }
 
   private onEvent(id: number, event: NodeEvent): void {
-    this.node(id).latest = event;
+    const node = this.node(id);
+    node.latest = event;
+    node.firstLineAtMs ??= Date.now();
     if (TIMELINE_EVENTS.has(event.event)) this.note(event.event === 'stalled' ? 'stalled' : 'event', describe(event), id);
     // A change nobody asked for (a preemption after the damping time, a stall's late effect) is
     // timed too, from the event that broke the agreement.
@@ -334,11 +343,25 @@ export class DemoLab {
     if (this.pending === null) return;
     const view = clusterView(this.nodeViews(), this.groups, this.voters);
     if (!view.agreed) return;
-    const durationMs = Date.now() - this.pending.since;
+    const nowMs = Date.now();
+    const durationMs = nowMs - this.pending.since;
     const leaders = view.sides.map((s) => (s.leader === null ? 'no coordinator' : `n${s.leader}`)).join(' | ');
-    this.note('agreed', `agreed again after ${durationMs} ms (${this.pending.action}): ${leaders}`, null, durationMs);
+    const text = `agreed again after ${durationMs} ms (${this.pending.action}${this.pending.action === START_ALL ? this.sinceLastFirstLine(nowMs) : ''}): ${leaders}`;
+    this.note('agreed', text, null, durationMs);
+    this.info.onAgreed?.(text);
     this.pending = null;
     this.publishSoon();
+  }
+
+  /**
+   * How long after the last node printed its first line the start agreed: start-up (loading Node
+   * and the program, 50 processes on two cores) apart, the election's own time (issue 22's goal
+   * for 50 nodes counts from there).
+   */
+  private sinceLastFirstLine(nowMs: number): string {
+    const firstLines = [...this.state.values()].map((node) => node.firstLineAtMs);
+    if (firstLines.some((atMs) => atMs === null)) return '';
+    return `, ${nowMs - Math.max(...(firstLines as number[]))} ms after the last node's first line`;
   }
 
   private begin(action: string, node: number | null): void {

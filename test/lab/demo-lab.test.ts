@@ -55,19 +55,23 @@ describe('cluster view', () => {
   });
 });
 
-function lab(size = 3, supports = { unplug: true, partition: true, loss: true }): { lab: DemoLab; hosts: StandInHosts } {
+function lab(size = 3, supports = { unplug: true, partition: true, loss: true }): { lab: DemoLab; hosts: StandInHosts; said: string[] } {
   const hosts = new StandInHosts(size);
-  return { hosts, lab: new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports }) };
+  const said: string[] = [];
+  const onAgreed = (text: string): number => said.push(text);
+  return { hosts, said, lab: new DemoLab(hosts, { mode: 'netns', modeReason: 'test', heartbeatMs: 100, memberBeatMs: 1000, timeoutMs: 1000, supports, onAgreed }) };
 }
 
 describe('demo lab', () => {
   it('times each action until the cluster agrees again', async () => {
-    const { lab: l, hosts } = lab();
+    const { lab: l, hosts, said } = lab();
     l.startAll();
     for (const id of [1, 2]) hosts.say(id, 'follower', 3);
     assert.notEqual(l.snapshot().pending, null, 'not agreed before n3 says it leads');
     hosts.say(3, 'leader', 3, 'elected');
     assert.equal(l.snapshot().pending, null);
+    assert.match(l.snapshot().timeline.find((e) => e.kind === 'agreed')!.text, /^agreed again after \d+ ms \(start all nodes, \d+ ms after the last node's first line\): n3$/);
+    assert.deepEqual(said, [l.snapshot().timeline.find((e) => e.kind === 'agreed')!.text], 'the demo prints it');
     assert.deepEqual(l.act({ action: 'kill', node: 3 }), { ok: true });
     assert.equal(l.snapshot().nodes[2]!.condition, 'down');
     assert.notEqual(l.snapshot().pending, null, 'the others still name the dead coordinator');
