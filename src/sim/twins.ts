@@ -21,9 +21,10 @@ import type { HostKey } from './network.ts';
  * the protocol cannot tell them from one process that lost its state file (docs/protocol.md,
  * "What is not protected"). S1 and S2 count such a conflict as a *gap*, reported, not as a
  * violation, and so a lease that overlaps one of a term both led (seeds 29019089, 35014815).
- * (They could also each give their ID's vote of one term to another candidate, so that two
- * coordinators of that term count it; no sweep has reached that since impostors keep to their
- * twin's side of a partition, so S1 still fails it.)
+ * They can also each give their ID's vote of one term to a different candidate, so that two
+ * coordinators of that term count it: S1 counts that as the gap too when the two quorums meet
+ * only in such IDs (seed 54004154: n355' voted for n716 and stopped; n355, which never heard it,
+ * won the same term with n34).
  */
 export class TwinChecker {
   /** Conflicts of S1 and S2 between two processes of one ID: the documented gap. */

@@ -161,6 +161,11 @@ const TWIN_GAP_SEEDS: Array<{ seed: number; what: string; gaps?: number }> = [
     // Five before the boot was cited: the leases that overlapped n3's, besides the term both led.
     gaps: 1,
   },
+  {
+    seed: 54004154,
+    what: "n355' (empty disk) voted for n716 in term 1 and stopped; n355 restarted, never having heard it, and won term 1 with n34 while n716 was cut off: two coordinators of one term whose quorums meet only in n355's two processes (S1 took it for a violation)",
+    gaps: 1,
+  },
 ]
 
 describe('simulator regressions', () => {
