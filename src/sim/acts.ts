@@ -21,17 +21,29 @@ export const Act = {
   Restart: 'restart',
   /** A voter that never ran (./newcomer.ts) starts for the first time, with an empty disk. */
   Join: 'join',
+  /**
+   * The two highest nodes, each on a side short of a quorum, are cut off from each other and from
+   * the rest; then the rest, a bridge, reaches both sides again while the sides still cannot reach
+   * each other (a partial partition), and at last everything heals. One beat of the bridge lifts
+   * both highest to a quorum at once: two candidates ask the same voters for the same term.
+   */
+  Bridge: 'bridge',
 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
 const ACTS_STREAM = 0x61637473;
 /** Share of random runs that act after their first agreement. */
 export const ACTS_SHARE = 0.5;
+/**
+ * Share of the other runs that build a bridge once agreed. Drawn after the rest, so that every
+ * run drawn before the bridge came runs as it did up to its first agreement and acts as it did.
+ */
+export const BRIDGE_SHARE = 0.4;
 
 /** The acts of a run: none, or one, sometimes followed by the restart of the node it took down. */
 export function drawActs(seed: number): { acts: Act[]; random: SimRandom } {
   const random = streamOf(seed, ACTS_STREAM);
-  if (!random.chance(ACTS_SHARE)) return { acts: [], random };
+  if (!random.chance(ACTS_SHARE)) return { acts: random.chance(BRIDGE_SHARE) ? [Act.Bridge] : [], random };
   const first = random.pick([Act.CrashLeader, Act.StopLeader, Act.Resign, Act.IsolateAndHeal, Act.Restart]);
   const takesDown = first === Act.CrashLeader || first === Act.StopLeader;
   return { acts: takesDown && random.chance(0.6) ? [first, Act.Restart] : [first], random };
@@ -78,7 +90,7 @@ export function performAct(
   if ((act === Act.CrashLeader || act === Act.StopLeader) && !canLoseOne) act = Act.Resign;
   if (act === Act.Restart && state.down.size === 0) act = Act.Resign;
   if (act === Act.Join && state.newcomer === null) act = Act.Resign;
-  if (act === Act.IsolateAndHeal && !canLoseOne) act = Act.Resign;
+  if ((act === Act.IsolateAndHeal || act === Act.Bridge) && !canLoseOne) act = Act.Resign;
   switch (act) {
     case Act.CrashLeader:
     case Act.StopLeader: {
@@ -131,12 +143,45 @@ export function performAct(
       const cause = config.preempt && cut.includes(highestBefore) ? Cause.Preemption : Cause.Rejoin;
       return { act, cause, fromMs: sim.nowMs, description: `[${cut}] cut off, then the partition heals` };
     }
+    case Act.Bridge: {
+      const [first, second, ...rest] = [...state.connected].sort((a, b) => b - a) as [NodeId, NodeId, ...NodeId[]];
+      // Each side plus the bridge is a quorum; neither side alone, nor the bridge alone, is one.
+      const sideSize = state.connected.size - quorum;
+      const others = random.shuffle(rest);
+      const sideA = [first, ...others.splice(0, sideSize - 1)];
+      const sideB = [second, ...others.splice(0, sideSize - 1)];
+      const isolated = isolatedAtCalm(sim, state);
+      // The nodes down, outside or not started yet stay with the bridge: none of them counts.
+      const bridge = sim.config.voters.filter((id) => !sideA.includes(id) && !sideB.includes(id) && !isolated.includes(id));
+      const holdMs = silenceLimitMs(config.timeoutMs, config.memberBeatMs) + 2 * config.timeoutMs;
+      sim.partition(sideA, sideB, bridge, ...isolated.map((id) => [id]));
+      sim.note(`act: [${sideA}] | [${sideB}] | [${bridge}] cut off from each other`);
+      sim.runFor(holdMs);
+      healExceptKeptDown(sim, state);
+      for (const a of sideA) {
+        for (const b of sideB) {
+          sim.network.cutOneWay(a, b);
+          sim.network.cutOneWay(b, a);
+        }
+      }
+      sim.note(`act: [${bridge}] reaches both sides again; [${sideA}] and [${sideB}] still cannot reach each other`);
+      sim.runFor(holdMs);
+      healExceptKeptDown(sim, state);
+      // Whichever side won the bridge leads; with preemption on, the highest takes over at the heal.
+      const cause = config.preempt ? Cause.Preemption : Cause.Rejoin;
+      return { act, cause, fromMs: sim.nowMs, description: `[${sideA}] and [${sideB}] reached each other only through [${bridge}], then the partition heals` };
+    }
   }
+}
+
+/** Nodes the calm isolated (kept down, still running): cut off from everyone until the end. */
+function isolatedAtCalm(sim: SimCluster, state: ActState): NodeId[] {
+  return sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id) && !state.outside.has(id) && id !== state.newcomer);
 }
 
 /** The partition heals, except around the nodes the calm isolated (kept down, still running): they stay cut off. */
 function healExceptKeptDown(sim: SimCluster, state: ActState): void {
   sim.network.heal();
-  const isolated = sim.config.voters.filter((id) => !state.connected.has(id) && !state.down.has(id) && !state.outside.has(id) && id !== state.newcomer);
+  const isolated = isolatedAtCalm(sim, state);
   if (isolated.length > 0) sim.partition([...state.connected, ...state.down], ...isolated.map((id) => [id]));
 }

@@ -34,8 +34,9 @@ reached through seeds; no multicast at all. Faults may filter one host's multica
 while unicast still works (an IGMP-snooping switch). Send failures hold back probes and repairs.
 Half the runs also resign the coordinator and stop nodes cleanly (Leave, then a restart on the
 same disk) while the faults run; half act once agreed (the coordinator crashes, stops or resigns,
-a minority is cut off and healed, a node that is down restarts), each act beginning a calm with a
-known cause; 30 % mix per-node timers outside config_id (heartbeat, answer timeout, damping,
+a minority is cut off and healed, a node that is down restarts), and a fifth build a bridge once
+agreed (the two highest on two sides that reach each other only through the rest, then healed),
+each act beginning a calm with a known cause; 30 % mix per-node timers outside config_id (heartbeat, answer timeout, damping,
 suspicion); 1 % draw 12, 16 or 25 nodes; 10 % take the longest lease the configuration accepts;
 5 % start one node from a state file at the last term, 2^53 - 1 (its peers must drop what it
 sends and elect without it; it must never campaign); 10 % hold one voter back until the others
