@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       ? `one network namespace per node on a bridge, like separate machines on a LAN${inner !== null ? ' (in an unprivileged user namespace)' : ''}`
       : `all nodes on this machine's loopback (${typeof access === 'object' ? access.why : ''}); unplugging, partitions and loss need network namespaces`;
 
+  /** Set on the first signal: Ctrl-C reaches the nodes too (one process group), and they resign at once. */
+  let stopping = false;
   const hosts = NetnsLab.create(options.nodes, options.nodes, { prefix: DEMO_PREFIX, mode, retainEvents: false });
   // Each node's own dashboard, on a socket in the lab's directory, passed through by the page's server.
   const dashboards = new NodeDashboards(hosts.dir);
@@ -135,7 +137,9 @@ async function main(): Promise<void> {
     timeoutMs: DEFAULT_LAN_TIMINGS.timeoutMs,
     supports: { unplug: mode === 'netns', partition: mode === 'netns', loss: mode === 'netns' },
     dashboards,
-    onAgreed: (text) => process.stdout.write(`demo: ${text}\n`),
+    onAgreed: (text) => {
+      if (!stopping) process.stdout.write(`demo: ${text}\n`);
+    },
   });
   let server: WebHost;
   try {
@@ -152,7 +156,6 @@ async function main(): Promise<void> {
   }
   dashboards.pageAddress = { host: server.host, port: server.port };
   let page = { close: () => {}, how: '' };
-  let stopping = false;
   /** Stops everything, each part even when another fails, and exits: 0, or 1 when anything failed. */
   const stop = (why: string, failed = false): void => {
     if (stopping) return;

@@ -140,6 +140,8 @@ describe('npm run demo: the lab page over five nodes in network namespaces', { s
     await expectAgreedOn(page, 5, [1, 2, 3, 4, 5]);
     await expect(page.locator('[data-testid="lab-timeline"] li[data-kind="agreed"]').first()).toContainText(/agreed again after/);
     assert.match(demo.output(), /5 nodes, netns mode/);
+    // The console says it too, timed from the last node's first line (start-up apart).
+    assert.match(demo.output(), /demo: agreed again after \d+ ms \(start all nodes, \d+ ms after the last node's first line\): n5\n/);
     // The quorum each node hears now: all five, the leader included (elected by three votes, its
     // event lines said 3/3 until the next one).
     for (const id of [1, 2, 3, 4, 5]) await expect(card(page, id).locator('.quorum dd')).toHaveText(/^5\/3/, { timeout: 10_000 });
