@@ -42,45 +42,52 @@ export function markdown(results: Results, plotFile: string): string {
   for (const s of results.systems) out.push(row([s.name, `${s.heartbeatMs} ms`, `${s.timeoutMs} ms`, s.config]));
   out.push('');
 
-  out.push('## Failover', '');
-  out.push('From the action on the leader to every survivor naming one new leader that says it leads, from the nodes\' own event timestamps. "Two leaders" is the time, summed over the trials, during which two nodes both acted as leader, from the action until the cluster settled again. Ratio: Conclave\'s p50 / this system\'s p50.', '');
-  out.push('| Scenario | System | p50 ms | p99 ms | max ms | min ms | ratio p50 | two leaders (total ms) |', '|---|---|---:|---:|---:|---:|---:|---:|');
   const scenarios = [...new Set(Object.values(results.failover).flatMap((byScenario) => Object.keys(byScenario)))];
-  for (const scenario of scenarios) {
-    const conclaveSummary = summarize((results.failover.conclave?.[scenario] ?? []).map((t) => t.failoverMs));
+  // A run of some sections only: the others have no heading.
+  if (scenarios.length > 0) {
+    out.push('## Failover', '');
+    out.push('From the action on the leader to every survivor naming one new leader that says it leads, from the nodes\' own event timestamps. "Two leaders" is the time, summed over the trials, during which two nodes both acted as leader, from the action until the cluster settled again. Ratio: Conclave\'s p50 / this system\'s p50.', '');
+    out.push('| Scenario | System | p50 ms | p99 ms | max ms | min ms | ratio p50 | two leaders (total ms) |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const scenario of scenarios) {
+      const conclaveSummary = summarize((results.failover.conclave?.[scenario] ?? []).map((t) => t.failoverMs));
+      for (const s of results.systems) {
+        const trials = results.failover[s.key]?.[scenario];
+        if (trials === undefined) continue;
+        const summary = summarize(trials.map((t) => t.failoverMs));
+        const ratio = s.key === 'conclave' || summary === null || conclaveSummary === null ? '' : fixed(conclaveSummary.p50 / summary.p50, 2);
+        const dual = trials.reduce((sum, t) => sum + t.dualLeaderMs, 0);
+        out.push(row([scenario, s.name, ms(summary?.p50), ms(summary?.p99), ms(summary?.max), ms(summary?.min), ratio, ms(dual)]));
+      }
+    }
+    out.push('', `![Failover time distributions](${plotFile})`, '');
+  }
+
+  if (Object.keys(results.coldStart).length > 0) {
+    out.push('## Cold start', '', 'From starting every process to the first leader all of them agree on. Start-up: until the last process printed its first line (spawning, loading, binding); election: from then on, per trial.', '');
+    out.push('| Nodes | System | trials | p50 ms | max ms | start-up p50 ms | election p50 ms |', '|---:|---|---:|---:|---:|---:|---:|');
     for (const s of results.systems) {
-      const trials = results.failover[s.key]?.[scenario];
-      if (trials === undefined) continue;
-      const summary = summarize(trials.map((t) => t.failoverMs));
-      const ratio = s.key === 'conclave' || summary === null || conclaveSummary === null ? '' : fixed(conclaveSummary.p50 / summary.p50, 2);
-      const dual = trials.reduce((sum, t) => sum + t.dualLeaderMs, 0);
-      out.push(row([scenario, s.name, ms(summary?.p50), ms(summary?.p99), ms(summary?.max), ms(summary?.min), ratio, ms(dual)]));
+      for (const [size, values] of Object.entries(results.coldStart[s.key] ?? {})) {
+        const summary = summarize(values);
+        const startups = results.coldStartup?.[s.key]?.[size];
+        const startup = startups === undefined ? null : summarize(startups);
+        const election = startups === undefined ? null : summarize(values.map((total, i) => total - (startups[i] ?? 0)));
+        out.push(row([size, s.name, values.length, ms(summary?.p50), ms(summary?.max), ms(startup?.p50), ms(election?.p50)]));
+      }
     }
+    out.push('');
   }
-  out.push('', `![Failover time distributions](${plotFile})`, '');
 
-  out.push('## Cold start', '', 'From starting every process to the first leader all of them agree on. Start-up: until the last process printed its first line (spawning, loading, binding); election: from then on, per trial.', '');
-  out.push('| Nodes | System | trials | p50 ms | max ms | start-up p50 ms | election p50 ms |', '|---:|---|---:|---:|---:|---:|---:|');
-  for (const s of results.systems) {
-    for (const [size, values] of Object.entries(results.coldStart[s.key] ?? {})) {
-      const summary = summarize(values);
-      const startups = results.coldStartup?.[s.key]?.[size];
-      const startup = startups === undefined ? null : summarize(startups);
-      const election = startups === undefined ? null : summarize(values.map((total, i) => total - (startups[i] ?? 0)));
-      out.push(row([size, s.name, values.length, ms(summary?.p50), ms(summary?.max), ms(startup?.p50), ms(election?.p50)]));
+  if (Object.keys(results.load).length > 0) {
+    const warmups = [...new Set(results.systems.flatMap((s) => Object.values(results.load[s.key] ?? {}).map((l) => l.warmupS ?? 2)))];
+    out.push('## Load per node', '', `A settled cluster over 10 s from ${warmups.join(' or ')} s after it settled, averaged over the nodes. Datagrams and bytes are counted on each node's link (Ethernet, IP and UDP headers included); CPU is % of one core (user + system); RSS is the node process's resident memory.`, '');
+    out.push('| Nodes | System | datagrams sent/s | received/s | bytes sent/s | bytes received/s | CPU % (mean / max) | RSS MiB |', '|---:|---|---:|---:|---:|---:|---:|---:|');
+    for (const s of results.systems) {
+      for (const [size, l] of Object.entries(results.load[s.key] ?? {})) {
+        out.push(row([l.settled === false ? `${size} (never settled)` : size, s.name, fixed(l.datagramsSentPerS), fixed(l.datagramsReceivedPerS), Math.round(l.bytesSentPerS), Math.round(l.bytesReceivedPerS), `${fixed(l.cpuPercent, 2)} / ${fixed(l.cpuPercentMax, 2)}`, fixed(l.rssMiB)]));
+      }
     }
+    out.push('');
   }
-  out.push('');
-
-  const warmups = [...new Set(results.systems.flatMap((s) => Object.values(results.load[s.key] ?? {}).map((l) => l.warmupS ?? 2)))];
-  out.push('## Load per node', '', `A settled cluster over 10 s from ${warmups.join(' or ')} s after it settled, averaged over the nodes. Datagrams and bytes are counted on each node's link (Ethernet, IP and UDP headers included); CPU is % of one core (user + system); RSS is the node process's resident memory.`, '');
-  out.push('| Nodes | System | datagrams sent/s | received/s | bytes sent/s | bytes received/s | CPU % (mean / max) | RSS MiB |', '|---:|---|---:|---:|---:|---:|---:|---:|');
-  for (const s of results.systems) {
-    for (const [size, l] of Object.entries(results.load[s.key] ?? {})) {
-      out.push(row([l.settled === false ? `${size} (never settled)` : size, s.name, fixed(l.datagramsSentPerS), fixed(l.datagramsReceivedPerS), Math.round(l.bytesSentPerS), Math.round(l.bytesReceivedPerS), `${fixed(l.cpuPercent, 2)} / ${fixed(l.cpuPercentMax, 2)}`, fixed(l.rssMiB)]));
-    }
-  }
-  out.push('');
 
   if (results.storm !== undefined) {
     out.push('## Boot storm', '', 'Every node started at once, each at its defaults with a key (issue 22). Agreed: every node names the highest ID, which says it leads, measured from when the last process printed its first line; then held for the hold time. Send rate: each node\'s busiest 10-s window against its own settled rate (its kernel\'s UDP OutDatagrams). SndbufErrors: sends the kernels refused once settled.', '');
@@ -96,23 +103,27 @@ export function markdown(results: Results, plotFile: string): string {
     out.push('');
   }
 
-  out.push('## Split brain', '', 'Five nodes; the leader and one other cut off from the other three for the hold time, then healed. Two leaders: the time during which two nodes both acted as leader.', '');
-  out.push('| System | trials | two leaders during the partition (ms, each trial) | after healing (ms) | small side had a leader | big side elected after (ms) |', '|---|---:|---|---|---|---|');
-  for (const s of results.systems) {
-    const trials = results.splitBrain[s.key];
-    if (trials === undefined) continue;
-    out.push(
-      row([
-        s.name,
-        trials.length,
-        trials.map((t) => ms(t.duringMs)).join(', '),
-        trials.map((t) => ms(t.afterHealMs)).join(', '),
-        trials.map((t) => (t.minorityLed ? 'yes' : 'no')).join(', '),
-        trials.map((t) => (t.majorityFailoverMs === null ? '–' : ms(t.majorityFailoverMs))).join(', '),
-      ]),
-    );
+  if (Object.keys(results.splitBrain).length > 0) {
+    out.push('## Split brain', '', 'Five nodes; the leader and one other cut off from the other three for the hold time, then healed. Two leaders: the time during which two nodes both acted as leader.', '');
+    out.push('| System | trials | two leaders during the partition (ms, each trial) | after healing (ms) | small side had a leader | big side elected after (ms) |', '|---|---:|---|---|---|---|');
+    for (const s of results.systems) {
+      const trials = results.splitBrain[s.key];
+      if (trials === undefined) continue;
+      out.push(
+        row([
+          s.name,
+          trials.length,
+          trials.map((t) => ms(t.duringMs)).join(', '),
+          trials.map((t) => ms(t.afterHealMs)).join(', '),
+          trials.map((t) => (t.minorityLed ? 'yes' : 'no')).join(', '),
+          trials.map((t) => (t.majorityFailoverMs === null ? '–' : ms(t.majorityFailoverMs))).join(', '),
+        ]),
+      );
+    }
+    out.push('');
+  
   }
-  out.push('');
+
   if (conclave !== undefined) out.push(goals(results, conclave.timeoutMs), '');
   if (results.failures !== undefined && results.failures.length > 0) out.push('## Not measured', '', ...results.failures.map((f) => `- ${f}`), '');
   return out.join('\n');
@@ -140,7 +151,6 @@ function goals(results: Results, timeoutMs: number): string {
     else lines.push(row([goal, `${fixed(conclave25.cpuPercent, 2)} % vs ${fixed(same25.cpuPercent, 2)} %`, verdict(conclave25.cpuPercent <= same25.cpuPercent / 2)]));
   }
   if (conclave25 !== undefined && defaults25 !== undefined && conclave25.settled !== false) {
-    lines.push(row(['N = 25: CPU per node ≤ node-discover\'s at its defaults (if we can)', `${fixed(conclave25.cpuPercent, 2)} % vs ${fixed(defaults25.cpuPercent, 2)} %`, verdict(conclave25.cpuPercent <= defaults25.cpuPercent)]));
     lines.push(row(['N = 25: bytes received per node ≤ node-discover\'s at its defaults', `${Math.round(conclave25.bytesReceivedPerS)} B/s vs ${Math.round(defaults25.bytesReceivedPerS)} B/s`, verdict(conclave25.bytesReceivedPerS <= defaults25.bytesReceivedPerS)]));
   }
   const cold25 = results.coldStart.conclave?.['25'];
@@ -153,6 +163,7 @@ function goals(results: Results, timeoutMs: number): string {
       lines.push(row(['… of which start-up (the last process up) / the election after it', `p50 ${summarize(startups)!.p50} ms / ${election} ms`, '–']));
     }
   }
+  lines.push(...issue22Rows(results));
   const conclave50 = load('conclave', '50');
   if (conclave50 !== undefined) lines.push(row(['N = 50 settles on this machine', conclave50.settled === false ? 'no agreed leader' : 'settled', verdict(conclave50.settled !== false)]));
   const dual =
@@ -162,8 +173,34 @@ function goals(results: Results, timeoutMs: number): string {
   return lines.join('\n');
 }
 
+/**
+ * Issue 22's goals at 25 nodes, for each form of Conclave measured (the checkout's command, the
+ * single executable) against node-discover under each Node it ran on: CPU per settled node at or
+ * below node-discover's at its defaults, cold start at or below node-discover's at the same timings.
+ */
+function issue22Rows(results: Results): string[] {
+  const rows: string[] = [];
+  const verdict = (met: boolean): string => (met ? 'yes' : 'no');
+  const name = (key: string): string => results.systems.find((s) => s.key === key)?.name ?? key;
+  for (const conclave of ['conclave', 'conclave-executable']) {
+    for (const runtime of ['', '-node26']) {
+      const mine = results.load[conclave]?.['25'];
+      const theirs = results.load[`node-discover-defaults${runtime}`]?.['25'];
+      if (mine !== undefined && theirs !== undefined && mine.settled !== false) {
+        rows.push(row([`N = 25: CPU per node, ${name(conclave)} ≤ ${name(`node-discover-defaults${runtime}`)}`, `${fixed(mine.cpuPercent, 2)} % vs ${fixed(theirs.cpuPercent, 2)} %`, verdict(mine.cpuPercent <= theirs.cpuPercent)]));
+      }
+      const myCold = summarize(results.coldStart[conclave]?.['25'] ?? []);
+      const theirCold = summarize(results.coldStart[`node-discover-same${runtime}`]?.['25'] ?? []);
+      if (myCold !== null && theirCold !== null) {
+        rows.push(row([`N = 25: cold start p50, ${name(conclave)} ≤ ${name(`node-discover-same${runtime}`)}`, `${myCold.p50} ms vs ${theirCold.p50} ms`, verdict(myCold.p50 <= theirCold.p50)]));
+      }
+    }
+  }
+  return rows;
+}
+
 /** One colour per system; the dash says the scenario, the width the cluster size. */
-const SYSTEM_COLORS: Record<string, string> = { conclave: '#1f6feb', 'node-discover-same': '#d4600a', 'node-discover-defaults': '#8250df' };
+const SYSTEM_COLORS: Record<string, string> = { conclave: '#1f6feb', 'conclave-executable': '#0a7f6f', 'node-discover-same': '#d4600a', 'node-discover-defaults': '#8250df' };
 const DASHES: Record<string, string> = { kill: '', unplug: ' stroke-dasharray="7 4"', handover: ' stroke-dasharray="2 3"' };
 
 /** Empirical CDFs of failover times, log-scaled x axis, as a standalone SVG. */

@@ -12,7 +12,7 @@
  *   npm run bench -- --report bench/results/<date>.json    # the page and plot again, measuring nothing
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { SYSTEMS, zooKeeperServer, type System } from './systems.ts';
 
 const SECTIONS = ['failover', 'cold', 'load', 'split', 'storm'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--trials <n>] [--sizes 5,25] [--load-sizes 5,25,50]
-                       [--systems conclave,conclave-zookeeper,node-discover-same,node-discover-defaults]
+                       [--systems ${SYSTEMS.map((s) => s.key).join(',')}]
                        [--sections ${SECTIONS.join(',')}] [--storm-sizes 50] [--load-warmup-s 2] [--out <dir>] [--into <earlier.json>]
        npm run bench -- --report <results.json>`;
 
@@ -75,7 +75,12 @@ function options() {
   }
   const trials = Number(values.trials ?? (values.quick ? 3 : 30));
   if (!Number.isInteger(trials) || trials < 1 || trials > 1000) fail(`--trials takes 1 to 1000; got "${values.trials}"`);
-  const systems = values.systems === undefined ? SYSTEMS : values.systems.split(',').map((key) => SYSTEMS.find((s) => s.key === key) ?? fail(`--systems: no system "${key}"`));
+  const named = values.systems?.split(',').map((key) => SYSTEMS.find((s) => s.key === key) ?? fail(`--systems: no system "${key}"`));
+  const unbuilt = (s: System): boolean => s.needs !== undefined && !existsSync(s.needs.file);
+  for (const s of named ?? []) if (unbuilt(s)) fail(`--systems: ${s.key} needs ${s.needs!.file}, which is not built (${s.needs!.command})`, 1);
+  // By default a system that needs a build runs when it is built, and says so when it is not.
+  for (const s of named === undefined ? SYSTEMS.filter(unbuilt) : []) print(`bench: skipping ${s.key}: ${s.needs!.file} is not built (${s.needs!.command})`);
+  const systems = named ?? SYSTEMS.filter((s) => !unbuilt(s));
   const sections = values.sections === undefined ? SECTIONS : values.sections.split(',').map((s) => (SECTIONS as readonly string[]).includes(s) ? (s as (typeof SECTIONS)[number]) : fail(`--sections: no section "${s}"`));
   return {
     trials,

