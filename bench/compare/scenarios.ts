@@ -125,7 +125,6 @@ interface Sample {
   link: Map<number, { rxBytes: number; rxPackets: number; txBytes: number; txPackets: number }>;
 }
 
-/** Per node, averaged over the nodes: what a settled cluster costs, over `windowMs`. */
 /**
  * A settled cluster's traffic, CPU and memory per node over `windowMs`, from `warmupMs` after it
  * settled. Node's code runs in its slower tiers for the first minutes at these rates (a Conclave
