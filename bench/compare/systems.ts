@@ -2,7 +2,9 @@
  * The systems the benchmark runs side by side, each as a lab command line: Conclave at its
  * defaults (heartbeat 100 ms, timeout 1000 ms), node-discover configured the same (hello every
  * 100 ms, checked every 100 ms, a node or master dead after 1000 ms), and node-discover at its own
- * defaults (hello 1000 ms, check 2000 ms, timeouts 2000 ms).
+ * defaults (hello 1000 ms, check 2000 ms, timeouts 2000 ms); Conclave through ZooKeeper; and, once
+ * `npm run package` has built them, Conclave's single executable and node-discover both ways under
+ * the Node 26 the executable is made of (so that each form is compared on the same runtime).
  */
 import { basename, join } from 'node:path';
 import type { LabOptions } from '../../src/lab/netns-lab.ts';
@@ -83,8 +85,8 @@ export const CONCLAVE: System = {
 };
 
 /**
- * Conclave as a lab machine runs it from `npm run package` (README): the single executable, Node
- * ${NODE_VERSION} with the bundled command and its code cache. The same defaults and flags; only
+ * Conclave as a lab machine runs it from `npm run package` (README): the single executable, the
+ * official Node 26 binary with the bundled command and its code cache. The same defaults and flags; only
  * start-up and the cost of a settled node differ from the checkout's command, so only cold start
  * and load are measured.
  */
