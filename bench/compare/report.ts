@@ -37,12 +37,13 @@ export function markdown(results: Results, plotFile: string): string {
   const out: string[] = [];
   const conclave = results.systems.find((s) => s.key === 'conclave');
   out.push(`# Conclave and node-discover, side by side (${results.date})`, '');
-  out.push(`${results.machine}. Every node in a network namespace of its own on one bridge; ${results.trials} trials per failover row; the whole run took ${Math.round(results.durationS / 60)} min.`, '');
+  const scenarios = [...new Set(Object.values(results.failover).flatMap((byScenario) => Object.keys(byScenario)))];
+  const trials = scenarios.length > 0 ? ` ${results.trials} trials per failover row;` : '';
+  out.push(`${results.machine}. Every node in a network namespace of its own on one bridge;${trials} the whole run took ${Math.round(results.durationS / 60)} min.`, '');
   out.push('| System | Heartbeat | Timeout | Configuration |', '|---|---:|---:|---|');
   for (const s of results.systems) out.push(row([s.name, `${s.heartbeatMs} ms`, `${s.timeoutMs} ms`, s.config]));
   out.push('');
 
-  const scenarios = [...new Set(Object.values(results.failover).flatMap((byScenario) => Object.keys(byScenario)))];
   // A run of some sections only: the others have no heading.
   if (scenarios.length > 0) {
     out.push('## Failover', '');
